@@ -1,0 +1,39 @@
+/** One jest run for the whole workspace: unit tests beside the code, integration and e2e tests in test/ and e2e/. */
+const transform = {
+  "^.+\\.ts$": [
+    "@swc/jest",
+    {
+      jsc: {
+        parser: { syntax: "typescript", decorators: true },
+        transform: { legacyDecorator: true, decoratorMetadata: false, useDefineForClassFields: false },
+        target: "es2022",
+      },
+      module: { type: "commonjs" },
+    },
+  ],
+};
+
+const common = { transform, testEnvironment: "node", moduleFileExtensions: ["ts", "js", "json"] };
+
+/** @type {import('jest').Config} */
+module.exports = {
+  testTimeout: 60_000,
+  maxWorkers: 2,
+  projects: [
+    {
+      ...common,
+      displayName: "unit",
+      testMatch: ["<rootDir>/packages/*/src/**/*.test.ts", "<rootDir>/subgraphs/*/src/**/*.test.ts", "<rootDir>/router/src/**/*.test.ts"],
+    },
+    {
+      ...common,
+      displayName: "integration",
+      testMatch: ["<rootDir>/packages/*/test/**/*.int.test.ts", "<rootDir>/subgraphs/*/test/**/*.int.test.ts", "<rootDir>/router/test/**/*.int.test.ts"],
+    },
+    {
+      ...common,
+      displayName: "e2e",
+      testMatch: ["<rootDir>/e2e/**/*.e2e.test.ts"],
+    },
+  ],
+};

@@ -1,0 +1,55 @@
+import { z } from "zod";
+
+/**
+ * Every event that crosses a service boundary, with the shape of its `data`. Producers and
+ * consumers share this one catalogue; consumers validate against it before acting.
+ * Routing key = event type = `<aggregate>.<event>`, past tense.
+ */
+export const eventCatalogue = {
+  "user.registered": z.object({
+    userId: z.string(),
+    email: z.string(),
+    name: z.string(),
+  }),
+} as const;
+
+export type EventCatalogue = typeof eventCatalogue;
+export type EventType = keyof EventCatalogue;
+export type EventData<T extends EventType> = z.infer<EventCatalogue[T]>;
+
+/** The envelope on the wire (ARCHITECTURE.md, Events). */
+export interface EventEnvelope<T extends EventType = EventType> {
+  id: string;
+  type: T;
+  occurredAt: string;
+  aggregateId: string;
+  /** Schema version of `data` for this type; bump on incompatible change. */
+  version: number;
+  data: EventData<T>;
+}
+
+export function isKnownEventType(type: string): type is EventType {
+  return Object.hasOwn(eventCatalogue, type);
+}
+
+const envelopeSchema = z.object({
+  id: z.string().uuid(),
+  type: z.string(),
+  occurredAt: z.string(),
+  aggregateId: z.string(),
+  version: z.number().int().positive(),
+  data: z.unknown(),
+});
+
+export class InvalidEventError extends Error {}
+
+/** Parses a message body into a typed envelope, or throws InvalidEventError (never retried). */
+export function parseEnvelope(body: unknown): EventEnvelope {
+  const envelope = envelopeSchema.safeParse(body);
+  if (!envelope.success) throw new InvalidEventError(`not an event envelope: ${envelope.error.message}`);
+  const { type } = envelope.data;
+  if (!isKnownEventType(type)) throw new InvalidEventError(`unknown event type "${type}"`);
+  const data = eventCatalogue[type].safeParse(envelope.data.data);
+  if (!data.success) throw new InvalidEventError(`invalid data for ${type}: ${data.error.message}`);
+  return { ...envelope.data, type, data: data.data } as EventEnvelope;
+}

@@ -1,0 +1,54 @@
+import { z } from "zod";
+
+/** Settings every service reads; services extend this with their own. */
+export const baseEnvSchema = z.object({
+  NODE_ENV: z.enum(["development", "test", "production"]).default("development"),
+  LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  HOST: z.string().default("127.0.0.1"),
+  /** Shared secret the router sends on every subgraph call; subgraphs refuse calls without it. */
+  ROUTER_SECRET: z.string().min(16, "must be at least 16 characters").default("cartograph-dev-router-secret"),
+  STORE_CURRENCY: z
+    .string()
+    .regex(/^[A-Z]{3}$/, "must be an ISO 4217 code such as USD")
+    .default("USD"),
+});
+
+export const port = (fallback: number) => z.coerce.number().int().min(0).max(65535).default(fallback);
+
+export const postgresUrl = (fallbackDb: string) =>
+  z.string().url().default(`postgres://${fallbackDb}:${fallbackDb}@127.0.0.1:5432/${fallbackDb}`);
+
+export const rabbitmqUrl = () => z.string().url().default("amqp://guest:guest@127.0.0.1:5672");
+
+export const jwksUrl = () => z.string().url().default("http://127.0.0.1:4001/.well-known/jwks.json");
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
+    this.name = "ConfigError";
+  }
+}
+
+/**
+ * Parses the environment against a zod schema. Throws a ConfigError naming every bad variable;
+ * `loadConfigOrExit` turns that into a clear message and exit code 1 for `main.ts`.
+ */
+export function parseConfig<S extends z.ZodType>(schema: S, env: NodeJS.ProcessEnv = process.env): z.infer<S> {
+  // Empty strings mean "unset" so `FOO= pnpm start` falls back to the default instead of failing.
+  const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ""));
+  const parsed = schema.safeParse(cleaned);
+  if (parsed.success) return parsed.data;
+  throw new ConfigError(parsed.error.issues.map((issue) => `${issue.path.join(".") || "(env)"}: ${issue.message}`));
+}
+
+export function loadConfigOrExit<S extends z.ZodType>(service: string, schema: S, env: NodeJS.ProcessEnv = process.env): z.infer<S> {
+  try {
+    return parseConfig(schema, env);
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`[${service}] ${error.message}\n`);
+      process.exit(1);
+    }
+    throw error;
+  }
+}

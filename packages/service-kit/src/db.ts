@@ -1,0 +1,44 @@
+import path from "node:path";
+import { drizzle, type NodePgDatabase } from "drizzle-orm/node-postgres";
+import { migrate } from "drizzle-orm/node-postgres/migrator";
+import pg from "pg";
+import type { Logger } from "pino";
+
+export interface Database<TSchema extends Record<string, unknown>> {
+  pool: pg.Pool;
+  db: NodePgDatabase<TSchema>;
+  /** For `/readyz`. */
+  ping: () => Promise<void>;
+  close: () => Promise<void>;
+}
+
+export function connectPostgres<TSchema extends Record<string, unknown>>(
+  url: string,
+  schema: TSchema,
+  log: Logger,
+  { max = 10 }: { max?: number } = {},
+): Database<TSchema> {
+  const pool = new pg.Pool({ connectionString: url, max, connectionTimeoutMillis: 5_000, idleTimeoutMillis: 30_000 });
+  // An idle client losing its connection must not crash the process; the pool replaces it.
+  pool.on("error", (error) => log.warn({ err: error }, "idle PostgreSQL client errored"));
+  return {
+    pool,
+    db: drizzle(pool, { schema }),
+    ping: async () => {
+      await pool.query("select 1");
+    },
+    close: () => pool.end(),
+  };
+}
+
+/** Applies the checked-in drizzle migrations in `<serviceDir>/drizzle`. */
+export async function migratePostgres(db: NodePgDatabase<Record<string, unknown>>, serviceDir: string): Promise<void> {
+  await migrate(db, { migrationsFolder: path.join(serviceDir, "drizzle") });
+}
+
+/** PostgreSQL's unique_violation, optionally on a given constraint. */
+export function isUniqueViolation(error: unknown, constraint?: string): boolean {
+  const pgError = (error as { cause?: unknown })?.cause ?? error;
+  const { code, constraint: violated } = (pgError ?? {}) as { code?: string; constraint?: string };
+  return code === "23505" && (constraint === undefined || violated === constraint);
+}

@@ -1,0 +1,8 @@
+import { randomBytes } from "node:crypto";
+
+export const RABBITMQ_URL = process.env.RABBITMQ_URL ?? "amqp://guest:guest@127.0.0.1:5672";
+
+/** A unique exchange/queue prefix per test file so parallel tests never see each other's events. */
+export function uniqueTopologyName(label: string): string {
+  return `test.${label}.${process.env.JEST_WORKER_ID ?? "0"}.${randomBytes(4).toString("hex")}`;
+}

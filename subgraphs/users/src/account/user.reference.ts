@@ -1,0 +1,8 @@
+import type { ReferenceResolvers } from "@cartograph/service-kit";
+import type { UsersContext } from "../context";
+
+export const userReferenceResolvers: ReferenceResolvers = {
+  User: {
+    __resolveReference: (reference: { id: string }, context: UsersContext) => context.loaders.userById.load(reference.id),
+  },
+};

@@ -1,0 +1,68 @@
+import { Role, requireOwnerOrAdmin, requireViewer, toPayload } from "@cartograph/service-kit";
+import { Arg, Args, ArgsType, Authorized, Ctx, Field, FieldResolver, ID, Int, Mutation, ObjectType, Query, Resolver, Root } from "type-graphql";
+import { ConnectionType } from "@cartograph/service-kit";
+import type { UsersContext } from "../context";
+import type { UserRow } from "../db/schema";
+import { Address } from "../address/address.type";
+import { UpdateProfileInput, UserPayload } from "./account.payloads";
+import { User } from "./user.type";
+
+@ObjectType()
+export class UserConnection extends ConnectionType(User, "User") {}
+
+@ArgsType()
+class PageArgs {
+  @Field(() => Int, { nullable: true, description: "Defaults to 20, at most 100." }) first?: number | null;
+  @Field(() => String, { nullable: true }) after?: string | null;
+}
+
+@Resolver(() => User)
+export class UserResolver {
+  @Query(() => User, { nullable: true, description: "The signed-in user, or null when signed out." })
+  async me(@Ctx() ctx: UsersContext): Promise<UserRow | null> {
+    return ctx.viewer ? ctx.loaders.userById.load(ctx.viewer.userId) : null;
+  }
+
+  @Authorized(Role.ADMIN)
+  @Query(() => User, { nullable: true, description: "(admin)" })
+  user(@Arg("id", () => ID) id: string, @Ctx() ctx: UsersContext): Promise<UserRow | null> {
+    return ctx.loaders.userById.load(id);
+  }
+
+  @Authorized(Role.ADMIN)
+  @Query(() => UserConnection, { description: "(admin) Newest first." })
+  users(@Args(() => PageArgs) args: PageArgs, @Ctx() ctx: UsersContext) {
+    return ctx.services.accounts.listUsers(args);
+  }
+
+  @Authorized()
+  @Mutation(() => UserPayload)
+  async updateProfile(@Arg("input", () => UpdateProfileInput) input: UpdateProfileInput, @Ctx() ctx: UsersContext) {
+    return toPayload("user", await ctx.services.accounts.updateProfile(requireViewer(ctx.viewer), input));
+  }
+
+  @Authorized(Role.ADMIN)
+  @Mutation(() => UserPayload, { description: "(admin) Replaces the user's roles." })
+  async setUserRoles(@Arg("userId", () => ID) userId: string, @Arg("roles", () => [Role]) roles: Role[], @Ctx() ctx: UsersContext) {
+    return toPayload("user", await ctx.services.accounts.setUserRoles(requireViewer(ctx.viewer), userId, roles));
+  }
+
+  // Contact details and roles are the user's own business (and admins').
+  @FieldResolver(() => String)
+  email(@Root() user: UserRow, @Ctx() ctx: UsersContext): string {
+    requireOwnerOrAdmin(ctx.viewer, user.id);
+    return user.email;
+  }
+
+  @FieldResolver(() => [Role])
+  roles(@Root() user: UserRow, @Ctx() ctx: UsersContext): Role[] {
+    requireOwnerOrAdmin(ctx.viewer, user.id);
+    return user.roles as Role[];
+  }
+
+  @FieldResolver(() => [Address])
+  addresses(@Root() user: UserRow, @Ctx() ctx: UsersContext) {
+    requireOwnerOrAdmin(ctx.viewer, user.id);
+    return ctx.loaders.addressesByUserId.load(user.id);
+  }
+}

@@ -1,0 +1,22 @@
+import { Role } from "@cartograph/service-kit";
+import { Directive, Field, ID, ObjectType } from "type-graphql";
+import { Address } from "../address/address.type";
+
+@ObjectType({ description: "A shopper or staff member." })
+@Directive('@key(fields: "id")')
+export class User {
+  @Field(() => ID) id!: string;
+
+  @Field(() => String, { description: "Visible to the user and admins only." })
+  email!: string;
+
+  @Field(() => String) name!: string;
+
+  @Field(() => [Role], { description: "Visible to the user and admins only." })
+  roles!: Role[];
+
+  @Field(() => [Address], { description: "Visible to the user and admins only." })
+  addresses!: Address[];
+
+  @Field(() => Date) createdAt!: Date;
+}

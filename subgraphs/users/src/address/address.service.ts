@@ -1,0 +1,68 @@
+import { newId, refuse, succeed, userError, UserErrorCode, validateInput, type Outcome, type Viewer } from "@cartograph/service-kit";
+import countries from "i18n-iso-countries";
+import { z } from "zod";
+import type { UsersDb } from "../db";
+import type { AddressRow } from "../db/schema";
+import { AddressRepository } from "./address.repository";
+
+export const MAX_ADDRESSES_PER_USER = 20;
+
+const line = (label: string, max: number) =>
+  z.string().trim().min(1, `${label} cannot be empty.`).max(max, `${label} must be at most ${max} characters.`);
+
+const addressSchema = z.object({
+  line1: line("Address line 1", 200),
+  line2: z
+    .string()
+    .trim()
+    .max(200, "Address line 2 must be at most 200 characters.")
+    .nullish()
+    .transform((value) => value || null),
+  city: line("City", 100),
+  postalCode: line("Postal code", 20).regex(/^[A-Za-z0-9][A-Za-z0-9 -]*$/, "Enter a valid postal code."),
+  country: z
+    .string()
+    .trim()
+    .transform((code) => code.toUpperCase())
+    .refine((code) => /^[A-Z]{2}$/.test(code) && countries.isValid(code), "Use an ISO 3166-1 alpha-2 country code, such as US."),
+  isDefault: z.boolean().nullish(),
+});
+
+export class AddressService {
+  private readonly addresses: AddressRepository;
+
+  constructor(private readonly db: UsersDb) {
+    this.addresses = new AddressRepository(db);
+  }
+
+  findByUserIds(userIds: readonly string[]): Promise<AddressRow[]> {
+    return this.addresses.findByUserIds(userIds);
+  }
+
+  async addAddress(viewer: Viewer, input: unknown): Promise<Outcome<AddressRow>> {
+    const valid = validateInput(addressSchema, input, ["input"]);
+    if (!valid.ok) return valid;
+    const { isDefault, ...address } = valid.value;
+    return this.db.transaction(async (tx) => {
+      await this.addresses.lockUser(tx, viewer.userId);
+      const existing = await this.addresses.countForUser(tx, viewer.userId);
+      if (existing >= MAX_ADDRESSES_PER_USER) {
+        return refuse(userError(UserErrorCode.INVALID, `You can keep at most ${MAX_ADDRESSES_PER_USER} addresses. Remove one first.`));
+      }
+      const makeDefault = existing === 0 || isDefault === true;
+      if (makeDefault) await this.addresses.clearDefault(tx, viewer.userId);
+      return succeed(await this.addresses.insert(tx, { id: newId("adr"), userId: viewer.userId, ...address, isDefault: makeDefault }));
+    });
+  }
+
+  async removeAddress(viewer: Viewer, id: string): Promise<Outcome<true>> {
+    return this.db.transaction(async (tx) => {
+      await this.addresses.lockUser(tx, viewer.userId);
+      // Someone else's address reads as missing: its existence is not ours to reveal.
+      const removed = await this.addresses.deleteOwned(tx, viewer.userId, id);
+      if (!removed) return refuse(userError(UserErrorCode.NOT_FOUND, "You have no address with this id.", ["id"]));
+      if (removed.isDefault) await this.addresses.promoteOldestToDefault(tx, viewer.userId);
+      return succeed(true as const);
+    });
+  }
+}

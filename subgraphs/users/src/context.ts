@@ -1,0 +1,16 @@
+import type { RequestContext } from "@cartograph/service-kit";
+import type { AccountService } from "./account/account.service";
+import type { UserLoaders } from "./account/user.loaders";
+import type { AddressService } from "./address/address.service";
+import type { SessionService } from "./session/session.service";
+
+export interface UsersServices {
+  accounts: AccountService;
+  addresses: AddressService;
+  sessions: SessionService;
+}
+
+export interface UsersContext extends RequestContext {
+  services: UsersServices;
+  loaders: UserLoaders;
+}

@@ -1,0 +1,13 @@
+import { buildFederatedSchema } from "@cartograph/service-kit";
+import type { GraphQLSchema } from "graphql";
+import { UserResolver } from "./account/user.resolver";
+import { userReferenceResolvers } from "./account/user.reference";
+import { AddressResolver } from "./address/address.resolver";
+import { SessionResolver } from "./session/session.resolver";
+
+export function buildUsersSchema(): Promise<GraphQLSchema> {
+  return buildFederatedSchema({
+    resolvers: [UserResolver, AddressResolver, SessionResolver],
+    referenceResolvers: userReferenceResolvers,
+  });
+}
