@@ -28,6 +28,12 @@ export interface EventEnvelope<T extends EventType = EventType> {
   data: EventData<T>;
 }
 
+/**
+ * The envelope of any one of the types `T`, as a union discriminated by `type`: narrowing on
+ * `event.type` narrows `event.data`.
+ */
+export type EventOf<T extends EventType = EventType> = { [K in T]: EventEnvelope<K> }[T];
+
 export function isKnownEventType(type: string): type is EventType {
   return Object.hasOwn(eventCatalogue, type);
 }
@@ -44,12 +50,13 @@ const envelopeSchema = z.object({
 export class InvalidEventError extends Error {}
 
 /** Parses a message body into a typed envelope, or throws InvalidEventError (never retried). */
-export function parseEnvelope(body: unknown): EventEnvelope {
+export function parseEnvelope(body: unknown): EventOf {
   const envelope = envelopeSchema.safeParse(body);
   if (!envelope.success) throw new InvalidEventError(`not an event envelope: ${envelope.error.message}`);
   const { type } = envelope.data;
   if (!isKnownEventType(type)) throw new InvalidEventError(`unknown event type "${type}"`);
   const data = eventCatalogue[type].safeParse(envelope.data.data);
   if (!data.success) throw new InvalidEventError(`invalid data for ${type}: ${data.error.message}`);
-  return { ...envelope.data, type, data: data.data } as EventEnvelope;
+  // Sound: `data` was just validated by the schema of this very `type`.
+  return { ...envelope.data, type, data: data.data } as EventOf;
 }

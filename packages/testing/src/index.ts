@@ -1,2 +1,5 @@
+export * from "./graphql";
+export * from "./keys";
 export * from "./postgres";
+export * from "./processes";
 export * from "./rabbitmq";

@@ -48,7 +48,7 @@ export async function startUsersService(config: UsersConfig, log: Logger): Promi
     routerSecret: config.ROUTER_SECRET,
     log,
     verifier: verifierFor(key),
-    createContext: (base) => ({ ...base, services, loaders: createUserLoaders(services) }),
+    createContext: (base) => ({ ...base, services, loaders: createUserLoaders(services), signedInNow: new Set() }),
     readiness: { postgres: database.ping, rabbitmq: broker.ping },
     publicRoutes: (app) => {
       app.get("/.well-known/jwks.json", (_req, res) => {

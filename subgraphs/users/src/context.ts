@@ -13,4 +13,6 @@ export interface UsersServices {
 export interface UsersContext extends RequestContext {
   services: UsersServices;
   loaders: UserLoaders;
+  /** Users who signed in or registered in this very request: they may read their own private fields. */
+  signedInNow: Set<string>;
 }

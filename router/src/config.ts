@@ -1,0 +1,32 @@
+import path from "node:path";
+import { baseEnvSchema, jwksUrl, port } from "@cartograph/service-kit";
+import { z } from "zod";
+
+export const routerEnvSchema = baseEnvSchema
+  .extend({
+    PORT: port(4000),
+    SUPERGRAPH_PATH: z.string().default(path.resolve(__dirname, "../../supergraph.graphql")),
+    JWKS_URL: jwksUrl(),
+    /** Extra browser origins allowed by CORS, comma-separated. Apollo Sandbox's is always allowed outside production. */
+    CORS_ORIGINS: z
+      .string()
+      .default("")
+      .transform((value) => value.split(",").map((origin) => origin.trim()).filter(Boolean)),
+    MAX_QUERY_DEPTH: z.coerce.number().int().min(1).default(12),
+    MAX_QUERY_COST: z.coerce.number().int().min(1).default(20_000),
+    MAX_ALIASES: z.coerce.number().int().min(1).default(30),
+    MAX_TOKENS: z.coerce.number().int().min(1).default(2_000),
+    SUBGRAPH_TIMEOUT_MS: z.coerce.number().int().min(100).default(10_000),
+  })
+  .superRefine((env, ctx) => {
+    if (env.NODE_ENV === "production" && env.ROUTER_SECRET === baseEnvSchema.shape.ROUTER_SECRET.parse(undefined)) {
+      ctx.addIssue({ code: "custom", path: ["ROUTER_SECRET"], message: "must be set to a real secret in production" });
+    }
+  });
+
+export type RouterConfig = z.infer<typeof routerEnvSchema>;
+
+/** `SUBGRAPH_USERS_URL` etc. override the routing URLs in the supergraph (containers, k8s). */
+export function subgraphUrlOverride(env: NodeJS.ProcessEnv, subgraphName: string): string | undefined {
+  return env[`SUBGRAPH_${subgraphName.toUpperCase().replace(/[^A-Z0-9]/g, "_")}_URL`] || undefined;
+}

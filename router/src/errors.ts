@@ -1,0 +1,20 @@
+import { createErrorMasker, ErrorCode, type Logger } from "@cartograph/service-kit";
+import type { GraphQLFormattedError } from "graphql";
+
+/** Marks graphql-armor's rejections so they surface as OPERATION_TOO_COMPLEX, not a validation error. */
+export const LIMIT_EXTENSION = "cartographLimit";
+
+// What a client may see in `extensions`; anything else (subgraph responses, URLs) is dropped.
+const PUBLIC_EXTENSIONS = new Set(["code", "argument", "serviceName"]);
+
+export function createRouterErrorFormatter(log: Logger) {
+  const mask = createErrorMasker(log);
+  return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
+    if (formatted.extensions?.[LIMIT_EXTENSION]) {
+      return { message: formatted.message.replace(/^Syntax Error: /, ""), extensions: { code: ErrorCode.OPERATION_TOO_COMPLEX } };
+    }
+    const masked = mask(formatted, error);
+    const extensions = Object.fromEntries(Object.entries(masked.extensions ?? {}).filter(([key]) => PUBLIC_EXTENSIONS.has(key)));
+    return { ...masked, extensions };
+  };
+}

@@ -1,0 +1,2 @@
+export { routerEnvSchema, type RouterConfig } from "./config";
+export { startRouter } from "./server";

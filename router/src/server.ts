@@ -1,0 +1,118 @@
+import { readFileSync } from "node:fs";
+import http from "node:http";
+import type { AddressInfo } from "node:net";
+import { ApolloGateway } from "@apollo/gateway";
+import { ApolloServer } from "@apollo/server";
+import { ApolloServerPluginDrainHttpServer } from "@apollo/server/plugin/drainHttpServer";
+import { ApolloServerPluginLandingPageDisabled } from "@apollo/server/plugin/disabled";
+import { ApolloServerPluginLandingPageLocalDefault } from "@apollo/server/plugin/landingPage/default";
+import { expressMiddleware } from "@as-integrations/express5";
+import {
+  createJwksVerifier,
+  headerValue,
+  mountHealthRoutes,
+  requestIdFrom,
+  REQUEST_ID_HEADER,
+  type AccessTokenVerifier,
+  type Logger,
+  type RunningServer,
+} from "@cartograph/service-kit";
+import cors from "cors";
+import express from "express";
+import { subgraphUrlOverride, type RouterConfig } from "./config";
+import { authenticate, type RouterContext } from "./context";
+import { createRouterErrorFormatter } from "./errors";
+import { operationLimits } from "./limits";
+import { SubgraphDataSource } from "./subgraph-source";
+
+const SANDBOX_ORIGINS = ["https://studio.apollographql.com", "https://sandbox.embed.apollographql.com"];
+
+export interface RouterOptions {
+  config: RouterConfig;
+  log: Logger;
+  env?: NodeJS.ProcessEnv;
+  /** Defaults to the users service's JWKS from config. */
+  verifier?: AccessTokenVerifier;
+}
+
+/**
+ * The router: `@apollo/gateway` over the checked-in supergraph (no runtime introspection),
+ * Apollo Server 5 on `/graphql`, token verified before any subgraph call, limits, masking.
+ */
+export async function startRouter({ config, log, env = process.env, verifier }: RouterOptions): Promise<RunningServer> {
+  const production = config.NODE_ENV === "production";
+  const tokenVerifier = verifier ?? createJwksVerifier(config.JWKS_URL);
+  const gateway = new ApolloGateway({
+    supergraphSdl: readFileSync(config.SUPERGRAPH_PATH, "utf8"),
+    logger: log,
+    buildService: ({ name, url }) => {
+      const target = subgraphUrlOverride(env, name) ?? url;
+      if (!target) throw new Error(`No URL for subgraph "${name}": set it in supergraph.yaml or SUBGRAPH_${name.toUpperCase()}_URL`);
+      return new SubgraphDataSource(name, target, config.ROUTER_SECRET, config.SUBGRAPH_TIMEOUT_MS, log);
+    },
+  });
+
+  const app = express();
+  app.disable("x-powered-by");
+  const httpServer = http.createServer(app);
+  let shuttingDown = false;
+  let supergraphLoaded = false;
+  const limits = operationLimits(config);
+
+  const apollo = new ApolloServer<RouterContext>({
+    gateway,
+    formatError: createRouterErrorFormatter(log),
+    includeStacktraceInErrorResponses: false,
+    introspection: !production,
+    validationRules: limits.validationRules,
+    allowBatchedHttpRequests: false,
+    plugins: [
+      ...limits.plugins,
+      ApolloServerPluginDrainHttpServer({ httpServer }),
+      production ? ApolloServerPluginLandingPageDisabled() : ApolloServerPluginLandingPageLocalDefault({ embed: true, includeCookies: false }),
+      { async serverWillStart() { supergraphLoaded = true; } },
+    ],
+  });
+  await apollo.start();
+
+  mountHealthRoutes(
+    app,
+    {
+      supergraph: async () => {
+        if (!supergraphLoaded) throw new Error("supergraph not loaded");
+      },
+    },
+    () => shuttingDown,
+  );
+
+  const allowedOrigins = new Set([...config.CORS_ORIGINS, ...(production ? [] : SANDBOX_ORIGINS)]);
+  app.use(
+    "/graphql",
+    cors({ origin: (origin, callback) => callback(null, !origin || allowedOrigins.has(origin)), exposedHeaders: [REQUEST_ID_HEADER] }),
+    express.json({ limit: "1mb" }),
+    expressMiddleware(apollo, {
+      context: async ({ req, res }) => {
+        const requestId = requestIdFrom(req.headers);
+        res.setHeader(REQUEST_ID_HEADER, requestId);
+        const requestLog = log.child({ requestId });
+        return { requestId, log: requestLog, ...(await authenticate(headerValue(req.headers, "authorization"), tokenVerifier)) };
+      },
+    }),
+  );
+
+  await new Promise<void>((resolve, reject) => {
+    httpServer.once("error", reject);
+    httpServer.listen(config.PORT, config.HOST, () => resolve());
+  });
+  const { port } = httpServer.address() as AddressInfo;
+  const url = `http://${config.HOST === "0.0.0.0" ? "localhost" : config.HOST}:${port}/graphql`;
+  log.info({ url }, production ? "router ready" : `router ready: open ${url} in a browser for Apollo Sandbox`);
+  return {
+    url,
+    port,
+    stop: async () => {
+      shuttingDown = true;
+      await apollo.stop();
+    },
+  };
+}

@@ -1,0 +1,142 @@
+import { callSubgraph, uniqueEmail } from "@cartograph/testing";
+import { startUsersHarness, type UsersHarness } from "./harness";
+
+const AUTH_FIELDS = `accessToken refreshToken expiresIn user { id email name roles } userErrors { code field message }`;
+const REGISTER = `mutation($input: RegisterInput!) { register(input: $input) { ${AUTH_FIELDS} } }`;
+const LOGIN = `mutation($email: String!, $password: String!) { login(email: $email, password: $password) { ${AUTH_FIELDS} } }`;
+const REFRESH = `mutation($t: String!) { refreshToken(refreshToken: $t) { ${AUTH_FIELDS} } }`;
+const LOGOUT = `mutation($t: String!) { logout(refreshToken: $t) { success userErrors { code message } } }`;
+
+interface AuthResult {
+  accessToken: string | null;
+  refreshToken: string | null;
+  expiresIn: number | null;
+  user: { id: string; email: string; name: string; roles: string[] } | null;
+  userErrors: Array<{ code: string; field: string[] | null; message: string }>;
+}
+
+let users: UsersHarness;
+beforeAll(async () => {
+  users = await startUsersHarness();
+});
+afterAll(() => users?.close());
+
+async function register(input: Record<string, unknown>): Promise<AuthResult> {
+  const result = await callSubgraph<{ register: AuthResult }>(users.url, REGISTER, { input });
+  expect(result.errors).toBeUndefined();
+  return result.data!.register;
+}
+
+describe("registration", () => {
+  it("creates a CUSTOMER and signs them in with a 15 minute access token", async () => {
+    const email = uniqueEmail();
+    const auth = await register({ email, password: "correct horse", name: "  Ada Lovelace " });
+    expect(auth.userErrors).toEqual([]);
+    expect(auth.user).toMatchObject({ email, name: "Ada Lovelace", roles: ["CUSTOMER"] });
+    expect(auth.user!.id).toMatch(/^usr_/);
+    expect(auth.expiresIn).toBe(900);
+    expect(auth.refreshToken).toMatch(/^rt_/);
+    const [, payload] = auth.accessToken!.split(".");
+    const claims = JSON.parse(Buffer.from(payload!, "base64url").toString());
+    expect(claims).toMatchObject({ sub: auth.user!.id, roles: ["CUSTOMER"], iss: "cartograph-users", aud: "cartograph" });
+    expect(claims.exp - claims.iat).toBe(900);
+    expect(typeof claims.jti).toBe("string");
+  });
+
+  it("treats emails as unique whatever their case", async () => {
+    const email = uniqueEmail("Case");
+    expect((await register({ email, password: "password1", name: "First" })).userErrors).toEqual([]);
+    const second = await register({ email: email.toUpperCase(), password: "password2", name: "Second" });
+    expect(second.user).toBeNull();
+    expect(second.accessToken).toBeNull();
+    expect(second.userErrors).toEqual([{ code: "TAKEN", field: ["input", "email"], message: expect.any(String) }]);
+  });
+
+  it("names every invalid field and creates nothing", async () => {
+    const auth = await register({ email: "not-an-email", password: "short", name: "   " });
+    expect(auth.user).toBeNull();
+    expect(auth.userErrors.map((e) => [e.code, e.field])).toEqual(
+      expect.arrayContaining([
+        ["INVALID", ["input", "email"]],
+        ["INVALID", ["input", "password"]],
+        ["INVALID", ["input", "name"]],
+      ]),
+    );
+  });
+
+  it("stores an argon2id hash, never the password", async () => {
+    const email = uniqueEmail();
+    await register({ email, password: "my secret words", name: "Hash" });
+    const { rows } = await users.database.pool.query("select password_hash from users where email = $1", [email]);
+    expect(rows[0].password_hash).toMatch(/^\$argon2id\$/);
+    expect(rows[0].password_hash).not.toContain("my secret words");
+  });
+});
+
+describe("login", () => {
+  it("signs in with the right password, in any email case", async () => {
+    const email = uniqueEmail("Login");
+    await register({ email, password: "open sesame", name: "Ali" });
+    const result = await callSubgraph<{ login: AuthResult }>(users.url, LOGIN, { email: email.toUpperCase(), password: "open sesame" });
+    expect(result.data!.login.userErrors).toEqual([]);
+    expect(result.data!.login.user!.email).toBe(email);
+  });
+
+  it("gives the same INVALID_CREDENTIALS for a wrong password and an unknown email", async () => {
+    const email = uniqueEmail();
+    await register({ email, password: "open sesame", name: "Ali" });
+    const wrongPassword = await callSubgraph<{ login: AuthResult }>(users.url, LOGIN, { email, password: "open barley" });
+    const unknownEmail = await callSubgraph<{ login: AuthResult }>(users.url, LOGIN, { email: uniqueEmail("nobody"), password: "open sesame" });
+    expect(wrongPassword.data!.login).toEqual(unknownEmail.data!.login);
+    expect(wrongPassword.data!.login.userErrors).toEqual([{ code: "INVALID_CREDENTIALS", field: null, message: expect.any(String) }]);
+    expect(wrongPassword.data!.login.accessToken).toBeNull();
+  });
+});
+
+describe("refresh tokens", () => {
+  it("rotate: each refresh spends the token and issues a new pair", async () => {
+    const first = await register({ email: uniqueEmail(), password: "password123", name: "Rota" });
+    const second = (await callSubgraph<{ refreshToken: AuthResult }>(users.url, REFRESH, { t: first.refreshToken })).data!.refreshToken;
+    expect(second.userErrors).toEqual([]);
+    expect(second.refreshToken).not.toBe(first.refreshToken);
+    expect(second.user!.id).toBe(first.user!.id);
+    const third = (await callSubgraph<{ refreshToken: AuthResult }>(users.url, REFRESH, { t: second.refreshToken })).data!.refreshToken;
+    expect(third.userErrors).toEqual([]);
+  });
+
+  it("reusing a spent token revokes the whole family, including the newest token", async () => {
+    const first = await register({ email: uniqueEmail(), password: "password123", name: "Thief" });
+    const second = (await callSubgraph<{ refreshToken: AuthResult }>(users.url, REFRESH, { t: first.refreshToken })).data!.refreshToken;
+    const replay = (await callSubgraph<{ refreshToken: AuthResult }>(users.url, REFRESH, { t: first.refreshToken })).data!.refreshToken;
+    expect(replay.userErrors[0]?.code).toBe("INVALID_TOKEN");
+    expect(replay.accessToken).toBeNull();
+    const afterRevocation = (await callSubgraph<{ refreshToken: AuthResult }>(users.url, REFRESH, { t: second.refreshToken })).data!.refreshToken;
+    expect(afterRevocation.userErrors[0]?.code).toBe("INVALID_TOKEN");
+  });
+
+  it("two concurrent refreshes with one token: exactly one succeeds", async () => {
+    const first = await register({ email: uniqueEmail(), password: "password123", name: "Race" });
+    const results = await Promise.all(
+      [1, 2, 3].map(() => callSubgraph<{ refreshToken: AuthResult }>(users.url, REFRESH, { t: first.refreshToken })),
+    );
+    expect(results.filter((r) => r.data!.refreshToken.accessToken !== null)).toHaveLength(1);
+  });
+
+  it("rejects garbage without an internal error", async () => {
+    for (const token of ["", "rt_nope", "x".repeat(5000)]) {
+      const result = await callSubgraph<{ refreshToken: AuthResult }>(users.url, REFRESH, { t: token });
+      expect(result.errors).toBeUndefined();
+      expect(result.data!.refreshToken.userErrors[0]?.code).toBe("INVALID_TOKEN");
+    }
+  });
+
+  it("logout ends the session: its refresh token stops working", async () => {
+    const auth = await register({ email: uniqueEmail(), password: "password123", name: "Bye" });
+    const logout = await callSubgraph<{ logout: { success: boolean | null } }>(users.url, LOGOUT, { t: auth.refreshToken });
+    expect(logout.data!.logout.success).toBe(true);
+    const refresh = (await callSubgraph<{ refreshToken: AuthResult }>(users.url, REFRESH, { t: auth.refreshToken })).data!.refreshToken;
+    expect(refresh.userErrors[0]?.code).toBe("INVALID_TOKEN");
+    const unknown = await callSubgraph<{ logout: { success: boolean | null; userErrors: Array<{ code: string }> } }>(users.url, LOGOUT, { t: "rt_unknown" });
+    expect(unknown.data!.logout).toEqual({ success: null, userErrors: [{ code: "INVALID_TOKEN", message: expect.any(String) }] });
+  });
+});
