@@ -18,6 +18,7 @@ const common = { transform, testEnvironment: "node", moduleFileExtensions: ["ts"
 /** @type {import('jest').Config} */
 module.exports = {
   testTimeout: 60_000,
+  reporters: ["default", "<rootDir>/scripts/jest-summary-reporter.js"],
   maxWorkers: 2,
   projects: [
     {

@@ -1,0 +1,12 @@
+import { runTs } from "./run";
+import { subgraphs } from "./subgraphs";
+
+// `pnpm migrate`: every PostgreSQL subgraph's checked-in migrations.
+async function main() {
+  for (const subgraph of subgraphs.filter((s) => s.migrates)) await runTs(subgraph.dir, "src/migrate.ts");
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
+  process.exit(1);
+});
