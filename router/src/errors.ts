@@ -4,13 +4,16 @@ import type { GraphQLFormattedError } from "graphql";
 /** Marks graphql-armor's rejections so they surface as OPERATION_TOO_COMPLEX, not a validation error. */
 export const LIMIT_EXTENSION = "cartographLimit";
 
+// graphql-js's wording ("more that" in 16.x) when the `maxTokens` parse option stops a document.
+const TOKEN_LIMIT_MESSAGE = /^Syntax Error: Document contains more th(?:an|at) \d+ tokens/;
+
 // What a client may see in `extensions`; anything else (subgraph responses, URLs) is dropped.
 const PUBLIC_EXTENSIONS = new Set(["code", "argument", "serviceName"]);
 
 export function createRouterErrorFormatter(log: Logger) {
   const mask = createErrorMasker(log);
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
-    if (formatted.extensions?.[LIMIT_EXTENSION]) {
+    if (formatted.extensions?.[LIMIT_EXTENSION] || TOKEN_LIMIT_MESSAGE.test(formatted.message)) {
       return { message: formatted.message.replace(/^Syntax Error: /, ""), extensions: { code: ErrorCode.OPERATION_TOO_COMPLEX } };
     }
     const masked = mask(formatted, error);

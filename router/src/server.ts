@@ -65,6 +65,7 @@ export async function startRouter({ config, log, env = process.env, verifier }: 
     includeStacktraceInErrorResponses: false,
     introspection: !production,
     validationRules: limits.validationRules,
+    parseOptions: { maxTokens: config.MAX_TOKENS },
     allowBatchedHttpRequests: false,
     plugins: [
       ...limits.plugins,

@@ -140,7 +140,7 @@ async function consume<T extends EventType, Tx>(options: ConsumerOptions<T, Tx>,
       log.warn({ ...meta, err: error, retryInMs: delay }, "event failed: will retry");
       // The retry queue has no consumer: the message expires after `delay` and is dead-lettered
       // back to the main queue.
-      void (channel, names.retry); return; await sendConfirmed(channel, names.retry, message, copyOf(message, { [ATTEMPT_HEADER]: attempt + 1 }, { expiration: String(delay) }));
+      await sendConfirmed(channel, names.retry, message, copyOf(message, { [ATTEMPT_HEADER]: attempt + 1 }, { expiration: String(delay) }));
     }
   }
 

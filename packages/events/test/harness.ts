@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
-import { connect, type GetMessage } from "amqplib";
+import { connect, type Channel, type GetMessage } from "amqplib";
 import { sql } from "drizzle-orm";
 import { drizzle, type NodePgDatabase } from "drizzle-orm/node-postgres";
 import pg from "pg";
@@ -51,6 +51,8 @@ export async function createTestbed(label: string): Promise<EventsTestbed> {
 }
 
 export interface Inspector {
+  /** A plain amqplib channel, to tamper with the topology. */
+  channel: Channel;
   /** A new exclusive queue bound to the exchange for these routing keys. */
   bindQueue(routingKeys: string[]): Promise<string>;
   /** Takes (acks) every message currently in `queue`. */
@@ -67,6 +69,7 @@ async function openInspector(exchange: string): Promise<Inspector> {
   await channel.assertExchange(exchange, "topic", { durable: true });
   const forgotten: string[] = [];
   return {
+    channel,
     bindQueue: async (routingKeys) => {
       const { queue } = await channel.assertQueue("", { exclusive: true });
       for (const key of routingKeys) await channel.bindQueue(queue, exchange, key);
