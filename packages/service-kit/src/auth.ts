@@ -1,7 +1,7 @@
 import "reflect-metadata";
 import { createPublicKey, type JsonWebKey, type KeyObject } from "node:crypto";
 import jwt from "jsonwebtoken";
-import { registerEnumType, type AuthChecker } from "type-graphql";
+import { registerEnumType, type AuthCheckerFn } from "type-graphql";
 import { forbidden, invalidToken, unauthenticated } from "./errors";
 
 export enum Role {
@@ -155,7 +155,7 @@ export interface AuthContext {
 }
 
 /** type-graphql `authChecker`: `@Authorized()` needs a viewer, `@Authorized(Role.ADMIN)` that role. */
-export const authChecker: AuthChecker<AuthContext, Role> = ({ context }, roles) => {
+export const authChecker: AuthCheckerFn<AuthContext, Role> = ({ context }, roles) => {
   const viewer = requireViewer(context.viewer);
   if (roles.length > 0 && !roles.some((role) => viewer.roles.includes(role))) throw forbidden();
   return true;
