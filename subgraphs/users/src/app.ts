@@ -1,6 +1,6 @@
 import path from "node:path";
 import { connectBroker, startOutboxRelay } from "@cartograph/events";
-import { connectPostgres, startSubgraphServer, type Logger, type RunningServer } from "@cartograph/service-kit";
+import { connectPostgres, startSubgraphServer, type Database, type Logger, type RunningServer } from "@cartograph/service-kit";
 import { AccountService } from "./account/account.service";
 import { createUserLoaders } from "./account/user.loaders";
 import { AddressService } from "./address/address.service";
@@ -20,11 +20,15 @@ export interface UsersService {
 }
 
 /** Wires the users subgraph: PostgreSQL, the outbox relay to RabbitMQ, and the HTTP server. */
-export async function startUsersService(config: UsersConfig, log: Logger): Promise<UsersService> {
+export async function startUsersService(
+  config: UsersConfig,
+  log: Logger,
+  /** Tests pass an instrumented database; by default one is opened from DATABASE_URL. */
+  { database = connectPostgres(config.DATABASE_URL, schema, log) }: { database?: Database<typeof schema> } = {},
+): Promise<UsersService> {
   const { key, generated } = loadSigningKey(config.JWT_PRIVATE_KEY);
   if (generated) log.warn("JWT_PRIVATE_KEY is not set: signing with a throwaway key; tokens die with this process");
 
-  const database = connectPostgres(config.DATABASE_URL, schema, log);
   const broker = connectBroker({ url: config.RABBITMQ_URL, exchange: config.EVENTS_EXCHANGE, log });
   const relay = startOutboxRelay({ pool: database.pool, broker, log });
 

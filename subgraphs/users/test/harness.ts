@@ -7,6 +7,9 @@ import { schema, type UsersDb } from "../src/db";
 import type { Database } from "@cartograph/service-kit";
 
 export interface UsersHarness {
+  /** Statements the service sent outside transactions since the last reset (DataLoader batching checks). */
+  queryCount: () => number;
+  resetQueryCount: () => void;
   url: string;
   baseUrl: string;
   config: UsersConfig;
@@ -29,10 +32,20 @@ export async function startUsersHarness(): Promise<UsersHarness> {
     JWT_PRIVATE_KEY: generateSigningKeyPem(),
   });
   const log = createLogger("users-test", "silent");
-  const database = connectPostgres(config.DATABASE_URL, schema, log, { max: 4 });
+  const database = connectPostgres(config.DATABASE_URL, schema, log, { max: 6 });
   await migratePostgres(database.db, USERS_SERVICE_DIR);
-  const service = await startUsersService(config, log);
+  let queries = 0;
+  const query = database.pool.query.bind(database.pool);
+  database.pool.query = ((...args: Parameters<typeof query>) => {
+    queries += 1;
+    return query(...args);
+  }) as typeof query;
+  const service = await startUsersService(config, log, { database });
   return {
+    queryCount: () => queries,
+    resetQueryCount: () => {
+      queries = 0;
+    },
     url: service.server.url,
     baseUrl: service.server.url.replace(/\/graphql$/, ""),
     config,
@@ -41,7 +54,6 @@ export async function startUsersHarness(): Promise<UsersHarness> {
     service,
     close: async () => {
       await service.stop();
-      await database.close();
       await testDb.drop();
     },
   };
