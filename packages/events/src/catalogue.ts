@@ -1,5 +1,29 @@
 import { z } from "zod";
 
+/** Money on the wire: integer minor units and the currency, never a float or a decimal string. */
+const money = z.object({ amount: z.number().int(), currencyCode: z.string().length(3) });
+
+/** What other services keep of a variant (orders prices carts from it; inventory stocks it). */
+const variantSnapshot = z.object({
+  variantId: z.string(),
+  productId: z.string(),
+  sku: z.string(),
+  title: z.string(),
+  productName: z.string(),
+  price: money,
+  /** False when the product is deleted (inactive): nobody can buy it. */
+  active: z.boolean(),
+});
+
+const productSnapshot = z.object({
+  productId: z.string(),
+  slug: z.string(),
+  name: z.string(),
+  active: z.boolean(),
+  categoryId: z.string().nullable(),
+  variantIds: z.array(z.string()),
+});
+
 /**
  * Every event that crosses a service boundary, with the shape of its `data`. Producers and
  * consumers share this one catalogue; consumers validate against it before acting.
@@ -11,6 +35,11 @@ export const eventCatalogue = {
     email: z.string(),
     name: z.string(),
   }),
+  "product.created": productSnapshot,
+  "product.updated": productSnapshot,
+  "product.deleted": productSnapshot,
+  "variant.created": variantSnapshot,
+  "variant.updated": variantSnapshot,
 } as const;
 
 export type EventCatalogue = typeof eventCatalogue;

@@ -3,3 +3,4 @@ export * from "./keys";
 export * from "./postgres";
 export * from "./processes";
 export * from "./rabbitmq";
+export * from "./subgraph-harness";

@@ -1,0 +1,74 @@
+import { connectPostgres, createLogger, migratePostgres, type Database, type Logger, type RunningServer } from "@cartograph/service-kit";
+import { generateSigningKeyPem } from "./keys";
+import { TEST_ROUTER_SECRET } from "./graphql";
+import { createTestDatabase } from "./postgres";
+import { RABBITMQ_URL, uniqueTopologyName } from "./rabbitmq";
+
+export interface StartedService {
+  server: RunningServer;
+  stop: () => Promise<void>;
+}
+
+export interface SubgraphHarness<TSchema extends Record<string, unknown>, TConfig, TService extends StartedService> {
+  url: string;
+  baseUrl: string;
+  config: TConfig;
+  database: Database<TSchema>;
+  service: TService;
+  /** Statements the service sent outside transactions since the last reset (DataLoader batching checks). */
+  queryCount: () => number;
+  resetQueryCount: () => void;
+  close: () => Promise<void>;
+}
+
+/**
+ * A PostgreSQL subgraph in-process on a random port, over its own fresh, migrated database and
+ * its own exchange. The database is instrumented to count the statements the service sends.
+ */
+export async function startSubgraphHarness<TSchema extends Record<string, unknown>, TConfig extends { DATABASE_URL: string }, TService extends StartedService>(options: {
+  label: string;
+  serviceDir: string;
+  dbSchema: TSchema;
+  parseConfig: (env: Record<string, string>) => TConfig;
+  start: (config: TConfig, log: Logger, dependencies: { database: Database<TSchema> }) => Promise<TService>;
+  env?: Record<string, string>;
+}): Promise<SubgraphHarness<TSchema, TConfig, TService>> {
+  const testDb = await createTestDatabase(options.label);
+  const config = options.parseConfig({
+    NODE_ENV: "test",
+    PORT: "0",
+    DATABASE_URL: testDb.url,
+    RABBITMQ_URL,
+    EVENTS_EXCHANGE: uniqueTopologyName(options.label),
+    ROUTER_SECRET: TEST_ROUTER_SECRET,
+    JWT_PRIVATE_KEY: generateSigningKeyPem(),
+    ...options.env,
+  });
+  const log = createLogger(`${options.label}-test`, process.env.TEST_LOG_LEVEL ?? "silent");
+  const database = connectPostgres(config.DATABASE_URL, options.dbSchema, log, { max: 8 });
+  await migratePostgres(database.db, options.serviceDir);
+
+  let queries = 0;
+  const query = database.pool.query.bind(database.pool);
+  database.pool.query = ((...args: Parameters<typeof query>) => {
+    queries += 1;
+    return query(...args);
+  }) as typeof query;
+
+  const service = await options.start(config, log, { database });
+  return {
+    url: service.server.url,
+    baseUrl: service.server.url.replace(/\/graphql$/, ""),
+    config,
+    database,
+    service,
+    queryCount: () => queries,
+    resetQueryCount: () => {
+      queries = 0;
+    },
+    close: async () => {
+      await service.stop();
+      await testDb.drop();
+    },
+  };
+}
