@@ -1,8 +1,10 @@
 import "reflect-metadata";
 
 export * from "./auth";
+export * from "./columns";
 export * from "./config";
 export * from "./db";
+export * from "./entrypoints";
 export * from "./errors";
 export * from "./federation";
 export * from "./health";

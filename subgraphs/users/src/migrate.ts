@@ -1,22 +1,5 @@
-import { connectPostgres, createLogger, loadConfigOrExit, migratePostgres } from "@cartograph/service-kit";
+import { runMigrations } from "@cartograph/service-kit";
 import { USERS_SERVICE_DIR } from "./app";
 import { usersEnvSchema } from "./config";
-import { schema } from "./db";
 
-// `pnpm migrate`: applies the checked-in migrations in drizzle/ (a Job in Kubernetes).
-async function main() {
-  const config = loadConfigOrExit("users", usersEnvSchema);
-  const log = createLogger("users-migrate", config.LOG_LEVEL);
-  const database = connectPostgres(config.DATABASE_URL, schema, log, { max: 1 });
-  try {
-    await migratePostgres(database.db, USERS_SERVICE_DIR);
-    log.info("users database migrated");
-  } finally {
-    await database.close();
-  }
-}
-
-main().catch((error: unknown) => {
-  process.stderr.write(`[users] migration failed: ${error instanceof Error ? error.message : String(error)}\n`);
-  process.exit(1);
-});
+runMigrations("users", usersEnvSchema, USERS_SERVICE_DIR);

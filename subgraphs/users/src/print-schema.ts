@@ -1,10 +1,6 @@
 import "reflect-metadata";
-import { writeFileSync } from "node:fs";
 import path from "node:path";
-import { printSubgraphSdl } from "@cartograph/service-kit";
+import { printSchemaFile } from "@cartograph/service-kit";
 import { buildUsersSchema } from "./schema";
 
-// `pnpm schema:print`: writes the checked-in SDL that composition reads.
-buildUsersSchema().then((schema) => {
-  writeFileSync(path.resolve(__dirname, "../schema.graphql"), printSubgraphSdl(schema));
-});
+printSchemaFile("users", path.resolve(__dirname, "../schema.graphql"), buildUsersSchema);

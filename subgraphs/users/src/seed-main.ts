@@ -1,10 +1,10 @@
-import { connectPostgres, createLogger, loadConfigOrExit } from "@cartograph/service-kit";
+import { connectPostgres, createLogger, loadConfigOrExit, runCommand } from "@cartograph/service-kit";
 import { usersEnvSchema } from "./config";
 import { schema } from "./db";
 import { seedAdmin } from "./seed";
 
 // `pnpm seed`: the first admin, from CARTOGRAPH_ADMIN_EMAIL / CARTOGRAPH_ADMIN_PASSWORD.
-async function main() {
+runCommand("users-seed", async () => {
   const config = loadConfigOrExit("users", usersEnvSchema);
   const log = createLogger("users-seed", config.LOG_LEVEL);
   const database = connectPostgres(config.DATABASE_URL, schema, log, { max: 1 });
@@ -14,9 +14,4 @@ async function main() {
   } finally {
     await database.close();
   }
-}
-
-main().catch((error: unknown) => {
-  process.stderr.write(`[users] seed failed: ${error instanceof Error ? error.message : String(error)}\n`);
-  process.exit(1);
 });

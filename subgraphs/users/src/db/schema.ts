@@ -1,3 +1,4 @@
+import { createdAtColumn } from "@cartograph/service-kit/src/columns";
 import { sql } from "drizzle-orm";
 import { boolean, index, pgTable, text, timestamp, uniqueIndex } from "drizzle-orm/pg-core";
 export { outboxEvents, processedEvents } from "@cartograph/events/src/tables";
@@ -10,7 +11,7 @@ export const users = pgTable(
     name: text("name").notNull(),
     passwordHash: text("password_hash").notNull(),
     roles: text("roles").array().notNull().default(sql`'{CUSTOMER}'::text[]`),
-    createdAt: timestamp("created_at", { withTimezone: true, mode: "date" }).notNull().defaultNow(),
+    createdAt: createdAtColumn(),
     updatedAt: timestamp("updated_at", { withTimezone: true, mode: "date" }).notNull().defaultNow(),
   },
   (table) => [
@@ -33,7 +34,7 @@ export const addresses = pgTable(
     postalCode: text("postal_code").notNull(),
     country: text("country").notNull(),
     isDefault: boolean("is_default").notNull().default(false),
-    createdAt: timestamp("created_at", { withTimezone: true, mode: "date" }).notNull().defaultNow(),
+    createdAt: createdAtColumn(),
   },
   (table) => [
     index("addresses_user_id_idx").on(table.userId, table.createdAt),
@@ -58,7 +59,7 @@ export const refreshTokens = pgTable(
     expiresAt: timestamp("expires_at", { withTimezone: true, mode: "date" }).notNull(),
     rotatedAt: timestamp("rotated_at", { withTimezone: true, mode: "date" }),
     revokedAt: timestamp("revoked_at", { withTimezone: true, mode: "date" }),
-    createdAt: timestamp("created_at", { withTimezone: true, mode: "date" }).notNull().defaultNow(),
+    createdAt: createdAtColumn(),
   },
   (table) => [index("refresh_tokens_family_idx").on(table.familyId)],
 );

@@ -1,0 +1,15 @@
+import type { ReferenceResolvers } from "@cartograph/service-kit";
+import type { ProductsContext } from "../context";
+
+// Entities resolve even when inactive: old orders still point at deleted products.
+export const catalogReferenceResolvers: ReferenceResolvers = {
+  Product: {
+    __resolveReference: (reference: { id: string }, context: ProductsContext) => context.loaders.productById.load(reference.id),
+  },
+  ProductVariant: {
+    __resolveReference: (reference: { id: string }, context: ProductsContext) => context.loaders.variantById.load(reference.id),
+  },
+  Category: {
+    __resolveReference: (reference: { id: string }, context: ProductsContext) => context.loaders.categoryById.load(reference.id),
+  },
+};

@@ -1,0 +1,16 @@
+import { Directive, Field, ID, InputType, ObjectType } from "type-graphql";
+
+@ObjectType({ description: "A node of the category tree." })
+@Directive('@key(fields: "id")')
+export class Category {
+  @Field(() => ID) id!: string;
+  @Field(() => String) name!: string;
+  @Field(() => String) slug!: string;
+}
+
+@InputType()
+export class CreateCategoryInput {
+  @Field(() => String) name!: string;
+  @Field(() => String, { nullable: true, description: "Derived from the name when omitted." }) slug?: string | null;
+  @Field(() => ID, { nullable: true }) parentId?: string | null;
+}
