@@ -80,9 +80,13 @@ export function connectBroker({
       log.error({ err, channel: name }, "RabbitMQ closed a channel; reconnecting");
       manager.reconnect();
     });
-    await channel.assertExchange(exchange, "topic", { durable: true });
-    await setup?.(channel);
-    ready = true;
+    try {
+      await channel.assertExchange(exchange, "topic", { durable: true });
+      await setup?.(channel);
+      ready = true;
+    } catch (error) {
+      if (!closing) throw error; // a setup cut short by close() is not worth an error
+    }
   };
 
   const createChannel = (name: string, setup?: (channel: ConfirmChannel) => Promise<void>, publishTimeout?: number) => {
@@ -132,8 +136,13 @@ export function connectBroker({
     },
     close: async () => {
       closing = true;
-      await publisher.close();
-      await manager.close();
+      try {
+        await publisher.close();
+        await manager.close();
+      } catch (err) {
+        // Closing while a reconnect is under way may find the connection already closing.
+        log.debug({ err }, "RabbitMQ connection was already closing");
+      }
     },
   };
 }

@@ -161,7 +161,7 @@ async function consume<T extends EventType, Tx>(options: ConsumerOptions<T, Tx>,
   }
 
   // Runs on every (re)connect: topology is declared idempotently, then consumption restarts.
-  const setup = async (channel: ConfirmChannel) => {
+  const setup = async (channel: ConfirmChannel): Promise<void> => {
     await channel.assertQueue(names.queue, { durable: true });
     await channel.assertQueue(names.retry, { durable: true, arguments: { "x-dead-letter-exchange": "", "x-dead-letter-routing-key": names.queue } });
     await channel.assertQueue(names.dlq, { durable: true });
@@ -171,8 +171,10 @@ async function consume<T extends EventType, Tx>(options: ConsumerOptions<T, Tx>,
     const { consumerTag } = await channel.consume(
       names.queue,
       (message) => {
-        if (message) onMessage(channel, message);
-        else log.error("consumer cancelled by the broker (queue deleted?)");
+        if (message) return onMessage(channel, message);
+        // The broker cancelled us (queue deleted): declare it again and resume on this channel.
+        log.error("consumer cancelled by the broker; re-declaring the queue");
+        if (!stopping) setup(channel).catch((err: unknown) => log.error({ err }, "could not resume consuming"));
       },
       { noAck: false },
     );
@@ -192,7 +194,12 @@ async function consume<T extends EventType, Tx>(options: ConsumerOptions<T, Tx>,
         // Already gone with its channel: nothing more will be delivered either way.
       }
       await Promise.allSettled([...inFlight]);
-      await brokerChannel.close();
+      try {
+        await brokerChannel.close();
+      } catch (err) {
+        // The connection is closing or gone: so is the channel, and unacked messages return to the queue.
+        log.debug({ err }, "consumer channel was already closed");
+      }
     },
   };
 }

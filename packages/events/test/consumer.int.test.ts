@@ -174,6 +174,23 @@ describe("idempotent consumer", () => {
     expect(calls).toHaveLength(1);
   });
 
+  it("refuses to start on a conflicting topology instead of flapping", async () => {
+    await bed.inspector.channel.assertQueue(names.queue, { durable: false });
+    await expect(start()).rejects.toThrow(/PRECONDITION_FAILED/);
+  });
+
+  it("resumes consuming when its queue is deleted under it", async () => {
+    await start();
+    await bed.inspector.channel.deleteQueue(names.queue);
+    const envelope = userRegistered("usr_1");
+    // Republishing is harmless (idempotent) and covers the moment before the queue is back.
+    await waitFor(async () => {
+      await bed.broker.publishEvent(envelope);
+      return (await counterValue(bed.db, "usr_1")) === 1;
+    }, { what: "the consumer to resume" });
+    expect(calls).toHaveLength(1);
+  });
+
   it("survives a crash between commit and ack: the redelivery is skipped, the effect stays single", async () => {
     const crashingBroker = connectBroker({ url: RABBITMQ_URL, log, exchange: bed.exchange });
     bed.onCleanup(() => crashingBroker.close());

@@ -45,7 +45,10 @@ export async function createTestbed(label: string): Promise<EventsTestbed> {
     inspector,
     onCleanup: (step) => steps.push(step),
     cleanup: async () => {
-      for (const step of steps.reverse()) await step();
+      // Every step runs even if one fails, so a failed test leaves no connections open.
+      const failures: unknown[] = [];
+      for (const step of steps.reverse()) await step().catch((error: unknown) => failures.push(error));
+      if (failures.length) throw failures[0];
     },
   };
 }

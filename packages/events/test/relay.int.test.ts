@@ -72,6 +72,26 @@ describe("outbox relay", () => {
     expect(await bed.inspector.drain(queue)).toHaveLength(0);
   });
 
+  it("re-establishes its LISTEN connection when PostgreSQL drops it", async () => {
+    const queue = await bed.inspector.bindQueue(["user.registered"]);
+    start({ pollIntervalMs: 60_000 });
+    const listenerPid = async () =>
+      (await bed.pool.query<{ pid: number }>("select pid from pg_stat_activity where datname = current_database() and query ilike 'LISTEN %'")).rows[0]?.pid;
+    const first = await waitFor(listenerPid, { what: "the LISTEN connection" });
+    await bed.pool.query("select pg_terminate_backend($1)", [first]);
+    await waitFor(async () => {
+      const pid = await listenerPid();
+      return pid !== undefined && pid !== first;
+    }, { what: "a new LISTEN connection" });
+
+    const envelope = await enqueueUserRegistered(bed.db, "usr_1");
+    const messages = await waitFor(async () => {
+      const got = await bed.inspector.drain(queue);
+      return got.length > 0 && got;
+    }, { timeoutMs: 5_000, what: "the event, woken by NOTIFY on the new connection" });
+    expect(messages.map((m) => m.properties.messageId)).toEqual([envelope.id]);
+  });
+
   it("never publishes an event whose transaction rolled back", async () => {
     const queue = await bed.inspector.bindQueue(["user.registered"]);
     const relay = start();

@@ -4,3 +4,4 @@ export * from "./postgres";
 export * from "./processes";
 export * from "./rabbitmq";
 export * from "./subgraph-harness";
+export * from "./tokens";

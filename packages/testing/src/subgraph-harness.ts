@@ -1,6 +1,7 @@
-import { connectPostgres, createLogger, migratePostgres, type Database, type Logger, type RunningServer } from "@cartograph/service-kit";
+import { connectPostgres, createLogger, migratePostgres, type AccessTokenVerifier, type Database, type Logger, type RunningServer } from "@cartograph/service-kit";
 import { generateSigningKeyPem } from "./keys";
 import { TEST_ROUTER_SECRET } from "./graphql";
+import { createTestTokens, type TestTokens } from "./tokens";
 import { createTestDatabase } from "./postgres";
 import { RABBITMQ_URL, uniqueTopologyName } from "./rabbitmq";
 
@@ -15,6 +16,8 @@ export interface SubgraphHarness<TSchema extends Record<string, unknown>, TConfi
   config: TConfig;
   database: Database<TSchema>;
   service: TService;
+  /** Access tokens this service accepts (services that sign their own, like users, ignore them). */
+  tokens: TestTokens;
   /** Statements the service sent outside transactions since the last reset (DataLoader batching checks). */
   queryCount: () => number;
   resetQueryCount: () => void;
@@ -30,7 +33,7 @@ export async function startSubgraphHarness<TSchema extends Record<string, unknow
   serviceDir: string;
   dbSchema: TSchema;
   parseConfig: (env: Record<string, string>) => TConfig;
-  start: (config: TConfig, log: Logger, dependencies: { database: Database<TSchema> }) => Promise<TService>;
+  start: (config: TConfig, log: Logger, dependencies: { database: Database<TSchema>; verifier: AccessTokenVerifier }) => Promise<TService>;
   env?: Record<string, string>;
 }): Promise<SubgraphHarness<TSchema, TConfig, TService>> {
   const testDb = await createTestDatabase(options.label);
@@ -55,13 +58,15 @@ export async function startSubgraphHarness<TSchema extends Record<string, unknow
     return query(...args);
   }) as typeof query;
 
-  const service = await options.start(config, log, { database });
+  const tokens = createTestTokens();
+  const service = await options.start(config, log, { database, verifier: tokens.verifier });
   return {
     url: service.server.url,
     baseUrl: service.server.url.replace(/\/graphql$/, ""),
     config,
     database,
     service,
+    tokens,
     queryCount: () => queries,
     resetQueryCount: () => {
       queries = 0;
