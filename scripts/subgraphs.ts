@@ -13,4 +13,7 @@ export interface SubgraphEntry {
 
 export const repoRoot = path.resolve(__dirname, "..");
 
-export const subgraphs: SubgraphEntry[] = [{ name: "users", dir: path.join(repoRoot, "subgraphs/users"), port: 4001, migrates: true, seeds: true }];
+export const subgraphs: SubgraphEntry[] = [
+  { name: "users", dir: path.join(repoRoot, "subgraphs/users"), port: 4001, migrates: true, seeds: true },
+  { name: "products", dir: path.join(repoRoot, "subgraphs/products"), port: 4002, migrates: true, seeds: true },
+];

@@ -17,6 +17,56 @@ export type AddressInput = {
   postalCode: string;
 };
 
+export type CreateCategoryInput = {
+  name: string;
+  parentId?: string | null | undefined;
+  /** Derived from the name when omitted. */
+  slug?: string | null | undefined;
+};
+
+export type CreateProductInput = {
+  brand?: string | null | undefined;
+  categoryId?: string | null | undefined;
+  description: string;
+  images?: Array<ProductImageInput> | null | undefined;
+  name: string;
+  /** Derived from the name when omitted. */
+  slug?: string | null | undefined;
+  tags?: Array<string> | null | undefined;
+  variants: Array<VariantInput>;
+};
+
+export type ProductFilter = {
+  /** Any of these brands. */
+  brands?: Array<string> | null | undefined;
+  /** Includes the category's descendants. */
+  categoryId?: string | null | undefined;
+  maxPrice?: string | null | undefined;
+  /** Decimal amount, e.g. "10.00". */
+  minPrice?: string | null | undefined;
+  /** Full-text search over names, brands and descriptions, names weighing most. */
+  search?: string | null | undefined;
+  /** Any of these tags. */
+  tags?: Array<string> | null | undefined;
+};
+
+export type ProductImageInput = {
+  alt?: string | null | undefined;
+  url: string;
+};
+
+export type ProductSort = {
+  direction: SortDirection;
+  field: ProductSortField;
+};
+
+/** RELEVANCE needs a search; without one it sorts newest first. */
+export type ProductSortField =
+  | 'CREATED_AT'
+  | 'NAME'
+  | 'PRICE'
+  | 'RELEVANCE';
+
 export type RegisterInput = {
   email: string;
   name: string;
@@ -27,6 +77,25 @@ export type RegisterInput = {
 export type Role =
   | 'ADMIN'
   | 'CUSTOMER';
+
+export type SelectedOptionInput = {
+  name: string;
+  value: string;
+};
+
+export type SortDirection =
+  | 'ASC'
+  | 'DESC';
+
+export type UpdateProductInput = {
+  active?: boolean | null | undefined;
+  brand?: string | null | undefined;
+  categoryId?: string | null | undefined;
+  description?: string | null | undefined;
+  images?: Array<ProductImageInput> | null | undefined;
+  name?: string | null | undefined;
+  tags?: Array<string> | null | undefined;
+};
 
 export type UpdateProfileInput = {
   name?: string | null | undefined;
@@ -45,6 +114,14 @@ export type UserErrorCode =
   | 'OUT_OF_STOCK'
   | 'PAYMENT_DECLINED'
   | 'TAKEN';
+
+export type VariantInput = {
+  options?: Array<SelectedOptionInput> | null | undefined;
+  /** Decimal amount in the store currency, e.g. "19.99". */
+  price: string;
+  sku: string;
+  title: string;
+};
 
 export type AddressFieldsFragment = { id: string, line1: string, line2: string | null, city: string, postalCode: string, country: string, isDefault: boolean };
 
@@ -97,6 +174,71 @@ export type SetUserRolesMutationVariables = Exact<{
 
 export type SetUserRolesMutation = { setUserRoles: { user: { id: string, roles: Array<Role> } | null, userErrors: Array<{ code: UserErrorCode, field: Array<string> | null, message: string }> } };
 
+export type MoneyFieldsFragment = { amount: string, currencyCode: string };
+
+export type ProductCardFragment = { id: string, slug: string, name: string, brand: string | null, tags: Array<string>, priceRange: { min: { amount: string, currencyCode: string }, max: { amount: string, currencyCode: string } }, images: Array<{ url: string, alt: string | null }> };
+
+export type ProductListingQueryVariables = Exact<{
+  first?: number | null | undefined;
+  after?: string | null | undefined;
+  filter?: ProductFilter | null | undefined;
+  sort?: ProductSort | null | undefined;
+}>;
+
+
+export type ProductListingQuery = { products: { totalCount: number, nodes: Array<{ id: string, slug: string, name: string, brand: string | null, tags: Array<string>, priceRange: { min: { amount: string, currencyCode: string }, max: { amount: string, currencyCode: string } }, images: Array<{ url: string, alt: string | null }> }>, pageInfo: { hasNextPage: boolean, endCursor: string | null }, facets: Array<{ field: string, values: Array<{ value: string, label: string, count: number }> }> } };
+
+export type ProductPageQueryVariables = Exact<{
+  slug: string;
+}>;
+
+
+export type ProductPageQuery = { product: { description: string, active: boolean, id: string, slug: string, name: string, brand: string | null, tags: Array<string>, category: { id: string, name: string, slug: string, parent: { id: string, name: string } | null } | null, variants: Array<{ id: string, sku: string, title: string, price: { amount: string, currencyCode: string }, options: Array<{ name: string, value: string }> }>, priceRange: { min: { amount: string, currencyCode: string }, max: { amount: string, currencyCode: string } }, images: Array<{ url: string, alt: string | null }> } | null };
+
+export type CategoryTreeQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type CategoryTreeQuery = { categories: Array<{ id: string, name: string, slug: string, children: Array<{ id: string, name: string, slug: string, children: Array<{ id: string, name: string, slug: string }> }> }> };
+
+export type CategoryPageQueryVariables = Exact<{
+  slug: string;
+  first?: number | null | undefined;
+  after?: string | null | undefined;
+  sort?: ProductSort | null | undefined;
+}>;
+
+
+export type CategoryPageQuery = { category: { id: string, name: string, slug: string, parent: { id: string, name: string, slug: string } | null, children: Array<{ id: string, name: string, slug: string }>, products: { totalCount: number, nodes: Array<{ id: string, slug: string, name: string, brand: string | null, tags: Array<string>, priceRange: { min: { amount: string, currencyCode: string }, max: { amount: string, currencyCode: string } }, images: Array<{ url: string, alt: string | null }> }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } } | null };
+
+export type CreateCategoryMutationVariables = Exact<{
+  input: CreateCategoryInput;
+}>;
+
+
+export type CreateCategoryMutation = { createCategory: { category: { id: string, slug: string } | null, userErrors: Array<{ code: UserErrorCode, field: Array<string> | null, message: string }> } };
+
+export type CreateProductMutationVariables = Exact<{
+  input: CreateProductInput;
+}>;
+
+
+export type CreateProductMutation = { createProduct: { product: { id: string, slug: string, name: string, variants: Array<{ id: string, sku: string, price: { amount: string, currencyCode: string } }> } | null, userErrors: Array<{ code: UserErrorCode, field: Array<string> | null, message: string }> } };
+
+export type UpdateProductMutationVariables = Exact<{
+  id: string;
+  input: UpdateProductInput;
+}>;
+
+
+export type UpdateProductMutation = { updateProduct: { product: { id: string, name: string, active: boolean } | null, userErrors: Array<{ code: UserErrorCode, field: Array<string> | null, message: string }> } };
+
+export type DeleteProductMutationVariables = Exact<{
+  id: string;
+}>;
+
+
+export type DeleteProductMutation = { deleteProduct: { deleted: boolean | null, userErrors: Array<{ code: UserErrorCode, field: Array<string> | null, message: string }> } };
+
 export type UserErrorFieldsFragment = { code: UserErrorCode, field: Array<string> | null, message: string };
 
 export type AuthFieldsFragment = { accessToken: string | null, refreshToken: string | null, expiresIn: number | null, user: { id: string, email: string, name: string, roles: Array<Role> } | null, userErrors: Array<{ code: UserErrorCode, field: Array<string> | null, message: string }> };
@@ -141,6 +283,33 @@ export const AddressFieldsFragmentDoc = gql`
   isDefault
 }
     `;
+export const MoneyFieldsFragmentDoc = gql`
+    fragment MoneyFields on Money {
+  amount
+  currencyCode
+}
+    `;
+export const ProductCardFragmentDoc = gql`
+    fragment ProductCard on Product {
+  id
+  slug
+  name
+  brand
+  tags
+  priceRange {
+    min {
+      ...MoneyFields
+    }
+    max {
+      ...MoneyFields
+    }
+  }
+  images {
+    url
+    alt
+  }
+}
+    ${MoneyFieldsFragmentDoc}`;
 export const UserErrorFieldsFragmentDoc = gql`
     fragment UserErrorFields on UserError {
   code
@@ -258,6 +427,166 @@ export const SetUserRolesDocument = gql`
   }
 }
     ${UserErrorFieldsFragmentDoc}`;
+export const ProductListingDocument = gql`
+    query ProductListing($first: Int, $after: String, $filter: ProductFilter, $sort: ProductSort) {
+  products(first: $first, after: $after, filter: $filter, sort: $sort) {
+    totalCount
+    nodes {
+      ...ProductCard
+    }
+    pageInfo {
+      hasNextPage
+      endCursor
+    }
+    facets {
+      field
+      values {
+        value
+        label
+        count
+      }
+    }
+  }
+}
+    ${ProductCardFragmentDoc}`;
+export const ProductPageDocument = gql`
+    query ProductPage($slug: String!) {
+  product(slug: $slug) {
+    ...ProductCard
+    description
+    active
+    category {
+      id
+      name
+      slug
+      parent {
+        id
+        name
+      }
+    }
+    variants {
+      id
+      sku
+      title
+      price {
+        ...MoneyFields
+      }
+      options {
+        name
+        value
+      }
+    }
+  }
+}
+    ${ProductCardFragmentDoc}
+${MoneyFieldsFragmentDoc}`;
+export const CategoryTreeDocument = gql`
+    query CategoryTree {
+  categories {
+    id
+    name
+    slug
+    children {
+      id
+      name
+      slug
+      children {
+        id
+        name
+        slug
+      }
+    }
+  }
+}
+    `;
+export const CategoryPageDocument = gql`
+    query CategoryPage($slug: String!, $first: Int, $after: String, $sort: ProductSort) {
+  category(slug: $slug) {
+    id
+    name
+    slug
+    parent {
+      id
+      name
+      slug
+    }
+    children {
+      id
+      name
+      slug
+    }
+    products(first: $first, after: $after, sort: $sort) {
+      totalCount
+      nodes {
+        ...ProductCard
+      }
+      pageInfo {
+        hasNextPage
+        endCursor
+      }
+    }
+  }
+}
+    ${ProductCardFragmentDoc}`;
+export const CreateCategoryDocument = gql`
+    mutation CreateCategory($input: CreateCategoryInput!) {
+  createCategory(input: $input) {
+    category {
+      id
+      slug
+    }
+    userErrors {
+      ...UserErrorFields
+    }
+  }
+}
+    ${UserErrorFieldsFragmentDoc}`;
+export const CreateProductDocument = gql`
+    mutation CreateProduct($input: CreateProductInput!) {
+  createProduct(input: $input) {
+    product {
+      id
+      slug
+      name
+      variants {
+        id
+        sku
+        price {
+          ...MoneyFields
+        }
+      }
+    }
+    userErrors {
+      ...UserErrorFields
+    }
+  }
+}
+    ${MoneyFieldsFragmentDoc}
+${UserErrorFieldsFragmentDoc}`;
+export const UpdateProductDocument = gql`
+    mutation UpdateProduct($id: ID!, $input: UpdateProductInput!) {
+  updateProduct(id: $id, input: $input) {
+    product {
+      id
+      name
+      active
+    }
+    userErrors {
+      ...UserErrorFields
+    }
+  }
+}
+    ${UserErrorFieldsFragmentDoc}`;
+export const DeleteProductDocument = gql`
+    mutation DeleteProduct($id: ID!) {
+  deleteProduct(id: $id) {
+    deleted
+    userErrors {
+      ...UserErrorFields
+    }
+  }
+}
+    ${UserErrorFieldsFragmentDoc}`;
 export const RegisterDocument = gql`
     mutation Register($input: RegisterInput!) {
   register(input: $input) {
@@ -312,6 +641,30 @@ export function getSdk<C>(requester: Requester<C>) {
     },
     SetUserRoles(variables: SetUserRolesMutationVariables, options?: C): Promise<SetUserRolesMutation> {
       return requester<SetUserRolesMutation, SetUserRolesMutationVariables>(SetUserRolesDocument, variables, options) as Promise<SetUserRolesMutation>;
+    },
+    ProductListing(variables?: ProductListingQueryVariables, options?: C): Promise<ProductListingQuery> {
+      return requester<ProductListingQuery, ProductListingQueryVariables>(ProductListingDocument, variables, options) as Promise<ProductListingQuery>;
+    },
+    ProductPage(variables: ProductPageQueryVariables, options?: C): Promise<ProductPageQuery> {
+      return requester<ProductPageQuery, ProductPageQueryVariables>(ProductPageDocument, variables, options) as Promise<ProductPageQuery>;
+    },
+    CategoryTree(variables?: CategoryTreeQueryVariables, options?: C): Promise<CategoryTreeQuery> {
+      return requester<CategoryTreeQuery, CategoryTreeQueryVariables>(CategoryTreeDocument, variables, options) as Promise<CategoryTreeQuery>;
+    },
+    CategoryPage(variables: CategoryPageQueryVariables, options?: C): Promise<CategoryPageQuery> {
+      return requester<CategoryPageQuery, CategoryPageQueryVariables>(CategoryPageDocument, variables, options) as Promise<CategoryPageQuery>;
+    },
+    CreateCategory(variables: CreateCategoryMutationVariables, options?: C): Promise<CreateCategoryMutation> {
+      return requester<CreateCategoryMutation, CreateCategoryMutationVariables>(CreateCategoryDocument, variables, options) as Promise<CreateCategoryMutation>;
+    },
+    CreateProduct(variables: CreateProductMutationVariables, options?: C): Promise<CreateProductMutation> {
+      return requester<CreateProductMutation, CreateProductMutationVariables>(CreateProductDocument, variables, options) as Promise<CreateProductMutation>;
+    },
+    UpdateProduct(variables: UpdateProductMutationVariables, options?: C): Promise<UpdateProductMutation> {
+      return requester<UpdateProductMutation, UpdateProductMutationVariables>(UpdateProductDocument, variables, options) as Promise<UpdateProductMutation>;
+    },
+    DeleteProduct(variables: DeleteProductMutationVariables, options?: C): Promise<DeleteProductMutation> {
+      return requester<DeleteProductMutation, DeleteProductMutationVariables>(DeleteProductDocument, variables, options) as Promise<DeleteProductMutation>;
     },
     Register(variables: RegisterMutationVariables, options?: C): Promise<RegisterMutation> {
       return requester<RegisterMutation, RegisterMutationVariables>(RegisterDocument, variables, options) as Promise<RegisterMutation>;

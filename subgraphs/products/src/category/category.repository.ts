@@ -21,8 +21,8 @@ export class CategoryRepository {
     return this.db.select().from(categories).where(isNull(categories.parentId)).orderBy(asc(categories.name), asc(categories.id));
   }
 
-  async findBySlug(tx: ProductsExecutor, slug: string): Promise<CategoryRow | undefined> {
-    const [row] = await tx.select().from(categories).where(eq(categories.slug, slug));
+  async findBySlug(slug: string): Promise<CategoryRow | undefined> {
+    const [row] = await this.db.select().from(categories).where(eq(categories.slug, slug));
     return row;
   }
 

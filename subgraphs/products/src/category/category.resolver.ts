@@ -1,5 +1,5 @@
-import { Role, toPayload } from "@cartograph/service-kit";
-import { Arg, Args, Authorized, Ctx, FieldResolver, Mutation, Query, Resolver, Root } from "type-graphql";
+import { badUserInput, Role, toPayload } from "@cartograph/service-kit";
+import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from "type-graphql";
 import { CategoryPayload } from "../catalog/product.payloads";
 import { ProductListArgs } from "../catalog/product.resolver";
 import { ProductConnection } from "../catalog/product.type";
@@ -12,6 +12,17 @@ export class CategoryResolver {
   @Query(() => [Category], { description: "The roots of the category tree." })
   categories(@Ctx() ctx: ProductsContext): Promise<CategoryRow[]> {
     return ctx.services.categories.categories.roots();
+  }
+
+  @Query(() => Category, { nullable: true, description: "By id or by slug (exactly one)." })
+  async category(
+    @Arg("id", () => ID, { nullable: true }) id: string | null,
+    @Arg("slug", () => String, { nullable: true }) slug: string | null,
+    @Ctx() ctx: ProductsContext,
+  ): Promise<CategoryRow | null> {
+    if ((id ? 1 : 0) + (slug ? 1 : 0) !== 1) throw badUserInput("Give exactly one of `id` or `slug`.");
+    if (id) return ctx.loaders.categoryById.load(id);
+    return (await ctx.services.categories.categories.findBySlug(slug!)) ?? null;
   }
 
   @Authorized(Role.ADMIN)

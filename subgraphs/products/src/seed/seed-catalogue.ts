@@ -22,7 +22,7 @@ export async function seedDemoCatalogue(db: ProductsDb, services: { products: Pr
 
   const ensureCategory = async (name: string, parent: CategoryRow | null): Promise<CategoryRow> => {
     const slug = parent ? `${parent.slug}-${slugify(name)}` : slugify(name);
-    const found = await categories.findBySlug(db, slug);
+    const found = await categories.findBySlug(slug);
     if (found) return found;
     const outcome = await services.categories.createCategory({ name, slug, parentId: parent?.id ?? null });
     if (!outcome.ok) throw new Error(`could not create category ${name}: ${outcome.errors.map((e) => e.message).join("; ")}`);
