@@ -55,18 +55,32 @@ export function parsePageArgs(args: { first?: number | null; after?: string | nu
   return { limit: first, after: args.after ? decodeCursor(args.after, cursorLength) : null };
 }
 
+/** A count, or a lazy count that runs only if the client selects `totalCount` (see `lazy`). */
+export type TotalCount = number | PromiseLike<number>;
+
+/**
+ * A value computed only when first awaited. GraphQL awaits a field's value only if the
+ * operation selects that field, so an expensive count or facet nobody asked for costs nothing.
+ */
+export function lazy<T>(compute: () => Promise<T>): PromiseLike<T> {
+  let started: Promise<T> | undefined;
+  return {
+    then: (onFulfilled, onRejected) => (started ??= compute()).then(onFulfilled, onRejected),
+  };
+}
+
 export interface Connection<T> {
   edges: Array<{ cursor: string; node: T }>;
   nodes: T[];
   pageInfo: PageInfo;
-  totalCount: number;
+  totalCount: TotalCount;
 }
 
 /**
  * Builds a connection from rows fetched with `limit + 1` (the extra row only tells whether a next
- * page exists) and the total count of the whole filtered list.
+ * page exists) and the total count of the whole filtered list (often `lazy`).
  */
-export function buildConnection<T>(rows: T[], page: PageRequest, totalCount: number, cursorKeyOf: (row: T) => CursorKey): Connection<T> {
+export function buildConnection<T>(rows: T[], page: PageRequest, totalCount: TotalCount, cursorKeyOf: (row: T) => CursorKey): Connection<T> {
   const nodes = rows.slice(0, page.limit);
   const edges = nodes.map((node) => ({ cursor: encodeCursor(cursorKeyOf(node)), node }));
   return {
@@ -98,7 +112,7 @@ export function ConnectionType<TNode extends object>(nodeType: ClassType<TNode>,
     @Field(() => [Edge]) edges!: Edge[];
     @Field(() => [nodeType]) nodes!: TNode[];
     @Field(() => PageInfo) pageInfo!: PageInfo;
-    @Field(() => Int, { description: "How many nodes the whole list has, across all pages." }) totalCount!: number;
+    @Field(() => Int, { description: "How many nodes the whole list has, across all pages." }) totalCount!: TotalCount;
   }
   return ConnectionBase;
 }

@@ -3,6 +3,7 @@ import {
   badUserInput,
   buildConnection,
   isUniqueViolation,
+  lazy,
   MoneyFormatError,
   newId,
   parseMoney,
@@ -60,9 +61,9 @@ export class ProductService {
       ? { key: args.sort.field, descending: args.sort.direction === "DESC" }
       : { key: "RELEVANCE", descending: true };
     if (!filter) return { ...buildConnection([], page, 0, () => []), facets: async () => [] };
-    const [{ rows }, totalCount] = await Promise.all([this.products.listPage(filter, requested, page), this.products.countMatching(filter)]);
+    const { rows } = await this.products.listPage(filter, requested, page);
     return {
-      ...buildConnection(rows, page, totalCount, (row) => [row.sortValue, row.id]),
+      ...buildConnection(rows, page, lazy(() => this.products.countMatching(filter)), (row) => [row.sortValue, row.id]),
       facets: async () => {
         const counts = await this.products.facetCounts(filter);
         return [
