@@ -74,8 +74,7 @@ async function main() {
       ["everything, newest first + facets", {}, true],
       ["everything, by price, page 3", { sort: { field: "PRICE", direction: "DESC" } }, false],
     ];
-    process.stdout.write(`${"case (20 per page, with count; 30 runs)".padEnd(40)}  p50 ms   p95 ms   total
-`);
+    process.stdout.write(`${"case (20 per page, with count; 30 runs)".padEnd(40)}  p50 ms   p95 ms   total\n`);
     for (const [label, args, withFacets] of cases) {
       const timings: number[] = [];
       let total = 0;
