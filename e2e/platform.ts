@@ -57,6 +57,8 @@ export async function startPlatform(): Promise<Platform> {
       const port = await freePort();
       services[subgraph.name] = await startServiceProcess({ name: subgraph.name, cwd: subgraph.dir, port, env });
       routerEnv[`SUBGRAPH_${subgraph.name.toUpperCase()}_URL`] = `http://127.0.0.1:${port}/graphql`;
+      // Users starts first; everyone after it verifies tokens with its keys.
+      if (subgraph.name === "users") sharedEnv.JWKS_URL = `${services.users!.baseUrl}/.well-known/jwks.json`;
     }
     routerEnv.JWKS_URL = `${services.users!.baseUrl}/.well-known/jwks.json`;
     const routerPort = await freePort();

@@ -1,7 +1,17 @@
 import { RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from "@apollo/gateway";
-import { REQUEST_ID_HEADER, ROUTER_SECRET_HEADER, serviceUnavailable, type Logger } from "@cartograph/service-kit";
+import { ErrorCode, REQUEST_ID_HEADER, ROUTER_SECRET_HEADER, serviceUnavailable, type Logger } from "@cartograph/service-kit";
 import { GraphQLError } from "graphql";
 import type { RouterContext } from "./context";
+
+const PASSED_ON_CODES = new Set<string>([ErrorCode.UNAUTHENTICATED, ErrorCode.FORBIDDEN, ErrorCode.BAD_USER_INPUT]);
+
+function refusalOf(error: unknown): GraphQLError | null {
+  const body = error instanceof GraphQLError ? (error.extensions.response as { body?: unknown } | undefined)?.body : undefined;
+  const first = (body as { errors?: Array<{ message?: unknown; extensions?: { code?: unknown } }> } | undefined)?.errors?.[0];
+  const code = first?.extensions?.code;
+  if (typeof code !== "string" || !PASSED_ON_CODES.has(code) || typeof first?.message !== "string") return null;
+  return new GraphQLError(first.message, { extensions: { code } });
+}
 
 /**
  * How the router calls a subgraph: forwards the caller's token and request id, adds the router
@@ -33,6 +43,9 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<RouterContext> {
       return await super.process(options);
     } catch (error) {
       if (error instanceof GraphQLError && typeof error.extensions.code === "string" && !("response" in error.extensions)) throw error;
+      // A subgraph that refused the request (401/403) says why in its body: pass that on, nothing more.
+      const refusal = refusalOf(error);
+      if (refusal) throw refusal;
       const requestId = "requestId" in options.context ? options.context.requestId : undefined;
       this.log.error({ err: error, subgraph: this.subgraphName, requestId }, "subgraph call failed");
       throw serviceUnavailable(`The ${this.subgraphName} service is unavailable. Try again shortly.`);
