@@ -1,19 +1,36 @@
 import path from "node:path";
 
-/** The subgraphs that exist, in start order. Adding a subgraph means adding it here and to supergraph.yaml. */
+/**
+ * The subgraphs that exist, in start order: a service that consumes events starts before the
+ * services that produce them, so its durable queue is bound before the first event is published.
+ * Adding a subgraph means adding it here and to supergraph.yaml.
+ */
 export interface SubgraphEntry {
   name: string;
   dir: string;
   port: number;
   /** Has drizzle migrations to apply before start. */
   migrates: boolean;
-  /** Has a `src/seed-main.ts` for demo data. */
-  seeds: boolean;
+  /**
+   * `src/seed-main.ts` for demo data: "before-start" runs it before any service starts (its
+   * events wait in the outbox); "after-start" once everything is up (it needs events consumed).
+   */
+  seed: "before-start" | "after-start" | null;
 }
 
 export const repoRoot = path.resolve(__dirname, "..");
 
+const entry = (name: string, port: number, migrates: boolean, seed: SubgraphEntry["seed"]): SubgraphEntry => ({
+  name,
+  dir: path.join(repoRoot, "subgraphs", name),
+  port,
+  migrates,
+  seed,
+});
+
 export const subgraphs: SubgraphEntry[] = [
-  { name: "users", dir: path.join(repoRoot, "subgraphs/users"), port: 4001, migrates: true, seeds: true },
-  { name: "products", dir: path.join(repoRoot, "subgraphs/products"), port: 4002, migrates: true, seeds: true },
+  entry("users", 4001, true, "before-start"),
+  // Before products: inventory's queue must be bound when the catalogue's events go out.
+  entry("inventory", 4003, true, "after-start"),
+  entry("products", 4002, true, "before-start"),
 ];

@@ -1,5 +1,5 @@
 import path from "node:path";
-import { baseEnvSchema, jwksUrl, port } from "@cartograph/service-kit";
+import { baseEnvSchema, jwksUrl, port, requireProductionSecrets } from "@cartograph/service-kit";
 import { z } from "zod";
 
 export const routerEnvSchema = baseEnvSchema
@@ -18,11 +18,7 @@ export const routerEnvSchema = baseEnvSchema
     MAX_TOKENS: z.coerce.number().int().min(1).default(2_000),
     SUBGRAPH_TIMEOUT_MS: z.coerce.number().int().min(100).default(10_000),
   })
-  .superRefine((env, ctx) => {
-    if (env.NODE_ENV === "production" && env.ROUTER_SECRET === baseEnvSchema.shape.ROUTER_SECRET.parse(undefined)) {
-      ctx.addIssue({ code: "custom", path: ["ROUTER_SECRET"], message: "must be set to a real secret in production" });
-    }
-  });
+  .superRefine(requireProductionSecrets);
 
 export type RouterConfig = z.infer<typeof routerEnvSchema>;
 

@@ -63,6 +63,8 @@ export async function startRouter({ config, log, env = process.env, verifier }: 
     gateway,
     formatError: createRouterErrorFormatter(log),
     includeStacktraceInErrorResponses: false,
+    // Shutdown is ours (stopOnSignals), so in-flight requests and subscriptions drain first.
+    stopOnTerminationSignals: false,
     introspection: !production,
     validationRules: limits.validationRules,
     parseOptions: { maxTokens: config.MAX_TOKENS },

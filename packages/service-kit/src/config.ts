@@ -1,12 +1,14 @@
 import { z } from "zod";
 
+const DEV_ROUTER_SECRET = "cartograph-dev-router-secret";
+
 /** Settings every service reads; services extend this with their own. */
 export const baseEnvSchema = z.object({
   NODE_ENV: z.enum(["development", "test", "production"]).default("development"),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   HOST: z.string().default("127.0.0.1"),
   /** Shared secret the router sends on every subgraph call; subgraphs refuse calls without it. */
-  ROUTER_SECRET: z.string().min(16, "must be at least 16 characters").default("cartograph-dev-router-secret"),
+  ROUTER_SECRET: z.string().min(16, "must be at least 16 characters").default(DEV_ROUTER_SECRET),
   STORE_CURRENCY: z
     .string()
     .regex(/^[A-Z]{3}$/, "must be an ISO 4217 code such as USD")
@@ -19,6 +21,32 @@ export const postgresUrl = (fallbackDb: string) =>
   z.string().url().default(`postgres://${fallbackDb}:${fallbackDb}@127.0.0.1:5432/${fallbackDb}`);
 
 export const rabbitmqUrl = () => z.string().url().default("amqp://guest:guest@127.0.0.1:5672");
+
+/** The RabbitMQ settings of every service that publishes or consumes events. */
+export const eventsEnv = {
+  RABBITMQ_URL: rabbitmqUrl(),
+  EVENTS_EXCHANGE: z.string().min(1).default("cartograph.events"),
+  /**
+   * Prefixes this service's queue names (`<namespace>.inventory.catalogue`), so several
+   * platforms (parallel test runs) can share one broker without taking each other's events.
+   */
+  EVENTS_QUEUE_NAMESPACE: z
+    .string()
+    .regex(/^[A-Za-z0-9._-]*$/, "letters, digits, dots, dashes and underscores only")
+    .default(""),
+};
+
+/** The owner part of a service's queue names: `inventory`, or `<namespace>.inventory`. */
+export function queueOwner(service: string, namespace: string): string {
+  return namespace ? `${namespace}.${service}` : service;
+}
+
+/** A `superRefine` for every service: the development defaults of secrets never reach production. */
+export function requireProductionSecrets(env: { NODE_ENV: string; ROUTER_SECRET: string }, ctx: z.RefinementCtx): void {
+  if (env.NODE_ENV === "production" && env.ROUTER_SECRET === DEV_ROUTER_SECRET) {
+    ctx.addIssue({ code: "custom", path: ["ROUTER_SECRET"], message: "must be set to a real secret in production" });
+  }
+}
 
 export const jwksUrl = () => z.string().url().default("http://127.0.0.1:4001/.well-known/jwks.json");
 

@@ -4,7 +4,7 @@ import type { GraphQLResolverMap } from "@apollo/subgraph/dist/schema-helper/res
 import { printSchemaWithDirectives } from "@graphql-tools/utils";
 import { DateTimeResolver } from "graphql-scalars";
 import { parse, type GraphQLSchema } from "graphql";
-import { buildSchema, createResolversMap, type BuildSchemaOptions } from "type-graphql";
+import { buildSchema, createResolversMap, getMetadataStorage, type BuildSchemaOptions } from "type-graphql";
 import { authChecker } from "./auth";
 
 /** The Federation 2 spec every subgraph links, and the directives it may use. */
@@ -26,6 +26,10 @@ export interface FederatedSchemaOptions {
  * `buildSubgraphSchema` adds `_service`/`_entities` with the reference resolvers.
  */
 export async function buildFederatedSchema(options: FederatedSchemaOptions): Promise<GraphQLSchema> {
+  // Parameter decorators run last-first, so type-graphql would list `login(email, password)`'s
+  // arguments as (password, email). Ordering its parameter metadata by position keeps the
+  // arguments in the order the code (and API.md) gives them.
+  getMetadataStorage().params.sort((a, b) => a.index - b.index);
   const typeGraphqlSchema = await buildSchema({
     resolvers: options.resolvers,
     orphanedTypes: options.orphanedTypes ?? [],

@@ -71,6 +71,8 @@ export async function startSubgraphServer<TContext extends RequestContext>(optio
     schema: options.schema,
     formatError: createErrorMasker(log),
     includeStacktraceInErrorResponses: false,
+    // Shutdown is ours (stopOnSignals): Apollo's own handler would exit before consumers and pools close.
+    stopOnTerminationSignals: false,
     introspection: true,
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer }),

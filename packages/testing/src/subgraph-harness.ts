@@ -43,6 +43,8 @@ export async function startSubgraphHarness<TSchema extends Record<string, unknow
     DATABASE_URL: testDb.url,
     RABBITMQ_URL,
     EVENTS_EXCHANGE: uniqueTopologyName(options.label),
+    // A shared queue would hand one test run's events to another run's service.
+    EVENTS_QUEUE_NAMESPACE: uniqueTopologyName(options.label),
     ROUTER_SECRET: TEST_ROUTER_SECRET,
     JWT_PRIVATE_KEY: generateSigningKeyPem(),
     ...options.env,

@@ -1,12 +1,13 @@
-import { baseEnvSchema, jwksUrl, port, postgresUrl, rabbitmqUrl } from "@cartograph/service-kit";
+import { baseEnvSchema, eventsEnv, jwksUrl, port, postgresUrl, requireProductionSecrets } from "@cartograph/service-kit";
 import { z } from "zod";
 
-export const productsEnvSchema = baseEnvSchema.extend({
-  PORT: port(4002),
-  DATABASE_URL: postgresUrl("products"),
-  RABBITMQ_URL: rabbitmqUrl(),
-  EVENTS_EXCHANGE: z.string().default("cartograph.events"),
-  JWKS_URL: jwksUrl(),
-});
+export const productsEnvSchema = baseEnvSchema
+  .extend({
+    PORT: port(4002),
+    DATABASE_URL: postgresUrl("products"),
+    ...eventsEnv,
+    JWKS_URL: jwksUrl(),
+  })
+  .superRefine(requireProductionSecrets);
 
 export type ProductsConfig = z.infer<typeof productsEnvSchema>;

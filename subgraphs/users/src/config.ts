@@ -1,12 +1,11 @@
-import { baseEnvSchema, port, postgresUrl, rabbitmqUrl } from "@cartograph/service-kit";
+import { baseEnvSchema, eventsEnv, port, postgresUrl, requireProductionSecrets } from "@cartograph/service-kit";
 import { z } from "zod";
 
 export const usersEnvSchema = baseEnvSchema
   .extend({
     PORT: port(4001),
     DATABASE_URL: postgresUrl("users"),
-    RABBITMQ_URL: rabbitmqUrl(),
-    EVENTS_EXCHANGE: z.string().default("cartograph.events"),
+    ...eventsEnv,
     /** RS256 private key (PEM) that signs access tokens. Required in production. */
     JWT_PRIVATE_KEY: z.string().optional(),
     ACCESS_TOKEN_TTL_SECONDS: z.coerce.number().int().min(60).max(3600).default(900),
@@ -15,11 +14,10 @@ export const usersEnvSchema = baseEnvSchema
     CARTOGRAPH_ADMIN_EMAIL: z.string().email().optional(),
     CARTOGRAPH_ADMIN_PASSWORD: z.string().min(8).optional(),
   })
+  .superRefine(requireProductionSecrets)
   .superRefine((env, ctx) => {
-    if (env.NODE_ENV !== "production") return;
-    if (!env.JWT_PRIVATE_KEY) ctx.addIssue({ code: "custom", path: ["JWT_PRIVATE_KEY"], message: "is required in production" });
-    if (env.ROUTER_SECRET === baseEnvSchema.shape.ROUTER_SECRET.parse(undefined)) {
-      ctx.addIssue({ code: "custom", path: ["ROUTER_SECRET"], message: "must be set to a real secret in production" });
+    if (env.NODE_ENV === "production" && !env.JWT_PRIVATE_KEY) {
+      ctx.addIssue({ code: "custom", path: ["JWT_PRIVATE_KEY"], message: "is required in production" });
     }
   });
 

@@ -1,23 +1,12 @@
 import { spawn, type ChildProcess } from "node:child_process";
-import { createServer } from "node:net";
-
-/** A port that was free a moment ago, for a child process that needs one before it starts. */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      server.close(() => (typeof address === "object" && address ? resolve(address.port) : reject(new Error("no port"))));
-    });
-  });
-}
 
 export interface ServiceProcess {
   name: string;
   baseUrl: string;
-  /** SIGTERM and wait for exit (graceful shutdown is part of what is tested). */
-  stop: () => Promise<void>;
+  /** Resolves with the exit code when the process ends, for whatever reason. */
+  exited: Promise<number | null>;
+  /** SIGTERM and wait for exit (graceful shutdown is part of what is tested); resolves with the exit code. */
+  stop: () => Promise<number | null>;
   output: () => string;
 }
 
@@ -31,19 +20,30 @@ export async function startServiceProcess(options: {
   port: number;
   env: Record<string, string>;
   timeoutMs?: number;
+  /** Each line the process prints (by default it is only kept, and shown if start-up fails). */
+  onLine?: (line: string) => void;
 }): Promise<ServiceProcess> {
   const child: ChildProcess = spawn(process.execPath, ["--import", "tsx", "src/main.ts"], {
     cwd: options.cwd,
-    env: { ...process.env, NODE_ENV: "test", LOG_LEVEL: "warn", HOST: "127.0.0.1", PORT: String(options.port), ...options.env },
+    env: { ...process.env, HOST: "127.0.0.1", PORT: String(options.port), ...options.env },
     stdio: ["ignore", "pipe", "pipe"],
   });
   let output = "";
-  child.stdout?.on("data", (chunk: Buffer) => (output += chunk.toString()));
-  child.stderr?.on("data", (chunk: Buffer) => (output += chunk.toString()));
+  let partial = "";
+  const onData = (chunk: Buffer) => {
+    const text = chunk.toString();
+    output += text;
+    if (!options.onLine) return;
+    const lines = (partial + text).split("\n");
+    partial = lines.pop() ?? "";
+    lines.forEach(options.onLine);
+  };
+  child.stdout?.on("data", onData);
+  child.stderr?.on("data", onData);
   const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
   const baseUrl = `http://127.0.0.1:${options.port}`;
 
-  const deadline = Date.now() + (options.timeoutMs ?? 30_000);
+  const deadline = Date.now() + (options.timeoutMs ?? 60_000);
   for (;;) {
     if (child.exitCode !== null) throw new Error(`${options.name} exited with ${child.exitCode} while starting:\n${output}`);
     try {
@@ -62,13 +62,15 @@ export async function startServiceProcess(options: {
   return {
     name: options.name,
     baseUrl,
+    exited,
     output: () => output,
     stop: async () => {
-      if (child.exitCode !== null) return;
+      if (child.exitCode !== null) return child.exitCode;
       child.kill("SIGTERM");
       const timer = setTimeout(() => child.kill("SIGKILL"), 10_000);
-      await exited;
+      const code = await exited;
       clearTimeout(timer);
+      return code;
     },
   };
 }

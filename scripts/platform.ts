@@ -1,0 +1,70 @@
+import path from "node:path";
+import { startServiceProcess, type ServiceProcess } from "./processes";
+import { runTs } from "./run";
+import { repoRoot, subgraphs, type SubgraphEntry } from "./subgraphs";
+
+export interface PlatformOptions {
+  /** Environment for every service and command (secrets, broker, exchange, admin). */
+  env: Record<string, string>;
+  /** The database URL of a PostgreSQL subgraph; by default its own env default applies. */
+  databaseUrl?: (subgraph: SubgraphEntry) => Promise<string | undefined>;
+  port: (name: string) => Promise<number>;
+  /** Where each service's output goes, line by line. */
+  onLine?: (service: string, line: string) => void;
+}
+
+export interface RunningPlatform {
+  routerUrl: string;
+  services: Record<string, ServiceProcess>;
+  stop: () => Promise<void>;
+}
+
+/**
+ * The whole supergraph as separate processes, as in production: migrate, seed what can be seeded
+ * up front, start every subgraph in order and then the router, then seed what needs the running
+ * platform. Used by `pnpm start` and by the end-to-end tests.
+ */
+export async function launchPlatform(options: PlatformOptions): Promise<RunningPlatform> {
+  const services: Record<string, ServiceProcess> = {};
+  const stop = async () => {
+    // The router first, so nothing new reaches the subgraphs while they drain.
+    if (services.router) await services.router.stop();
+    await Promise.all(Object.entries(services).filter(([name]) => name !== "router").map(([, service]) => service.stop()));
+  };
+  const envOf: Record<string, Record<string, string>> = {};
+  const command = (subgraph: SubgraphEntry, entry: string) => runTs(subgraph.dir, entry, { ...process.env, ...envOf[subgraph.name] });
+
+  try {
+    for (const subgraph of subgraphs) {
+      const databaseUrl = subgraph.migrates ? await options.databaseUrl?.(subgraph) : undefined;
+      envOf[subgraph.name] = { ...options.env, ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}) };
+      if (subgraph.migrates) await command(subgraph, "src/migrate.ts");
+      if (subgraph.seed === "before-start") await command(subgraph, "src/seed-main.ts");
+    }
+    const routerEnv: Record<string, string> = { ...options.env };
+    for (const subgraph of subgraphs) {
+      const port = await options.port(subgraph.name);
+      const env = { ...envOf[subgraph.name], ...(services.users ? { JWKS_URL: jwksUrl(services.users) } : {}) };
+      envOf[subgraph.name] = env;
+      services[subgraph.name] = await startServiceProcess({ name: subgraph.name, cwd: subgraph.dir, port, env, onLine: (line) => options.onLine?.(subgraph.name, line) });
+      routerEnv[`SUBGRAPH_${subgraph.name.toUpperCase()}_URL`] = `${services[subgraph.name]!.baseUrl}/graphql`;
+    }
+    if (services.users) routerEnv.JWKS_URL = jwksUrl(services.users);
+    services.router = await startServiceProcess({
+      name: "router",
+      cwd: path.join(repoRoot, "router"),
+      port: await options.port("router"),
+      env: routerEnv,
+      onLine: (line) => options.onLine?.("router", line),
+    });
+    for (const subgraph of subgraphs.filter((s) => s.seed === "after-start")) await command(subgraph, "src/seed-main.ts");
+    return { routerUrl: `${services.router.baseUrl}/graphql`, services, stop };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}
+
+function jwksUrl(users: ServiceProcess): string {
+  return `${users.baseUrl}/.well-known/jwks.json`;
+}

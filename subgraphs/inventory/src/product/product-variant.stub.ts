@@ -1,0 +1,23 @@
+import { Directive, Field, ID, ObjectType } from "type-graphql";
+import type { StockRow } from "../db/schema";
+import { StockLevel } from "../stock/stock-level.type";
+
+/** Owned by products; inventory contributes whether it can be bought, and its stock. */
+@ObjectType()
+@Directive('@key(fields: "id")')
+export class ProductVariant {
+  @Field(() => ID) id!: string;
+
+  @Field(() => Boolean, { description: "True when at least one unit can be bought now." })
+  inStock!: boolean;
+
+  @Field(() => StockLevel, { nullable: true, description: "(admin) Units on hand and reserved; null when inventory has never stocked this variant." })
+  stock!: StockLevel | null;
+}
+
+/** What the reference resolver hands the field resolvers: the key, and the stock row loaded once (null if unknown). */
+export interface ProductVariantRoot {
+  id: string;
+  inStock: boolean;
+  level: StockRow | null;
+}

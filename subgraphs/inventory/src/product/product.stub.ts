@@ -1,0 +1,11 @@
+import { Directive, Field, ID, ObjectType } from "type-graphql";
+
+/** Owned by products; inventory contributes whether any of its variants can be bought. */
+@ObjectType()
+@Directive('@key(fields: "id")')
+export class Product {
+  @Field(() => ID) id!: string;
+
+  @Field(() => Boolean, { description: "True when any variant of the product can be bought now." })
+  inStock!: boolean;
+}

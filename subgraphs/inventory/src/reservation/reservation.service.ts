@@ -1,0 +1,146 @@
+import { z } from "zod";
+import type { InventoryDb, InventoryTransaction } from "../db";
+import type { ReservationStatus, Shortage } from "../db/schema";
+import { StockRepository } from "../stock/stock.repository";
+import { MAX_ON_HAND } from "../stock/stock.rules";
+import { ReservationRepository, type HeldLine } from "./reservation.repository";
+
+export type { Shortage };
+
+export interface OrderLine {
+  variantId: string;
+  quantity: number;
+}
+
+export type ReservationOutcome = { ok: true } | { ok: false; shortages: Shortage[] };
+
+export interface ReleasedOrder {
+  orderId: string;
+  lines: OrderLine[];
+}
+
+const requestSchema = z.object({
+  orderId: z.string().min(1),
+  lines: z
+    .array(z.object({ variantId: z.string().min(1), quantity: z.number().int().positive().max(MAX_ON_HAND) }))
+    .min(1, "an order reserves at least one line"),
+});
+
+/** How each change of a reservation's status moves units in stock_levels. */
+const MOVES = {
+  release: { from: "HELD", to: "RELEASED", units: (q: number) => ({ onHand: 0, reserved: -q }) },
+  commit: { from: "HELD", to: "COMMITTED", units: (q: number) => ({ onHand: -q, reserved: -q }) },
+  restock: { from: "COMMITTED", to: "RESTOCKED", units: (q: number) => ({ onHand: q, reserved: 0 }) },
+} as const satisfies Record<string, { from: ReservationStatus; to: ReservationStatus; units: (q: number) => { onHand: number; reserved: number } }>;
+
+/**
+ * Every transaction touches stock rows in this one order (code-unit order of the variant id),
+ * so two transactions can never wait on each other's rows in a cycle (deadlock).
+ */
+const byVariantId = (a: OrderLine, b: OrderLine) => (a.variantId < b.variantId ? -1 : a.variantId > b.variantId ? 1 : 0);
+
+/** One line per variant (an order may list a variant twice), in lock order. */
+function mergeLines(lines: readonly OrderLine[]): OrderLine[] {
+  const merged = new Map<string, number>();
+  for (const line of lines) merged.set(line.variantId, (merged.get(line.variantId) ?? 0) + line.quantity);
+  return [...merged].map(([variantId, quantity]) => ({ variantId, quantity })).sort(byVariantId);
+}
+
+/** Thrown inside the savepoint to undo the lines that did fit when another did not. */
+class Shortfall extends Error {
+  constructor(readonly shortages: Shortage[]) {
+    super("not enough stock");
+  }
+}
+
+/**
+ * Holding stock for orders: the checkout saga's primitives. Each method runs inside the caller's
+ * transaction (the consumer's, which also marks the event processed) and is idempotent per order.
+ */
+export class ReservationService {
+  private readonly reservations = new ReservationRepository();
+  private readonly stock: StockRepository;
+
+  constructor(db: InventoryDb, private readonly options: { ttlSeconds: number }) {
+    this.stock = new StockRepository(db);
+  }
+
+  /** Reserves every line or none. A second call for the same order returns the first outcome. */
+  async reserveOrder(tx: InventoryTransaction, orderId: string, lines: readonly OrderLine[]): Promise<ReservationOutcome> {
+    const request = requestSchema.parse({ orderId, lines });
+    if (!(await this.reservations.claimOrder(tx, orderId))) return this.previousOutcome(tx, orderId);
+    const merged = mergeLines(request.lines);
+    const shortages = await this.holdAll(tx, merged);
+    if (shortages.length > 0) {
+      await this.reservations.markRejected(tx, orderId, shortages);
+      return { ok: false, shortages };
+    }
+    await this.reservations.insertHolds(tx, orderId, merged, this.options.ttlSeconds);
+    return { ok: true };
+  }
+
+  /** The order failed or was cancelled: held units become available again. Returns the lines released now. */
+  releaseOrder(tx: InventoryTransaction, orderId: string): Promise<OrderLine[]> {
+    return this.moveOrder(tx, orderId, "release");
+  }
+
+  /** The order is paid: held units leave the warehouse (on hand and reserved both drop). */
+  commitOrder(tx: InventoryTransaction, orderId: string): Promise<OrderLine[]> {
+    return this.moveOrder(tx, orderId, "commit");
+  }
+
+  /** The order was refunded: its committed units return to stock on hand. */
+  restockOrder(tx: InventoryTransaction, orderId: string): Promise<OrderLine[]> {
+    return this.moveOrder(tx, orderId, "restock");
+  }
+
+  /** Releases the holds of up to `limit` orders whose reservation expired (a stuck saga). */
+  async releaseExpired(tx: InventoryTransaction, limit: number): Promise<ReleasedOrder[]> {
+    const orderIds = await this.reservations.lockExpiredOrders(tx, limit);
+    if (orderIds.length === 0) return [];
+    const moved = await this.reservations.changeStatus(tx, orderIds, "HELD", "RELEASED", { expiredOnly: true });
+    await this.moveUnits(tx, moved, MOVES.release.units);
+    return orderIds.map((orderId) => ({ orderId, lines: moved.filter((line) => line.orderId === orderId).map(({ variantId, quantity }) => ({ variantId, quantity })) }));
+  }
+
+  /** The order's lines and their statuses, for callers and tests that need to look. */
+  linesOf(tx: InventoryTransaction, orderId: string): Promise<Array<OrderLine & { status: ReservationStatus }>> {
+    return this.reservations.linesOf(tx, orderId);
+  }
+
+  private async previousOutcome(tx: InventoryTransaction, orderId: string): Promise<ReservationOutcome> {
+    const previous = await this.reservations.outcomeOf(tx, orderId);
+    return previous?.outcome === "REJECTED" ? { ok: false, shortages: previous.shortages } : { ok: true };
+  }
+
+  // Tries every line (to report every shortage), then rolls the savepoint back if any is short.
+  private async holdAll(tx: InventoryTransaction, lines: OrderLine[]): Promise<Shortage[]> {
+    try {
+      await tx.transaction(async (savepoint) => {
+        const shortages: Shortage[] = [];
+        for (const line of lines) {
+          if (await this.stock.reserve(savepoint, line.variantId, line.quantity)) continue;
+          shortages.push({ variantId: line.variantId, requested: line.quantity, available: await this.stock.availableFor(savepoint, line.variantId) });
+        }
+        if (shortages.length > 0) throw new Shortfall(shortages);
+      });
+      return [];
+    } catch (error) {
+      if (error instanceof Shortfall) return error.shortages;
+      throw error;
+    }
+  }
+
+  // Only lines still in the `from` status move, so repeating a call moves nothing.
+  private async moveOrder(tx: InventoryTransaction, orderId: string, kind: keyof typeof MOVES): Promise<OrderLine[]> {
+    const move = MOVES[kind];
+    if (!(await this.reservations.lockOrder(tx, orderId))) return [];
+    const moved = await this.reservations.changeStatus(tx, [orderId], move.from, move.to);
+    await this.moveUnits(tx, moved, move.units);
+    return moved.map(({ variantId, quantity }) => ({ variantId, quantity })).sort(byVariantId);
+  }
+
+  private async moveUnits(tx: InventoryTransaction, lines: readonly HeldLine[], units: (quantity: number) => { onHand: number; reserved: number }): Promise<void> {
+    for (const line of mergeLines(lines)) await this.stock.moveUnits(tx, line.variantId, units(line.quantity));
+  }
+}
