@@ -16,13 +16,27 @@ export const E2E_ADMIN = { email: "admin@e2e.test", password: "e2e-admin-passwor
 export interface Platform {
   routerUrl: string;
   services: Record<string, ServiceProcess>;
+  /** The exchange and queue namespace this platform's services use (for services started beside it). */
+  events: { EVENTS_EXCHANGE: string; EVENTS_QUEUE_NAMESPACE: string };
   /** An SDK client, signed in when given a token. */
   client: (accessToken?: string | null) => CartographClient;
-  stop: () => Promise<void>;
+  /** Stops everything (idempotent); resolves with each process's exit code. */
+  stop: () => Promise<Record<string, number | null>>;
+}
+
+export interface PlatformSetup {
+  /** Subgraphs started by the test itself (name -> GraphQL URL). */
+  external?: Record<string, string>;
+  events?: Platform["events"];
+}
+
+export function platformEvents(): Platform["events"] {
+  return { EVENTS_EXCHANGE: uniqueTopologyName("e2e"), EVENTS_QUEUE_NAMESPACE: uniqueTopologyName("e2e") };
 }
 
 /** The whole supergraph as `pnpm start` runs it, over fresh databases and its own exchange. */
-export async function startPlatform(): Promise<Platform> {
+export async function startPlatform(setup: PlatformSetup = {}): Promise<Platform> {
+  const events = setup.events ?? platformEvents();
   const databases: TestDatabase[] = [];
   const dropDatabases = () => Promise.all(databases.map((database) => database.drop()));
   try {
@@ -31,8 +45,7 @@ export async function startPlatform(): Promise<Platform> {
         NODE_ENV: "test",
         LOG_LEVEL: "warn",
         RABBITMQ_URL,
-        EVENTS_EXCHANGE: uniqueTopologyName("e2e"),
-        EVENTS_QUEUE_NAMESPACE: uniqueTopologyName("e2e"),
+        ...events,
         ROUTER_SECRET: TEST_ROUTER_SECRET,
         JWT_PRIVATE_KEY: generateSigningKeyPem(),
         CARTOGRAPH_ADMIN_EMAIL: E2E_ADMIN.email,
@@ -44,15 +57,20 @@ export async function startPlatform(): Promise<Platform> {
         return database.url;
       },
       port: () => freePort(),
+      ...(setup.external ? { external: setup.external } : {}),
     });
+    let stopped: Promise<Record<string, number | null>> | null = null;
     return {
       routerUrl: platform.routerUrl,
       services: platform.services,
+      events,
       client: (accessToken) => createCartographClient({ url: platform.routerUrl, accessToken: accessToken ?? null }),
-      stop: async () => {
-        await platform.stop();
-        await dropDatabases();
-      },
+      stop: () =>
+        (stopped ??= (async () => {
+          const codes = await platform.stop();
+          await dropDatabases();
+          return codes;
+        })()),
     };
   } catch (error) {
     await dropDatabases();

@@ -11,12 +11,15 @@ export interface PlatformOptions {
   port: (name: string) => Promise<number>;
   /** Where each service's output goes, line by line. */
   onLine?: (service: string, line: string) => void;
+  /** Subgraphs already running elsewhere (name -> GraphQL URL): not migrated, seeded or started here. */
+  external?: Record<string, string>;
 }
 
 export interface RunningPlatform {
   routerUrl: string;
   services: Record<string, ServiceProcess>;
-  stop: () => Promise<void>;
+  /** SIGTERM to all, router first; resolves with each process's exit code (0 when graceful). */
+  stop: () => Promise<Record<string, number | null>>;
 }
 
 /**
@@ -28,21 +31,30 @@ export async function launchPlatform(options: PlatformOptions): Promise<RunningP
   const services: Record<string, ServiceProcess> = {};
   const stop = async () => {
     // The router first, so nothing new reaches the subgraphs while they drain.
-    if (services.router) await services.router.stop();
-    await Promise.all(Object.entries(services).filter(([name]) => name !== "router").map(([, service]) => service.stop()));
+    const codes: Record<string, number | null> = {};
+    if (services.router) codes.router = await services.router.stop();
+    const subgraphCodes = await Promise.all(
+      Object.entries(services)
+        .filter(([name]) => name !== "router")
+        .map(async ([name, service]) => [name, await service.stop()] as const),
+    );
+    return { ...codes, ...Object.fromEntries(subgraphCodes) };
   };
+  const external = options.external ?? {};
+  const local = subgraphs.filter((subgraph) => !(subgraph.name in external));
   const envOf: Record<string, Record<string, string>> = {};
   const command = (subgraph: SubgraphEntry, entry: string) => runTs(subgraph.dir, entry, { ...process.env, ...envOf[subgraph.name] });
 
   try {
-    for (const subgraph of subgraphs) {
+    for (const subgraph of local) {
       const databaseUrl = subgraph.migrates ? await options.databaseUrl?.(subgraph) : undefined;
       envOf[subgraph.name] = { ...options.env, ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}) };
       if (subgraph.migrates) await command(subgraph, "src/migrate.ts");
       if (subgraph.seed === "before-start") await command(subgraph, "src/seed-main.ts");
     }
     const routerEnv: Record<string, string> = { ...options.env };
-    for (const subgraph of subgraphs) {
+    for (const [name, url] of Object.entries(external)) routerEnv[`SUBGRAPH_${name.toUpperCase()}_URL`] = url;
+    for (const subgraph of local) {
       const port = await options.port(subgraph.name);
       const env = { ...envOf[subgraph.name], ...(services.users ? { JWKS_URL: jwksUrl(services.users) } : {}) };
       envOf[subgraph.name] = env;
@@ -57,7 +69,7 @@ export async function launchPlatform(options: PlatformOptions): Promise<RunningP
       env: routerEnv,
       onLine: (line) => options.onLine?.("router", line),
     });
-    for (const subgraph of subgraphs.filter((s) => s.seed === "after-start")) await command(subgraph, "src/seed-main.ts");
+    for (const subgraph of local.filter((s) => s.seed === "after-start")) await command(subgraph, "src/seed-main.ts");
     return { routerUrl: `${services.router.baseUrl}/graphql`, services, stop };
   } catch (error) {
     await stop();

@@ -35,6 +35,8 @@ export async function startSubgraphHarness<TSchema extends Record<string, unknow
   parseConfig: (env: Record<string, string>) => TConfig;
   start: (config: TConfig, log: Logger, dependencies: { database: Database<TSchema>; verifier: AccessTokenVerifier }) => Promise<TService>;
   env?: Record<string, string>;
+  /** Verifies access tokens instead of the harness's own test tokens (e.g. a real users service's JWKS). */
+  verifier?: AccessTokenVerifier;
 }): Promise<SubgraphHarness<TSchema, TConfig, TService>> {
   const testDb = await createTestDatabase(options.label);
   const config = options.parseConfig({
@@ -61,7 +63,7 @@ export async function startSubgraphHarness<TSchema extends Record<string, unknow
   }) as typeof query;
 
   const tokens = createTestTokens();
-  const service = await options.start(config, log, { database, verifier: tokens.verifier });
+  const service = await options.start(config, log, { database, verifier: options.verifier ?? tokens.verifier });
   return {
     url: service.server.url,
     baseUrl: service.server.url.replace(/\/graphql$/, ""),

@@ -1,7 +1,7 @@
 import "reflect-metadata";
 import { randomUUID } from "node:crypto";
 import { connectBroker, type Broker, type EventEnvelope } from "@cartograph/events";
-import { createLogger, parseConfig, queueOwner } from "@cartograph/service-kit";
+import { createLogger, parseConfig, queueOwner, type AccessTokenVerifier } from "@cartograph/service-kit";
 import { RABBITMQ_URL, startSubgraphHarness, type SubgraphHarness } from "@cartograph/testing";
 import { connect } from "amqplib";
 import { startInventoryService, INVENTORY_SERVICE_DIR, type InventoryService } from "../src/app";
@@ -16,13 +16,14 @@ export type InventoryHarness = SubgraphHarness<typeof schema, InventoryConfig, I
 };
 
 /** The inventory subgraph in-process on a random port, over its own fresh database, exchange and queues. */
-export async function startInventoryHarness(env: Record<string, string> = {}): Promise<InventoryHarness> {
+export async function startInventoryHarness(env: Record<string, string> = {}, { verifier }: { verifier?: AccessTokenVerifier } = {}): Promise<InventoryHarness> {
   const harness = await startSubgraphHarness({
     label: "inventory",
     serviceDir: INVENTORY_SERVICE_DIR,
     dbSchema: schema,
     parseConfig: (values) => parseConfig(inventoryEnvSchema, values),
     start: startInventoryService,
+    ...(verifier ? { verifier } : {}),
     env: {
       // Tests run the sweeper themselves (sweepOnce); the timer must not race them.
       RESERVATION_SWEEP_INTERVAL_MS: "3600000",

@@ -176,7 +176,7 @@ export type SetUserRolesMutation = { setUserRoles: { user: { id: string, roles: 
 
 export type MoneyFieldsFragment = { amount: string, currencyCode: string };
 
-export type ProductCardFragment = { id: string, slug: string, name: string, brand: string | null, tags: Array<string>, priceRange: { min: { amount: string, currencyCode: string }, max: { amount: string, currencyCode: string } }, images: Array<{ url: string, alt: string | null }> };
+export type ProductCardFragment = { id: string, slug: string, name: string, inStock: boolean, brand: string | null, tags: Array<string>, priceRange: { min: { amount: string, currencyCode: string }, max: { amount: string, currencyCode: string } }, images: Array<{ url: string, alt: string | null }> };
 
 export type ProductListingQueryVariables = Exact<{
   first?: number | null | undefined;
@@ -186,14 +186,14 @@ export type ProductListingQueryVariables = Exact<{
 }>;
 
 
-export type ProductListingQuery = { products: { totalCount: number, nodes: Array<{ id: string, slug: string, name: string, brand: string | null, tags: Array<string>, priceRange: { min: { amount: string, currencyCode: string }, max: { amount: string, currencyCode: string } }, images: Array<{ url: string, alt: string | null }> }>, pageInfo: { hasNextPage: boolean, endCursor: string | null }, facets: Array<{ field: string, values: Array<{ value: string, label: string, count: number }> }> } };
+export type ProductListingQuery = { products: { totalCount: number, nodes: Array<{ id: string, slug: string, name: string, inStock: boolean, brand: string | null, tags: Array<string>, priceRange: { min: { amount: string, currencyCode: string }, max: { amount: string, currencyCode: string } }, images: Array<{ url: string, alt: string | null }> }>, pageInfo: { hasNextPage: boolean, endCursor: string | null }, facets: Array<{ field: string, values: Array<{ value: string, label: string, count: number }> }> } };
 
 export type ProductPageQueryVariables = Exact<{
   slug: string;
 }>;
 
 
-export type ProductPageQuery = { product: { description: string, active: boolean, id: string, slug: string, name: string, brand: string | null, tags: Array<string>, category: { id: string, name: string, slug: string, parent: { id: string, name: string } | null } | null, variants: Array<{ id: string, sku: string, title: string, price: { amount: string, currencyCode: string }, options: Array<{ name: string, value: string }> }>, priceRange: { min: { amount: string, currencyCode: string }, max: { amount: string, currencyCode: string } }, images: Array<{ url: string, alt: string | null }> } | null };
+export type ProductPageQuery = { product: { description: string, active: boolean, id: string, slug: string, name: string, inStock: boolean, brand: string | null, tags: Array<string>, category: { id: string, name: string, slug: string, parent: { id: string, name: string } | null } | null, variants: Array<{ id: string, sku: string, title: string, inStock: boolean, price: { amount: string, currencyCode: string }, options: Array<{ name: string, value: string }> }>, priceRange: { min: { amount: string, currencyCode: string }, max: { amount: string, currencyCode: string } }, images: Array<{ url: string, alt: string | null }> } | null };
 
 export type CategoryTreeQueryVariables = Exact<{ [key: string]: never; }>;
 
@@ -208,7 +208,7 @@ export type CategoryPageQueryVariables = Exact<{
 }>;
 
 
-export type CategoryPageQuery = { category: { id: string, name: string, slug: string, parent: { id: string, name: string, slug: string } | null, children: Array<{ id: string, name: string, slug: string }>, products: { totalCount: number, nodes: Array<{ id: string, slug: string, name: string, brand: string | null, tags: Array<string>, priceRange: { min: { amount: string, currencyCode: string }, max: { amount: string, currencyCode: string } }, images: Array<{ url: string, alt: string | null }> }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } } | null };
+export type CategoryPageQuery = { category: { id: string, name: string, slug: string, parent: { id: string, name: string, slug: string } | null, children: Array<{ id: string, name: string, slug: string }>, products: { totalCount: number, nodes: Array<{ id: string, slug: string, name: string, inStock: boolean, brand: string | null, tags: Array<string>, priceRange: { min: { amount: string, currencyCode: string }, max: { amount: string, currencyCode: string } }, images: Array<{ url: string, alt: string | null }> }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } } | null };
 
 export type CreateCategoryMutationVariables = Exact<{
   input: CreateCategoryInput;
@@ -238,6 +238,30 @@ export type DeleteProductMutationVariables = Exact<{
 
 
 export type DeleteProductMutation = { deleteProduct: { deleted: boolean | null, userErrors: Array<{ code: UserErrorCode, field: Array<string> | null, message: string }> } };
+
+export type VariantStockQueryVariables = Exact<{
+  slug: string;
+}>;
+
+
+export type VariantStockQuery = { product: { id: string, variants: Array<{ id: string, sku: string, stock: { variantId: string, onHand: number, reserved: number, available: number } | null }> } | null };
+
+export type SetStockMutationVariables = Exact<{
+  variantId: string;
+  onHand: number;
+}>;
+
+
+export type SetStockMutation = { setStock: { stock: { variantId: string, onHand: number, reserved: number, available: number } | null, userErrors: Array<{ code: UserErrorCode, field: Array<string> | null, message: string }> } };
+
+export type AdjustStockMutationVariables = Exact<{
+  variantId: string;
+  delta: number;
+  reason: string;
+}>;
+
+
+export type AdjustStockMutation = { adjustStock: { stock: { variantId: string, onHand: number, reserved: number, available: number } | null, userErrors: Array<{ code: UserErrorCode, field: Array<string> | null, message: string }> } };
 
 export type UserErrorFieldsFragment = { code: UserErrorCode, field: Array<string> | null, message: string };
 
@@ -294,6 +318,7 @@ export const ProductCardFragmentDoc = gql`
   id
   slug
   name
+  inStock
   brand
   tags
   priceRange {
@@ -468,6 +493,7 @@ export const ProductPageDocument = gql`
       id
       sku
       title
+      inStock
       price {
         ...MoneyFields
       }
@@ -587,6 +613,53 @@ export const DeleteProductDocument = gql`
   }
 }
     ${UserErrorFieldsFragmentDoc}`;
+export const VariantStockDocument = gql`
+    query VariantStock($slug: String!) {
+  product(slug: $slug) {
+    id
+    variants {
+      id
+      sku
+      stock {
+        variantId
+        onHand
+        reserved
+        available
+      }
+    }
+  }
+}
+    `;
+export const SetStockDocument = gql`
+    mutation SetStock($variantId: ID!, $onHand: Int!) {
+  setStock(variantId: $variantId, onHand: $onHand) {
+    stock {
+      variantId
+      onHand
+      reserved
+      available
+    }
+    userErrors {
+      ...UserErrorFields
+    }
+  }
+}
+    ${UserErrorFieldsFragmentDoc}`;
+export const AdjustStockDocument = gql`
+    mutation AdjustStock($variantId: ID!, $delta: Int!, $reason: String!) {
+  adjustStock(variantId: $variantId, delta: $delta, reason: $reason) {
+    stock {
+      variantId
+      onHand
+      reserved
+      available
+    }
+    userErrors {
+      ...UserErrorFields
+    }
+  }
+}
+    ${UserErrorFieldsFragmentDoc}`;
 export const RegisterDocument = gql`
     mutation Register($input: RegisterInput!) {
   register(input: $input) {
@@ -665,6 +738,15 @@ export function getSdk<C>(requester: Requester<C>) {
     },
     DeleteProduct(variables: DeleteProductMutationVariables, options?: C): Promise<DeleteProductMutation> {
       return requester<DeleteProductMutation, DeleteProductMutationVariables>(DeleteProductDocument, variables, options) as Promise<DeleteProductMutation>;
+    },
+    VariantStock(variables: VariantStockQueryVariables, options?: C): Promise<VariantStockQuery> {
+      return requester<VariantStockQuery, VariantStockQueryVariables>(VariantStockDocument, variables, options) as Promise<VariantStockQuery>;
+    },
+    SetStock(variables: SetStockMutationVariables, options?: C): Promise<SetStockMutation> {
+      return requester<SetStockMutation, SetStockMutationVariables>(SetStockDocument, variables, options) as Promise<SetStockMutation>;
+    },
+    AdjustStock(variables: AdjustStockMutationVariables, options?: C): Promise<AdjustStockMutation> {
+      return requester<AdjustStockMutation, AdjustStockMutationVariables>(AdjustStockDocument, variables, options) as Promise<AdjustStockMutation>;
     },
     Register(variables: RegisterMutationVariables, options?: C): Promise<RegisterMutation> {
       return requester<RegisterMutation, RegisterMutationVariables>(RegisterDocument, variables, options) as Promise<RegisterMutation>;
