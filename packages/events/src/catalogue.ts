@@ -15,6 +15,15 @@ const variantSnapshot = z.object({
   active: z.boolean(),
 });
 
+const orderStatus = z.enum(["PENDING", "RESERVED", "PAID", "SHIPPED", "DELIVERED", "CANCELLED", "REFUNDED"]);
+
+const orderLine = z.object({
+  variantId: z.string(),
+  productId: z.string(),
+  quantity: z.number().int().positive(),
+  unitPrice: money,
+});
+
 const productSnapshot = z.object({
   productId: z.string(),
   slug: z.string(),
@@ -40,6 +49,48 @@ export const eventCatalogue = {
   "product.deleted": productSnapshot,
   "variant.created": variantSnapshot,
   "variant.updated": variantSnapshot,
+
+  // The checkout saga (ARCHITECTURE.md). Orders starts it; inventory and payments answer.
+  "order.placed": z.object({
+    orderId: z.string(),
+    userId: z.string(),
+    lines: z.array(orderLine).min(1),
+    total: money,
+    /** The gateway's single-use payment token (never a card number). */
+    paymentToken: z.string(),
+  }),
+  "inventory.reserved": z.object({ orderId: z.string() }),
+  "inventory.rejected": z.object({
+    orderId: z.string(),
+    shortages: z.array(z.object({ variantId: z.string(), requested: z.number().int(), available: z.number().int() })),
+  }),
+  "payment.succeeded": z.object({ orderId: z.string(), paymentId: z.string(), amount: money }),
+  "payment.failed": z.object({ orderId: z.string(), paymentId: z.string(), reason: z.string() }),
+  "payment.refunded": z.object({
+    orderId: z.string(),
+    paymentId: z.string(),
+    refundId: z.string(),
+    amount: money,
+    /** True once everything paid has been refunded. */
+    fullyRefunded: z.boolean(),
+  }),
+  /** Every status change, for subscribers (the router) and anyone keeping order state. */
+  "order.status_changed": z.object({
+    orderId: z.string(),
+    userId: z.string(),
+    status: orderStatus,
+    previousStatus: orderStatus.nullable(),
+    reason: z.string().nullable(),
+    at: z.string(),
+  }),
+  "order.paid": z.object({
+    orderId: z.string(),
+    userId: z.string(),
+    lines: z.array(orderLine).min(1),
+    paidAt: z.string(),
+  }),
+  "order.cancelled": z.object({ orderId: z.string(), userId: z.string(), reason: z.string() }),
+  "order.refunded": z.object({ orderId: z.string(), userId: z.string() }),
 } as const;
 
 export type EventCatalogue = typeof eventCatalogue;
