@@ -1,5 +1,6 @@
 import "reflect-metadata";
 
+export * from "./address";
 export * from "./auth";
 export * from "./columns";
 export * from "./config";

@@ -1,32 +1,9 @@
-import { newId, refuse, succeed, userError, UserErrorCode, validateInput, type Outcome, type Viewer } from "@cartograph/service-kit";
-import countries from "i18n-iso-countries";
-import { z } from "zod";
+import { addressInputSchema, newId, refuse, succeed, userError, UserErrorCode, validateInput, type Outcome, type Viewer } from "@cartograph/service-kit";
 import type { UsersDb } from "../db";
 import type { AddressRow } from "../db/schema";
 import { AddressRepository } from "./address.repository";
 
 export const MAX_ADDRESSES_PER_USER = 20;
-
-const line = (label: string, max: number) =>
-  z.string().trim().min(1, `${label} cannot be empty.`).max(max, `${label} must be at most ${max} characters.`);
-
-const addressSchema = z.object({
-  line1: line("Address line 1", 200),
-  line2: z
-    .string()
-    .trim()
-    .max(200, "Address line 2 must be at most 200 characters.")
-    .nullish()
-    .transform((value) => value || null),
-  city: line("City", 100),
-  postalCode: line("Postal code", 20).regex(/^[A-Za-z0-9][A-Za-z0-9 -]*$/, "Enter a valid postal code."),
-  country: z
-    .string()
-    .trim()
-    .transform((code) => code.toUpperCase())
-    .refine((code) => /^[A-Z]{2}$/.test(code) && countries.isValid(code), "Use an ISO 3166-1 alpha-2 country code, such as US."),
-  isDefault: z.boolean().nullish(),
-});
 
 export class AddressService {
   private readonly addresses: AddressRepository;
@@ -40,7 +17,7 @@ export class AddressService {
   }
 
   async addAddress(viewer: Viewer, input: unknown): Promise<Outcome<AddressRow>> {
-    const valid = validateInput(addressSchema, input, ["input"]);
+    const valid = validateInput(addressInputSchema, input, ["input"]);
     if (!valid.ok) return valid;
     const { isDefault, ...address } = valid.value;
     return this.db.transaction(async (tx) => {
