@@ -6,3 +6,17 @@ export const RABBITMQ_URL = process.env.RABBITMQ_URL ?? "amqp://guest:guest@127.
 export function uniqueTopologyName(label: string): string {
   return `test.${label}.${process.env.JEST_WORKER_ID ?? "0"}.${randomBytes(4).toString("hex")}`;
 }
+
+/** Durable queues outlive a test: delete them (with their retry and dead-letter queues). */
+export async function deleteQueues(owner: string, purposes: string[]): Promise<void> {
+  const { connect } = await import("amqplib");
+  const connection = await connect(RABBITMQ_URL);
+  try {
+    const channel = await connection.createChannel();
+    for (const purpose of purposes) {
+      for (const suffix of ["", ".retry", ".dlq"]) await channel.deleteQueue(`${owner}.${purpose}${suffix}`);
+    }
+  } finally {
+    await connection.close();
+  }
+}

@@ -1,0 +1,100 @@
+import { enqueueEvent } from "@cartograph/events";
+import { buildConnection, forbidden, hasRole, lazy, parsePageArgs, refuse, Role, succeed, userError, UserErrorCode, type Connection, type Logger, type Outcome, type Viewer } from "@cartograph/service-kit";
+import type { OrdersDb, OrdersExecutor } from "../db";
+import type { OrderRow } from "../db/schema";
+import { OrderRepository } from "./order.repository";
+import { ADMIN_SETTABLE, CANCELLABLE, canTransition, isOrderStatus, OrderStatus } from "./order.state";
+
+export interface TransitionResult {
+  order: OrderRow;
+  applied: boolean;
+}
+
+/** Order status, its history, and who may see or change what. */
+export class OrderService {
+  readonly orders: OrderRepository;
+
+  constructor(
+    private readonly db: OrdersDb,
+    private readonly log: Logger,
+  ) {
+    this.orders = new OrderRepository(db);
+  }
+
+  /**
+   * Moves an order along the transition table and announces it (status_changed, plus order.paid,
+   * order.cancelled or order.refunded). A move the table does not allow changes nothing and is
+   * logged: that is how late, duplicate or contradictory saga events are made harmless.
+   */
+  async transition(tx: OrdersExecutor, orderId: string, to: OrderStatus, reason: string | null): Promise<TransitionResult | null> {
+    const order = await this.orders.lock(tx, orderId);
+    if (!order) return null;
+    const from = order.status as OrderStatus;
+    if (!canTransition(from, to)) {
+      this.log.info({ orderId, from, to }, "order status change ignored: not allowed from the current status");
+      return { order, applied: false };
+    }
+    const { order: updated, at } = await this.orders.setStatus(tx, orderId, to, reason);
+    await enqueueEvent(tx, {
+      type: "order.status_changed",
+      aggregateId: orderId,
+      data: { orderId, userId: order.userId, status: to, previousStatus: from, reason, at: at.toISOString() },
+    });
+    if (to === OrderStatus.PAID) {
+      const lines = await this.orders.linesOf([orderId], tx);
+      await enqueueEvent(tx, {
+        type: "order.paid",
+        aggregateId: orderId,
+        data: {
+          orderId,
+          userId: order.userId,
+          lines: lines.map((line) => ({ variantId: line.variantId, productId: line.productId, quantity: line.quantity, unitPrice: { amount: line.unitPrice, currencyCode: order.currencyCode } })),
+          paidAt: at.toISOString(),
+        },
+      });
+    }
+    if (to === OrderStatus.CANCELLED) {
+      await enqueueEvent(tx, { type: "order.cancelled", aggregateId: orderId, data: { orderId, userId: order.userId, reason: reason ?? "Cancelled" } });
+    }
+    if (to === OrderStatus.REFUNDED) {
+      await enqueueEvent(tx, { type: "order.refunded", aggregateId: orderId, data: { orderId, userId: order.userId } });
+    }
+    return { order: updated, applied: true };
+  }
+
+  /** The customer (or an admin) cancels before shipping; stock is released and any payment refunded. */
+  async cancelOrder(viewer: Viewer, orderId: string): Promise<Outcome<OrderRow>> {
+    return this.db.transaction(async (tx) => {
+      const order = await this.orders.lock(tx, orderId);
+      if (!order) return refuse(userError(UserErrorCode.NOT_FOUND, "No order has this id.", ["id"]));
+      if (order.userId !== viewer.userId && !hasRole(viewer, Role.ADMIN)) throw forbidden();
+      if (!CANCELLABLE.has(order.status as OrderStatus)) {
+        return refuse(userError(UserErrorCode.INVALID_STATE, `A ${order.status.toLowerCase()} order can no longer be cancelled.`, ["id"]));
+      }
+      const by = order.userId === viewer.userId ? "the customer" : "an administrator";
+      const result = await this.transition(tx, orderId, OrderStatus.CANCELLED, `Cancelled by ${by}`);
+      return succeed(result!.order);
+    });
+  }
+
+  /** Admins record fulfilment: SHIPPED, then DELIVERED. */
+  async updateOrderStatus(orderId: string, status: string): Promise<Outcome<OrderRow>> {
+    if (!isOrderStatus(status) || !ADMIN_SETTABLE.has(status)) {
+      return refuse(userError(UserErrorCode.INVALID, "Only SHIPPED and DELIVERED can be set by hand; the checkout sets the rest.", ["status"]));
+    }
+    return this.db.transaction(async (tx) => {
+      const result = await this.transition(tx, orderId, status, null);
+      if (!result) return refuse(userError(UserErrorCode.NOT_FOUND, "No order has this id.", ["id"]));
+      if (!result.applied) {
+        return refuse(userError(UserErrorCode.INVALID_STATE, `A ${result.order.status.toLowerCase()} order cannot become ${status.toLowerCase()}.`, ["status"]));
+      }
+      return succeed(result.order);
+    });
+  }
+
+  async listOrders(filter: { userId?: string; status?: OrderStatus }, args: { first?: number | null; after?: string | null }): Promise<Connection<OrderRow>> {
+    const page = parsePageArgs(args, 2);
+    const rows = await this.orders.list(filter, page);
+    return buildConnection(rows, page, lazy(() => this.orders.count(filter)), (order) => [order.placedAt.toISOString(), order.id]);
+  }
+}
