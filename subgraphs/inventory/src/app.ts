@@ -4,6 +4,7 @@ import { connectPostgres, createJwksVerifier, queueOwner, startSubgraphServer, t
 import type { InventoryConfig } from "./config";
 import type { InventoryContext, InventoryServices } from "./context";
 import { schema } from "./db";
+import { startCheckoutConsumer } from "./reservation/reservation.events";
 import { ReservationService } from "./reservation/reservation.service";
 import { startReservationSweeper, type ReservationSweeper } from "./reservation/reservation.sweeper";
 import { buildInventorySchema } from "./schema";
@@ -22,7 +23,7 @@ export interface InventoryService {
   stop: () => Promise<void>;
 }
 
-/** Wires the inventory subgraph: PostgreSQL, the catalogue consumer, the outbox relay, the sweeper, the HTTP server. */
+/** Wires the inventory subgraph: PostgreSQL, the catalogue and checkout consumers, the outbox relay, the sweeper, the HTTP server. */
 export async function startInventoryService(
   config: InventoryConfig,
   log: Logger,
@@ -33,12 +34,14 @@ export async function startInventoryService(
   }: { database?: Database<typeof schema>; verifier?: AccessTokenVerifier } = {},
 ): Promise<InventoryService> {
   const broker = connectBroker({ url: config.RABBITMQ_URL, exchange: config.EVENTS_EXCHANGE, log });
-  // Inventory announces nothing yet; the relay runs so the events it will emit need no new wiring.
+  // Publishes the saga's answers (inventory.reserved / inventory.rejected).
   const relay = startOutboxRelay({ pool: database.pool, broker, log });
 
   const services: InventoryServices = { stock: new StockService(database.db) };
   const reservations = new ReservationService(database.db, { ttlSeconds: config.RESERVATION_TTL_SECONDS });
-  const consumer = await startCatalogueConsumer({ broker, db: database.db, log, queuePrefix: queueOwner("inventory", config.EVENTS_QUEUE_NAMESPACE), stock: services.stock });
+  const queuePrefix = queueOwner("inventory", config.EVENTS_QUEUE_NAMESPACE);
+  const catalogue = await startCatalogueConsumer({ broker, db: database.db, log, queuePrefix, stock: services.stock });
+  const checkout = await startCheckoutConsumer({ broker, db: database.db, log, queuePrefix, reservations });
   const sweeper = startReservationSweeper({ db: database.db, reservations, log, intervalMs: config.RESERVATION_SWEEP_INTERVAL_MS });
 
   const server = await startSubgraphServer<InventoryContext>({
@@ -59,7 +62,8 @@ export async function startInventoryService(
     sweeper,
     stop: async () => {
       await server.stop();
-      await consumer.stop();
+      await catalogue.stop();
+      await checkout.stop();
       await sweeper.stop();
       await relay.stop();
       await broker.close();

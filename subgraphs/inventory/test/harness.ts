@@ -7,11 +7,12 @@ import { connect } from "amqplib";
 import { startInventoryService, INVENTORY_SERVICE_DIR, type InventoryService } from "../src/app";
 import { inventoryEnvSchema, type InventoryConfig } from "../src/config";
 import { schema } from "../src/db";
+import { checkoutQueues } from "../src/reservation/reservation.events";
 import { catalogueQueues } from "../src/stock/stock.events";
 import { StockService } from "../src/stock/stock.service";
 
 export type InventoryHarness = SubgraphHarness<typeof schema, InventoryConfig, InventoryService> & {
-  /** Publishes on the harness's own exchange, as the catalogue would. */
+  /** Publishes on the harness's own exchange, as the catalogue or orders would. */
   broker: Broker;
 };
 
@@ -37,7 +38,8 @@ export async function startInventoryHarness(env: Record<string, string> = {}, { 
     close: async () => {
       await broker.close();
       await harness.close();
-      await deleteQueues(Object.values(catalogueQueues(queueOwner("inventory", harness.config.EVENTS_QUEUE_NAMESPACE))));
+      const queuePrefix = queueOwner("inventory", harness.config.EVENTS_QUEUE_NAMESPACE);
+      await deleteQueues([...Object.values(catalogueQueues(queuePrefix)), ...Object.values(checkoutQueues(queuePrefix))]);
     },
   };
 }

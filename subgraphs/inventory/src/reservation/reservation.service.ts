@@ -14,6 +14,25 @@ export interface OrderLine {
 
 export type ReservationOutcome = { ok: true } | { ok: false; shortages: Shortage[] };
 
+export interface ReservationDecision {
+  outcome: ReservationOutcome;
+  /** False when an earlier call had already decided for this order: `outcome` repeats its answer. */
+  decidedNow: boolean;
+}
+
+/** What became of a paid order's stock. */
+export type PaidOrderOutcome =
+  /** The held units left stock. */
+  | { result: "committed"; lines: OrderLine[] }
+  /** Its units had already left stock (a repeated payment notice): nothing to do. */
+  | { result: "already-committed" }
+  /** The hold had been released (expired, or cancelled); enough units were available again and are taken now. */
+  | { result: "retaken"; lines: OrderLine[] }
+  /** The hold had been released and stock no longer covers it: nothing was taken. */
+  | { result: "short"; shortages: Shortage[] }
+  /** Inventory never held stock for it (rejected, or never asked). */
+  | { result: "nothing-held" };
+
 export interface ReleasedOrder {
   orderId: string;
   lines: OrderLine[];
@@ -31,6 +50,8 @@ const MOVES = {
   release: { from: "HELD", to: "RELEASED", units: (q: number) => ({ onHand: 0, reserved: -q }) },
   commit: { from: "HELD", to: "COMMITTED", units: (q: number) => ({ onHand: -q, reserved: -q }) },
   restock: { from: "COMMITTED", to: "RESTOCKED", units: (q: number) => ({ onHand: q, reserved: 0 }) },
+  // A paid order whose hold was released: units held again just now (holdAll) leave stock at once.
+  retake: { from: "RELEASED", to: "COMMITTED", units: (q: number) => ({ onHand: -q, reserved: -q }) },
 } as const satisfies Record<string, { from: ReservationStatus; to: ReservationStatus; units: (q: number) => { onHand: number; reserved: number } }>;
 
 /**
@@ -67,16 +88,21 @@ export class ReservationService {
 
   /** Reserves every line or none. A second call for the same order returns the first outcome. */
   async reserveOrder(tx: InventoryTransaction, orderId: string, lines: readonly OrderLine[]): Promise<ReservationOutcome> {
+    return (await this.decideOrder(tx, orderId, lines)).outcome;
+  }
+
+  /** `reserveOrder`, also telling whether this call decided the outcome or repeats an earlier one. */
+  async decideOrder(tx: InventoryTransaction, orderId: string, lines: readonly OrderLine[]): Promise<ReservationDecision> {
     const request = requestSchema.parse({ orderId, lines });
-    if (!(await this.reservations.claimOrder(tx, orderId))) return this.previousOutcome(tx, orderId);
+    if (!(await this.reservations.claimOrder(tx, orderId))) return { outcome: await this.previousOutcome(tx, orderId), decidedNow: false };
     const merged = mergeLines(request.lines);
     const shortages = await this.holdAll(tx, merged);
     if (shortages.length > 0) {
       await this.reservations.markRejected(tx, orderId, shortages);
-      return { ok: false, shortages };
+      return { outcome: { ok: false, shortages }, decidedNow: true };
     }
     await this.reservations.insertHolds(tx, orderId, merged, this.options.ttlSeconds);
-    return { ok: true };
+    return { outcome: { ok: true }, decidedNow: true };
   }
 
   /** The order failed or was cancelled: held units become available again. Returns the lines released now. */
@@ -87,6 +113,25 @@ export class ReservationService {
   /** The order is paid: held units leave the warehouse (on hand and reserved both drop). */
   commitOrder(tx: InventoryTransaction, orderId: string): Promise<OrderLine[]> {
     return this.moveOrder(tx, orderId, "commit");
+  }
+
+  /**
+   * The order is paid: commits its hold. If the hold was released meanwhile (it expired and the
+   * sweeper gave it back, or it was cancelled), that release stands — its units may be someone
+   * else's by now — and the order competes for units again like any reservation: all lines are
+   * taken from what is available now, or none. Repeating it takes nothing twice.
+   */
+  async commitPaidOrder(tx: InventoryTransaction, orderId: string): Promise<PaidOrderOutcome> {
+    const committed = await this.commitOrder(tx, orderId); // also locks the order for what follows
+    if (committed.length > 0) return { result: "committed", lines: committed };
+    const lines = await this.reservations.linesOf(tx, orderId);
+    if (lines.length === 0) return { result: "nothing-held" };
+    // An order's lines always move together, so none released means all already left stock.
+    const released = lines.filter((line) => line.status === "RELEASED");
+    if (released.length === 0) return { result: "already-committed" };
+    const shortages = await this.holdAll(tx, mergeLines(released));
+    if (shortages.length > 0) return { result: "short", shortages };
+    return { result: "retaken", lines: await this.moveOrder(tx, orderId, "retake") };
   }
 
   /** The order was refunded: its committed units return to stock on hand. */

@@ -21,16 +21,16 @@ export function startCheckoutConsumer(options: { broker: Broker; db: OrdersDb; l
     handle: async (event, tx) => {
       switch (event.type) {
         case "inventory.reserved":
-          await orders.transition(tx, event.data.orderId, OrderStatus.RESERVED, null);
+          await orders.transition(tx, event.data.orderId, OrderStatus.RESERVED, null, { onlyFrom: [OrderStatus.PENDING] });
           return;
         case "inventory.rejected":
-          await orders.transition(tx, event.data.orderId, OrderStatus.CANCELLED, "Out of stock");
+          await orders.transition(tx, event.data.orderId, OrderStatus.CANCELLED, "Out of stock", { onlyFrom: [OrderStatus.PENDING] });
           return;
         case "payment.succeeded":
-          await orders.transition(tx, event.data.orderId, OrderStatus.PAID, null);
+          await orders.transition(tx, event.data.orderId, OrderStatus.PAID, null, { onlyFrom: [OrderStatus.RESERVED] });
           return;
         case "payment.failed":
-          await orders.transition(tx, event.data.orderId, OrderStatus.CANCELLED, `Payment declined: ${event.data.reason}`);
+          await orders.transition(tx, event.data.orderId, OrderStatus.CANCELLED, `Payment declined: ${event.data.reason}`, { onlyFrom: [OrderStatus.RESERVED] });
           return;
         case "payment.refunded":
           if (event.data.fullyRefunded) await orders.transition(tx, event.data.orderId, OrderStatus.REFUNDED, "Fully refunded");

@@ -26,11 +26,18 @@ export class OrderService {
    * order.cancelled or order.refunded). A move the table does not allow changes nothing and is
    * logged: that is how late, duplicate or contradictory saga events are made harmless.
    */
-  async transition(tx: OrdersExecutor, orderId: string, to: OrderStatus, reason: string | null): Promise<TransitionResult | null> {
+  async transition(
+    tx: OrdersExecutor,
+    orderId: string,
+    to: OrderStatus,
+    reason: string | null,
+    /** A saga answer is about one step: a declined payment cancels a RESERVED order, never a PAID one. */
+    { onlyFrom }: { onlyFrom?: readonly OrderStatus[] } = {},
+  ): Promise<TransitionResult | null> {
     const order = await this.orders.lock(tx, orderId);
     if (!order) return null;
     const from = order.status as OrderStatus;
-    if (!canTransition(from, to)) {
+    if (!canTransition(from, to) || (onlyFrom && !onlyFrom.includes(from))) {
       this.log.info({ orderId, from, to }, "order status change ignored: not allowed from the current status");
       return { order, applied: false };
     }
