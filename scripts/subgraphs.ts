@@ -32,5 +32,7 @@ export const subgraphs: SubgraphEntry[] = [
   entry("users", 4001, true, "before-start"),
   // Before products: inventory's queue must be bound when the catalogue's events go out.
   entry("inventory", 4003, true, "after-start"),
+  // Before products too: orders keeps its own copy of the catalogue's variants.
+  entry("orders", 4004, true, null),
   entry("products", 4002, true, "before-start"),
 ];

@@ -17,11 +17,29 @@ export type AddressInput = {
   postalCode: string;
 };
 
+export type CheckoutInput = {
+  /** Retrying with the same key returns the same order and never charges twice. */
+  idempotencyKey: string;
+  /** The payment gateway's token, e.g. tok_visa. Never a card number. */
+  paymentToken: string;
+  shippingAddress: AddressInput;
+};
+
 export type CreateCategoryInput = {
   name: string;
   parentId?: string | null | undefined;
   /** Derived from the name when omitted. */
   slug?: string | null | undefined;
+};
+
+export type CreateCouponInput = {
+  /** Decimal amount, e.g. "5.00". */
+  amountOff?: string | null | undefined;
+  code: string;
+  expiresAt?: string | null | undefined;
+  maxRedemptions?: number | null | undefined;
+  minSubtotal?: string | null | undefined;
+  percentOff?: number | null | undefined;
 };
 
 export type CreateProductInput = {
@@ -35,6 +53,15 @@ export type CreateProductInput = {
   tags?: Array<string> | null | undefined;
   variants: Array<VariantInput>;
 };
+
+export type OrderStatus =
+  | 'CANCELLED'
+  | 'DELIVERED'
+  | 'PAID'
+  | 'PENDING'
+  | 'REFUNDED'
+  | 'RESERVED'
+  | 'SHIPPED';
 
 export type ProductFilter = {
   /** Any of these brands. */
@@ -263,6 +290,100 @@ export type AdjustStockMutationVariables = Exact<{
 
 export type AdjustStockMutation = { adjustStock: { stock: { variantId: string, onHand: number, reserved: number, available: number } | null, userErrors: Array<{ code: UserErrorCode, field: Array<string> | null, message: string }> } };
 
+export type CartFieldsFragment = { id: string, totalQuantity: number, couponCode: string | null, subtotal: { amount: string, currencyCode: string }, discount: { amount: string, currencyCode: string }, shipping: { amount: string, currencyCode: string }, total: { amount: string, currencyCode: string }, lines: Array<{ id: string, quantity: number, available: boolean, unitPrice: { amount: string, currencyCode: string }, lineTotal: { amount: string, currencyCode: string }, variant: { id: string, title: string, product: { id: string, name: string } } }> };
+
+export type OrderSummaryFragment = { id: string, number: string, status: OrderStatus, placedAt: string, total: { amount: string, currencyCode: string } };
+
+export type OrderDetailsFragment = { id: string, number: string, status: OrderStatus, placedAt: string, subtotal: { amount: string, currencyCode: string }, discount: { amount: string, currencyCode: string }, shipping: { amount: string, currencyCode: string }, lines: Array<{ sku: string, name: string, quantity: number, unitPrice: { amount: string, currencyCode: string }, lineTotal: { amount: string, currencyCode: string }, variant: { id: string, product: { name: string } } }>, shippingAddress: { line1: string, line2: string | null, city: string, postalCode: string, country: string }, statusHistory: Array<{ status: OrderStatus, reason: string | null, at: string }>, total: { amount: string, currencyCode: string } };
+
+export type MyCartQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type MyCartQuery = { myCart: { id: string, totalQuantity: number, couponCode: string | null, subtotal: { amount: string, currencyCode: string }, discount: { amount: string, currencyCode: string }, shipping: { amount: string, currencyCode: string }, total: { amount: string, currencyCode: string }, lines: Array<{ id: string, quantity: number, available: boolean, unitPrice: { amount: string, currencyCode: string }, lineTotal: { amount: string, currencyCode: string }, variant: { id: string, title: string, product: { id: string, name: string } } }> } };
+
+export type CartAddLineMutationVariables = Exact<{
+  variantId: string;
+  quantity: number;
+}>;
+
+
+export type CartAddLineMutation = { cartAddLine: { cart: { id: string, totalQuantity: number, couponCode: string | null, subtotal: { amount: string, currencyCode: string }, discount: { amount: string, currencyCode: string }, shipping: { amount: string, currencyCode: string }, total: { amount: string, currencyCode: string }, lines: Array<{ id: string, quantity: number, available: boolean, unitPrice: { amount: string, currencyCode: string }, lineTotal: { amount: string, currencyCode: string }, variant: { id: string, title: string, product: { id: string, name: string } } }> } | null, userErrors: Array<{ code: UserErrorCode, field: Array<string> | null, message: string }> } };
+
+export type CartUpdateLineMutationVariables = Exact<{
+  lineId: string;
+  quantity: number;
+}>;
+
+
+export type CartUpdateLineMutation = { cartUpdateLine: { cart: { id: string, totalQuantity: number, couponCode: string | null, subtotal: { amount: string, currencyCode: string }, discount: { amount: string, currencyCode: string }, shipping: { amount: string, currencyCode: string }, total: { amount: string, currencyCode: string }, lines: Array<{ id: string, quantity: number, available: boolean, unitPrice: { amount: string, currencyCode: string }, lineTotal: { amount: string, currencyCode: string }, variant: { id: string, title: string, product: { id: string, name: string } } }> } | null, userErrors: Array<{ code: UserErrorCode, field: Array<string> | null, message: string }> } };
+
+export type CartRemoveLineMutationVariables = Exact<{
+  lineId: string;
+}>;
+
+
+export type CartRemoveLineMutation = { cartRemoveLine: { cart: { id: string, totalQuantity: number, couponCode: string | null, subtotal: { amount: string, currencyCode: string }, discount: { amount: string, currencyCode: string }, shipping: { amount: string, currencyCode: string }, total: { amount: string, currencyCode: string }, lines: Array<{ id: string, quantity: number, available: boolean, unitPrice: { amount: string, currencyCode: string }, lineTotal: { amount: string, currencyCode: string }, variant: { id: string, title: string, product: { id: string, name: string } } }> } | null, userErrors: Array<{ code: UserErrorCode, field: Array<string> | null, message: string }> } };
+
+export type CartApplyCouponMutationVariables = Exact<{
+  code: string;
+}>;
+
+
+export type CartApplyCouponMutation = { cartApplyCoupon: { cart: { id: string, totalQuantity: number, couponCode: string | null, subtotal: { amount: string, currencyCode: string }, discount: { amount: string, currencyCode: string }, shipping: { amount: string, currencyCode: string }, total: { amount: string, currencyCode: string }, lines: Array<{ id: string, quantity: number, available: boolean, unitPrice: { amount: string, currencyCode: string }, lineTotal: { amount: string, currencyCode: string }, variant: { id: string, title: string, product: { id: string, name: string } } }> } | null, userErrors: Array<{ code: UserErrorCode, field: Array<string> | null, message: string }> } };
+
+export type CheckoutMutationVariables = Exact<{
+  input: CheckoutInput;
+}>;
+
+
+export type CheckoutMutation = { checkout: { order: { id: string, number: string, status: OrderStatus, placedAt: string, subtotal: { amount: string, currencyCode: string }, discount: { amount: string, currencyCode: string }, shipping: { amount: string, currencyCode: string }, lines: Array<{ sku: string, name: string, quantity: number, unitPrice: { amount: string, currencyCode: string }, lineTotal: { amount: string, currencyCode: string }, variant: { id: string, product: { name: string } } }>, shippingAddress: { line1: string, line2: string | null, city: string, postalCode: string, country: string }, statusHistory: Array<{ status: OrderStatus, reason: string | null, at: string }>, total: { amount: string, currencyCode: string } } | null, userErrors: Array<{ code: UserErrorCode, field: Array<string> | null, message: string }> } };
+
+export type OrderQueryVariables = Exact<{
+  id: string;
+}>;
+
+
+export type OrderQuery = { order: { id: string, number: string, status: OrderStatus, placedAt: string, subtotal: { amount: string, currencyCode: string }, discount: { amount: string, currencyCode: string }, shipping: { amount: string, currencyCode: string }, lines: Array<{ sku: string, name: string, quantity: number, unitPrice: { amount: string, currencyCode: string }, lineTotal: { amount: string, currencyCode: string }, variant: { id: string, product: { name: string } } }>, shippingAddress: { line1: string, line2: string | null, city: string, postalCode: string, country: string }, statusHistory: Array<{ status: OrderStatus, reason: string | null, at: string }>, total: { amount: string, currencyCode: string } } | null };
+
+export type MyOrdersQueryVariables = Exact<{
+  first?: number | null | undefined;
+  after?: string | null | undefined;
+}>;
+
+
+export type MyOrdersQuery = { me: { id: string, orders: { totalCount: number, nodes: Array<{ id: string, number: string, status: OrderStatus, placedAt: string, total: { amount: string, currencyCode: string } }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } } | null };
+
+export type AdminOrdersQueryVariables = Exact<{
+  status?: OrderStatus | null | undefined;
+  first?: number | null | undefined;
+  after?: string | null | undefined;
+}>;
+
+
+export type AdminOrdersQuery = { orders: { totalCount: number, nodes: Array<{ id: string, number: string, status: OrderStatus, placedAt: string, customer: { id: string, name: string }, total: { amount: string, currencyCode: string } }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } };
+
+export type CancelOrderMutationVariables = Exact<{
+  id: string;
+}>;
+
+
+export type CancelOrderMutation = { cancelOrder: { order: { id: string, status: OrderStatus } | null, userErrors: Array<{ code: UserErrorCode, field: Array<string> | null, message: string }> } };
+
+export type UpdateOrderStatusMutationVariables = Exact<{
+  id: string;
+  status: OrderStatus;
+}>;
+
+
+export type UpdateOrderStatusMutation = { updateOrderStatus: { order: { id: string, status: OrderStatus } | null, userErrors: Array<{ code: UserErrorCode, field: Array<string> | null, message: string }> } };
+
+export type CreateCouponMutationVariables = Exact<{
+  input: CreateCouponInput;
+}>;
+
+
+export type CreateCouponMutation = { createCoupon: { coupon: { code: string, percentOff: number | null, amountOff: { amount: string, currencyCode: string } | null } | null, userErrors: Array<{ code: UserErrorCode, field: Array<string> | null, message: string }> } };
+
 export type UserErrorFieldsFragment = { code: UserErrorCode, field: Array<string> | null, message: string };
 
 export type AuthFieldsFragment = { accessToken: string | null, refreshToken: string | null, expiresIn: number | null, user: { id: string, email: string, name: string, roles: Array<Role> } | null, userErrors: Array<{ code: UserErrorCode, field: Array<string> | null, message: string }> };
@@ -335,6 +456,99 @@ export const ProductCardFragmentDoc = gql`
   }
 }
     ${MoneyFieldsFragmentDoc}`;
+export const CartFieldsFragmentDoc = gql`
+    fragment CartFields on Cart {
+  id
+  totalQuantity
+  couponCode
+  subtotal {
+    ...MoneyFields
+  }
+  discount {
+    ...MoneyFields
+  }
+  shipping {
+    ...MoneyFields
+  }
+  total {
+    ...MoneyFields
+  }
+  lines {
+    id
+    quantity
+    available
+    unitPrice {
+      ...MoneyFields
+    }
+    lineTotal {
+      ...MoneyFields
+    }
+    variant {
+      id
+      title
+      product {
+        id
+        name
+      }
+    }
+  }
+}
+    ${MoneyFieldsFragmentDoc}`;
+export const OrderSummaryFragmentDoc = gql`
+    fragment OrderSummary on Order {
+  id
+  number
+  status
+  placedAt
+  total {
+    ...MoneyFields
+  }
+}
+    ${MoneyFieldsFragmentDoc}`;
+export const OrderDetailsFragmentDoc = gql`
+    fragment OrderDetails on Order {
+  ...OrderSummary
+  subtotal {
+    ...MoneyFields
+  }
+  discount {
+    ...MoneyFields
+  }
+  shipping {
+    ...MoneyFields
+  }
+  lines {
+    sku
+    name
+    quantity
+    unitPrice {
+      ...MoneyFields
+    }
+    lineTotal {
+      ...MoneyFields
+    }
+    variant {
+      id
+      product {
+        name
+      }
+    }
+  }
+  shippingAddress {
+    line1
+    line2
+    city
+    postalCode
+    country
+  }
+  statusHistory {
+    status
+    reason
+    at
+  }
+}
+    ${OrderSummaryFragmentDoc}
+${MoneyFieldsFragmentDoc}`;
 export const UserErrorFieldsFragmentDoc = gql`
     fragment UserErrorFields on UserError {
   code
@@ -660,6 +874,163 @@ export const AdjustStockDocument = gql`
   }
 }
     ${UserErrorFieldsFragmentDoc}`;
+export const MyCartDocument = gql`
+    query MyCart {
+  myCart {
+    ...CartFields
+  }
+}
+    ${CartFieldsFragmentDoc}`;
+export const CartAddLineDocument = gql`
+    mutation CartAddLine($variantId: ID!, $quantity: Int!) {
+  cartAddLine(variantId: $variantId, quantity: $quantity) {
+    cart {
+      ...CartFields
+    }
+    userErrors {
+      ...UserErrorFields
+    }
+  }
+}
+    ${CartFieldsFragmentDoc}
+${UserErrorFieldsFragmentDoc}`;
+export const CartUpdateLineDocument = gql`
+    mutation CartUpdateLine($lineId: ID!, $quantity: Int!) {
+  cartUpdateLine(lineId: $lineId, quantity: $quantity) {
+    cart {
+      ...CartFields
+    }
+    userErrors {
+      ...UserErrorFields
+    }
+  }
+}
+    ${CartFieldsFragmentDoc}
+${UserErrorFieldsFragmentDoc}`;
+export const CartRemoveLineDocument = gql`
+    mutation CartRemoveLine($lineId: ID!) {
+  cartRemoveLine(lineId: $lineId) {
+    cart {
+      ...CartFields
+    }
+    userErrors {
+      ...UserErrorFields
+    }
+  }
+}
+    ${CartFieldsFragmentDoc}
+${UserErrorFieldsFragmentDoc}`;
+export const CartApplyCouponDocument = gql`
+    mutation CartApplyCoupon($code: String!) {
+  cartApplyCoupon(code: $code) {
+    cart {
+      ...CartFields
+    }
+    userErrors {
+      ...UserErrorFields
+    }
+  }
+}
+    ${CartFieldsFragmentDoc}
+${UserErrorFieldsFragmentDoc}`;
+export const CheckoutDocument = gql`
+    mutation Checkout($input: CheckoutInput!) {
+  checkout(input: $input) {
+    order {
+      ...OrderDetails
+    }
+    userErrors {
+      ...UserErrorFields
+    }
+  }
+}
+    ${OrderDetailsFragmentDoc}
+${UserErrorFieldsFragmentDoc}`;
+export const OrderDocument = gql`
+    query Order($id: ID!) {
+  order(id: $id) {
+    ...OrderDetails
+  }
+}
+    ${OrderDetailsFragmentDoc}`;
+export const MyOrdersDocument = gql`
+    query MyOrders($first: Int, $after: String) {
+  me {
+    id
+    orders(first: $first, after: $after) {
+      totalCount
+      nodes {
+        ...OrderSummary
+      }
+      pageInfo {
+        hasNextPage
+        endCursor
+      }
+    }
+  }
+}
+    ${OrderSummaryFragmentDoc}`;
+export const AdminOrdersDocument = gql`
+    query AdminOrders($status: OrderStatus, $first: Int, $after: String) {
+  orders(status: $status, first: $first, after: $after) {
+    totalCount
+    nodes {
+      ...OrderSummary
+      customer {
+        id
+        name
+      }
+    }
+    pageInfo {
+      hasNextPage
+      endCursor
+    }
+  }
+}
+    ${OrderSummaryFragmentDoc}`;
+export const CancelOrderDocument = gql`
+    mutation CancelOrder($id: ID!) {
+  cancelOrder(id: $id) {
+    order {
+      id
+      status
+    }
+    userErrors {
+      ...UserErrorFields
+    }
+  }
+}
+    ${UserErrorFieldsFragmentDoc}`;
+export const UpdateOrderStatusDocument = gql`
+    mutation UpdateOrderStatus($id: ID!, $status: OrderStatus!) {
+  updateOrderStatus(id: $id, status: $status) {
+    order {
+      id
+      status
+    }
+    userErrors {
+      ...UserErrorFields
+    }
+  }
+}
+    ${UserErrorFieldsFragmentDoc}`;
+export const CreateCouponDocument = gql`
+    mutation CreateCoupon($input: CreateCouponInput!) {
+  createCoupon(input: $input) {
+    coupon {
+      code
+      percentOff
+      amountOff {
+        ...MoneyFields
+      }
+    }
+    userErrors {
+      ...UserErrorFields
+    }
+  }
+}
+    ${MoneyFieldsFragmentDoc}
+${UserErrorFieldsFragmentDoc}`;
 export const RegisterDocument = gql`
     mutation Register($input: RegisterInput!) {
   register(input: $input) {
@@ -747,6 +1118,42 @@ export function getSdk<C>(requester: Requester<C>) {
     },
     AdjustStock(variables: AdjustStockMutationVariables, options?: C): Promise<AdjustStockMutation> {
       return requester<AdjustStockMutation, AdjustStockMutationVariables>(AdjustStockDocument, variables, options) as Promise<AdjustStockMutation>;
+    },
+    MyCart(variables?: MyCartQueryVariables, options?: C): Promise<MyCartQuery> {
+      return requester<MyCartQuery, MyCartQueryVariables>(MyCartDocument, variables, options) as Promise<MyCartQuery>;
+    },
+    CartAddLine(variables: CartAddLineMutationVariables, options?: C): Promise<CartAddLineMutation> {
+      return requester<CartAddLineMutation, CartAddLineMutationVariables>(CartAddLineDocument, variables, options) as Promise<CartAddLineMutation>;
+    },
+    CartUpdateLine(variables: CartUpdateLineMutationVariables, options?: C): Promise<CartUpdateLineMutation> {
+      return requester<CartUpdateLineMutation, CartUpdateLineMutationVariables>(CartUpdateLineDocument, variables, options) as Promise<CartUpdateLineMutation>;
+    },
+    CartRemoveLine(variables: CartRemoveLineMutationVariables, options?: C): Promise<CartRemoveLineMutation> {
+      return requester<CartRemoveLineMutation, CartRemoveLineMutationVariables>(CartRemoveLineDocument, variables, options) as Promise<CartRemoveLineMutation>;
+    },
+    CartApplyCoupon(variables: CartApplyCouponMutationVariables, options?: C): Promise<CartApplyCouponMutation> {
+      return requester<CartApplyCouponMutation, CartApplyCouponMutationVariables>(CartApplyCouponDocument, variables, options) as Promise<CartApplyCouponMutation>;
+    },
+    Checkout(variables: CheckoutMutationVariables, options?: C): Promise<CheckoutMutation> {
+      return requester<CheckoutMutation, CheckoutMutationVariables>(CheckoutDocument, variables, options) as Promise<CheckoutMutation>;
+    },
+    Order(variables: OrderQueryVariables, options?: C): Promise<OrderQuery> {
+      return requester<OrderQuery, OrderQueryVariables>(OrderDocument, variables, options) as Promise<OrderQuery>;
+    },
+    MyOrders(variables?: MyOrdersQueryVariables, options?: C): Promise<MyOrdersQuery> {
+      return requester<MyOrdersQuery, MyOrdersQueryVariables>(MyOrdersDocument, variables, options) as Promise<MyOrdersQuery>;
+    },
+    AdminOrders(variables?: AdminOrdersQueryVariables, options?: C): Promise<AdminOrdersQuery> {
+      return requester<AdminOrdersQuery, AdminOrdersQueryVariables>(AdminOrdersDocument, variables, options) as Promise<AdminOrdersQuery>;
+    },
+    CancelOrder(variables: CancelOrderMutationVariables, options?: C): Promise<CancelOrderMutation> {
+      return requester<CancelOrderMutation, CancelOrderMutationVariables>(CancelOrderDocument, variables, options) as Promise<CancelOrderMutation>;
+    },
+    UpdateOrderStatus(variables: UpdateOrderStatusMutationVariables, options?: C): Promise<UpdateOrderStatusMutation> {
+      return requester<UpdateOrderStatusMutation, UpdateOrderStatusMutationVariables>(UpdateOrderStatusDocument, variables, options) as Promise<UpdateOrderStatusMutation>;
+    },
+    CreateCoupon(variables: CreateCouponMutationVariables, options?: C): Promise<CreateCouponMutation> {
+      return requester<CreateCouponMutation, CreateCouponMutationVariables>(CreateCouponDocument, variables, options) as Promise<CreateCouponMutation>;
     },
     Register(variables: RegisterMutationVariables, options?: C): Promise<RegisterMutation> {
       return requester<RegisterMutation, RegisterMutationVariables>(RegisterDocument, variables, options) as Promise<RegisterMutation>;
