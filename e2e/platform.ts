@@ -1,6 +1,7 @@
 import { createCartographClient, type CartographClient } from "@cartograph/client";
 import {
   createTestDatabase,
+  deleteQueues,
   freePort,
   generateSigningKeyPem,
   RABBITMQ_URL,
@@ -8,7 +9,9 @@ import {
   uniqueTopologyName,
   type TestDatabase,
 } from "@cartograph/testing";
+import { queueOwner } from "@cartograph/service-kit";
 import { launchPlatform } from "../scripts/platform";
+import { subgraphs } from "../scripts/subgraphs";
 import type { ServiceProcess } from "../scripts/processes";
 
 export const E2E_ADMIN = { email: "admin@e2e.test", password: "e2e-admin-password" };
@@ -69,6 +72,7 @@ export async function startPlatform(setup: PlatformSetup = {}): Promise<Platform
         (stopped ??= (async () => {
           const codes = await platform.stop();
           await dropDatabases();
+          for (const subgraph of subgraphs) await deleteQueues(queueOwner(subgraph.name, events.EVENTS_QUEUE_NAMESPACE), subgraph.queues);
           return codes;
         })()),
     };

@@ -16,23 +16,26 @@ export interface SubgraphEntry {
    * events wait in the outbox); "after-start" once everything is up (it needs events consumed).
    */
   seed: "before-start" | "after-start" | null;
+  /** The purposes of its durable queues (`<service>.<purpose>`), so test runs can remove theirs. */
+  queues: string[];
 }
 
 export const repoRoot = path.resolve(__dirname, "..");
 
-const entry = (name: string, port: number, migrates: boolean, seed: SubgraphEntry["seed"]): SubgraphEntry => ({
+const entry = (name: string, port: number, migrates: boolean, seed: SubgraphEntry["seed"], queues: string[] = []): SubgraphEntry => ({
   name,
   dir: path.join(repoRoot, "subgraphs", name),
   port,
   migrates,
   seed,
+  queues,
 });
 
 export const subgraphs: SubgraphEntry[] = [
   entry("users", 4001, true, "before-start"),
   // Before products: inventory's queue must be bound when the catalogue's events go out.
-  entry("inventory", 4003, true, "after-start"),
+  entry("inventory", 4003, true, "after-start", ["catalogue", "checkout"]),
   // Before products too: orders keeps its own copy of the catalogue's variants.
-  entry("orders", 4004, true, null),
+  entry("orders", 4004, true, null, ["catalogue", "checkout"]),
   entry("products", 4002, true, "before-start"),
 ];
