@@ -23,6 +23,9 @@ export interface Platform {
   events: { EVENTS_EXCHANGE: string; EVENTS_QUEUE_NAMESPACE: string };
   /** An SDK client, signed in when given a token. */
   client: (accessToken?: string | null) => CartographClient;
+  /** Stops one service, or starts it again (same port, same settings): for failure tests. */
+  stopService: (name: string) => Promise<number | null>;
+  startService: (name: string) => Promise<ServiceProcess>;
   /** Stops everything (idempotent); resolves with each process's exit code. */
   stop: () => Promise<Record<string, number | null>>;
 }
@@ -67,6 +70,8 @@ export async function startPlatform(setup: PlatformSetup = {}): Promise<Platform
       routerUrl: platform.routerUrl,
       services: platform.services,
       events,
+      stopService: platform.stopService,
+      startService: platform.startService,
       client: (accessToken) => createCartographClient({ url: platform.routerUrl, accessToken: accessToken ?? null }),
       stop: () =>
         (stopped ??= (async () => {

@@ -20,6 +20,10 @@ export interface RunningPlatform {
   services: Record<string, ServiceProcess>;
   /** SIGTERM to all, router first; resolves with each process's exit code (0 when graceful). */
   stop: () => Promise<Record<string, number | null>>;
+  /** Stops one service (SIGTERM) and resolves with its exit code: for failure tests. */
+  stopService: (name: string) => Promise<number | null>;
+  /** Starts a stopped service again, on the same port with the same settings. */
+  startService: (name: string) => Promise<ServiceProcess>;
 }
 
 /**
@@ -43,6 +47,12 @@ export async function launchPlatform(options: PlatformOptions): Promise<RunningP
   const external = options.external ?? {};
   const local = subgraphs.filter((subgraph) => !(subgraph.name in external));
   const envOf: Record<string, Record<string, string>> = {};
+  const launches: Record<string, Parameters<typeof startServiceProcess>[0]> = {};
+  const launch = async (options: Parameters<typeof startServiceProcess>[0]) => {
+    launches[options.name] = options;
+    services[options.name] = await startServiceProcess(options);
+    return services[options.name]!;
+  };
   const command = (subgraph: SubgraphEntry, entry: string) => runTs(subgraph.dir, entry, { ...process.env, ...envOf[subgraph.name] });
 
   try {
@@ -58,11 +68,11 @@ export async function launchPlatform(options: PlatformOptions): Promise<RunningP
       const port = await options.port(subgraph.name);
       const env = { ...envOf[subgraph.name], ...(services.users ? { JWKS_URL: jwksUrl(services.users) } : {}) };
       envOf[subgraph.name] = env;
-      services[subgraph.name] = await startServiceProcess({ name: subgraph.name, cwd: subgraph.dir, port, env, onLine: (line) => options.onLine?.(subgraph.name, line) });
+      await launch({ name: subgraph.name, cwd: subgraph.dir, port, env, onLine: (line) => options.onLine?.(subgraph.name, line) });
       routerEnv[`SUBGRAPH_${subgraph.name.toUpperCase()}_URL`] = `${services[subgraph.name]!.baseUrl}/graphql`;
     }
     if (services.users) routerEnv.JWKS_URL = jwksUrl(services.users);
-    services.router = await startServiceProcess({
+    await launch({
       name: "router",
       cwd: path.join(repoRoot, "router"),
       port: await options.port("router"),
@@ -70,7 +80,13 @@ export async function launchPlatform(options: PlatformOptions): Promise<RunningP
       onLine: (line) => options.onLine?.("router", line),
     });
     for (const subgraph of local.filter((s) => s.seed === "after-start")) await command(subgraph, "src/seed-main.ts");
-    return { routerUrl: `${services.router.baseUrl}/graphql`, services, stop };
+    return {
+      routerUrl: `${services.router!.baseUrl}/graphql`,
+      services,
+      stop,
+      stopService: (name) => services[name]!.stop(),
+      startService: (name) => launch(launches[name]!),
+    };
   } catch (error) {
     await stop();
     throw error;
