@@ -35,6 +35,8 @@ export const subgraphs: SubgraphEntry[] = [
   entry("users", 4001, true, "before-start"),
   // Before products: inventory's queue must be bound when the catalogue's events go out.
   entry("inventory", 4003, true, "after-start", ["catalogue", "checkout"]),
+  // Payments answers orders' events, so its queue must exist before the first checkout.
+  entry("payments", 4005, true, null, ["checkout"]),
   // Before products too: orders keeps its own copy of the catalogue's variants.
   entry("orders", 4004, true, null, ["catalogue", "checkout"]),
   entry("products", 4002, true, "before-start"),

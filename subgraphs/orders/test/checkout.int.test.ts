@@ -200,3 +200,15 @@ describe("after checkout", () => {
     expect((await orders.gql(`{ orders { totalCount } }`, {}, token)).errors?.[0]?.extensions?.code).toBe("FORBIDDEN");
   });
 });
+
+describe("events that overtake each other", () => {
+  it("a payment answer arriving before inventory's is applied once the order is reserved", async () => {
+    const token = orders.tokens.customer();
+    await addToCart(orders, token, await knownVariant(orders));
+    const { order } = await checkout(orders, token);
+    await orders.publish("payment.succeeded", order!.id, { orderId: order!.id, paymentId: "pay_early", amount: { amount: 1, currencyCode: "USD" } });
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    await orders.publish("inventory.reserved", order!.id, { orderId: order!.id });
+    await orders.eventually(async () => expect((await statusOf(order!.id))!.statusHistory.map((c) => c.status)).toEqual(["PENDING", "RESERVED", "PAID"]));
+  });
+});

@@ -67,7 +67,9 @@ export function startCheckoutConsumer(options: { broker: Broker; db: InventoryDb
         case "order.paid":
           return commitPaidOrder(tx, event.data.orderId);
         case "order.cancelled":
+          // Held units go back on sale; units of a paid order cancelled before shipping are restocked.
           await reservations.releaseOrder(tx, event.data.orderId);
+          await reservations.restockOrder(tx, event.data.orderId);
           return;
         case "order.refunded":
           await reservations.restockOrder(tx, event.data.orderId);

@@ -18,6 +18,9 @@ export function startCheckoutConsumer(options: { broker: Broker; db: OrdersDb; l
     service: options.queueOwner,
     purpose: "checkout",
     eventTypes: ["inventory.reserved", "inventory.rejected", "payment.succeeded", "payment.failed", "payment.refunded"],
+    // An overtaking payment answer waits for inventory's: retry soon and for a while.
+    retryDelaysMs: [200, 500, 1000, 2000, 5000, 10_000],
+    maxAttempts: 12,
     handle: async (event, tx) => {
       switch (event.type) {
         case "inventory.reserved":
@@ -27,10 +30,13 @@ export function startCheckoutConsumer(options: { broker: Broker; db: OrdersDb; l
           await orders.transition(tx, event.data.orderId, OrderStatus.CANCELLED, "Out of stock", { onlyFrom: [OrderStatus.PENDING] });
           return;
         case "payment.succeeded":
-          await orders.transition(tx, event.data.orderId, OrderStatus.PAID, null, { onlyFrom: [OrderStatus.RESERVED] });
+          await orders.transition(tx, event.data.orderId, OrderStatus.PAID, null, { onlyFrom: [OrderStatus.RESERVED], notYetIn: [OrderStatus.PENDING] });
           return;
         case "payment.failed":
-          await orders.transition(tx, event.data.orderId, OrderStatus.CANCELLED, `Payment declined: ${event.data.reason}`, { onlyFrom: [OrderStatus.RESERVED] });
+          await orders.transition(tx, event.data.orderId, OrderStatus.CANCELLED, `Payment declined: ${event.data.reason}`, {
+            onlyFrom: [OrderStatus.RESERVED],
+            notYetIn: [OrderStatus.PENDING],
+          });
           return;
         case "payment.refunded":
           if (event.data.fullyRefunded) await orders.transition(tx, event.data.orderId, OrderStatus.REFUNDED, "Fully refunded");

@@ -5,6 +5,9 @@ import type { OrderRow } from "../db/schema";
 import { OrderRepository } from "./order.repository";
 import { ADMIN_SETTABLE, CANCELLABLE, canTransition, isOrderStatus, OrderStatus } from "./order.state";
 
+/** Thrown to have an event retried later: it answers a step the order has not reached yet. */
+export class OrderNotReadyError extends Error {}
+
 export interface TransitionResult {
   order: OrderRow;
   applied: boolean;
@@ -32,11 +35,13 @@ export class OrderService {
     to: OrderStatus,
     reason: string | null,
     /** A saga answer is about one step: a declined payment cancels a RESERVED order, never a PAID one. */
-    { onlyFrom }: { onlyFrom?: readonly OrderStatus[] } = {},
+    { onlyFrom, notYetIn }: { onlyFrom?: readonly OrderStatus[]; notYetIn?: readonly OrderStatus[] } = {},
   ): Promise<TransitionResult | null> {
     const order = await this.orders.lock(tx, orderId);
     if (!order) return null;
     const from = order.status as OrderStatus;
+    // Payments answers inventory's event in parallel with orders: its answer can overtake the step it follows.
+    if (notYetIn?.includes(from)) throw new OrderNotReadyError(`order ${orderId} is still ${from}: ${to} must wait`);
     if (!canTransition(from, to) || (onlyFrom && !onlyFrom.includes(from))) {
       this.log.info({ orderId, from, to }, "order status change ignored: not allowed from the current status");
       return { order, applied: false };

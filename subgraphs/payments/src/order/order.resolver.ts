@@ -1,0 +1,24 @@
+import { requireOwnerOrAdmin } from "@cartograph/service-kit";
+import { Ctx, FieldResolver, Resolver, Root } from "type-graphql";
+import type { PaymentsContext } from "../context";
+import type { InvoiceRow, PaymentRow } from "../db/schema";
+import { Invoice } from "../invoice/invoice.type";
+import { viewablePayment } from "../payment/payment.rules";
+import { Payment } from "../payment/payment.type";
+import { Order, type OrderRoot } from "./order.stub";
+
+@Resolver(() => Order)
+export class OrderResolver {
+  @FieldResolver(() => Payment, { nullable: true })
+  payment(@Root() order: OrderRoot, @Ctx() ctx: PaymentsContext): PaymentRow | null {
+    return viewablePayment(ctx.viewer, order.payment);
+  }
+
+  @FieldResolver(() => Invoice, { nullable: true })
+  async invoice(@Root() order: OrderRoot, @Ctx() ctx: PaymentsContext): Promise<InvoiceRow | null> {
+    // No payment, no invoice; the payment's owner is the invoice's.
+    if (!order.payment) return null;
+    requireOwnerOrAdmin(ctx.viewer, order.payment.userId);
+    return ctx.loaders.invoiceByOrderId.load(order.id);
+  }
+}
