@@ -1,0 +1,145 @@
+import { randomUUID } from "node:crypto";
+import { CartographRequestError, type CartographClient } from "@cartograph/client";
+import { uniqueEmail } from "@cartograph/testing";
+import { E2E_ADMIN, startPlatform, type Platform } from "./platform";
+
+let platform: Platform;
+let admin: CartographClient;
+const variants: string[] = [];
+let nextVariant = 0;
+
+beforeAll(async () => {
+  platform = await startPlatform();
+  admin = platform.client((await platform.client().Login(E2E_ADMIN)).login.accessToken);
+  const { products } = await platform.client().ProductListing({ first: 100, sort: { field: "NAME", direction: "ASC" } });
+  for (const product of products.nodes) {
+    const page = await admin.VariantStock({ slug: product.slug });
+    variants.push(...page.product!.variants.map((variant) => variant.id));
+  }
+}, 240_000);
+afterAll(() => platform?.stop());
+
+/** A seeded variant no other test uses, with exactly `onHand` units. */
+async function stockedVariant(onHand: number): Promise<string> {
+  const variantId = variants[nextVariant++]!;
+  const { setStock } = await admin.SetStock({ variantId, onHand });
+  expect(setStock.userErrors).toEqual([]);
+  return variantId;
+}
+
+async function shopper(): Promise<{ client: CartographClient; userId: string }> {
+  const { register } = await platform.client().Register({ input: { email: uniqueEmail("buyer"), password: "password123", name: "Buyer" } });
+  return { client: platform.client(register.accessToken), userId: register.user!.id };
+}
+
+const ADDRESS = { line1: "1 Main St", city: "Springfield", postalCode: "12345", country: "US" };
+
+async function buy(client: CartographClient, lines: Array<[string, number]>, paymentToken = "tok_visa", idempotencyKey = randomUUID()) {
+  for (const [variantId, quantity] of lines) {
+    const { cartAddLine } = await client.CartAddLine({ variantId, quantity });
+    expect(cartAddLine.userErrors).toEqual([]);
+  }
+  const { checkout } = await client.Checkout({ input: { shippingAddress: ADDRESS, paymentToken, idempotencyKey } });
+  expect(checkout.userErrors).toEqual([]);
+  return checkout.order!;
+}
+
+async function settledStatus(client: CartographClient, orderId: string, timeoutMs = 20_000): Promise<{ status: string; reason: string | null }> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const { order } = await client.Order({ id: orderId });
+    const last = order!.statusHistory.at(-1)!;
+    if (order!.status !== "PENDING" && order!.status !== "RESERVED") return { status: order!.status, reason: last.reason };
+    if (Date.now() > deadline) return { status: order!.status, reason: last.reason };
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+describe("the shopping journey", () => {
+  it("cart, coupon, checkout with tok_visa: PAID, in the history, shipped by an admin, stock committed", async () => {
+    const { client } = await shopper();
+    const [chair, lamp] = [await stockedVariant(5), await stockedVariant(5)];
+    const code = `E2E${Date.now()}`;
+    expect((await admin.CreateCoupon({ input: { code, percentOff: 10 } })).createCoupon.userErrors).toEqual([]);
+    await client.CartAddLine({ variantId: chair!, quantity: 2 });
+    await client.CartAddLine({ variantId: lamp!, quantity: 1 });
+    const { cartApplyCoupon } = await client.CartApplyCoupon({ code: code.toLowerCase() });
+    expect(cartApplyCoupon.cart!.discount.amount).not.toBe("0.00");
+    const { checkout } = await client.Checkout({ input: { shippingAddress: ADDRESS, paymentToken: "tok_visa", idempotencyKey: randomUUID() } });
+    const order = checkout.order!;
+    expect(order.status).toBe("PENDING");
+    expect(order.total.amount).toBe(cartApplyCoupon.cart!.total.amount);
+    expect(order.lines.map((line) => line.variant.product.name).every(Boolean)).toBe(true);
+    expect(await settledStatus(client, order.id)).toEqual({ status: "PAID", reason: null });
+    const history = await client.MyOrders({ first: 10 });
+    expect(history.me!.orders.nodes.map((o) => o.id)).toEqual([order.id]);
+    expect((await admin.UpdateOrderStatus({ id: order.id, status: "SHIPPED" })).updateOrderStatus.order?.status).toBe("SHIPPED");
+    const { order: shipped } = await client.Order({ id: order.id });
+    expect(shipped!.statusHistory.map((change) => change.status)).toEqual(["PENDING", "RESERVED", "PAID", "SHIPPED"]);
+  });
+
+  it("a declined card ends CANCELLED with a reason and releases the stock", async () => {
+    const { client } = await shopper();
+    const variantId = await stockedVariant(3);
+    const order = await buy(client, [[variantId, 2]], "tok_chargeDeclined");
+    const settled = await settledStatus(client, order.id);
+    expect(settled.status).toBe("CANCELLED");
+    expect(settled.reason).toMatch(/declined/i);
+    // All three units can be bought again.
+    const next = await buy((await shopper()).client, [[variantId, 3]]);
+    expect((await settledStatus(platform.client((await platform.client().Login(E2E_ADMIN)).login.accessToken), next.id)).status).toBe("PAID");
+  });
+
+  it("out of stock ends CANCELLED with a reason", async () => {
+    const { client } = await shopper();
+    const variantId = await stockedVariant(1);
+    const order = await buy(client, [[variantId, 2]]);
+    expect(await settledStatus(client, order.id)).toEqual({ status: "CANCELLED", reason: "Out of stock" });
+  });
+
+  it("the same idempotency key sent 5 times at once makes one order", async () => {
+    const { client, userId } = await shopper();
+    const variantId = await stockedVariant(5);
+    await client.CartAddLine({ variantId, quantity: 1 });
+    const key = randomUUID();
+    const results = await Promise.all(Array.from({ length: 5 }, () => client.Checkout({ input: { shippingAddress: ADDRESS, paymentToken: "tok_visa", idempotencyKey: key } })));
+    const ids = new Set(results.map((result) => result.checkout.order?.id));
+    expect(ids.size).toBe(1);
+    const [orderId] = [...ids];
+    expect((await settledStatus(client, orderId!)).status).toBe("PAID");
+    const all = await admin.AdminOrders({ first: 100 });
+    expect(all.orders.nodes.filter((o) => o.customer.id === userId)).toHaveLength(1);
+  });
+
+  it("30 concurrent checkouts for the last 10 units: exactly 10 PAID and 20 CANCELLED", async () => {
+    const variantId = await stockedVariant(10);
+    const buyers = await Promise.all(Array.from({ length: 30 }, () => shopper()));
+    const placed = await Promise.all(buyers.map(({ client }) => buy(client, [[variantId, 1]])));
+    const outcomes = await Promise.all(placed.map((order, i) => settledStatus(buyers[i]!.client, order.id, 40_000)));
+    const count = (status: string) => outcomes.filter((outcome) => outcome.status === status).length;
+    expect({ paid: count("PAID"), cancelled: count("CANCELLED") }).toEqual({ paid: 10, cancelled: 20 });
+    expect(outcomes.filter((o) => o.status === "CANCELLED").every((o) => o.reason === "Out of stock")).toBe(true);
+  });
+
+  it("another customer cannot read or cancel my order", async () => {
+    const { client } = await shopper();
+    const order = await buy(client, [[await stockedVariant(2), 1]]);
+    const stranger = (await shopper()).client;
+    for (const call of [stranger.Order({ id: order.id }), stranger.CancelOrder({ id: order.id })]) {
+      const error = await call.catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(CartographRequestError);
+      expect((error as CartographRequestError).codes).toContain("FORBIDDEN");
+    }
+  });
+
+  it("a checkout made while inventory is down completes once it is back (durable queues, outbox)", async () => {
+    const { client } = await shopper();
+    const variantId = await stockedVariant(2);
+    expect(await platform.stopService("inventory")).toBe(0);
+    const order = await buy(client, [[variantId, 1]]);
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    expect((await client.Order({ id: order.id })).order!.status).toBe("PENDING");
+    await platform.startService("inventory");
+    expect((await settledStatus(client, order.id)).status).toBe("PAID");
+  });
+});
