@@ -1,5 +1,5 @@
 import path from "node:path";
-import { baseEnvSchema, jwksUrl, port, requireProductionSecrets } from "@cartograph/service-kit";
+import { baseEnvSchema, eventsEnv, jwksUrl, port, requireProductionSecrets } from "@cartograph/service-kit";
 import { z } from "zod";
 
 export const routerEnvSchema = baseEnvSchema
@@ -17,6 +17,8 @@ export const routerEnvSchema = baseEnvSchema
     MAX_ALIASES: z.coerce.number().int().min(1).default(30),
     MAX_TOKENS: z.coerce.number().int().min(1).default(2_000),
     SUBGRAPH_TIMEOUT_MS: z.coerce.number().int().min(100).default(10_000),
+    /** Subscriptions are fed from the events exchange (RABBITMQ_URL, EVENTS_EXCHANGE, EVENTS_QUEUE_NAMESPACE). */
+    ...eventsEnv,
   })
   .superRefine(requireProductionSecrets);
 

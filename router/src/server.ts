@@ -24,6 +24,7 @@ import { authenticate, type RouterContext } from "./context";
 import { createRouterErrorFormatter } from "./errors";
 import { operationLimits } from "./limits";
 import { SubgraphDataSource } from "./subgraph-source";
+import { EVENTS_SUBGRAPH, RouterSubscriptions, subscriptionsOverHttpPlugin, UnroutableEventsSource, type SubscriptionStats } from "./subscriptions";
 
 const SANDBOX_ORIGINS = ["https://studio.apollographql.com", "https://sandbox.embed.apollographql.com"];
 
@@ -35,33 +36,46 @@ export interface RouterOptions {
   verifier?: AccessTokenVerifier;
 }
 
+export interface RunningRouter extends RunningServer {
+  /** Live WebSocket connections and subscriptions of this process (tests, diagnostics). */
+  subscriptionStats: () => SubscriptionStats;
+}
+
 /**
  * The router: `@apollo/gateway` over the checked-in supergraph (no runtime introspection),
- * Apollo Server 5 on `/graphql`, token verified before any subgraph call, limits, masking.
+ * Apollo Server 5 on `/graphql`, token verified before any subgraph call, limits, masking;
+ * subscriptions over WebSocket on the same path (./subscriptions).
  */
-export async function startRouter({ config, log, env = process.env, verifier }: RouterOptions): Promise<RunningServer> {
+export async function startRouter({ config, log, env = process.env, verifier }: RouterOptions): Promise<RunningRouter> {
   const production = config.NODE_ENV === "production";
   const tokenVerifier = verifier ?? createJwksVerifier(config.JWKS_URL);
+  const limits = operationLimits(config);
+  const formatError = createRouterErrorFormatter(log);
+  const subscriptions = new RouterSubscriptions({ config, log, verifier: tokenVerifier, validationRules: limits.validationRules, formatError });
   const gateway = new ApolloGateway({
     supergraphSdl: readFileSync(config.SUPERGRAPH_PATH, "utf8"),
     logger: log,
     buildService: ({ name, url }) => {
+      // The router's own events graph is composed but never called: subscriptions serve it.
+      if (name === EVENTS_SUBGRAPH) return new UnroutableEventsSource();
       const target = subgraphUrlOverride(env, name) ?? url;
       if (!target) throw new Error(`No URL for subgraph "${name}": set it in supergraph.yaml or SUBGRAPH_${name.toUpperCase()}_URL`);
-      return new SubgraphDataSource(name, target, config.ROUTER_SECRET, config.SUBGRAPH_TIMEOUT_MS, log);
+      const source = new SubgraphDataSource(name, target, config.ROUTER_SECRET, config.SUBGRAPH_TIMEOUT_MS, log);
+      subscriptions.dataSources.set(name, source);
+      return source;
     },
   });
+  gateway.onSchemaLoadOrUpdate(({ coreSupergraphSdl }) => subscriptions.useSupergraph(coreSupergraphSdl));
 
   const app = express();
   app.disable("x-powered-by");
   const httpServer = http.createServer(app);
   let shuttingDown = false;
   let supergraphLoaded = false;
-  const limits = operationLimits(config);
 
   const apollo = new ApolloServer<RouterContext>({
     gateway,
-    formatError: createRouterErrorFormatter(log),
+    formatError,
     includeStacktraceInErrorResponses: false,
     // Shutdown is ours (stopOnSignals), so in-flight requests and subscriptions drain first.
     stopOnTerminationSignals: false,
@@ -71,6 +85,7 @@ export async function startRouter({ config, log, env = process.env, verifier }: 
     allowBatchedHttpRequests: false,
     plugins: [
       ...limits.plugins,
+      subscriptionsOverHttpPlugin,
       ApolloServerPluginDrainHttpServer({ httpServer }),
       production ? ApolloServerPluginLandingPageDisabled() : ApolloServerPluginLandingPageLocalDefault({ embed: true, includeCookies: false }),
       { async serverWillStart() { supergraphLoaded = true; } },
@@ -103,6 +118,8 @@ export async function startRouter({ config, log, env = process.env, verifier }: 
     }),
   );
 
+  subscriptions.listen(httpServer, "/graphql");
+
   await new Promise<void>((resolve, reject) => {
     httpServer.once("error", reject);
     httpServer.listen(config.PORT, config.HOST, () => resolve());
@@ -113,9 +130,13 @@ export async function startRouter({ config, log, env = process.env, verifier }: 
   return {
     url,
     port,
+    subscriptionStats: () => subscriptions.stats(),
     stop: async () => {
       shuttingDown = true;
+      // Sockets first (1001, going away): the HTTP drain does not know upgraded connections.
+      await subscriptions.closeConnections();
       await apollo.stop();
+      await subscriptions.stop();
     },
   };
 }

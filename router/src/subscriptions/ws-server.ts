@@ -1,0 +1,116 @@
+import { randomUUID } from "node:crypto";
+import type http from "node:http";
+import { serviceUnavailable, type AccessTokenVerifier, type Logger } from "@cartograph/service-kit";
+import { GraphQLError, type ExecutionArgs, type GraphQLFormattedError } from "graphql";
+import { CloseCode } from "graphql-ws";
+import { useServer } from "graphql-ws/use/ws";
+import { WebSocketServer } from "ws";
+import { authenticate, type RouterContext } from "../context";
+
+type Connection = Pick<RouterContext, "viewer" | "accessToken">;
+
+export interface WebSocketServerOptions {
+  httpServer: http.Server;
+  path: string;
+  log: Logger;
+  verifier: AccessTokenVerifier;
+  /** The router's error formatter: masks what clients must not see, exactly as over HTTP. */
+  formatError: (formatted: GraphQLFormattedError, error: unknown) => GraphQLFormattedError;
+  /**
+   * Checks and starts one subscription for a connection: GraphQL errors to send, or execution
+   * arguments whose `contextValue` is the stream of results (graphql-ws's `subscribe` pulls it).
+   */
+  subscribe: (request: { query: string; operationName?: string | null; variables?: Record<string, unknown> | null }, context: RouterContext) => Promise<GraphQLError[] | ExecutionArgs>;
+  maxPayloadBytes?: number;
+  closeGraceMs?: number;
+}
+
+export interface RouterWebSocketServer {
+  connections(): number;
+  /** Closes every socket with 1001 (going away), then stops accepting upgrades. */
+  close(): Promise<void>;
+}
+
+/** `authorization`, `Authorization`, or `headers.authorization` in `connectionParams`, as "Bearer …". */
+export function authorizationFrom(params: Record<string, unknown> | undefined): string | undefined {
+  const headers = params?.headers;
+  const candidates = [params?.authorization, params?.Authorization, typeof headers === "object" && headers ? (headers as Record<string, unknown>).authorization : undefined];
+  return candidates.find((value): value is string => typeof value === "string" && value.length > 0);
+}
+
+/**
+ * graphql-ws (the `graphql-transport-ws` protocol) on the router's HTTP server, on the same path
+ * as Apollo Server's HTTP handler, so Sandbox and the SDK find subscriptions at `/graphql`.
+ * The token is verified once, at `connection_init`: a bad one closes the socket with 4403 and
+ * the reason; no token is an anonymous connection.
+ */
+export function attachWebSocketServer(options: WebSocketServerOptions): RouterWebSocketServer {
+  const { log } = options;
+  const wss = new WebSocketServer({ server: options.httpServer, path: options.path, maxPayload: options.maxPayloadBytes ?? 1024 * 1024 });
+  const connections = new WeakMap<object, Connection>();
+  const format = (errors: readonly GraphQLError[]) => errors.map((error) => options.formatError(error.toJSON(), error));
+  let closing = false;
+
+  const disposable = useServer<Record<string, unknown> | undefined>(
+    {
+      onConnect: async (ctx) => {
+        if (closing) {
+          ctx.extra.socket.close(1001, "The router is shutting down. Reconnect shortly.");
+          return false;
+        }
+        try {
+          connections.set(ctx, await authenticate(authorizationFrom(ctx.connectionParams), options.verifier));
+          return true;
+        } catch (error) {
+          if (!(error instanceof GraphQLError)) log.error({ err: error }, "could not verify a WebSocket connection's token");
+          const reason = error instanceof GraphQLError ? error.message : "The access token could not be verified. Try again shortly.";
+          ctx.extra.socket.close(CloseCode.Forbidden, reason);
+          return false;
+        }
+      },
+      onSubscribe: async (ctx, id, payload) => {
+        const connection = connections.get(ctx);
+        if (!connection) return [serviceUnavailable("This connection is not ready. Reconnect.")];
+        const requestId = randomUUID();
+        const context: RouterContext = { requestId, log: log.child({ requestId, subscriptionId: id }), ...connection };
+        try {
+          return await options.subscribe(payload, context);
+        } catch (error) {
+          // A bug or a broken dependency: logged and masked by the formatter, never a closed socket.
+          return [error instanceof GraphQLError ? error : new GraphQLError("Internal server error", { originalError: error as Error })];
+        }
+      },
+      // The stream was made by `options.subscribe`; graphql-ws pulls it and calls return() when done.
+      subscribe: (args) => args.contextValue as AsyncIterableIterator<never>,
+      onNext: (_ctx, _id, _payload, _args, result) => (result.errors ? { ...result, errors: format(result.errors) } : undefined),
+      onError: (_ctx, _id, _payload, errors) => format(errors),
+    },
+    wss,
+  );
+
+  return {
+    connections: () => wss.clients.size,
+    close: async () => {
+      closing = true;
+      const graceMs = options.closeGraceMs ?? 5_000;
+      await Promise.all(
+        [...wss.clients].map(
+          (socket) =>
+            new Promise<void>((resolve) => {
+              if (socket.readyState === socket.CLOSED) return resolve();
+              const timer = setTimeout(() => {
+                socket.terminate();
+                resolve();
+              }, graceMs);
+              socket.once("close", () => {
+                clearTimeout(timer);
+                resolve();
+              });
+              socket.close(1001, "The router is shutting down. Reconnect shortly.");
+            }),
+        ),
+      );
+      await disposable.dispose();
+    },
+  };
+}
