@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
-import { CartographRequestError, type CartographClient } from "@cartograph/client";
+import { CartographRequestError, createCartographClient, type CartographClient, type OrderStatusChangedSubscription } from "@cartograph/client";
 import { uniqueEmail } from "@cartograph/testing";
+import WebSocket from "ws";
 import { E2E_ADMIN, startPlatform, type Platform } from "./platform";
 
 let platform: Platform;
@@ -27,9 +28,17 @@ async function stockedVariant(onHand: number): Promise<string> {
   return variantId;
 }
 
-async function shopper(): Promise<{ client: CartographClient; userId: string }> {
+const sockets: CartographClient[] = [];
+afterAll(async () => {
+  for (const client of sockets) await client.dispose();
+});
+
+async function shopper(): Promise<{ client: CartographClient; userId: string; live: CartographClient }> {
   const { register } = await platform.client().Register({ input: { email: uniqueEmail("buyer"), password: "password123", name: "Buyer" } });
-  return { client: platform.client(register.accessToken), userId: register.user!.id };
+  // A client that can also subscribe (Node 20 has no global WebSocket).
+  const live = createCartographClient({ url: platform.routerUrl, accessToken: register.accessToken, webSocketImpl: WebSocket });
+  sockets.push(live);
+  return { client: platform.client(register.accessToken), userId: register.user!.id, live };
 }
 
 const ADDRESS = { line1: "1 Main St", city: "Springfield", postalCode: "12345", country: "US" };
@@ -130,6 +139,50 @@ describe("the shopping journey", () => {
       expect(error).toBeInstanceOf(CartographRequestError);
       expect((error as CartographRequestError).codes).toContain("FORBIDDEN");
     }
+  });
+
+  it("a subscriber watches PENDING -> RESERVED -> PAID -> SHIPPED live, each with the whole order", async () => {
+    const { client, live } = await shopper();
+    const variantId = await stockedVariant(3);
+    // Inventory is held back so the order is still PENDING when the subscription starts.
+    expect(await platform.stopService("inventory")).toBe(0);
+    const order = await buy(client, [[variantId, 2]]);
+    const received: Array<{ status: string; previousStatus: string | null; names: string[]; payment: string | null }> = [];
+    const stream = live.OrderStatusChanged({ orderId: order.id })[Symbol.asyncIterator]();
+    const nextUpdate = async () => {
+      const step = await stream.next();
+      const update = (step.value as OrderStatusChangedSubscription).orderStatusChanged;
+      received.push({
+        status: update.status,
+        previousStatus: update.previousStatus,
+        names: update.order.lines.map((line) => line.variant.product.name),
+        payment: update.order.payment?.status ?? null,
+      });
+    };
+    await nextUpdate();
+    await platform.startService("inventory");
+    await nextUpdate();
+    await nextUpdate();
+    expect((await admin.UpdateOrderStatus({ id: order.id, status: "SHIPPED" })).updateOrderStatus.userErrors).toEqual([]);
+    await nextUpdate();
+    await stream.return?.();
+    expect(received.map((update) => [update.previousStatus, update.status])).toEqual([
+      [null, "PENDING"],
+      ["PENDING", "RESERVED"],
+      ["RESERVED", "PAID"],
+      ["PAID", "SHIPPED"],
+    ]);
+    expect(received.every((update) => update.names.length === 1 && update.names[0]!.length > 0)).toBe(true);
+    expect(received[2]!.payment).toBe("SUCCEEDED");
+  });
+
+  it("another customer cannot subscribe to my order", async () => {
+    const { client } = await shopper();
+    const order = await buy(client, [[await stockedVariant(2), 1]]);
+    const { live: stranger } = await shopper();
+    const error = await stranger.OrderStatusChanged({ orderId: order.id })[Symbol.asyncIterator]().next().catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(CartographRequestError);
+    expect((error as CartographRequestError).codes).toEqual(["FORBIDDEN"]);
   });
 
   it("a checkout made while inventory is down completes once it is back (durable queues, outbox)", async () => {

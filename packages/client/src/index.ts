@@ -1,4 +1,5 @@
-import { print, type DocumentNode } from "graphql";
+import { getOperationAST, print, type DocumentNode } from "graphql";
+import { createClient, type Client } from "graphql-ws";
 import { getSdk, type Requester } from "./generated/sdk";
 
 export * from "./generated/sdk";
@@ -34,6 +35,8 @@ export interface CartographClientOptions {
   accessToken?: string | null | (() => string | null | undefined);
   headers?: Record<string, string>;
   fetch?: typeof fetch;
+  /** For subscriptions outside browsers (Node 20 has no global WebSocket): e.g. `WebSocket` from "ws". */
+  webSocketImpl?: unknown;
 }
 
 /** Per-call options of every SDK method. */
@@ -51,7 +54,43 @@ export function createCartographClient(options: CartographClientOptions) {
     if (text === undefined) printed.set(document, (text = print(document)));
     return text;
   };
-  const requester: Requester<CartographRequestOptions> = async <R, V>(document: DocumentNode, variables?: V, call?: CartographRequestOptions) => {
+  let socket: Client | null = null;
+  // Subscriptions go over graphql-ws on the same URL; one socket per client, opened on first use.
+  const subscribe = <R>(document: DocumentNode, variables: unknown): AsyncIterable<R> => {
+    socket ??= createClient({
+      url: options.url.replace(/^http/, "ws"),
+      webSocketImpl: options.webSocketImpl,
+      lazy: true,
+      connectionParams: () => {
+        const token = typeof options.accessToken === "function" ? options.accessToken() : options.accessToken;
+        return token ? { authorization: `Bearer ${token}` } : {};
+      },
+    });
+    const iterator = socket.iterate<R>({ query: queryText(document), variables: variables as Record<string, unknown> });
+    return {
+      [Symbol.asyncIterator]: () => ({
+        next: async () => {
+          const step = await iterator.next().catch((error: unknown) => {
+            // graphql-ws rejects a refused subscription with the GraphQL errors themselves.
+            if (Array.isArray(error)) throw new CartographRequestError(error as CartographErrorEntry[], null, 200);
+            throw error;
+          });
+          if (step.done) return { done: true, value: undefined };
+          if (step.value.errors?.length) throw new CartographRequestError(step.value.errors as CartographErrorEntry[], step.value.data ?? null, 200);
+          return { done: false, value: step.value.data as R };
+        },
+        return: async () => {
+          await iterator.return?.();
+          return { done: true, value: undefined };
+        },
+      }),
+    };
+  };
+  const requester = (<R, V>(document: DocumentNode, variables?: V, call?: CartographRequestOptions) => {
+    if (getOperationAST(document)?.operation === "subscription") return subscribe<R>(document, variables);
+    return query<R, V>(document, variables, call);
+  }) as Requester<CartographRequestOptions>;
+  const query = async <R, V>(document: DocumentNode, variables?: V, call?: CartographRequestOptions): Promise<R> => {
     const token = typeof options.accessToken === "function" ? options.accessToken() : options.accessToken;
     const response = await doFetch(options.url, {
       method: "POST",
@@ -70,7 +109,12 @@ export function createCartographClient(options: CartographClientOptions) {
     if (body.errors?.length) throw new CartographRequestError(body.errors, body.data ?? null, response.status);
     return body.data as R;
   };
-  return getSdk(requester);
+  return Object.assign(getSdk(requester), {
+    /** Closes the subscription socket, if one was opened. */
+    dispose: async () => {
+      await socket?.dispose();
+    },
+  });
 }
 
 export type CartographClient = ReturnType<typeof createCartographClient>;

@@ -63,6 +63,19 @@ export type OrderStatus =
   | 'RESERVED'
   | 'SHIPPED';
 
+/** Where the money of an order stands. */
+export type PaymentStatus =
+  /** The charge was declined; `failureReason` says why. */
+  | 'FAILED'
+  /** Part of the charge has been refunded. */
+  | 'PARTIALLY_REFUNDED'
+  /** Waiting for the order's stock to be reserved before the card is charged. */
+  | 'PENDING'
+  /** Everything charged has been refunded. */
+  | 'REFUNDED'
+  /** Charged in full. */
+  | 'SUCCEEDED';
+
 export type ProductFilter = {
   /** Any of these brands. */
   brands?: Array<string> | null | undefined;
@@ -416,6 +429,13 @@ export type LogoutMutationVariables = Exact<{
 
 
 export type LogoutMutation = { logout: { success: boolean | null, userErrors: Array<{ code: UserErrorCode, field: Array<string> | null, message: string }> } };
+
+export type OrderStatusChangedSubscriptionVariables = Exact<{
+  orderId: string;
+}>;
+
+
+export type OrderStatusChangedSubscription = { orderStatusChanged: { orderId: string, status: OrderStatus, previousStatus: OrderStatus | null, reason: string | null, at: string, order: { id: string, number: string, status: OrderStatus, lines: Array<{ quantity: number, variant: { id: string, product: { name: string } } }>, payment: { status: PaymentStatus } | null } } };
 
 export const AddressFieldsFragmentDoc = gql`
     fragment AddressFields on Address {
@@ -1062,6 +1082,34 @@ export const LogoutDocument = gql`
   }
 }
     ${UserErrorFieldsFragmentDoc}`;
+export const OrderStatusChangedDocument = gql`
+    subscription OrderStatusChanged($orderId: ID!) {
+  orderStatusChanged(orderId: $orderId) {
+    orderId
+    status
+    previousStatus
+    reason
+    at
+    order {
+      id
+      number
+      status
+      lines {
+        quantity
+        variant {
+          id
+          product {
+            name
+          }
+        }
+      }
+      payment {
+        status
+      }
+    }
+  }
+}
+    `;
 export type Requester<C = {}> = <R, V>(doc: DocumentNode, vars?: V, options?: C) => Promise<R> | AsyncIterable<R>
 export function getSdk<C>(requester: Requester<C>) {
   return {
@@ -1166,6 +1214,9 @@ export function getSdk<C>(requester: Requester<C>) {
     },
     Logout(variables: LogoutMutationVariables, options?: C): Promise<LogoutMutation> {
       return requester<LogoutMutation, LogoutMutationVariables>(LogoutDocument, variables, options) as Promise<LogoutMutation>;
+    },
+    OrderStatusChanged(variables: OrderStatusChangedSubscriptionVariables, options?: C): AsyncIterable<OrderStatusChangedSubscription> {
+      return requester<OrderStatusChangedSubscription, OrderStatusChangedSubscriptionVariables>(OrderStatusChangedDocument, variables, options) as AsyncIterable<OrderStatusChangedSubscription>;
     }
   };
 }
