@@ -42,7 +42,7 @@ async function main() {
       "",
       "Cartograph is running.",
       `  Apollo Sandbox:  http://localhost:${routerPort}/graphql  (open it in a browser)`,
-      `  GraphQL API:     POST http://localhost:${routerPort}/graphql`,
+      `  GraphQL API:     POST http://localhost:${routerPort}/graphql, subscriptions over WebSocket on the same path`,
       `  Demo admin:      ${admin} / ${process.env.CARTOGRAPH_ADMIN_PASSWORD ? "(from CARTOGRAPH_ADMIN_PASSWORD)" : "cartograph-admin"}`,
       "  Ctrl-C stops everything.",
       "",
