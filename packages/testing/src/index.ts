@@ -5,3 +5,4 @@ export * from "./ports";
 export * from "./rabbitmq";
 export * from "./subgraph-harness";
 export * from "./tokens";
+export * from "./waiting";

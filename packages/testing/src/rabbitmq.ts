@@ -7,16 +7,19 @@ export function uniqueTopologyName(label: string): string {
   return `test.${label}.${process.env.JEST_WORKER_ID ?? "0"}.${randomBytes(4).toString("hex")}`;
 }
 
-/** Durable queues outlive a test: delete them (with their retry and dead-letter queues). */
-export async function deleteQueues(owner: string, purposes: string[]): Promise<void> {
+/** Durable queues outlive a test: delete them by name. */
+export async function deleteQueueNames(queues: string[]): Promise<void> {
   const { connect } = await import("amqplib");
   const connection = await connect(RABBITMQ_URL);
   try {
     const channel = await connection.createChannel();
-    for (const purpose of purposes) {
-      for (const suffix of ["", ".retry", ".dlq"]) await channel.deleteQueue(`${owner}.${purpose}${suffix}`);
-    }
+    for (const queue of queues) await channel.deleteQueue(queue);
   } finally {
     await connection.close();
   }
+}
+
+/** A service's queues for these purposes, with their retry and dead-letter queues. */
+export function deleteQueues(owner: string, purposes: string[]): Promise<void> {
+  return deleteQueueNames(purposes.flatMap((purpose) => ["", ".retry", ".dlq"].map((suffix) => `${owner}.${purpose}${suffix}`)));
 }

@@ -2,14 +2,15 @@ import "reflect-metadata";
 import { randomUUID } from "node:crypto";
 import { connectBroker, type Broker, type EventEnvelope } from "@cartograph/events";
 import { createLogger, parseConfig, queueOwner, type AccessTokenVerifier } from "@cartograph/service-kit";
-import { RABBITMQ_URL, startSubgraphHarness, type SubgraphHarness } from "@cartograph/testing";
-import { connect } from "amqplib";
+import { deleteQueueNames, RABBITMQ_URL, sleep, startSubgraphHarness, type SubgraphHarness, uniqueId as sharedUniqueId, waitFor } from "@cartograph/testing";
 import { startInventoryService, INVENTORY_SERVICE_DIR, type InventoryService } from "../src/app";
 import { inventoryEnvSchema, type InventoryConfig } from "../src/config";
 import { schema } from "../src/db";
 import { checkoutQueues } from "../src/reservation/reservation.events";
 import { catalogueQueues } from "../src/stock/stock.events";
 import { StockService } from "../src/stock/stock.service";
+
+export { sleep, waitFor };
 
 export type InventoryHarness = SubgraphHarness<typeof schema, InventoryConfig, InventoryService> & {
   /** Publishes on the harness's own exchange, as the catalogue or orders would. */
@@ -39,28 +40,13 @@ export async function startInventoryHarness(env: Record<string, string> = {}, { 
       await broker.close();
       await harness.close();
       const queuePrefix = queueOwner("inventory", harness.config.EVENTS_QUEUE_NAMESPACE);
-      await deleteQueues([...Object.values(catalogueQueues(queuePrefix)), ...Object.values(checkoutQueues(queuePrefix))]);
+      await deleteQueueNames([...Object.values(catalogueQueues(queuePrefix)), ...Object.values(checkoutQueues(queuePrefix))]);
     },
   };
 }
 
-/** Durable queues outlive the test; delete them (an unused exchange costs nothing). */
-async function deleteQueues(queues: string[]): Promise<void> {
-  const connection = await connect(RABBITMQ_URL);
-  try {
-    const channel = await connection.createChannel();
-    for (const queue of queues) await channel.deleteQueue(queue);
-  } finally {
-    await connection.close();
-  }
-}
-
-let counter = 0;
 /** An id nobody else uses, readable in failures. */
-export function uniqueId(prefix = "var"): string {
-  counter += 1;
-  return `${prefix}_${process.pid}_${Date.now().toString(36)}_${counter}`;
-}
+export const uniqueId = (prefix = "var") => sharedUniqueId(prefix);
 
 export function variantEvent(
   type: "variant.created" | "variant.updated",
@@ -110,14 +96,4 @@ export async function stockRow(harness: InventoryHarness, variantId: string): Pr
   return rows[0];
 }
 
-export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-export async function waitFor<T>(probe: () => Promise<T | undefined | false> | T | undefined | false, { timeoutMs = 10_000, what = "condition" } = {}): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined && value !== false) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(50);
-  }
-}

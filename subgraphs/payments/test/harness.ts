@@ -2,7 +2,7 @@ import "reflect-metadata";
 import { randomUUID } from "node:crypto";
 import { connectBroker, type Broker, type EventEnvelope, type EventOf } from "@cartograph/events";
 import { connectPostgres, createLogger, parseConfig, queueOwner, type Database } from "@cartograph/service-kit";
-import { callSubgraph, RABBITMQ_URL, startSubgraphHarness, type SubgraphHarness } from "@cartograph/testing";
+import { callSubgraph, deleteQueueNames, RABBITMQ_URL, sleep, startSubgraphHarness, type SubgraphHarness, uniqueId as sharedUniqueId, waitFor } from "@cartograph/testing";
 import { connect, type ChannelModel } from "amqplib";
 import { PAYMENTS_SERVICE_DIR, startPaymentsService, type PaymentsService } from "../src/app";
 import { checkoutQueues } from "../src/checkout/checkout.events";
@@ -11,6 +11,8 @@ import { schema } from "../src/db";
 import type { PaymentRow } from "../src/db/schema";
 import { createPaymentGateway } from "../src/gateway/create-gateway";
 import type { PaymentGateway } from "../src/gateway/payment-gateway";
+
+export { sleep, waitFor };
 
 type PaymentEvent = EventOf<"payment.succeeded" | "payment.failed" | "payment.refunded">;
 
@@ -54,7 +56,7 @@ export async function startPaymentsHarness(): Promise<PaymentsHarness> {
       await broker.close();
       await harness.close();
       await ledger?.close();
-      await deleteQueues(Object.values(checkoutQueues(queueOwner("payments", harness.config.EVENTS_QUEUE_NAMESPACE))));
+      await deleteQueueNames(Object.values(checkoutQueues(queueOwner("payments", harness.config.EVENTS_QUEUE_NAMESPACE))));
     },
   };
 }
@@ -83,23 +85,8 @@ async function observeEvents(exchange: string, routingKeys: string[], onEvent: (
   return { close: () => connection.close() };
 }
 
-/** Durable queues outlive the test; delete them (an unused exchange costs nothing). */
-async function deleteQueues(queues: string[]): Promise<void> {
-  const connection = await connect(RABBITMQ_URL);
-  try {
-    const channel = await connection.createChannel();
-    for (const queue of queues) await channel.deleteQueue(queue);
-  } finally {
-    await connection.close();
-  }
-}
-
-let counter = 0;
 /** An id nobody else uses, readable in failures. */
-export function uniqueId(prefix = "ord"): string {
-  counter += 1;
-  return `${prefix}_${process.pid}_${Date.now().toString(36)}_${counter}`;
-}
+export const uniqueId = (prefix = "ord") => sharedUniqueId(prefix);
 
 const envelope = <T extends EventEnvelope["type"]>(type: T, aggregateId: string, data: EventEnvelope<T>["data"]): EventEnvelope<T> => ({
   id: randomUUID(),
@@ -184,14 +171,4 @@ export async function payOrder(harness: PaymentsHarness, order: PlacedOrder = ne
   }, { what: `the payment of ${order.orderId} to settle` });
 }
 
-export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-export async function waitFor<T>(probe: () => Promise<T | undefined | false> | T | undefined | false, { timeoutMs = 15_000, what = "condition" } = {}): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined && value !== false) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(50);
-  }
-}
