@@ -181,3 +181,12 @@ describe("subgraphs accept only the router", () => {
     expect((await fetch(`${platform.services.router!.baseUrl}/readyz`)).status).toBe(200);
   });
 });
+
+describe("password guessing through the router", () => {
+  it("the 11th sign-in after 10 failures is RATE_LIMITED", async () => {
+    const { email } = await signUp();
+    for (let i = 0; i < 10; i++) expect((await platform.client().Login({ email, password: `wrong ${i}` })).login.userErrors[0]?.code).toBe("INVALID_CREDENTIALS");
+    const error = await errorOf(platform.client().Login({ email, password: "correct horse battery" }));
+    expect(error.codes).toEqual(["RATE_LIMITED"]);
+  });
+});

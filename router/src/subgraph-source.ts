@@ -3,7 +3,7 @@ import { ErrorCode, REQUEST_ID_HEADER, ROUTER_SECRET_HEADER, serviceUnavailable,
 import { GraphQLError } from "graphql";
 import type { RouterContext } from "./context";
 
-const PASSED_ON_CODES = new Set<string>([ErrorCode.UNAUTHENTICATED, ErrorCode.FORBIDDEN, ErrorCode.BAD_USER_INPUT]);
+const PASSED_ON_CODES = new Set<string>([ErrorCode.UNAUTHENTICATED, ErrorCode.FORBIDDEN, ErrorCode.BAD_USER_INPUT, ErrorCode.RATE_LIMITED]);
 
 function refusalOf(error: unknown): GraphQLError | null {
   const body = error instanceof GraphQLError ? (error.extensions.response as { body?: unknown } | undefined)?.body : undefined;

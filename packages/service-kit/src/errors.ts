@@ -33,6 +33,7 @@ export const forbidden = (message = "You are not allowed to do this.") => codedE
 export const notFound = (message: string) => codedError(ErrorCode.NOT_FOUND, message);
 export const badUserInput = (message: string, argument?: string) =>
   codedError(ErrorCode.BAD_USER_INPUT, message, undefined, argument ? { argument } : {});
+export const rateLimited = (message: string) => codedError(ErrorCode.RATE_LIMITED, message);
 export const serviceUnavailable = (message = "A service this request needs is unavailable. Try again shortly.") =>
   codedError(ErrorCode.SERVICE_UNAVAILABLE, message);
 

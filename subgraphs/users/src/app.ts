@@ -38,7 +38,12 @@ export async function startUsersService(
     sessions: new SessionService(
       database.db,
       key,
-      { accessTokenTtlSeconds: config.ACCESS_TOKEN_TTL_SECONDS, refreshTokenTtlDays: config.REFRESH_TOKEN_TTL_DAYS },
+      {
+        accessTokenTtlSeconds: config.ACCESS_TOKEN_TTL_SECONDS,
+        refreshTokenTtlDays: config.REFRESH_TOKEN_TTL_DAYS,
+        maxLoginFailures: config.MAX_LOGIN_FAILURES,
+        loginWindowMinutes: config.LOGIN_WINDOW_MINUTES,
+      },
       log,
     ),
   };

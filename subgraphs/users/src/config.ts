@@ -10,6 +10,9 @@ export const usersEnvSchema = baseEnvSchema
     JWT_PRIVATE_KEY: z.string().optional(),
     ACCESS_TOKEN_TTL_SECONDS: z.coerce.number().int().min(60).max(3600).default(900),
     REFRESH_TOKEN_TTL_DAYS: z.coerce.number().int().min(1).max(365).default(30),
+    /** Failed sign-ins per email within LOGIN_WINDOW_MINUTES before it is refused with RATE_LIMITED. */
+    MAX_LOGIN_FAILURES: z.coerce.number().int().min(1).default(10),
+    LOGIN_WINDOW_MINUTES: z.coerce.number().int().min(1).default(15),
     /** The first admin, created by `pnpm seed`. Demo defaults outside production only. */
     CARTOGRAPH_ADMIN_EMAIL: z.string().email().optional(),
     CARTOGRAPH_ADMIN_PASSWORD: z.string().min(8).optional(),

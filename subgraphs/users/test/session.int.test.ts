@@ -140,3 +140,30 @@ describe("refresh tokens", () => {
     expect(unknown.data!.logout).toEqual({ success: null, userErrors: [{ code: "INVALID_TOKEN", message: expect.any(String) }] });
   });
 });
+
+describe("password guessing", () => {
+  it("after 10 failed sign-ins an email is refused with RATE_LIMITED, even with the right password; others are not", async () => {
+    const email = uniqueEmail("guessed");
+    const other = uniqueEmail("bystander");
+    await register({ email, password: "the right one", name: "Target" });
+    await register({ email: other, password: "the right one", name: "Bystander" });
+    for (let i = 0; i < 10; i++) {
+      const wrong = await callSubgraph<{ login: AuthResult }>(users.url, LOGIN, { email, password: `guess ${i}` });
+      expect(wrong.data!.login.userErrors[0]!.code).toBe("INVALID_CREDENTIALS");
+    }
+    const blocked = await callSubgraph<{ login: AuthResult }>(users.url, LOGIN, { email: email.toUpperCase(), password: "the right one" });
+    expect(blocked.errors?.[0]?.extensions?.code).toBe("RATE_LIMITED");
+    expect(blocked.errors?.[0]?.message).toMatch(/Try again in 15 minutes/);
+    const fine = await callSubgraph<{ login: AuthResult }>(users.url, LOGIN, { email: other, password: "the right one" });
+    expect(fine.data!.login.userErrors).toEqual([]);
+  });
+
+  it("a successful sign-in clears earlier failures", async () => {
+    const email = uniqueEmail("forgetful");
+    await register({ email, password: "the right one", name: "Forgetful" });
+    for (let i = 0; i < 9; i++) await callSubgraph(users.url, LOGIN, { email, password: `guess ${i}` });
+    expect((await callSubgraph<{ login: AuthResult }>(users.url, LOGIN, { email, password: "the right one" })).data!.login.userErrors).toEqual([]);
+    for (let i = 0; i < 9; i++) await callSubgraph(users.url, LOGIN, { email, password: `again ${i}` });
+    expect((await callSubgraph<{ login: AuthResult }>(users.url, LOGIN, { email, password: "the right one" })).data!.login.userErrors).toEqual([]);
+  });
+});

@@ -67,3 +67,13 @@ export const refreshTokens = pgTable(
 export type UserRow = typeof users.$inferSelect;
 export type AddressRow = typeof addresses.$inferSelect;
 export type RefreshTokenRow = typeof refreshTokens.$inferSelect;
+
+/** Failed sign-ins per email (lower-cased), for throttling password guessing; cleared on success. */
+export const loginFailures = pgTable(
+  "login_failures",
+  {
+    email: text("email").notNull(),
+    failedAt: timestamp("failed_at", { withTimezone: true, mode: "date" }).notNull().defaultNow(),
+  },
+  (table) => [index("login_failures_email_idx").on(table.email, table.failedAt)],
+);

@@ -1,12 +1,13 @@
 import { createHash, randomBytes } from "node:crypto";
 import { enqueueEvent } from "@cartograph/events";
-import { isUniqueViolation, newId, refuse, Role, succeed, userError, UserErrorCode, validateInput, type Outcome } from "@cartograph/service-kit";
+import { isUniqueViolation, newId, rateLimited, refuse, Role, succeed, userError, UserErrorCode, validateInput, type Outcome } from "@cartograph/service-kit";
 import type { Logger } from "@cartograph/service-kit";
 import { z } from "zod";
 import { AccountRepository } from "../account/account.repository";
 import { emailSchema, nameSchema } from "../account/account.rules";
 import type { UsersDb, UsersExecutor } from "../db";
 import type { UserRow } from "../db/schema";
+import { LoginThrottle } from "./login-throttle";
 import { hashPassword, verifyPassword } from "./password";
 import { RefreshTokenRepository } from "./refresh-token.repository";
 import { signAccessToken, type SigningKey } from "./signing-key";
@@ -31,12 +32,16 @@ const hashToken = (token: string) => createHash("sha256").update(token).digest("
 export interface SessionSettings {
   accessTokenTtlSeconds: number;
   refreshTokenTtlDays: number;
+  /** Failed sign-ins allowed per email within the window before it is throttled. */
+  maxLoginFailures: number;
+  loginWindowMinutes: number;
 }
 
 /** Registration, sign-in, and the refresh-token family rules (rotation, reuse detection). */
 export class SessionService {
   private readonly accounts: AccountRepository;
   private readonly refreshTokens = new RefreshTokenRepository();
+  private readonly throttle: LoginThrottle;
 
   constructor(
     private readonly db: UsersDb,
@@ -45,6 +50,7 @@ export class SessionService {
     private readonly log: Logger,
   ) {
     this.accounts = new AccountRepository(db);
+    this.throttle = new LoginThrottle(db, { maxFailures: settings.maxLoginFailures, windowMinutes: settings.loginWindowMinutes });
   }
 
   async register(input: unknown): Promise<Outcome<IssuedSession>> {
@@ -70,11 +76,17 @@ export class SessionService {
   }
 
   async login(email: string, password: string): Promise<Outcome<IssuedSession>> {
-    const user = email.length <= 254 && password.length <= 128 ? await this.accounts.findByEmail(email.trim()) : undefined;
+    const normalized = email.trim().slice(0, 254);
+    if (await this.throttle.isBlocked(normalized)) {
+      throw rateLimited(`Too many failed sign-in attempts. Try again in ${this.settings.loginWindowMinutes} minutes.`);
+    }
+    const user = email.length <= 254 && password.length <= 128 ? await this.accounts.findByEmail(normalized) : undefined;
     // Unknown email and wrong password are indistinguishable, in answer and in time.
     if (!(await verifyPassword(user?.passwordHash ?? null, password)) || !user) {
+      await this.throttle.recordFailure(normalized);
       return refuse(userError(UserErrorCode.INVALID_CREDENTIALS, "The email or password is incorrect."));
     }
+    await this.throttle.clear(normalized);
     return succeed(await this.db.transaction((tx) => this.issue(tx, user, newId("rtf"))));
   }
 
