@@ -185,6 +185,23 @@ describe("the shopping journey", () => {
     expect((error as CartographRequestError).codes).toEqual(["FORBIDDEN"]);
   });
 
+  it("a subgraph that is down costs only its own fields, with a clean SERVICE_UNAVAILABLE", async () => {
+    const { client } = await shopper();
+    const order = await buy(client, [[await stockedVariant(2), 1]]);
+    expect((await settledStatus(client, order.id)).status).toBe("PAID");
+    expect(await platform.stopService("payments")).toBe(0);
+    try {
+      const error = (await client.Order({ id: order.id }).then(() => null, (e: unknown) => e)) as CartographRequestError;
+      expect(error).toBeInstanceOf(CartographRequestError);
+      expect(error.codes).toEqual(["SERVICE_UNAVAILABLE"]);
+      expect(JSON.stringify(error.errors)).not.toMatch(/127\.0\.0\.1|ECONNREFUSED|localhost/);
+      // Everything orders and products know still arrives.
+      expect(error.data).toMatchObject({ order: { id: order.id, status: "PAID", lines: [{ variant: { product: { name: expect.any(String) } } }] } });
+    } finally {
+      await platform.startService("payments");
+    }
+  });
+
   it("a checkout made while inventory is down completes once it is back (durable queues, outbox)", async () => {
     const { client } = await shopper();
     const variantId = await stockedVariant(2);

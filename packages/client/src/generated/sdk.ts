@@ -356,7 +356,7 @@ export type OrderQueryVariables = Exact<{
 }>;
 
 
-export type OrderQuery = { order: { id: string, number: string, status: OrderStatus, placedAt: string, subtotal: { amount: string, currencyCode: string }, discount: { amount: string, currencyCode: string }, shipping: { amount: string, currencyCode: string }, lines: Array<{ sku: string, name: string, quantity: number, unitPrice: { amount: string, currencyCode: string }, lineTotal: { amount: string, currencyCode: string }, variant: { id: string, product: { name: string } } }>, shippingAddress: { line1: string, line2: string | null, city: string, postalCode: string, country: string }, statusHistory: Array<{ status: OrderStatus, reason: string | null, at: string }>, total: { amount: string, currencyCode: string } } | null };
+export type OrderQuery = { order: { id: string, number: string, status: OrderStatus, placedAt: string, payment: { status: PaymentStatus, method: { brand: string, last4: string } } | null, invoice: { number: string } | null, subtotal: { amount: string, currencyCode: string }, discount: { amount: string, currencyCode: string }, shipping: { amount: string, currencyCode: string }, lines: Array<{ sku: string, name: string, quantity: number, unitPrice: { amount: string, currencyCode: string }, lineTotal: { amount: string, currencyCode: string }, variant: { id: string, product: { name: string } } }>, shippingAddress: { line1: string, line2: string | null, city: string, postalCode: string, country: string }, statusHistory: Array<{ status: OrderStatus, reason: string | null, at: string }>, total: { amount: string, currencyCode: string } } | null };
 
 export type MyOrdersQueryVariables = Exact<{
   first?: number | null | undefined;
@@ -970,6 +970,16 @@ export const OrderDocument = gql`
     query Order($id: ID!) {
   order(id: $id) {
     ...OrderDetails
+    payment {
+      status
+      method {
+        brand
+        last4
+      }
+    }
+    invoice {
+      number
+    }
   }
 }
     ${OrderDetailsFragmentDoc}`;
