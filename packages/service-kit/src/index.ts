@@ -11,6 +11,7 @@ export * from "./federation";
 export * from "./health";
 export * from "./ids";
 export * from "./lifecycle";
+export * from "./loaders";
 export * from "./logger";
 export * from "./money";
 export * from "./pagination";

@@ -1,3 +1,4 @@
+import { rowsByKey } from "@cartograph/service-kit";
 import DataLoader from "dataloader";
 import type { InventoryServices } from "../context";
 import type { StockRow } from "../db/schema";
@@ -12,10 +13,7 @@ export interface StockLoaders {
 /** Per request: one query per entity type however many references a plan sends. */
 export function createStockLoaders(services: InventoryServices): StockLoaders {
   return {
-    stockByVariantId: new DataLoader(async (variantIds) => {
-      const byId = new Map((await services.stock.findByVariantIds(variantIds)).map((row) => [row.variantId, row]));
-      return variantIds.map((id) => byId.get(id) ?? null);
-    }),
+    stockByVariantId: new DataLoader(async (variantIds) => rowsByKey(variantIds, await services.stock.findByVariantIds(variantIds), (row) => row.variantId)),
     productInStock: new DataLoader(async (productIds) => {
       const inStock = await services.stock.productsInStock(productIds);
       return productIds.map((id) => inStock.get(id) ?? false);

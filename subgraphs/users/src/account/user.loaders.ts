@@ -1,3 +1,4 @@
+import { rowsByKey, rowsGroupedByKey } from "@cartograph/service-kit";
 import DataLoader from "dataloader";
 import type { AddressRow, UserRow } from "../db/schema";
 import type { UsersServices } from "../context";
@@ -10,13 +11,7 @@ export interface UserLoaders {
 /** Per request: one query per entity type however many references a plan sends. */
 export function createUserLoaders(services: UsersServices): UserLoaders {
   return {
-    userById: new DataLoader(async (ids) => {
-      const byId = new Map((await services.accounts.findByIds(ids)).map((user) => [user.id, user]));
-      return ids.map((id) => byId.get(id) ?? null);
-    }),
-    addressesByUserId: new DataLoader(async (userIds) => {
-      const rows = await services.addresses.findByUserIds(userIds);
-      return userIds.map((userId) => rows.filter((row) => row.userId === userId));
-    }),
+    userById: new DataLoader(async (ids) => rowsByKey(ids, await services.accounts.findByIds(ids), (user) => user.id)),
+    addressesByUserId: new DataLoader(async (userIds) => rowsGroupedByKey(userIds, await services.addresses.findByUserIds(userIds), (row) => row.userId)),
   };
 }
