@@ -5,3 +5,5 @@ export * from "./broker";
 export * from "./relay";
 export * from "./inbox";
 export * from "./consumer";
+export * from "./mongo-inbox";
+export * from "./product-activity";

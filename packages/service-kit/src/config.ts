@@ -20,6 +20,13 @@ export const port = (fallback: number) => z.coerce.number().int().min(0).max(655
 export const postgresUrl = (fallbackDb: string) =>
   z.string().url().default(`postgres://${fallbackDb}:${fallbackDb}@127.0.0.1:5432/${fallbackDb}`);
 
+/** A MongoDB connection string naming the service's own database in its path. */
+export const mongodbUrl = (fallbackDb: string) =>
+  z
+    .string()
+    .regex(/^mongodb(\+srv)?:\/\//, "must be a mongodb:// or mongodb+srv:// URL")
+    .default(`mongodb://127.0.0.1:27017/${fallbackDb}`);
+
 export const rabbitmqUrl = () => z.string().url().default("amqp://guest:guest@127.0.0.1:5672");
 
 /** The RabbitMQ settings of every service that publishes or consumes events. */

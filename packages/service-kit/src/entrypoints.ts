@@ -1,11 +1,13 @@
 import { writeFileSync } from "node:fs";
 import type { GraphQLSchema } from "graphql";
+import type { Db } from "mongodb";
 import type { z } from "zod";
 import { loadConfigOrExit } from "./config";
 import { connectPostgres, migratePostgres } from "./db";
 import { printSubgraphSdl } from "./federation";
 import { stopOnSignals } from "./lifecycle";
 import { createLogger, type Logger } from "./logger";
+import { connectMongo } from "./mongo";
 
 /** Ends a command-line process with a one-line reason instead of an unhandled rejection. */
 export function runCommand(label: string, command: () => Promise<void>): void {
@@ -40,6 +42,21 @@ export function runMigrations<S extends z.ZodType>(service: string, envSchema: S
       log.info(`${service} database migrated`);
     } finally {
       await database.close();
+    }
+  });
+}
+
+/** `pnpm migrate` of a MongoDB service: its indexes (there is no schema to migrate). */
+export function runMongoMigrations<S extends z.ZodType>(service: string, envSchema: S, ensureIndexes: (db: Db) => Promise<void>): void {
+  runCommand(`${service}-migrate`, async () => {
+    const config = loadConfigOrExit(service, envSchema) as { MONGODB_URL: string; LOG_LEVEL?: string };
+    const log = createLogger(`${service}-migrate`, config.LOG_LEVEL);
+    const store = connectMongo(config.MONGODB_URL, log, { maxPoolSize: 1 });
+    try {
+      await ensureIndexes(store.db);
+      log.info(`${service} indexes ensured`);
+    } finally {
+      await store.close();
     }
   });
 }

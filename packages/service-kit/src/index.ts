@@ -14,6 +14,7 @@ export * from "./lifecycle";
 export * from "./loaders";
 export * from "./logger";
 export * from "./money";
+export * from "./mongo";
 export * from "./pagination";
 export * from "./request";
 export * from "./server";

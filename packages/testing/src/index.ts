@@ -1,5 +1,7 @@
+export * from "./events";
 export * from "./graphql";
 export * from "./keys";
+export * from "./mongo";
 export * from "./postgres";
 export * from "./ports";
 export * from "./rabbitmq";

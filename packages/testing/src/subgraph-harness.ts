@@ -1,7 +1,8 @@
-import { connectPostgres, createLogger, migratePostgres, type AccessTokenVerifier, type Database, type Logger, type RunningServer } from "@cartograph/service-kit";
+import { connectMongo, connectPostgres, createLogger, migratePostgres, type AccessTokenVerifier, type Database, type Logger, type MongoStore, type RunningServer } from "@cartograph/service-kit";
 import { generateSigningKeyPem } from "./keys";
 import { TEST_ROUTER_SECRET } from "./graphql";
 import { createTestTokens, type TestTokens } from "./tokens";
+import { createTestMongoDatabase } from "./mongo";
 import { createTestDatabase } from "./postgres";
 import { RABBITMQ_URL, uniqueTopologyName } from "./rabbitmq";
 
@@ -69,6 +70,66 @@ export async function startSubgraphHarness<TSchema extends Record<string, unknow
     baseUrl: service.server.url.replace(/\/graphql$/, ""),
     config,
     database,
+    service,
+    tokens,
+    queryCount: () => queries,
+    resetQueryCount: () => {
+      queries = 0;
+    },
+    close: async () => {
+      await service.stop();
+      await testDb.drop();
+    },
+  };
+}
+
+export interface MongoSubgraphHarness<TConfig, TService extends StartedService> {
+  url: string;
+  baseUrl: string;
+  config: TConfig;
+  store: MongoStore;
+  service: TService;
+  tokens: TestTokens;
+  /** Read commands (find, aggregate, count) the service sent since the last reset (DataLoader batching checks). */
+  queryCount: () => number;
+  resetQueryCount: () => void;
+  close: () => Promise<void>;
+}
+
+const MONGO_READ_COMMANDS = new Set(["find", "aggregate", "count", "countDocuments", "distinct", "getMore"]);
+
+/** A MongoDB subgraph in-process on a random port, over its own fresh database and its own exchange. */
+export async function startMongoSubgraphHarness<TConfig extends { MONGODB_URL: string }, TService extends StartedService>(options: {
+  label: string;
+  parseConfig: (env: Record<string, string>) => TConfig;
+  start: (config: TConfig, log: Logger, dependencies: { store: MongoStore; verifier: AccessTokenVerifier }) => Promise<TService>;
+  env?: Record<string, string>;
+  verifier?: AccessTokenVerifier;
+}): Promise<MongoSubgraphHarness<TConfig, TService>> {
+  const testDb = createTestMongoDatabase(options.label);
+  const config = options.parseConfig({
+    NODE_ENV: "test",
+    PORT: "0",
+    MONGODB_URL: testDb.url,
+    RABBITMQ_URL,
+    EVENTS_EXCHANGE: uniqueTopologyName(options.label),
+    EVENTS_QUEUE_NAMESPACE: uniqueTopologyName(options.label),
+    ROUTER_SECRET: TEST_ROUTER_SECRET,
+    ...options.env,
+  });
+  const log = createLogger(`${options.label}-test`, process.env.TEST_LOG_LEVEL ?? "silent");
+  const store = connectMongo(config.MONGODB_URL, log, { monitorCommands: true });
+  let queries = 0;
+  store.client.on("commandStarted", (event) => {
+    if (MONGO_READ_COMMANDS.has(event.commandName)) queries += 1;
+  });
+  const tokens = createTestTokens();
+  const service = await options.start(config, log, { store, verifier: options.verifier ?? tokens.verifier });
+  return {
+    url: service.server.url,
+    baseUrl: service.server.url.replace(/\/graphql$/, ""),
+    config,
+    store,
     service,
     tokens,
     queryCount: () => queries,

@@ -1,0 +1,39 @@
+import { MongoClient, MongoServerError, type Db } from "mongodb";
+import type { Logger } from "pino";
+
+export interface MongoStore {
+  client: MongoClient;
+  /** The database named in the URL's path. */
+  db: Db;
+  /** For `/readyz`. */
+  ping: () => Promise<void>;
+  close: () => Promise<void>;
+}
+
+/**
+ * Connects lazily (the driver connects on first use and reconnects by itself). Only what both
+ * MongoDB and FerretDB support is used across the services: no multi-document transactions,
+ * no `$slice` on `$push`, one accumulator per `$group`.
+ */
+export function connectMongo(url: string, log: Logger, { maxPoolSize = 10, monitorCommands = false }: { maxPoolSize?: number; monitorCommands?: boolean } = {}): MongoStore {
+  const client = new MongoClient(url, { maxPoolSize, serverSelectionTimeoutMS: 5_000, connectTimeoutMS: 5_000, monitorCommands, appName: "cartograph" });
+  client.on("serverHeartbeatFailed", (event) => log.warn({ failure: String(event.failure) }, "MongoDB heartbeat failed"));
+  const db = client.db();
+  if (db.databaseName === "test") {
+    // The driver's silent fallback when the URL names no database: say so rather than share one.
+    log.warn("MONGODB_URL names no database; using `test`");
+  }
+  return {
+    client,
+    db,
+    ping: async () => {
+      await db.command({ ping: 1 });
+    },
+    close: () => client.close(),
+  };
+}
+
+/** MongoDB's duplicate key error (a unique index, or a guarded upsert whose guard did not match). */
+export function isDuplicateKeyError(error: unknown): boolean {
+  return error instanceof MongoServerError && error.code === 11000;
+}

@@ -1,0 +1,15 @@
+import { baseEnvSchema, eventsEnv, jwksUrl, mongodbUrl, port, requireProductionSecrets } from "@cartograph/service-kit";
+import type { z } from "zod";
+
+export const reviewsEnvSchema = baseEnvSchema
+  .extend({
+    PORT: port(4006),
+    /** The service's own MongoDB database, named in the URL's path. */
+    MONGODB_URL: mongodbUrl("reviews"),
+    ...eventsEnv,
+    /** Where the users service publishes the public keys of access tokens. */
+    JWKS_URL: jwksUrl(),
+  })
+  .superRefine(requireProductionSecrets);
+
+export type ReviewsConfig = z.infer<typeof reviewsEnvSchema>;

@@ -1,0 +1,26 @@
+import { Args, Ctx, FieldResolver, Resolver, Root } from "type-graphql";
+import type { ReviewsContext } from "../context";
+import { RatingSummary } from "../rating/rating.type";
+import { averageRating } from "../review/review.rules";
+import { ReviewConnection, ReviewListArgs } from "../review/review.type";
+import { Product } from "./product.stub";
+
+@Resolver(() => Product)
+export class ProductReviewsResolver {
+  @FieldResolver(() => ReviewConnection, { description: "Reviews of this product, newest first." })
+  reviews(@Root() product: Product, @Args(() => ReviewListArgs) args: ReviewListArgs, @Ctx() ctx: ReviewsContext) {
+    return ctx.services.reviews.listReviews({ productId: product.id }, args);
+  }
+
+  @FieldResolver(() => RatingSummary)
+  async rating(@Root() product: Product, @Ctx() ctx: ReviewsContext): Promise<RatingSummary> {
+    const summary = await ctx.loaders.ratingByProductId.load(product.id);
+    const buckets = summary?.buckets ?? [0, 0, 0, 0, 0];
+    const count = summary?.count ?? 0;
+    return {
+      average: averageRating(summary?.sum ?? 0, count),
+      count,
+      distribution: buckets.map((bucketCount, index) => ({ rating: index + 1, count: bucketCount })),
+    };
+  }
+}

@@ -1,0 +1,60 @@
+import type { CursorKey, PageRequest } from "@cartograph/service-kit";
+import type { Filter } from "mongodb";
+import type { ReviewDocument, ReviewsCollections } from "../db";
+
+/** Newest first, the id breaking ties: the cursor is (createdAt in ms, id). */
+export const reviewCursorOf = (review: ReviewDocument): CursorKey => [review.createdAt.getTime(), review._id];
+
+export class ReviewRepository {
+  constructor(private readonly collections: ReviewsCollections) {}
+
+  /** Inserts, or throws MongoDB's duplicate key error if the author already reviewed the product. */
+  async insert(review: ReviewDocument): Promise<void> {
+    await this.collections.reviews.insertOne(review);
+  }
+
+  findByIds(ids: readonly string[]): Promise<ReviewDocument[]> {
+    return this.collections.reviews.find({ _id: { $in: [...ids] } }).toArray();
+  }
+
+  findById(id: string): Promise<ReviewDocument | null> {
+    return this.collections.reviews.findOne({ _id: id });
+  }
+
+  /** Deletes and returns the review, or null if it was already gone. */
+  delete(id: string): Promise<ReviewDocument | null> {
+    return this.collections.reviews.findOneAndDelete({ _id: id });
+  }
+
+  /** One page (plus one row, to tell whether another follows) of the reviews matching `scope`. */
+  page(scope: Pick<Filter<ReviewDocument>, "productId" | "authorId">, page: PageRequest): Promise<ReviewDocument[]> {
+    const filter: Filter<ReviewDocument> = { ...scope };
+    if (page.after) {
+      const [createdAtMs, id] = page.after;
+      const createdAt = new Date(Number(createdAtMs));
+      filter.$or = [{ createdAt: { $lt: createdAt } }, { createdAt, _id: { $lt: String(id) } }];
+    }
+    return this.collections.reviews
+      .find(filter)
+      .sort({ createdAt: -1, _id: -1 })
+      .limit(page.limit + 1)
+      .toArray();
+  }
+
+  count(scope: Pick<Filter<ReviewDocument>, "productId" | "authorId">): Promise<number> {
+    return this.collections.reviews.countDocuments(scope);
+  }
+
+  /** Marks the author's reviews of these products verified (after a paid order). */
+  async markVerified(authorId: string, productIds: readonly string[]): Promise<void> {
+    await this.collections.reviews.updateMany({ authorId, productId: { $in: [...productIds] }, verifiedPurchase: false }, { $set: { verifiedPurchase: true } });
+  }
+
+  /** Per-rating review counts of one product (one accumulator per `$group`: FerretDB's limit). */
+  async ratingCounts(productId: string): Promise<Array<{ rating: number; count: number }>> {
+    const rows = await this.collections.reviews
+      .aggregate<{ _id: number; count: number }>([{ $match: { productId } }, { $group: { _id: "$rating", count: { $sum: 1 } } }])
+      .toArray();
+    return rows.map((row) => ({ rating: row._id, count: row.count }));
+  }
+}

@@ -1,0 +1,87 @@
+import type { ProductActivity } from "@cartograph/events";
+import {
+  buildConnection,
+  forbidden,
+  hasRole,
+  isDuplicateKeyError,
+  lazy,
+  newId,
+  parsePageArgs,
+  refuse,
+  Role,
+  succeed,
+  userError,
+  UserErrorCode,
+  validateInput,
+  type Connection,
+  type Outcome,
+  type Viewer,
+} from "@cartograph/service-kit";
+import type { ReviewDocument } from "../db";
+import type { PurchaseRepository } from "../purchase/purchase.repository";
+import type { RatingRepository } from "../rating/rating.repository";
+import { addReviewInputSchema } from "./review.rules";
+import { reviewCursorOf, type ReviewRepository } from "./review.repository";
+
+export class ReviewService {
+  constructor(
+    private readonly reviews: ReviewRepository,
+    private readonly ratings: RatingRepository,
+    private readonly purchases: PurchaseRepository,
+    private readonly products: ProductActivity,
+  ) {}
+
+  async addReview(viewer: Viewer, input: unknown): Promise<Outcome<ReviewDocument>> {
+    const valid = validateInput(addReviewInputSchema, input, ["input"]);
+    if (!valid.ok) return valid;
+    const { productId, rating, title, body } = valid.value;
+    if (!(await this.products.isActive(productId))) {
+      return refuse(userError(UserErrorCode.NOT_FOUND, "No product on sale has this id.", ["input", "productId"]));
+    }
+    const review: ReviewDocument = {
+      _id: newId("rev"),
+      productId,
+      authorId: viewer.userId,
+      rating,
+      title,
+      body,
+      verifiedPurchase: await this.purchases.hasBought(viewer.userId, productId),
+      createdAt: new Date(),
+    };
+    try {
+      await this.reviews.insert(review);
+    } catch (error) {
+      if (!isDuplicateKeyError(error)) throw error;
+      return refuse(userError(UserErrorCode.ALREADY_REVIEWED, "You have already reviewed this product.", ["input", "productId"]));
+    }
+    if (!review.verifiedPurchase && (await this.purchases.hasBought(viewer.userId, productId))) {
+      // The order was paid between the check and the insert, and its event found no review yet.
+      await this.reviews.markVerified(viewer.userId, [productId]);
+      review.verifiedPurchase = true;
+    }
+    await this.ratings.refresh(productId);
+    return succeed(review);
+  }
+
+  /** The author or an admin; anyone else is FORBIDDEN. */
+  async deleteReview(viewer: Viewer, reviewId: string): Promise<Outcome<true>> {
+    const review = await this.reviews.findById(reviewId);
+    if (!review) return refuse(userError(UserErrorCode.NOT_FOUND, "No review has this id.", ["id"]));
+    if (review.authorId !== viewer.userId && !hasRole(viewer, Role.ADMIN)) throw forbidden("Only the review's author or an admin can delete it.");
+    const deleted = await this.reviews.delete(reviewId);
+    if (!deleted) return refuse(userError(UserErrorCode.NOT_FOUND, "No review has this id.", ["id"]));
+    await this.ratings.refresh(deleted.productId);
+    return succeed(true);
+  }
+
+  listReviews(scope: { productId: string } | { authorId: string }, args: { first?: number | null; after?: string | null }): Promise<Connection<ReviewDocument>> {
+    const page = parsePageArgs(args, 2);
+    return this.reviews.page(scope, page).then((rows) => buildConnection(rows, page, lazy(() => this.reviews.count(scope)), reviewCursorOf));
+  }
+
+  /** A paid order's products become verified purchases, and the buyer's reviews of them verified. */
+  async recordPurchase(userId: string, productIds: readonly string[], paidAt: Date): Promise<void> {
+    await this.purchases.record(userId, productIds, paidAt);
+    await this.reviews.markVerified(userId, productIds);
+  }
+}

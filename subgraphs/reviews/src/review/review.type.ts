@@ -1,0 +1,46 @@
+import { ConnectionType, UserError } from "@cartograph/service-kit";
+import { ArgsType, Directive, Field, ID, InputType, Int, ObjectType } from "type-graphql";
+import { Product } from "../product/product.stub";
+import { User } from "../user/user.stub";
+
+@ObjectType({ description: "A customer's rating and words about a product. Plain text: escape it when rendering." })
+@Directive('@key(fields: "id")')
+export class Review {
+  @Field(() => ID) id!: string;
+  @Field(() => Product) product!: Product;
+  @Field(() => User) author!: User;
+  @Field(() => Int, { description: "1 to 5 stars." }) rating!: number;
+  @Field(() => String) title!: string;
+  @Field(() => String) body!: string;
+  @Field(() => Boolean, { description: "True when the author has a paid order containing the product." }) verifiedPurchase!: boolean;
+  @Field(() => Date) createdAt!: Date;
+}
+
+@ObjectType()
+export class ReviewConnection extends ConnectionType(Review, "Review") {}
+
+@ArgsType()
+export class ReviewListArgs {
+  @Field(() => Int, { nullable: true, description: "At most 100; 20 when omitted." }) first?: number | null;
+  @Field(() => String, { nullable: true }) after?: string | null;
+}
+
+@InputType()
+export class AddReviewInput {
+  @Field(() => ID) productId!: string;
+  @Field(() => Int, { description: "1 to 5 stars." }) rating!: number;
+  @Field(() => String, { description: "1 to 120 characters, trimmed." }) title!: string;
+  @Field(() => String, { description: "1 to 5000 characters of plain text, trimmed." }) body!: string;
+}
+
+@ObjectType()
+export class ReviewPayload {
+  @Field(() => Review, { nullable: true }) review!: Review | null;
+  @Field(() => [UserError]) userErrors!: UserError[];
+}
+
+@ObjectType()
+export class DeleteReviewPayload {
+  @Field(() => Boolean, { nullable: true, description: "True when the review was deleted." }) deleted!: boolean | null;
+  @Field(() => [UserError]) userErrors!: UserError[];
+}
