@@ -1,4 +1,4 @@
-import { MongoClient, MongoServerError, type Db } from "mongodb";
+import { MongoBulkWriteError, MongoClient, MongoServerError, type Db } from "mongodb";
 import type { Logger } from "pino";
 
 export interface MongoStore {
@@ -36,4 +36,22 @@ export function connectMongo(url: string, log: Logger, { maxPoolSize = 10, monit
 /** MongoDB's duplicate key error (a unique index, or a guarded upsert whose guard did not match). */
 export function isDuplicateKeyError(error: unknown): boolean {
   return error instanceof MongoServerError && error.code === 11000;
+}
+
+/**
+ * Awaits a write whose duplicate-key failures mean "already done": guarded upserts (the guard
+ * did not match, so the upsert tried to insert an existing _id) or inserts of a fact seen before.
+ * Any other failure is thrown.
+ */
+export async function ignoringDuplicateKeys<T>(write: Promise<T>): Promise<T | null> {
+  try {
+    return await write;
+  } catch (error) {
+    if (isDuplicateKeyError(error)) return null;
+    if (error instanceof MongoBulkWriteError) {
+      const failures = Array.isArray(error.writeErrors) ? error.writeErrors : [error.writeErrors];
+      if (failures.length > 0 && failures.every((failure) => failure.code === 11000)) return null;
+    }
+    throw error;
+  }
 }

@@ -1,10 +1,12 @@
-import { connectMongo, connectPostgres, createLogger, migratePostgres, type AccessTokenVerifier, type Database, type Logger, type MongoStore, type RunningServer } from "@cartograph/service-kit";
+import { connectBroker, type Broker, type EventEnvelope } from "@cartograph/events";
+import { connectMongo, connectPostgres, createLogger, migratePostgres, queueOwner, type AccessTokenVerifier, type Database, type Logger, type MongoStore, type RunningServer } from "@cartograph/service-kit";
 import { generateSigningKeyPem } from "./keys";
-import { TEST_ROUTER_SECRET } from "./graphql";
+import { callSubgraph, TEST_ROUTER_SECRET, type GraphQLResult } from "./graphql";
 import { createTestTokens, type TestTokens } from "./tokens";
 import { createTestMongoDatabase } from "./mongo";
 import { createTestDatabase } from "./postgres";
-import { RABBITMQ_URL, uniqueTopologyName } from "./rabbitmq";
+import { deleteQueues, RABBITMQ_URL, uniqueTopologyName } from "./rabbitmq";
+import { waitFor } from "./waiting";
 
 export interface StartedService {
   server: RunningServer;
@@ -90,17 +92,26 @@ export interface MongoSubgraphHarness<TConfig, TService extends StartedService> 
   store: MongoStore;
   service: TService;
   tokens: TestTokens;
+  /** Publishes on the harness's own exchange, as the producing services would. */
+  broker: Broker;
+  /** Publishes and waits until the service has applied it (its inbox holds the event). */
+  deliver: (event: EventEnvelope) => Promise<void>;
+  gql: <T = Record<string, unknown>>(query: string, variables?: Record<string, unknown>, token?: string | null) => Promise<GraphQLResult<T>>;
   /** Read commands (find, aggregate, count) the service sent since the last reset (DataLoader batching checks). */
   queryCount: () => number;
   resetQueryCount: () => void;
   close: () => Promise<void>;
 }
 
-const MONGO_READ_COMMANDS = new Set(["find", "aggregate", "count", "countDocuments", "distinct", "getMore"]);
+const MONGO_READ_COMMANDS = new Set(["find", "aggregate", "count", "distinct", "getMore"]);
 
-/** A MongoDB subgraph in-process on a random port, over its own fresh database and its own exchange. */
-export async function startMongoSubgraphHarness<TConfig extends { MONGODB_URL: string }, TService extends StartedService>(options: {
+/**
+ * A MongoDB subgraph in-process on a random port, over its own fresh database, exchange and
+ * queues; `queuePurposes` are its durable queues' purposes, deleted on close.
+ */
+export async function startMongoSubgraphHarness<TConfig extends { MONGODB_URL: string; EVENTS_EXCHANGE: string; EVENTS_QUEUE_NAMESPACE: string }, TService extends StartedService>(options: {
   label: string;
+  queuePurposes: string[];
   parseConfig: (env: Record<string, string>) => TConfig;
   start: (config: TConfig, log: Logger, dependencies: { store: MongoStore; verifier: AccessTokenVerifier }) => Promise<TService>;
   env?: Record<string, string>;
@@ -125,6 +136,8 @@ export async function startMongoSubgraphHarness<TConfig extends { MONGODB_URL: s
   });
   const tokens = createTestTokens();
   const service = await options.start(config, log, { store, verifier: options.verifier ?? tokens.verifier });
+  const broker = connectBroker({ url: RABBITMQ_URL, exchange: config.EVENTS_EXCHANGE, log: createLogger(`${options.label}-test-broker`, "silent") });
+  const processed = store.db.collection<{ _id: string; eventId: string }>("processed_events");
   return {
     url: service.server.url,
     baseUrl: service.server.url.replace(/\/graphql$/, ""),
@@ -132,13 +145,21 @@ export async function startMongoSubgraphHarness<TConfig extends { MONGODB_URL: s
     store,
     service,
     tokens,
+    broker,
+    deliver: async (event) => {
+      await broker.publishEvent(event);
+      await waitFor(() => processed.findOne({ eventId: event.id }).then((row) => row ?? undefined), { what: `${event.type} ${event.id} to be applied` });
+    },
+    gql: (query, variables = {}, token = null) => callSubgraph(service.server.url, query, variables, { accessToken: token }),
     queryCount: () => queries,
     resetQueryCount: () => {
       queries = 0;
     },
     close: async () => {
+      await broker.close();
       await service.stop();
       await testDb.drop();
+      await deleteQueues(queueOwner(options.label, config.EVENTS_QUEUE_NAMESPACE), options.queuePurposes);
     },
   };
 }

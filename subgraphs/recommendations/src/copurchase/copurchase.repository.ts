@@ -1,0 +1,162 @@
+import { ignoringDuplicateKeys } from "@cartograph/service-kit";
+import type { AnyBulkWriteOperation, Db } from "mongodb";
+import { DERIVED_COLLECTIONS, ensureDerivedIndexes, recommendationsCollections, type RecommendationsCollections } from "../db";
+import { aggregateHistory, APPLIED_ORDERS_KEPT, coPurchasePairs, dayOf, pairKey, productsOf, recencyWeight, unitsOf, type Neighbour, type PaidOrder } from "./copurchase.model";
+
+const BULK_CHUNK = 1_000;
+
+async function bulkWriteInChunks<T extends { _id: string }>(collection: { bulkWrite: (ops: AnyBulkWriteOperation<T>[], options: { ordered: boolean }) => Promise<unknown> }, ops: AnyBulkWriteOperation<T>[]): Promise<void> {
+  for (let start = 0; start < ops.length; start += BULK_CHUNK) await collection.bulkWrite(ops.slice(start, start + BULK_CHUNK), { ordered: false });
+}
+
+/**
+ * Co-purchase counts, daily sales and users' purchases, learned from paid orders. No
+ * transactions (FerretDB, standalone MongoDB): every counter update is guarded by the order id
+ * it applies, so applying an order twice, or two deliveries at once, count it once.
+ */
+export class CoPurchaseRepository {
+  private readonly collections: RecommendationsCollections;
+
+  constructor(private readonly db: Db) {
+    this.collections = recommendationsCollections(db);
+  }
+
+  /** Keeps the orders as history (idempotent by order id). */
+  async recordPurchases(orders: readonly PaidOrder[], { synthetic = false } = {}): Promise<void> {
+    const recordedAt = new Date();
+    await bulkWriteInChunks(
+      this.collections.purchases,
+      orders.map((order) => ({
+        updateOne: {
+          filter: { _id: order.orderId },
+          update: { $setOnInsert: { userId: order.userId, lines: order.lines.map(({ productId, quantity }) => ({ productId, quantity })), paidAt: order.paidAt, recordedAt, ...(synthetic ? { synthetic } : {}) } },
+          upsert: true,
+        },
+      })),
+    );
+  }
+
+  /** Adds one paid order to every counter it touches, at most once per counter. */
+  async applyPurchase(order: PaidOrder): Promise<void> {
+    const weight = recencyWeight(order.paidAt);
+    const pairKeys = coPurchasePairs(order).map(([productId, otherId]) => ({ _id: pairKey(productId, otherId), productId, otherId }));
+    if (pairKeys.length > 0) {
+      await ignoringDuplicateKeys(
+        this.collections.pairs.bulkWrite(
+          pairKeys.map(({ _id, productId, otherId }) => ({
+            updateOne: {
+              // Matches only a counter this order has not touched; otherwise the upsert's insert
+              // collides with the existing _id and is ignored as "already applied".
+              filter: { _id, orders: { $ne: order.orderId } },
+              update: { $inc: { score: weight, count: 1 }, $max: { lastPaidAt: order.paidAt }, $push: { orders: order.orderId }, $setOnInsert: { productId, otherId } },
+              upsert: true,
+            },
+          })),
+          { ordered: false },
+        ),
+      );
+    }
+    const day = dayOf(order.paidAt);
+    const sales = [...unitsOf(order)].map(([productId, units]) => ({ _id: pairKey(productId, day.toISOString()), productId, units }));
+    await ignoringDuplicateKeys(
+      this.collections.dailySales.bulkWrite(
+        sales.map(({ _id, productId, units }) => ({
+          updateOne: {
+            filter: { _id, orders: { $ne: order.orderId } },
+            update: { $inc: { units }, $push: { orders: order.orderId }, $setOnInsert: { productId, day } },
+            upsert: true,
+          },
+        })),
+        { ordered: false },
+      ),
+    );
+    await this.collections.userProducts.bulkWrite(
+      productsOf(order).map((productId) => ({
+        updateOne: {
+          filter: { _id: pairKey(order.userId, productId) },
+          update: { $max: { lastPaidAt: order.paidAt }, $setOnInsert: { userId: order.userId, productId } },
+          upsert: true,
+        },
+      })),
+      { ordered: false },
+    );
+    // `$push` with `$slice` is not in FerretDB: trim the remembered orders in a second step.
+    const trim = { [`orders.${APPLIED_ORDERS_KEPT}`]: { $exists: true } };
+    if (pairKeys.length > 0) await this.collections.pairs.updateMany({ _id: { $in: pairKeys.map((key) => key._id) }, ...trim }, { $pop: { orders: -1 } });
+    await this.collections.dailySales.updateMany({ _id: { $in: sales.map((sale) => sale._id) }, ...trim }, { $pop: { orders: -1 } });
+  }
+
+  /** A product's best neighbours. */
+  async neighbours(productId: string, limit: number): Promise<Neighbour[]> {
+    return this.collections.pairs
+      .find({ productId }, { projection: { otherId: 1, score: 1 } })
+      .sort({ score: -1, _id: 1 })
+      .limit(limit)
+      .map((row) => ({ otherId: row.otherId, score: row.score }))
+      .toArray();
+  }
+
+  /** Neighbour lists of several products, in one query (the best `limit` overall). */
+  async neighboursOfAll(productIds: readonly string[], limit: number): Promise<Neighbour[][]> {
+    if (productIds.length === 0) return [];
+    const rows = await this.collections.pairs
+      .find({ productId: { $in: [...productIds] } }, { projection: { productId: 1, otherId: 1, score: 1 } })
+      .sort({ score: -1, _id: 1 })
+      .limit(limit)
+      .toArray();
+    return productIds.map((productId) => rows.filter((row) => row.productId === productId).map((row) => ({ otherId: row.otherId, score: row.score })));
+  }
+
+  /** What the user bought, most recent first. */
+  async boughtBy(userId: string, limit: number): Promise<string[]> {
+    const rows = await this.collections.userProducts.find({ userId }, { projection: { productId: 1 } }).sort({ lastPaidAt: -1, _id: 1 }).limit(limit).toArray();
+    return rows.map((row) => row.productId);
+  }
+
+  /** The ones among `productIds` the user has bought. */
+  async boughtAmong(userId: string, productIds: readonly string[]): Promise<Set<string>> {
+    if (productIds.length === 0) return new Set();
+    const rows = await this.collections.userProducts.find({ _id: { $in: productIds.map((productId) => pairKey(userId, productId)) } }, { projection: { productId: 1 } }).toArray();
+    return new Set(rows.map((row) => row.productId));
+  }
+
+  /** Products by units sold since `since`, most first (one accumulator per `$group`: FerretDB). */
+  async bestSellersSince(since: Date, limit: number): Promise<string[]> {
+    const rows = await this.collections.dailySales
+      .aggregate<{ _id: string; units: number }>([{ $match: { day: { $gte: dayOf(since) } } }, { $group: { _id: "$productId", units: { $sum: "$units" } } }, { $sort: { units: -1, _id: 1 } }, { $limit: limit }])
+      .toArray();
+    return rows.map((row) => row._id);
+  }
+
+  /**
+   * Recomputes every counter from the purchase history: into fresh collections, swapped in by
+   * rename, then the orders paid meanwhile are applied again (guarded, so at most once).
+   */
+  async rebuild(): Promise<{ orders: number; pairs: number }> {
+    const startedAt = new Date();
+    const orders = await this.collections.purchases
+      .find({})
+      .sort({ paidAt: 1, _id: 1 })
+      .map((row): PaidOrder => ({ orderId: row._id, userId: row.userId, lines: row.lines, paidAt: row.paidAt }))
+      .toArray();
+    const aggregate = aggregateHistory(orders);
+    const fresh = recommendationsCollections(this.db, "_rebuild");
+    for (const name of Object.values(DERIVED_COLLECTIONS)) await this.db.collection(`${name}_rebuild`).drop().catch(() => undefined);
+    await bulkWriteInChunks(fresh.pairs, [...aggregate.pairs].map(([_id, pair]) => ({ insertOne: { document: { _id, ...pair } } })));
+    await bulkWriteInChunks(fresh.dailySales, [...aggregate.dailySales].map(([_id, sales]) => ({ insertOne: { document: { _id, ...sales } } })));
+    await bulkWriteInChunks(fresh.userProducts, [...aggregate.userProducts].map(([_id, bought]) => ({ insertOne: { document: { _id, ...bought } } })));
+    await ensureDerivedIndexes(fresh);
+    for (const name of Object.values(DERIVED_COLLECTIONS)) {
+      // An empty history creates no collection to rename.
+      await this.db.createCollection(`${name}_rebuild`).catch(() => undefined);
+      // FerretDB has no `dropTarget`: the live copy is dropped just before the rename (readers see
+      // an empty list for that instant, never a half-built one).
+      await this.db.collection(name).drop().catch(() => undefined);
+      await this.db.renameCollection(`${name}_rebuild`, name);
+    }
+    // Orders recorded since the history was read (their live updates went to the old collections).
+    const meanwhile = await this.collections.purchases.find({ recordedAt: { $gte: startedAt } }).toArray();
+    for (const row of meanwhile) await this.applyPurchase({ orderId: row._id, userId: row.userId, lines: row.lines, paidAt: row.paidAt });
+    return { orders: orders.length + meanwhile.length, pairs: aggregate.pairs.size };
+  }
+}

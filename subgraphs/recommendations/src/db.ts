@@ -1,0 +1,47 @@
+import type { Db } from "mongodb";
+import type { DailySales, PairCounter, UserProduct } from "./copurchase/copurchase.model";
+
+/** A paid order as learned from `order.paid`: the history every count is rebuilt from. */
+export interface PurchaseDocument {
+  _id: string;
+  userId: string;
+  lines: Array<{ productId: string; quantity: number }>;
+  paidAt: Date;
+  /** When this service learned of it (the rebuild re-applies what arrives while it runs). */
+  recordedAt: Date;
+  /** Made up by the demo seed, not a real order. */
+  synthetic?: boolean;
+}
+
+export type PairDocument = PairCounter & { _id: string };
+export type DailySalesDocument = DailySales & { _id: string };
+export type UserProductDocument = UserProduct & { _id: string };
+
+export const DERIVED_COLLECTIONS = { pairs: "copurchases", dailySales: "product_daily_sales", userProducts: "user_products" } as const;
+
+export function recommendationsCollections(db: Db, suffix = "") {
+  return {
+    purchases: db.collection<PurchaseDocument>("purchases"),
+    pairs: db.collection<PairDocument>(DERIVED_COLLECTIONS.pairs + suffix),
+    dailySales: db.collection<DailySalesDocument>(DERIVED_COLLECTIONS.dailySales + suffix),
+    userProducts: db.collection<UserProductDocument>(DERIVED_COLLECTIONS.userProducts + suffix),
+  };
+}
+
+export type RecommendationsCollections = ReturnType<typeof recommendationsCollections>;
+
+/** The indexes of the derived collections (also built on the rebuild's fresh copies). */
+export async function ensureDerivedIndexes(collections: RecommendationsCollections): Promise<void> {
+  // A product's neighbours, best first.
+  await collections.pairs.createIndex({ productId: 1, score: -1 }, { name: "neighbours_best_first" });
+  // Trending: sales since a day.
+  await collections.dailySales.createIndex({ day: 1 }, { name: "by_day" });
+  await collections.userProducts.createIndex({ userId: 1, lastPaidAt: -1 }, { name: "user_recent_first" });
+}
+
+/** `pnpm migrate` for MongoDB: the indexes every query relies on (idempotent). */
+export async function ensureRecommendationsIndexes(db: Db): Promise<void> {
+  const collections = recommendationsCollections(db);
+  await collections.purchases.createIndex({ recordedAt: 1 }, { name: "by_recorded_at" });
+  await ensureDerivedIndexes(collections);
+}

@@ -1,0 +1,10 @@
+import { Directive, Field, ID, ObjectType } from "type-graphql";
+
+/** Owned by products; recommendations adds what is bought with it, and hands out products by key. */
+@ObjectType()
+@Directive('@key(fields: "id")')
+export class Product {
+  @Field(() => ID) id!: string;
+}
+
+export const productRefs = (ids: readonly string[]): Product[] => ids.map((id) => ({ id }));

@@ -1,0 +1,49 @@
+import { ProductActivity } from "@cartograph/events";
+import { setTimeout as sleep } from "node:timers/promises";
+import { connectMongo, createLogger, loadConfigOrExit, runCommand } from "@cartograph/service-kit";
+import { recommendationsEnvSchema } from "./config";
+import { CoPurchaseRepository } from "./copurchase/copurchase.repository";
+import { ensureRecommendationsIndexes } from "./db";
+import { generateOrderHistory } from "./seed/synthetic-history";
+
+/**
+ * `pnpm seed` (after the services start): a synthetic order history over the demo catalogue, so
+ * the demo recommends meaningfully from the first query. Needs the catalogue's events consumed;
+ * runs once (a database that already has history is left alone).
+ */
+runCommand("recommendations-seed", async () => {
+  const config = loadConfigOrExit("recommendations", recommendationsEnvSchema);
+  const log = createLogger("recommendations-seed", config.LOG_LEVEL);
+  const store = connectMongo(config.MONGODB_URL, log, { maxPoolSize: 2 });
+  try {
+    await ensureRecommendationsIndexes(store.db);
+    if ((await store.db.collection("purchases").countDocuments({}, { limit: 1 })) > 0) {
+      log.info("order history already present: seed skipped");
+      return;
+    }
+    const products = await settledCatalogue(new ProductActivity(store.db));
+    const history = generateOrderHistory(products);
+    const coPurchases = new CoPurchaseRepository(store.db);
+    await coPurchases.recordPurchases(history, { synthetic: true });
+    const rebuilt = await coPurchases.rebuild();
+    log.info({ products: products.length, orders: history.length, customers: new Set(history.map((o) => o.userId)).size, pairs: rebuilt.pairs }, "synthetic order history seeded");
+  } finally {
+    await store.close();
+  }
+});
+
+/** The active catalogue once its events have stopped arriving (the same count twice, 1 s apart). */
+async function settledCatalogue(activity: ProductActivity, timeoutMs = 120_000) {
+  const deadline = Date.now() + timeoutMs;
+  let previous = -1;
+  for (;;) {
+    const products = await activity.allActive();
+    if (products.length > 0 && products.length === previous) return products;
+    if (Date.now() > deadline) {
+      if (products.length > 0) return products;
+      throw new Error("no product events arrived: is the products service running and publishing?");
+    }
+    previous = products.length;
+    await sleep(1_000);
+  }
+}
