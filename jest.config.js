@@ -33,6 +33,12 @@ module.exports = {
     },
     {
       ...common,
+      // Container and Kubernetes manifests (docker-compose.yml, k8s/): rendered and checked offline.
+      displayName: "deploy",
+      testMatch: ["<rootDir>/scripts/k8s/**/*.test.ts"],
+    },
+    {
+      ...common,
       displayName: "e2e",
       testMatch: ["<rootDir>/e2e/**/*.e2e.test.ts"],
     },

@@ -1,6 +1,7 @@
 import { createCartographClient, type CartographClient } from "@cartograph/client";
 import {
   createTestDatabase,
+  createTestMongoDatabase,
   deleteQueues,
   freePort,
   generateSigningKeyPem,
@@ -8,6 +9,7 @@ import {
   TEST_ROUTER_SECRET,
   uniqueTopologyName,
   type TestDatabase,
+  type TestMongoDatabase,
 } from "@cartograph/testing";
 import { queueOwner } from "@cartograph/service-kit";
 import { launchPlatform } from "../scripts/platform";
@@ -43,7 +45,7 @@ export function platformEvents(): Platform["events"] {
 /** The whole supergraph as `pnpm start` runs it, over fresh databases and its own exchange. */
 export async function startPlatform(setup: PlatformSetup = {}): Promise<Platform> {
   const events = setup.events ?? platformEvents();
-  const databases: TestDatabase[] = [];
+  const databases: Array<TestDatabase | TestMongoDatabase> = [];
   const dropDatabases = () => Promise.all(databases.map((database) => database.drop()));
   try {
     const platform = await launchPlatform({
@@ -58,7 +60,7 @@ export async function startPlatform(setup: PlatformSetup = {}): Promise<Platform
         CARTOGRAPH_ADMIN_PASSWORD: E2E_ADMIN.password,
       },
       databaseUrl: async (subgraph) => {
-        const database = await createTestDatabase(`e2e_${subgraph.name}`);
+        const database = subgraph.store === "mongodb" ? createTestMongoDatabase(`e2e_${subgraph.name}`) : await createTestDatabase(`e2e_${subgraph.name}`);
         databases.push(database);
         return database.url;
       },

@@ -6,7 +6,7 @@ import { repoRoot, subgraphs, type SubgraphEntry } from "./subgraphs";
 export interface PlatformOptions {
   /** Environment for every service and command (secrets, broker, exchange, admin). */
   env: Record<string, string>;
-  /** The database URL of a PostgreSQL subgraph; by default its own env default applies. */
+  /** The database URL of a subgraph (PostgreSQL or MongoDB, per its `store`); by default its own env default applies. */
   databaseUrl?: (subgraph: SubgraphEntry) => Promise<string | undefined>;
   port: (name: string) => Promise<number>;
   /** Where each service's output goes, line by line. */
@@ -57,9 +57,9 @@ export async function launchPlatform(options: PlatformOptions): Promise<RunningP
 
   try {
     for (const subgraph of local) {
-      const databaseUrl = subgraph.migrates ? await options.databaseUrl?.(subgraph) : undefined;
-      envOf[subgraph.name] = { ...options.env, ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}) };
-      if (subgraph.migrates) await command(subgraph, "src/migrate.ts");
+      const databaseUrl = await options.databaseUrl?.(subgraph);
+      envOf[subgraph.name] = { ...options.env, ...(databaseUrl ? { [subgraph.store === "mongodb" ? "MONGODB_URL" : "DATABASE_URL"]: databaseUrl } : {}) };
+      await command(subgraph, "src/migrate.ts");
       if (subgraph.seed === "before-start") await command(subgraph, "src/seed-main.ts");
     }
     const routerEnv: Record<string, string> = { ...options.env };

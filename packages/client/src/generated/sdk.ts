@@ -6,6 +6,16 @@ type Exact<T extends { [key: string]: unknown }> = { [K in keyof T]: T[K] };
 export type Incremental<T> = T | { [P in keyof T]?: P extends ' $fragmentName' | '__typename' ? T[P] : never };
 import type { DocumentNode } from 'graphql';
 import gql from 'graphql-tag';
+export type AddReviewInput = {
+  /** 1 to 5000 characters of plain text, trimmed. */
+  body: string;
+  productId: string;
+  /** 1 to 5 stars. */
+  rating: number;
+  /** 1 to 120 characters, trimmed. */
+  title: string;
+};
+
 export type AddressInput = {
   city: string;
   /** ISO 3166-1 alpha-2 code, e.g. "US". */
@@ -230,10 +240,12 @@ export type ProductListingQuery = { products: { totalCount: number, nodes: Array
 
 export type ProductPageQueryVariables = Exact<{
   slug: string;
+  reviewsFirst?: number | null | undefined;
+  reviewsAfter?: string | null | undefined;
 }>;
 
 
-export type ProductPageQuery = { product: { description: string, active: boolean, id: string, slug: string, name: string, inStock: boolean, brand: string | null, tags: Array<string>, category: { id: string, name: string, slug: string, parent: { id: string, name: string } | null } | null, variants: Array<{ id: string, sku: string, title: string, inStock: boolean, price: { amount: string, currencyCode: string }, options: Array<{ name: string, value: string }> }>, priceRange: { min: { amount: string, currencyCode: string }, max: { amount: string, currencyCode: string } }, images: Array<{ url: string, alt: string | null }> } | null };
+export type ProductPageQuery = { product: { description: string, active: boolean, id: string, slug: string, name: string, inStock: boolean, brand: string | null, tags: Array<string>, category: { id: string, name: string, slug: string, parent: { id: string, name: string } | null } | null, variants: Array<{ id: string, sku: string, title: string, inStock: boolean, price: { amount: string, currencyCode: string }, options: Array<{ name: string, value: string }> }>, rating: { average: number | null, count: number, distribution: Array<{ rating: number, count: number }> }, reviews: { totalCount: number, nodes: Array<{ id: string, rating: number, title: string, body: string, verifiedPurchase: boolean, createdAt: string, author: { id: string, name: string } }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } }, frequentlyBoughtTogether: Array<{ id: string, slug: string, name: string, inStock: boolean, brand: string | null, tags: Array<string>, priceRange: { min: { amount: string, currencyCode: string }, max: { amount: string, currencyCode: string } }, images: Array<{ url: string, alt: string | null }> }>, priceRange: { min: { amount: string, currencyCode: string }, max: { amount: string, currencyCode: string } }, images: Array<{ url: string, alt: string | null }> } | null };
 
 export type CategoryTreeQueryVariables = Exact<{ [key: string]: never; }>;
 
@@ -396,6 +408,55 @@ export type CreateCouponMutationVariables = Exact<{
 
 
 export type CreateCouponMutation = { createCoupon: { coupon: { code: string, percentOff: number | null, amountOff: { amount: string, currencyCode: string } | null } | null, userErrors: Array<{ code: UserErrorCode, field: Array<string> | null, message: string }> } };
+
+export type TrendingProductsQueryVariables = Exact<{
+  first?: number | null | undefined;
+  days?: number | null | undefined;
+}>;
+
+
+export type TrendingProductsQuery = { trendingProducts: Array<{ id: string, slug: string, name: string, inStock: boolean, brand: string | null, tags: Array<string>, priceRange: { min: { amount: string, currencyCode: string }, max: { amount: string, currencyCode: string } }, images: Array<{ url: string, alt: string | null }> }> };
+
+export type RecommendedForMeQueryVariables = Exact<{
+  first?: number | null | undefined;
+}>;
+
+
+export type RecommendedForMeQuery = { me: { id: string, recommendedProducts: Array<{ id: string, slug: string, name: string, inStock: boolean, brand: string | null, tags: Array<string>, priceRange: { min: { amount: string, currencyCode: string }, max: { amount: string, currencyCode: string } }, images: Array<{ url: string, alt: string | null }> }> } | null };
+
+export type FrequentlyBoughtTogetherQueryVariables = Exact<{
+  slug: string;
+  first?: number | null | undefined;
+}>;
+
+
+export type FrequentlyBoughtTogetherQuery = { product: { id: string, frequentlyBoughtTogether: Array<{ id: string, slug: string, name: string, inStock: boolean, brand: string | null, tags: Array<string>, priceRange: { min: { amount: string, currencyCode: string }, max: { amount: string, currencyCode: string } }, images: Array<{ url: string, alt: string | null }> }> } | null };
+
+export type RatingFieldsFragment = { average: number | null, count: number, distribution: Array<{ rating: number, count: number }> };
+
+export type ReviewFieldsFragment = { id: string, rating: number, title: string, body: string, verifiedPurchase: boolean, createdAt: string, author: { id: string, name: string } };
+
+export type AddReviewMutationVariables = Exact<{
+  input: AddReviewInput;
+}>;
+
+
+export type AddReviewMutation = { addReview: { review: { id: string, rating: number, title: string, body: string, verifiedPurchase: boolean, createdAt: string, product: { id: string, rating: { average: number | null, count: number, distribution: Array<{ rating: number, count: number }> } }, author: { id: string, name: string } } | null, userErrors: Array<{ code: UserErrorCode, field: Array<string> | null, message: string }> } };
+
+export type DeleteReviewMutationVariables = Exact<{
+  id: string;
+}>;
+
+
+export type DeleteReviewMutation = { deleteReview: { deleted: boolean | null, userErrors: Array<{ code: UserErrorCode, field: Array<string> | null, message: string }> } };
+
+export type MyReviewsQueryVariables = Exact<{
+  first?: number | null | undefined;
+  after?: string | null | undefined;
+}>;
+
+
+export type MyReviewsQuery = { me: { id: string, reviews: { totalCount: number, nodes: Array<{ id: string, rating: number, title: string, body: string, verifiedPurchase: boolean, createdAt: string, product: { id: string, name: string, slug: string }, author: { id: string, name: string } }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } } | null };
 
 export type UserErrorFieldsFragment = { code: UserErrorCode, field: Array<string> | null, message: string };
 
@@ -569,6 +630,30 @@ export const OrderDetailsFragmentDoc = gql`
 }
     ${OrderSummaryFragmentDoc}
 ${MoneyFieldsFragmentDoc}`;
+export const RatingFieldsFragmentDoc = gql`
+    fragment RatingFields on RatingSummary {
+  average
+  count
+  distribution {
+    rating
+    count
+  }
+}
+    `;
+export const ReviewFieldsFragmentDoc = gql`
+    fragment ReviewFields on Review {
+  id
+  rating
+  title
+  body
+  verifiedPurchase
+  createdAt
+  author {
+    id
+    name
+  }
+}
+    `;
 export const UserErrorFieldsFragmentDoc = gql`
     fragment UserErrorFields on UserError {
   code
@@ -709,7 +794,7 @@ export const ProductListingDocument = gql`
 }
     ${ProductCardFragmentDoc}`;
 export const ProductPageDocument = gql`
-    query ProductPage($slug: String!) {
+    query ProductPage($slug: String!, $reviewsFirst: Int = 10, $reviewsAfter: String) {
   product(slug: $slug) {
     ...ProductCard
     description
@@ -736,10 +821,28 @@ export const ProductPageDocument = gql`
         value
       }
     }
+    rating {
+      ...RatingFields
+    }
+    reviews(first: $reviewsFirst, after: $reviewsAfter) {
+      totalCount
+      nodes {
+        ...ReviewFields
+      }
+      pageInfo {
+        hasNextPage
+        endCursor
+      }
+    }
+    frequentlyBoughtTogether(first: 4) {
+      ...ProductCard
+    }
   }
 }
     ${ProductCardFragmentDoc}
-${MoneyFieldsFragmentDoc}`;
+${MoneyFieldsFragmentDoc}
+${RatingFieldsFragmentDoc}
+${ReviewFieldsFragmentDoc}`;
 export const CategoryTreeDocument = gql`
     query CategoryTree {
   categories {
@@ -1061,6 +1164,88 @@ export const CreateCouponDocument = gql`
 }
     ${MoneyFieldsFragmentDoc}
 ${UserErrorFieldsFragmentDoc}`;
+export const TrendingProductsDocument = gql`
+    query TrendingProducts($first: Int, $days: Int) {
+  trendingProducts(first: $first, days: $days) {
+    ...ProductCard
+  }
+}
+    ${ProductCardFragmentDoc}`;
+export const RecommendedForMeDocument = gql`
+    query RecommendedForMe($first: Int) {
+  me {
+    id
+    recommendedProducts(first: $first) {
+      ...ProductCard
+    }
+  }
+}
+    ${ProductCardFragmentDoc}`;
+export const FrequentlyBoughtTogetherDocument = gql`
+    query FrequentlyBoughtTogether($slug: String!, $first: Int) {
+  product(slug: $slug) {
+    id
+    frequentlyBoughtTogether(first: $first) {
+      ...ProductCard
+    }
+  }
+}
+    ${ProductCardFragmentDoc}`;
+export const AddReviewDocument = gql`
+    mutation AddReview($input: AddReviewInput!) {
+  addReview(input: $input) {
+    review {
+      ...ReviewFields
+      product {
+        id
+        rating {
+          ...RatingFields
+        }
+      }
+    }
+    userErrors {
+      code
+      field
+      message
+    }
+  }
+}
+    ${ReviewFieldsFragmentDoc}
+${RatingFieldsFragmentDoc}`;
+export const DeleteReviewDocument = gql`
+    mutation DeleteReview($id: ID!) {
+  deleteReview(id: $id) {
+    deleted
+    userErrors {
+      code
+      field
+      message
+    }
+  }
+}
+    `;
+export const MyReviewsDocument = gql`
+    query MyReviews($first: Int, $after: String) {
+  me {
+    id
+    reviews(first: $first, after: $after) {
+      totalCount
+      nodes {
+        ...ReviewFields
+        product {
+          id
+          name
+          slug
+        }
+      }
+      pageInfo {
+        hasNextPage
+        endCursor
+      }
+    }
+  }
+}
+    ${ReviewFieldsFragmentDoc}`;
 export const RegisterDocument = gql`
     mutation Register($input: RegisterInput!) {
   register(input: $input) {
@@ -1212,6 +1397,24 @@ export function getSdk<C>(requester: Requester<C>) {
     },
     CreateCoupon(variables: CreateCouponMutationVariables, options?: C): Promise<CreateCouponMutation> {
       return requester<CreateCouponMutation, CreateCouponMutationVariables>(CreateCouponDocument, variables, options) as Promise<CreateCouponMutation>;
+    },
+    TrendingProducts(variables?: TrendingProductsQueryVariables, options?: C): Promise<TrendingProductsQuery> {
+      return requester<TrendingProductsQuery, TrendingProductsQueryVariables>(TrendingProductsDocument, variables, options) as Promise<TrendingProductsQuery>;
+    },
+    RecommendedForMe(variables?: RecommendedForMeQueryVariables, options?: C): Promise<RecommendedForMeQuery> {
+      return requester<RecommendedForMeQuery, RecommendedForMeQueryVariables>(RecommendedForMeDocument, variables, options) as Promise<RecommendedForMeQuery>;
+    },
+    FrequentlyBoughtTogether(variables: FrequentlyBoughtTogetherQueryVariables, options?: C): Promise<FrequentlyBoughtTogetherQuery> {
+      return requester<FrequentlyBoughtTogetherQuery, FrequentlyBoughtTogetherQueryVariables>(FrequentlyBoughtTogetherDocument, variables, options) as Promise<FrequentlyBoughtTogetherQuery>;
+    },
+    AddReview(variables: AddReviewMutationVariables, options?: C): Promise<AddReviewMutation> {
+      return requester<AddReviewMutation, AddReviewMutationVariables>(AddReviewDocument, variables, options) as Promise<AddReviewMutation>;
+    },
+    DeleteReview(variables: DeleteReviewMutationVariables, options?: C): Promise<DeleteReviewMutation> {
+      return requester<DeleteReviewMutation, DeleteReviewMutationVariables>(DeleteReviewDocument, variables, options) as Promise<DeleteReviewMutation>;
+    },
+    MyReviews(variables?: MyReviewsQueryVariables, options?: C): Promise<MyReviewsQuery> {
+      return requester<MyReviewsQuery, MyReviewsQueryVariables>(MyReviewsDocument, variables, options) as Promise<MyReviewsQuery>;
     },
     Register(variables: RegisterMutationVariables, options?: C): Promise<RegisterMutation> {
       return requester<RegisterMutation, RegisterMutationVariables>(RegisterDocument, variables, options) as Promise<RegisterMutation>;

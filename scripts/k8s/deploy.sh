@@ -1,0 +1,140 @@
+#!/usr/bin/env bash
+# Deploys Cartograph on a k3s cluster (README, "Deploy on k3s"):
+#   1. writes k8s/overlays/k3s/secrets/ if absent (random passwords, an RS256 key; gitignored),
+#   2. gets the images to the cluster: from REGISTRY if set, else imports the local
+#      cartograph/* images (podman or docker) into k3s' containerd,
+#   3. applies the datastores, waits, runs the migration Jobs, waits, starts the services,
+#   4. seeds the demo data (SEED=0 skips it) and prints the URL.
+#
+# Environment: REGISTRY (e.g. registry.example.com:5000; images pushed as $REGISTRY/cartograph/<name>:$TAG),
+# TAG (default latest), SEED (default 1), KUBECTL (default kubectl; "k3s kubectl" works too),
+# ADMIN_EMAIL (default admin@cartograph.dev).
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/../.."
+
+NAMESPACE=cartograph
+OVERLAY=k8s/overlays/k3s
+SECRETS=$OVERLAY/secrets
+TAG=${TAG:-latest}
+SEED=${SEED:-1}
+read -r -a KUBECTL <<<"${KUBECTL:-kubectl}"
+kc() { "${KUBECTL[@]}" "$@"; }
+log() { echo "deploy: $*" >&2; }
+die() {
+  echo "deploy: ERROR: $*" >&2
+  exit 1
+}
+
+# The deployable services: every subgraph with a src/main.ts, and the router.
+services=()
+for dir in subgraphs/*/; do [[ -f $dir/src/main.ts ]] && services+=("$(basename "$dir")"); done
+services+=(router)
+all_services=(users products inventory orders payments reviews recommendations router)
+
+command -v openssl >/dev/null || die "openssl is needed"
+kc version --client >/dev/null 2>&1 || die "${KUBECTL[*]} not found"
+
+# --- 1. secrets --------------------------------------------------------------------------------
+secret() { openssl rand -hex "${1:-24}"; }
+if [[ ! -f $SECRETS/app.env || ! -f $SECRETS/datastores.env || ! -f $SECRETS/jwt-private-key.pem ]]; then
+  [[ -f $SECRETS/app.env || -f $SECRETS/datastores.env ]] && die "$SECRETS is incomplete; remove it to start over (the datastores' volumes keep the old passwords)"
+  log "writing new secrets to $SECRETS"
+  umask 077
+  mkdir -p "$SECRETS"
+  declare -A pw
+  for name in postgres users products inventory orders payments mongo reviews recommendations rabbitmq; do pw[$name]=$(secret); done
+  admin_password=$(secret 12)
+  openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out "$SECRETS/jwt-private-key.pem" 2>/dev/null
+  {
+    echo "ROUTER_SECRET=$(secret 32)"
+    for s in users products inventory orders payments; do echo "${s^^}_DATABASE_URL=postgres://$s:${pw[$s]}@postgres:5432/$s"; done
+    for s in reviews recommendations; do echo "${s^^}_MONGODB_URL=mongodb://$s:${pw[$s]}@mongodb:27017/$s"; done
+    echo "RABBITMQ_URL=amqp://cartograph:${pw[rabbitmq]}@rabbitmq:5672"
+    echo "CARTOGRAPH_ADMIN_EMAIL=${ADMIN_EMAIL:-admin@cartograph.dev}"
+    echo "CARTOGRAPH_ADMIN_PASSWORD=$admin_password"
+  } >"$SECRETS/app.env"
+  {
+    echo "POSTGRES_PASSWORD=${pw[postgres]}"
+    for s in users products inventory orders payments reviews recommendations; do echo "${s^^}_DB_PASSWORD=${pw[$s]}"; done
+    echo "MONGO_ROOT_PASSWORD=${pw[mongo]}"
+    echo "RABBITMQ_DEFAULT_USER=cartograph"
+    echo "RABBITMQ_DEFAULT_PASS=${pw[rabbitmq]}"
+  } >"$SECRETS/datastores.env"
+  umask 022
+fi
+
+# --- 2. images ---------------------------------------------------------------------------------
+# In the repo (gitignored .local/): kustomize refuses absolute paths to other kustomizations.
+work=.local/k8s-deploy
+rm -rf "$work" && mkdir -p "$work"
+if [[ -n ${REGISTRY:-} ]]; then
+  log "using images from $REGISTRY (tag $TAG)"
+else
+  command -v k3s >/dev/null || die "k3s not found on this machine: run this on the k3s server, or push the images and set REGISTRY"
+  if command -v podman >/dev/null && podman image exists "cartograph/router" 2>/dev/null; then engine=podman
+  elif command -v docker >/dev/null && docker image inspect "cartograph/router" >/dev/null 2>&1; then engine=docker
+  else die "no local cartograph/* images (build them first: see README, Container images), or set REGISTRY"; fi
+  for name in "${services[@]}"; do
+    # The name pods ask for (docker.io/cartograph/<name>:TAG): podman would otherwise save localhost/...
+    "$engine" tag "cartograph/$name" "docker.io/cartograph/$name:$TAG"
+    log "importing cartograph/$name:$TAG into k3s ($engine save | k3s ctr images import)"
+    "$engine" save "docker.io/cartograph/$name:$TAG" | k3s ctr images import - >/dev/null
+  done
+fi
+
+# A throwaway kustomization over the overlay that only pins the images.
+{
+  echo "apiVersion: kustomize.config.k8s.io/v1beta1"
+  echo "kind: Kustomization"
+  echo "resources: [../../$OVERLAY, ../../k8s/demo]"
+  echo "images:"
+  for name in "${all_services[@]}"; do
+    echo "  - name: cartograph/$name"
+    [[ -n ${REGISTRY:-} ]] && echo "    newName: $REGISTRY/cartograph/$name"
+    echo "    newTag: \"$TAG\""
+  done
+} >"$work/kustomization.yaml"
+kc kustomize "$work" >"$work/rendered.yaml"
+
+apply() { kc apply -f "$work/rendered.yaml" --selector "$1" >/dev/null; }
+wait_jobs() {
+  local jobs
+  jobs=$(kc -n "$NAMESPACE" get jobs --selector "$1" -o name)
+  [[ -z $jobs ]] && return 0
+  log "waiting for $(echo "$jobs" | wc -l) job(s): $1"
+  # shellcheck disable=SC2086
+  kc -n "$NAMESPACE" wait --for=condition=complete --timeout=15m $jobs || {
+    kc -n "$NAMESPACE" logs --selector "$1" --tail=30 --all-containers >&2 || true
+    die "a job did not complete ($1)"
+  }
+}
+
+# --- 3. datastores, migrations, services ------------------------------------------------------
+log "applying namespace, config, secrets, network policies, ingress and datastores"
+apply 'app.kubernetes.io/component notin (server,migration,seed)'
+for name in postgres mongodb rabbitmq; do kc -n "$NAMESPACE" rollout status "statefulset/$name" --timeout=10m; done
+
+# Jobs are immutable: the previous run's go first (migrations are idempotent).
+kc -n "$NAMESPACE" delete jobs --selector 'app.kubernetes.io/component in (migration,seed)' --ignore-not-found >/dev/null
+# Only the migrations of services that have an image here (reviews and recommendations may not yet).
+deployable=$(IFS=,; echo "${services[*]}")
+apply "app.kubernetes.io/component=migration,app.kubernetes.io/name in ($deployable)"
+wait_jobs "app.kubernetes.io/component=migration"
+
+log "starting the services"
+apply "app.kubernetes.io/component=server,app.kubernetes.io/name in ($deployable)"
+for name in "${services[@]}"; do kc -n "$NAMESPACE" rollout status "deployment/$name" --timeout=10m; done
+
+# --- 4. demo data ------------------------------------------------------------------------------
+if [[ $SEED == 1 ]]; then
+  for phase in before-start after-start; do
+    apply "app.kubernetes.io/component=seed,cartograph.dev/seed-phase=$phase,app.kubernetes.io/name in ($deployable)"
+    wait_jobs "app.kubernetes.io/component=seed,cartograph.dev/seed-phase=$phase"
+  done
+fi
+
+address=$(kc -n "$NAMESPACE" get ingress router -o jsonpath='{.status.loadBalancer.ingress[0].ip}{.status.loadBalancer.ingress[0].hostname}' 2>/dev/null || true)
+echo
+echo "Cartograph is deployed in namespace $NAMESPACE."
+echo "  GraphQL API: http://${address:-<node address>}/graphql  (subscriptions over WebSocket on the same path)"
+echo "  Demo admin:  $(grep '^CARTOGRAPH_ADMIN_EMAIL=' "$SECRETS/app.env" | cut -d= -f2-) / $(grep '^CARTOGRAPH_ADMIN_PASSWORD=' "$SECRETS/app.env" | cut -d= -f2-)"

@@ -1,0 +1,205 @@
+import type { IContainer } from "kubernetes-models/v1/Container";
+import type { IPodTemplateSpec } from "kubernetes-models/v1/PodTemplateSpec";
+import { deployedServices, renderKustomization, type DeployedService, type K8sObject } from "./manifests";
+import { checkPolicy, type PolicyOptions } from "./policy";
+import { schemaProblems } from "./validate";
+
+// kubectl kustomize renders k8s/; every object validates offline; the policy holds, and breaks when it should.
+let base: K8sObject[];
+let overlay: K8sObject[];
+let demo: K8sObject[];
+let services: DeployedService[];
+let options: PolicyOptions;
+
+beforeAll(async () => {
+  base = renderKustomization("base");
+  overlay = renderKustomization("overlays/k3s");
+  demo = renderKustomization("demo");
+  services = await deployedServices();
+  const subgraphs = services.filter((s) => s.kind === "subgraph");
+  options = {
+    namespace: "cartograph",
+    router: "router",
+    subgraphs: subgraphs.map((s) => s.name),
+    jwksProvider: "users",
+    datastoreOwners: {
+      postgres: subgraphs.filter((s) => s.store === "postgres").map((s) => s.name),
+      mongodb: subgraphs.filter((s) => s.store === "mongodb").map((s) => s.name),
+      rabbitmq: services.filter((s) => s.usesEvents).map((s) => s.name),
+    },
+    appUid: 1000,
+    appImagePrefix: "cartograph/",
+  };
+});
+
+const find = (objects: K8sObject[], kind: string, name: string): K8sObject => {
+  const found = objects.find((o) => o.kind === kind && o.metadata.name === name);
+  if (!found) throw new Error(`${kind}/${name} not rendered`);
+  return found;
+};
+const templateOf = (object: K8sObject) => (object.spec as { template: IPodTemplateSpec }).template;
+const firstContainer = (object: K8sObject): IContainer => templateOf(object).spec!.containers[0]!;
+const messages = (objects: K8sObject[]) => checkPolicy(objects, options).map((v) => `${v.object}: ${v.message}`);
+
+describe("rendering", () => {
+  test("base, the k3s overlay and the demo seeds render", () => {
+    for (const objects of [base, overlay, demo]) expect(objects.length).toBeGreaterThan(0);
+    expect(base.some((o) => o.kind === "Secret")).toBe(false);
+    expect(overlay.filter((o) => o.kind === "Secret").map((o) => o.metadata.name).sort()).toEqual(["cartograph-app", "cartograph-datastores"]);
+    expect(demo.every((o) => o.kind === "Job" && o.metadata.namespace === "cartograph")).toBe(true);
+  });
+
+  test("every rendered object validates against the Kubernetes schemas", async () => {
+    const problems = (await Promise.all([...base, ...overlay, ...demo].map(schemaProblems))).flat();
+    expect(problems).toEqual([]);
+  });
+
+  test("the schema validation catches a malformed object", async () => {
+    const deployment = structuredClone(find(overlay, "Deployment", "users"));
+    (firstContainer(deployment).ports![0] as { containerPort: unknown }).containerPort = "4001";
+    expect(await schemaProblems(deployment)).toEqual([expect.stringContaining("containerPort must be integer")]);
+    expect(await schemaProblems({ apiVersion: "example.com/v1", kind: "Widget", metadata: { name: "w" } })).toEqual(["Widget/w: no schema for example.com/v1 Widget"]);
+  });
+
+  test("every service has a Deployment, Service, HPA and PDB; every datastore a StatefulSet on local-path", () => {
+    for (const service of services) {
+      const deployment = find(overlay, "Deployment", service.name);
+      expect(find(overlay, "Service", service.name)).toBeDefined();
+      const hpa = find(overlay, "HorizontalPodAutoscaler", service.name);
+      expect(hpa.apiVersion).toBe("autoscaling/v2");
+      expect((hpa.spec as { scaleTargetRef: { kind: string; name: string } }).scaleTargetRef).toMatchObject({ kind: "Deployment", name: service.name });
+      const pdb = find(overlay, "PodDisruptionBudget", service.name);
+      expect((pdb.spec as { selector: { matchLabels: Record<string, string> } }).selector.matchLabels).toEqual(templateOf(deployment).metadata?.labels);
+      // HPA owns the replica count: a fixed one would be reset on every apply.
+      expect((deployment.spec as { replicas?: number }).replicas).toBeUndefined();
+    }
+    for (const name of ["postgres", "mongodb", "rabbitmq"]) {
+      const claims = (find(overlay, "StatefulSet", name).spec as { volumeClaimTemplates: Array<{ spec: { storageClassName?: string } }> }).volumeClaimTemplates;
+      expect(claims.map((c) => c.spec.storageClassName)).toEqual(["local-path"]);
+    }
+  });
+
+  test("a migration Job for every service with a datastore; demo seeds per scripts/subgraphs.ts", () => {
+    for (const service of services.filter((s) => s.store)) expect(find(overlay, "Job", `${service.name}-migrate`)).toBeDefined();
+    for (const service of services.filter((s) => s.seed)) {
+      const seed = find(demo, "Job", `${service.name}-seed`);
+      expect(seed.metadata.labels?.["cartograph.dev/seed-phase"]).toBe(service.seed);
+    }
+  });
+
+  test("the Traefik ingress reaches the router's /graphql", () => {
+    const ingresses = overlay.filter((o) => o.kind === "Ingress");
+    expect(ingresses).toHaveLength(1);
+    expect(ingresses[0]!.spec).toMatchObject({
+      ingressClassName: "traefik",
+      rules: [{ http: { paths: [{ path: "/graphql", backend: { service: { name: "router" } } }] } }],
+    });
+  });
+});
+
+describe("policy", () => {
+  test("the real manifests pass", () => {
+    expect(messages([...overlay, ...demo])).toEqual([]);
+    expect(messages(base)).toEqual([]);
+  });
+
+  const broken = (mutate: (objects: K8sObject[]) => void): string[] => {
+    const copy = structuredClone(overlay);
+    mutate(copy);
+    return messages(copy);
+  };
+
+  test("a missing probe is flagged", () => {
+    expect(broken((o) => delete firstContainer(find(o, "Deployment", "users")).readinessProbe)).toContain("Deployment/users container users: has no readinessProbe");
+    expect(broken((o) => delete firstContainer(find(o, "Deployment", "router")).startupProbe)).toContain("Deployment/router container router: has no startupProbe");
+    expect(broken((o) => delete firstContainer(find(o, "StatefulSet", "postgres")).livenessProbe)).toContain("StatefulSet/postgres container postgres: has no livenessProbe");
+  });
+
+  test("a missing limit or request is flagged", () => {
+    expect(broken((o) => delete firstContainer(find(o, "Deployment", "router")).resources!.limits!.memory)).toContain(
+      "Deployment/router container router: has no memory limit",
+    );
+    expect(broken((o) => delete firstContainer(find(o, "Job", "orders-migrate")).resources!.requests)).toContain(
+      "Job/orders-migrate container migration: has no cpu request",
+    );
+  });
+
+  test.each([
+    ["readOnlyRootFilesystem", "securityContext.readOnlyRootFilesystem is not true"],
+    ["allowPrivilegeEscalation", "securityContext.allowPrivilegeEscalation is not false"],
+    ["capabilities", "securityContext.capabilities.drop does not include ALL"],
+  ] as const)("a container without %s is flagged", (field, message) => {
+    expect(broken((o) => delete firstContainer(find(o, "Deployment", "products")).securityContext![field])).toContain(
+      `Deployment/products container products: ${message}`,
+    );
+  });
+
+  test("pod-level security fields missing everywhere are flagged", () => {
+    const strip = (o: K8sObject[]) => {
+      const deployment = find(o, "Deployment", "payments");
+      const spec = templateOf(deployment).spec!;
+      delete spec.securityContext;
+      delete firstContainer(deployment).securityContext!.seccompProfile;
+      delete firstContainer(deployment).securityContext!.runAsNonRoot;
+      spec.automountServiceAccountToken = true;
+    };
+    expect(broken(strip)).toEqual(
+      expect.arrayContaining([
+        "Deployment/payments container payments: securityContext.seccompProfile.type is not RuntimeDefault",
+        "Deployment/payments container payments: securityContext.runAsNonRoot is not true",
+        "Deployment/payments: automountServiceAccountToken is not false",
+      ]),
+    );
+  });
+
+  test("a NetworkPolicy opening a subgraph to all is flagged", () => {
+    const openProducts: K8sObject = {
+      apiVersion: "networking.k8s.io/v1",
+      kind: "NetworkPolicy",
+      metadata: { name: "products-open", namespace: "cartograph" },
+      spec: { podSelector: { matchLabels: { "app.kubernetes.io/name": "products" } }, ingress: [{}] },
+    };
+    const result = broken((o) => o.push(openProducts));
+    expect(result).toContain("Deployment/products: subgraph products is reachable from a pod in another namespace");
+    expect(result).toContain("Deployment/products: subgraph products is reachable from Deployment/orders");
+  });
+
+  test("a subgraph opened to its namespace, or JWKS clients let into another subgraph, is flagged", () => {
+    const result = broken((o) => {
+      const policy = find(o, "NetworkPolicy", "subgraphs-from-router") as K8sObject & { spec: { ingress: Array<{ from: unknown[] }> } };
+      policy.spec.ingress[0]!.from.push({ podSelector: {} });
+    });
+    expect(result).toContain("Deployment/inventory: subgraph inventory is reachable from an unlabelled pod in the namespace");
+    expect(result).toContain("Deployment/inventory: subgraph inventory is reachable from Job/inventory-migrate");
+  });
+
+  test("without the default deny everything is reachable, and that is flagged", () => {
+    const result = broken((o) => o.splice(o.indexOf(find(o, "NetworkPolicy", "default-deny")), 1));
+    expect(result).toContain("Namespace/cartograph: has no default-deny NetworkPolicy for ingress and egress");
+  });
+
+  test("a datastore reachable beyond its owners is flagged", () => {
+    const result = broken((o) => {
+      const policy = find(o, "NetworkPolicy", "postgres-from-owners") as K8sObject & { spec: { ingress: Array<{ from: unknown[] }> } };
+      policy.spec.ingress[0]!.from = [{ namespaceSelector: {} }];
+    });
+    expect(result).toContain("StatefulSet/postgres: datastore postgres is reachable from Deployment/reviews");
+    expect(result).toContain("StatefulSet/postgres: datastore postgres is reachable from a pod in another namespace");
+  });
+
+  test("a policy that cuts a needed path is flagged", () => {
+    const result = broken((o) => o.splice(o.indexOf(find(o, "NetworkPolicy", "users-jwks-from-subgraphs")), 1));
+    expect(result).toContain("Deployment/orders: cannot reach users (JWKS)");
+  });
+
+  test("an exposed subgraph Service or an ingress to a subgraph is flagged", () => {
+    expect(broken((o) => ((find(o, "Service", "users").spec as { type: string }).type = "NodePort"))).toContain(
+      "Service/users: is of type NodePort but selects something other than the router",
+    );
+    const toProducts = broken((o) => {
+      const ingress = find(o, "Ingress", "router") as K8sObject & { spec: { rules: Array<{ http: { paths: Array<{ backend: { service: { name: string } } }> } }> } };
+      ingress.spec.rules[0]!.http.paths[0]!.backend.service.name = "products";
+    });
+    expect(toProducts).toContain("Ingress/router: routes to products, not the router");
+  });
+});
