@@ -14,11 +14,15 @@ function checkFirst(first: number): void {
   if (!Number.isInteger(first) || first < 0 || first > MAX_RESULTS) throw badUserInput(`\`first\` must be between 0 and ${MAX_RESULTS}.`, "first");
 }
 
+/** What the service reads: MongoDB in the service, memory in the offline evaluation (bench/). */
+export type CoPurchaseReader = Pick<CoPurchaseRepository, "neighbours" | "neighboursOfAll" | "boughtBy" | "boughtAmong" | "bestSellersSince">;
+export type ActiveProducts = Pick<ProductActivity, "activeAmong">;
+
 /** Never the product itself, an inactive product, or one the user already bought; cold starts fall back to trending. */
 export class RecommendationService {
   constructor(
-    private readonly coPurchases: CoPurchaseRepository,
-    private readonly products: ProductActivity,
+    private readonly coPurchases: CoPurchaseReader,
+    private readonly products: ActiveProducts,
   ) {}
 
   async trendingProducts(first: number, days: number, excluded: ReadonlySet<string> = new Set()): Promise<string[]> {
