@@ -21,10 +21,18 @@ interface ProcessedEventDocument {
  * (upserts keyed by the event's subject, increments guarded by the order or event id), so a
  * crash between effect and mark, or two deliveries at once, still changes nothing twice.
  */
-export function mongoIdempotencyStore(db: Db): IdempotencyStore<MongoUnitOfWork> {
+export function mongoIdempotencyStore(db: Db, { keepDays = 14 }: { keepDays?: number } = {}): IdempotencyStore<MongoUnitOfWork> {
   const processed = db.collection<ProcessedEventDocument>("processed_events");
+  // FerretDB has no TTL indexes: marks older than any redelivery are pruned here, at most hourly.
+  let prunedAt = 0;
+  const pruneNowAndThen = async () => {
+    if (Date.now() - prunedAt < 3_600_000) return;
+    prunedAt = Date.now();
+    await processed.deleteMany({ processedAt: { $lt: new Date(Date.now() - keepDays * 86_400_000) } });
+  };
   return {
     runOnce: async (consumer, eventId, apply) => {
+      await pruneNowAndThen();
       const _id = `${consumer}:${eventId}`;
       if (await processed.findOne({ _id }, { projection: { _id: 1 } })) return false;
       await apply({ db, eventId });
@@ -35,4 +43,9 @@ export function mongoIdempotencyStore(db: Db): IdempotencyStore<MongoUnitOfWork>
       return true;
     },
   };
+}
+
+/** The inbox's index (part of each MongoDB service's `ensure*Indexes`), for the hourly prune. */
+export async function ensureInboxIndexes(db: Db): Promise<void> {
+  await db.collection<ProcessedEventDocument>("processed_events").createIndex({ processedAt: 1 }, { name: "by_processed_at" });
 }

@@ -1,3 +1,4 @@
+import { ensureInboxIndexes } from "@cartograph/events";
 import type { Db } from "mongodb";
 import type { DailySales, PairCounter, UserProduct } from "./copurchase/copurchase.model";
 
@@ -41,6 +42,7 @@ export async function ensureDerivedIndexes(collections: RecommendationsCollectio
 
 /** `pnpm migrate` for MongoDB: the indexes every query relies on (idempotent). */
 export async function ensureRecommendationsIndexes(db: Db): Promise<void> {
+  await ensureInboxIndexes(db);
   const collections = recommendationsCollections(db);
   await collections.purchases.createIndex({ recordedAt: 1 }, { name: "by_recorded_at" });
   await ensureDerivedIndexes(collections);

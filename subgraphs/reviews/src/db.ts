@@ -1,3 +1,4 @@
+import { ensureInboxIndexes } from "@cartograph/events";
 import type { Db } from "mongodb";
 
 export interface ReviewDocument {
@@ -47,6 +48,7 @@ export type ReviewsCollections = ReturnType<typeof reviewsCollections>;
 
 /** `pnpm migrate` for MongoDB: the indexes every query relies on (idempotent). */
 export async function ensureReviewsIndexes(db: Db): Promise<void> {
+  await ensureInboxIndexes(db);
   const { reviews } = reviewsCollections(db);
   // One review per user and product: the database enforces it, not a read-then-write.
   await reviews.createIndex({ productId: 1, authorId: 1 }, { unique: true, name: "one_review_per_user_and_product" });
