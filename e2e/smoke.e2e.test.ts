@@ -1,0 +1,94 @@
+/**
+ * The deployment smoke test: the storefront's main path through the router with the SDK.
+ * With CARTOGRAPH_ROUTER_URL set it targets that router (the platform started from the
+ * container images by scripts/images/smoke.ts, over seeded data); otherwise it starts the
+ * platform itself, so it also runs in `pnpm test`.
+ */
+import { randomUUID } from "node:crypto";
+import { createCartographClient, type CartographClient } from "@cartograph/client";
+import { uniqueEmail } from "@cartograph/testing";
+import { startPlatform, type Platform } from "./platform";
+
+const externalRouterUrl = process.env.CARTOGRAPH_ROUTER_URL;
+let platform: Platform | null = null;
+let routerUrl: string;
+const client = (accessToken?: string | null): CartographClient => createCartographClient({ url: routerUrl, accessToken: accessToken ?? null });
+
+beforeAll(async () => {
+  if (externalRouterUrl) {
+    routerUrl = externalRouterUrl;
+  } else {
+    platform = await startPlatform();
+    routerUrl = platform.routerUrl;
+  }
+}, 240_000);
+afterAll(() => platform?.stop());
+
+const ADDRESS = { line1: "1 Main St", city: "Springfield", postalCode: "12345", country: "US" };
+
+describe("smoke: the storefront's main path through the router", () => {
+  let shopper: CartographClient;
+  let email: string;
+  let slug: string;
+  let variantId: string;
+  let orderId: string;
+
+  it("answers with the seeded category tree", async () => {
+    const { categories } = await client().CategoryTree();
+    expect(categories.length).toBeGreaterThan(0);
+  });
+
+  it("registers a shopper, who can then read their own account", async () => {
+    email = uniqueEmail("smoke");
+    const { register } = await client().Register({ input: { email, password: "smoke-password-1", name: "Smoke" } });
+    expect(register.userErrors).toEqual([]);
+    expect(register.accessToken).toEqual(expect.any(String));
+    shopper = client(register.accessToken);
+    const { me } = await shopper.Me();
+    expect(me).toMatchObject({ id: register.user!.id, email });
+  });
+
+  it("browses the catalogue and finds a product in stock", async () => {
+    const { products } = await client().ProductListing({ first: 50, sort: { field: "NAME", direction: "ASC" } });
+    expect(products.totalCount).toBeGreaterThan(0);
+    const inStock = products.nodes.filter((product) => product.inStock);
+    expect(inStock.length).toBeGreaterThan(0);
+    slug = inStock[0]!.slug;
+  });
+
+  it("shows that product's variants with prices and stock", async () => {
+    const { product } = await client().ProductPage({ slug });
+    expect(product).toMatchObject({ slug, inStock: true });
+    expect(product!.variants.length).toBeGreaterThan(0);
+    const variant = product!.variants.find((candidate) => candidate.inStock);
+    expect(variant).toBeDefined();
+    expect(Number(variant!.price.amount)).toBeGreaterThan(0);
+    variantId = variant!.id;
+  });
+
+  it("adds it to the cart", async () => {
+    const { cartAddLine } = await shopper.CartAddLine({ variantId, quantity: 1 });
+    expect(cartAddLine.userErrors).toEqual([]);
+    expect(cartAddLine.cart!.totalQuantity).toBe(1);
+    expect(Number(cartAddLine.cart!.total.amount)).toBeGreaterThan(0);
+  });
+
+  it("checks out with tok_visa", async () => {
+    const { checkout } = await shopper.Checkout({ input: { shippingAddress: ADDRESS, paymentToken: "tok_visa", idempotencyKey: randomUUID() } });
+    expect(checkout.userErrors).toEqual([]);
+    expect(checkout.order!.status).toBe("PENDING");
+    expect(checkout.order!.lines.map((line) => line.variant?.id)).toEqual([variantId]);
+    orderId = checkout.order!.id;
+  });
+
+  it("sees the order PAID once the saga has run (orders, inventory, payments over RabbitMQ)", async () => {
+    const deadline = Date.now() + 30_000;
+    let order = (await shopper.Order({ id: orderId })).order!;
+    while (order.status !== "PAID" && ["PENDING", "RESERVED"].includes(order.status) && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      order = (await shopper.Order({ id: orderId })).order!;
+    }
+    expect(order.status).toBe("PAID");
+    expect(order.payment).toMatchObject({ status: "SUCCEEDED" });
+  });
+});
