@@ -1,10 +1,13 @@
-import { readFileSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
 import type { IContainer } from "kubernetes-models/v1/Container";
 import type { IPodTemplateSpec } from "kubernetes-models/v1/PodTemplateSpec";
 import type { IProbe } from "kubernetes-models/v1/Probe";
 import type { IService } from "kubernetes-models/v1/Service";
 import { LIVENESS_PATH, READINESS_PATH } from "../../packages/service-kit/src/health";
-import { subgraphs } from "../subgraphs";
+import { repoRoot, subgraphs } from "../subgraphs";
 import { composeEnvExample, dependencyClosure, loadCompose, parseEnvFile, serviceEnvironment, type ComposeFile } from "./compose";
 import { deployedServices, envProblems, renderKustomization, subgraphUrlVariable, type DeployedService, type K8sObject } from "./manifests";
 
@@ -210,4 +213,25 @@ describe("docker compose", () => {
     const routerWaitsFor = dependencyClosure(compose, "router");
     for (const service of subgraphServices) expect(routerWaitsFor).toContain(service.name);
   });
+});
+
+describe("docker compose's own loader", () => {
+  // compose-go (what `docker compose` parses with): schema, interpolation, merges, depends_on.
+  const composeCheck = (file: string) =>
+    spawnSync("go", ["run", ".", "-file", file, "-env-file", composeEnvExample], { cwd: path.join(repoRoot, "tools/compose-check"), encoding: "utf8", timeout: 300_000 });
+
+  test("accepts docker-compose.yml with env.example's values", () => {
+    const result = composeCheck(path.join(repoRoot, "docker-compose.yml"));
+    expect(result.stderr.trim()).toBe("");
+    expect(result.status).toBe(0);
+    expect(result.stdout).toMatch(new RegExp(`^${Object.keys(compose.services).length} services: `));
+  }, 300_000);
+
+  test("refuses a copy that depends on a service that does not exist", () => {
+    const broken = path.join(mkdtempSync(path.join(tmpdir(), "compose-")), "docker-compose.yml");
+    writeFileSync(broken, readFileSync(path.join(repoRoot, "docker-compose.yml"), "utf8").replace("reviews: { condition: service_healthy }", "reviewz: { condition: service_healthy }"));
+    const result = composeCheck(broken);
+    expect(result.status).not.toBe(0);
+    expect(result.stderr).toContain('undefined service "reviewz"');
+  }, 300_000);
 });
