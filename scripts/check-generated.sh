@@ -1,16 +1,17 @@
 #!/usr/bin/env bash
 # Regenerates every checked-in artifact (subgraph SDL, supergraph, API schema, SDK, drizzle
-# migrations) and fails if any differs from what is committed: generated files are never
+# migrations, the Dockerfiles generated from scripts/images/Dockerfile.template) and fails if any differs from what is committed: generated files are never
 # hand-edited and never stale.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
-generated_paths=(subgraphs/*/schema.graphql subgraphs/*/drizzle supergraph.graphql packages/client/schema.graphql packages/client/src/generated)
+generated_paths=(subgraphs/*/schema.graphql subgraphs/*/drizzle supergraph.graphql packages/client/schema.graphql packages/client/src/generated subgraphs/*/Dockerfile router/Dockerfile)
 
 pnpm -s schema:print
 pnpm -s compose >/dev/null
 pnpm -s codegen >/dev/null
 pnpm -s migrations:generate >/dev/null
+pnpm -s images:generate >/dev/null
 
 changes=$(git status --porcelain --untracked-files=all -- "${generated_paths[@]}")
 if [ -n "$changes" ]; then
