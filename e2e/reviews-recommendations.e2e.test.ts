@@ -115,7 +115,7 @@ describe("reviews and recommendations through the router", () => {
     expect(after.product!.rating).toMatchObject({ average: 2, count: 1 });
   });
 
-  it("shows the demo's trending products, all active catalogue products", async () => {
+  it("shows trending products from the demo history, with their names from products", async () => {
     const { trendingProducts } = await platform.client().TrendingProducts({ first: 8, days: 30 });
     expect(trendingProducts.length).toBe(8);
     expect(trendingProducts.every((p) => p.name.length > 0)).toBe(true);

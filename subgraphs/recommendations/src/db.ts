@@ -34,10 +34,10 @@ export type RecommendationsCollections = ReturnType<typeof recommendationsCollec
 /** The indexes of the derived collections (also built on the rebuild's fresh copies). */
 export async function ensureDerivedIndexes(collections: RecommendationsCollections): Promise<void> {
   // A product's neighbours, best first.
-  await collections.pairs.createIndex({ productId: 1, score: -1 }, { name: "neighbours_best_first" });
+  await collections.pairs.createIndex({ productId: 1, score: -1, _id: 1 }, { name: "neighbours_by_score_then_id" });
   // Trending: sales since a day.
   await collections.dailySales.createIndex({ day: 1 }, { name: "by_day" });
-  await collections.userProducts.createIndex({ userId: 1, lastPaidAt: -1 }, { name: "user_recent_first" });
+  await collections.userProducts.createIndex({ userId: 1, lastPaidAt: -1, _id: 1 }, { name: "user_purchases_recent_first" });
 }
 
 /** `pnpm migrate` for MongoDB: the indexes every query relies on (idempotent). */
@@ -45,5 +45,7 @@ export async function ensureRecommendationsIndexes(db: Db): Promise<void> {
   await ensureInboxIndexes(db);
   const collections = recommendationsCollections(db);
   await collections.purchases.createIndex({ recordedAt: 1 }, { name: "by_recorded_at" });
+  // The rebuild reads the history in payment order.
+  await collections.purchases.createIndex({ paidAt: 1, _id: 1 }, { name: "by_paid_at" });
   await ensureDerivedIndexes(collections);
 }

@@ -30,7 +30,7 @@ export function recencyWeight(paidAt: Date): number {
   return Math.exp((Math.LN2 * (paidAt.getTime() - SCORE_EPOCH_MS)) / (HALF_LIFE_DAYS * DAY_MS));
 }
 
-/** The distinct products of an order, in a stable order, capped. */
+/** The distinct products of an order whose pairs are counted, in a stable order, capped. */
 export function productsOf(order: Pick<PaidOrder, "lines">): string[] {
   return [...new Set(order.lines.map((line) => line.productId))].sort().slice(0, MAX_PRODUCTS_PER_ORDER);
 }
@@ -109,7 +109,8 @@ export function aggregateHistory(orders: Iterable<PaidOrder>): HistoryAggregate 
       remember(sales.orders, order.orderId);
       aggregate.dailySales.set(key, sales);
     }
-    for (const productId of productsOf(order)) {
+    // Every product bought counts as bought (the cap applies to pairs only).
+    for (const productId of unitsOf(order).keys()) {
       const key = pairKey(order.userId, productId);
       const bought = aggregate.userProducts.get(key);
       if (!bought || order.paidAt > bought.lastPaidAt) aggregate.userProducts.set(key, { userId: order.userId, productId, lastPaidAt: order.paidAt });

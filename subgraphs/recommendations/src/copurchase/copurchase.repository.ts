@@ -1,7 +1,7 @@
 import { ignoringDuplicateKeys } from "@cartograph/service-kit";
 import type { AnyBulkWriteOperation, Db } from "mongodb";
 import { DERIVED_COLLECTIONS, ensureDerivedIndexes, recommendationsCollections, type RecommendationsCollections } from "../db";
-import { aggregateHistory, APPLIED_ORDERS_KEPT, coPurchasePairs, dayOf, pairKey, productsOf, recencyWeight, unitsOf, type Neighbour, type PaidOrder } from "./copurchase.model";
+import { aggregateHistory, APPLIED_ORDERS_KEPT, coPurchasePairs, dayOf, pairKey, recencyWeight, unitsOf, type Neighbour, type PaidOrder } from "./copurchase.model";
 
 const BULK_CHUNK = 1_000;
 
@@ -71,7 +71,7 @@ export class CoPurchaseRepository {
       ),
     );
     await this.collections.userProducts.bulkWrite(
-      productsOf(order).map((productId) => ({
+      [...unitsOf(order).keys()].map((productId) => ({
         updateOne: {
           filter: { _id: pairKey(order.userId, productId) },
           update: { $max: { lastPaidAt: order.paidAt }, $setOnInsert: { userId: order.userId, productId } },
@@ -86,6 +86,23 @@ export class CoPurchaseRepository {
     await this.collections.dailySales.updateMany({ _id: { $in: sales.map((sale) => sale._id) }, ...trim }, { $pop: { orders: -1 } });
   }
 
+  /**
+   * Renames `from` over `to`. FerretDB has no `dropTarget`: the live copy is dropped just before
+   * the rename (readers see an empty list for that instant, never a half-built one), and if a
+   * consumer's upsert re-created it in between, that is dropped too (the orders are re-applied).
+   */
+  private async replaceCollection(from: string, to: string): Promise<void> {
+    for (let attempt = 1; ; attempt += 1) {
+      await this.db.collection(to).drop().catch(() => undefined);
+      try {
+        await this.db.renameCollection(from, to);
+        return;
+      } catch (error) {
+        if ((error as { codeName?: string }).codeName !== "NamespaceExists" || attempt >= 5) throw error;
+      }
+    }
+  }
+
   /** A product's best neighbours. */
   async neighbours(productId: string, limit: number): Promise<Neighbour[]> {
     return this.collections.pairs
@@ -96,11 +113,14 @@ export class CoPurchaseRepository {
       .toArray();
   }
 
-  /** Neighbour lists of several products, in one query (the best `limit` overall). */
-  async neighboursOfAll(productIds: readonly string[], limit: number): Promise<Neighbour[][]> {
+  /**
+   * Neighbour lists of several products, in one query (the best `limit` overall), leaving out
+   * `excluded` in the query itself so pairs among the products themselves cannot fill the limit.
+   */
+  async neighboursOfAll(productIds: readonly string[], limit: number, excluded: readonly string[] = []): Promise<Neighbour[][]> {
     if (productIds.length === 0) return [];
     const rows = await this.collections.pairs
-      .find({ productId: { $in: [...productIds] } }, { projection: { productId: 1, otherId: 1, score: 1 } })
+      .find({ productId: { $in: [...productIds] }, otherId: { $nin: [...excluded] } }, { projection: { productId: 1, otherId: 1, score: 1 } })
       .sort({ score: -1, _id: 1 })
       .limit(limit)
       .toArray();
@@ -133,7 +153,9 @@ export class CoPurchaseRepository {
    * rename, then the orders paid meanwhile are applied again (guarded, so at most once).
    */
   async rebuild(): Promise<{ orders: number; pairs: number }> {
-    const startedAt = new Date();
+    // Early, so an order stamped by another process's clock just before the history is read is
+    // applied again below too (guarded: at most once).
+    const startedAt = new Date(Date.now() - 5 * 60_000);
     const orders = await this.collections.purchases
       .find({})
       .sort({ paidAt: 1, _id: 1 })
@@ -149,10 +171,7 @@ export class CoPurchaseRepository {
     for (const name of Object.values(DERIVED_COLLECTIONS)) {
       // An empty history creates no collection to rename.
       await this.db.createCollection(`${name}_rebuild`).catch(() => undefined);
-      // FerretDB has no `dropTarget`: the live copy is dropped just before the rename (readers see
-      // an empty list for that instant, never a half-built one).
-      await this.db.collection(name).drop().catch(() => undefined);
-      await this.db.renameCollection(`${name}_rebuild`, name);
+        await this.replaceCollection(`${name}_rebuild`, name);
     }
     // Orders recorded since the history was read (their live updates went to the old collections).
     const meanwhile = await this.collections.purchases.find({ recordedAt: { $gte: startedAt } }).toArray();

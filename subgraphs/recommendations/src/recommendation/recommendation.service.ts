@@ -48,7 +48,7 @@ export class RecommendationService {
     checkFirst(first);
     if (first === 0) return [];
     const recent = await this.coPurchases.boughtBy(userId, RECENT_PURCHASES);
-    const lists = await this.coPurchases.neighboursOfAll(recent, overRead(first) * 4);
+    const lists = await this.coPurchases.neighboursOfAll(recent, overRead(first) * 4, recent);
     const candidates = rankCandidates(lists, new Set(recent));
     // Bought long ago (not among the recent ones) still counts as bought.
     const boughtEarlier = await this.coPurchases.boughtAmong(userId, candidates);

@@ -1,3 +1,4 @@
+import { ignoringDuplicateKeys } from "@cartograph/service-kit";
 import type { ReviewsCollections } from "../db";
 
 export class PurchaseRepository {
@@ -6,7 +7,8 @@ export class PurchaseRepository {
   /** Records that the user bought these products; idempotent (keyed by user and product). */
   async record(userId: string, productIds: readonly string[], paidAt: Date): Promise<void> {
     if (productIds.length === 0) return;
-    await this.collections.verifiedPurchases.bulkWrite(
+    // Two orders of one product paid at once both upsert its mark; the loser's duplicate is fine.
+    await ignoringDuplicateKeys(this.collections.verifiedPurchases.bulkWrite(
       productIds.map((productId) => ({
         updateOne: {
           filter: { _id: `${userId}|${productId}` },
@@ -15,7 +17,7 @@ export class PurchaseRepository {
         },
       })),
       { ordered: false },
-    );
+    ));
   }
 
   async hasBought(userId: string, productId: string): Promise<boolean> {

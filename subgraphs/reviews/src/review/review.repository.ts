@@ -1,4 +1,4 @@
-import type { CursorKey, PageRequest } from "@cartograph/service-kit";
+import { badUserInput, type CursorKey, type PageRequest } from "@cartograph/service-kit";
 import type { Filter } from "mongodb";
 import type { ReviewDocument, ReviewsCollections } from "../db";
 
@@ -31,8 +31,11 @@ export class ReviewRepository {
     const filter: Filter<ReviewDocument> = { ...scope };
     if (page.after) {
       const [createdAtMs, id] = page.after;
-      const createdAt = new Date(Number(createdAtMs));
-      filter.$or = [{ createdAt: { $lt: createdAt } }, { createdAt, _id: { $lt: String(id) } }];
+      if (typeof createdAtMs !== "number" || !Number.isFinite(createdAtMs) || typeof id !== "string") {
+        throw badUserInput("The `after` cursor is malformed.", "after");
+      }
+      const createdAt = new Date(createdAtMs);
+      filter.$or = [{ createdAt: { $lt: createdAt } }, { createdAt, _id: { $lt: id } }];
     }
     return this.collections.reviews
       .find(filter)

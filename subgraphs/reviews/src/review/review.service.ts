@@ -52,6 +52,8 @@ export class ReviewService {
       await this.reviews.insert(review);
     } catch (error) {
       if (!isDuplicateKeyError(error)) throw error;
+      // A retry after a failure between insert and summary lands here: let it heal the summary.
+      await this.ratings.refresh(productId);
       return refuse(userError(UserErrorCode.ALREADY_REVIEWED, "You have already reviewed this product.", ["input", "productId"]));
     }
     if (!review.verifiedPurchase && (await this.purchases.hasBought(viewer.userId, productId))) {
@@ -69,7 +71,11 @@ export class ReviewService {
     if (!review) return refuse(userError(UserErrorCode.NOT_FOUND, "No review has this id.", ["id"]));
     if (review.authorId !== viewer.userId && !hasRole(viewer, Role.ADMIN)) throw forbidden("Only the review's author or an admin can delete it.");
     const deleted = await this.reviews.delete(reviewId);
-    if (!deleted) return refuse(userError(UserErrorCode.NOT_FOUND, "No review has this id.", ["id"]));
+    if (!deleted) {
+      // Deleted meanwhile (a concurrent or retried call): make sure its summary caught up.
+      await this.ratings.refresh(review.productId);
+      return refuse(userError(UserErrorCode.NOT_FOUND, "No review has this id.", ["id"]));
+    }
     await this.ratings.refresh(deleted.productId);
     return succeed(true);
   }
