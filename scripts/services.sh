@@ -24,7 +24,7 @@
 #   CARTOGRAPH_PG_VERSION=15        Debian cluster version
 #   CARTOGRAPH_PG_CLUSTER=main      Debian cluster name
 #   FERRETDB_LISTEN_ADDR=127.0.0.1:27017
-#   FERRETDB_POSTGRESQL_URL=postgres://ferretdb:ferretdb@127.0.0.1:5432/ferretdb
+#   FERRETDB_POSTGRESQL_URL=postgres://ferretdb:ferretdb@127.0.0.1:5432/ferretdb?pool_max_conns=120
 #
 # Resulting URLs (dev defaults only, never use these passwords elsewhere):
 #   postgres://<svc>:<svc>@127.0.0.1:5432/<svc>   svc in users products inventory orders payments
@@ -51,7 +51,9 @@ RABBITMQ_PORT=5672
 RABBITMQ_ENV_CONF=/etc/rabbitmq/rabbitmq-env.conf
 
 FERRETDB_LISTEN_ADDR=${FERRETDB_LISTEN_ADDR:-127.0.0.1:27017}
-FERRETDB_POSTGRESQL_URL=${FERRETDB_POSTGRESQL_URL:-postgres://ferretdb:ferretdb@127.0.0.1:5432/ferretdb}
+# FerretDB 1.24 stopped answering here once all 50 connections of its PostgreSQL pool (the
+# default) were taken under parallel load; a larger pool, within max_connections (300), is the remedy.
+FERRETDB_POSTGRESQL_URL=${FERRETDB_POSTGRESQL_URL:-postgres://ferretdb:ferretdb@127.0.0.1:5432/ferretdb?pool_max_conns=120}
 MONGO_HOST=${FERRETDB_LISTEN_ADDR%:*}
 MONGO_PORT=${FERRETDB_LISTEN_ADDR##*:}
 FERRETDB_SRC=$REPO_ROOT/tools/ferretdb
