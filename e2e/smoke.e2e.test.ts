@@ -6,7 +6,7 @@
  */
 import { randomUUID } from "node:crypto";
 import { createCartographClient, type CartographClient } from "@cartograph/client";
-import { uniqueEmail } from "@cartograph/testing";
+import { uniqueEmail, waitFor } from "@cartograph/testing";
 import { startPlatform, type Platform } from "./platform";
 
 const externalRouterUrl = process.env.CARTOGRAPH_ROUTER_URL;
@@ -90,5 +90,27 @@ describe("smoke: the storefront's main path through the router", () => {
     }
     expect(order.status).toBe("PAID");
     expect(order.payment).toMatchObject({ status: "SUCCEEDED" });
+  });
+
+  it("reviews what they bought, verified by the paid order (reviews on MongoDB)", async () => {
+    const { product } = await client().ProductPage({ slug });
+    const review = await waitFor(async () => {
+      const { addReview } = await shopper.AddReview({ input: { productId: product!.id, rating: 4, title: "Smoke", body: "Bought and reviewed." } });
+      // order.paid reaches reviews asynchronously; until then the review would be unverified.
+      if (addReview.review && !addReview.review.verifiedPurchase) await shopper.DeleteReview({ id: addReview.review.id });
+      return addReview.review?.verifiedPurchase ? addReview.review : undefined;
+    }, { what: "a verified review", timeoutMs: 20_000 });
+    expect(review.author.name).toBe("Smoke");
+    const page = await client().ProductPage({ slug });
+    expect(page.product!.reviews.nodes.map((node) => node.id)).toContain(review.id);
+    expect(page.product!.rating.count).toBeGreaterThanOrEqual(1);
+  });
+
+  it("gets recommendations and trending products (recommendations on MongoDB)", async () => {
+    const { trendingProducts } = await client().TrendingProducts({ first: 4, days: 30 });
+    expect(trendingProducts.length).toBeGreaterThan(0);
+    const { me } = await shopper.RecommendedForMe({ first: 4 });
+    expect(me!.recommendedProducts.length).toBeGreaterThan(0);
+    expect(me!.recommendedProducts.map((p) => p.slug)).not.toContain(slug);
   });
 });

@@ -13,7 +13,7 @@
  * dist/ sits one level below the service root, so `path.resolve(__dirname, "..")` still finds
  * drizzle/. Out: package.json, node_modules/, dist/ and drizzle/ (when the service has one).
  */
-import { cpSync, existsSync, readdirSync, readFileSync, realpathSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, lstatSync, readdirSync, readFileSync, realpathSync, rmSync, statSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { buildSync } from "esbuild";
 
@@ -74,6 +74,24 @@ function workspacePackageCopies(nodeModules: string): string[] {
   return [...copies];
 }
 
+/** Files Node never loads at run time: type declarations, source maps, TypeScript sources, docs. */
+const NOT_RUNTIME = /(\.d\.[cm]?ts|\.[cm]?ts|\.map|\.md|\.markdown)$/i;
+
+/** Drops what only compilers and readers use from the deployed packages (a smaller image). */
+function pruneNodeModules(dir: string): number {
+  let bytes = 0;
+  // A walk that never follows symlinks: pnpm links each package from several places.
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const full = path.join(dir, entry.name);
+    if (entry.isDirectory()) bytes += pruneNodeModules(full);
+    else if (entry.isFile() && NOT_RUNTIME.test(entry.name)) {
+      bytes += lstatSync(full).size;
+      rmSync(full);
+    }
+  }
+  return bytes;
+}
+
 function main(): void {
   const [deployDir, outDir] = process.argv.slice(2).map((arg) => path.resolve(arg));
   if (!deployDir || !outDir) throw new Error("usage: compile.ts <deploy dir> <out dir>");
@@ -85,13 +103,14 @@ function main(): void {
   transpile(deployDir, "dist");
   if (!existsSync(path.join(deployDir, "dist", "main.js"))) throw new Error("the service has no src/main.ts");
 
+  const pruned = pruneNodeModules(nodeModules);
   rmSync(outDir, { recursive: true, force: true });
   for (const part of ["package.json", "node_modules", "dist", "drizzle"]) {
     const from = path.join(deployDir, part);
     if (existsSync(from)) cpSync(from, path.join(outDir, part), { recursive: true, verbatimSymlinks: true });
   }
   const entries = readdirSync(path.join(outDir, "dist")).filter((file) => file === "main.js" || file === "migrate.js" || /^[\w-]+-main\.js$|^rebuild\.js$/.test(file));
-  process.stdout.write(`compiled ${path.basename(deployDir)}: entry points ${entries.join(", ")}\n`);
+  process.stdout.write(`compiled ${path.basename(deployDir)}: entry points ${entries.join(", ")}; pruned ${(pruned / 1e6).toFixed(1)} MB of types, maps, sources and docs\n`);
 }
 
 main();
