@@ -173,8 +173,11 @@ export class CoPurchaseRepository {
       await this.db.createCollection(`${name}_rebuild`).catch(() => undefined);
         await this.replaceCollection(`${name}_rebuild`, name);
     }
-    // Orders recorded since the history was read (their live updates went to the old collections).
-    const meanwhile = await this.collections.purchases.find({ recordedAt: { $gte: startedAt } }).toArray();
+    // Orders recorded around or after the read that it did not see (their live updates went to the
+    // old collections); what the read saw is in the new counters already.
+    const seen = new Set(orders.map((order) => order.orderId));
+    const recent = await this.collections.purchases.find({ recordedAt: { $gte: startedAt } }).toArray();
+    const meanwhile = recent.filter((row) => !seen.has(row._id));
     for (const row of meanwhile) await this.applyPurchase({ orderId: row._id, userId: row.userId, lines: row.lines, paidAt: row.paidAt });
     return { orders: orders.length + meanwhile.length, pairs: aggregate.pairs.size };
   }
