@@ -145,7 +145,12 @@ export class ReservationService {
     if (orderIds.length === 0) return [];
     const moved = await this.reservations.changeStatus(tx, orderIds, "HELD", "RELEASED", { expiredOnly: true });
     await this.moveUnits(tx, moved, MOVES.release.units);
-    return orderIds.map((orderId) => ({ orderId, lines: moved.filter((line) => line.orderId === orderId).map(({ variantId, quantity }) => ({ variantId, quantity })) }));
+    // A replica that committed a release just before our lock was taken leaves nothing to move:
+    // SKIP LOCKED rechecks the locked row, not the expiry subquery, so such orders come back here
+    // and are dropped rather than reported (and announced) twice.
+    return orderIds
+      .map((orderId) => ({ orderId, lines: moved.filter((line) => line.orderId === orderId).map(({ variantId, quantity }) => ({ variantId, quantity })) }))
+      .filter((order) => order.lines.length > 0);
   }
 
   /** The order's lines and their statuses, for callers and tests that need to look. */
