@@ -16,6 +16,7 @@ export * from "./logger";
 export * from "./money";
 export * from "./mongo";
 export * from "./pagination";
+export * from "./random";
 export * from "./request";
 export * from "./server";
 export * from "./user-error";

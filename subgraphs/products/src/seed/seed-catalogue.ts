@@ -1,11 +1,11 @@
-import type { Logger } from "@cartograph/service-kit";
+import { seededRandom, type Logger } from "@cartograph/service-kit";
 import { slugify } from "../catalog/slug";
 import type { ProductService } from "../catalog/product.service";
 import { CategoryRepository } from "../category/category.repository";
 import type { CategoryService } from "../category/category.service";
 import type { ProductsDb } from "../db";
 import type { CategoryRow } from "../db/schema";
-import { demoCategoryTree, demoProducts, prng } from "./demo-catalogue";
+import { demoCategoryTree, demoProducts } from "./demo-catalogue";
 
 export const PRODUCTS_PER_LEAF = 10;
 
@@ -16,7 +16,7 @@ export const PRODUCTS_PER_LEAF = 10;
  */
 export async function seedDemoCatalogue(db: ProductsDb, services: { products: ProductService; categories: CategoryService }, log: Logger) {
   const categories = new CategoryRepository(db);
-  const random = prng(20261122);
+  const random = seededRandom(20261122);
   let created = 0;
   let existing = 0;
 

@@ -1,3 +1,4 @@
+import { seededRandom } from "@cartograph/service-kit";
 import type { PaidOrder } from "../copurchase/copurchase.model";
 
 export interface CatalogueProduct {
@@ -12,18 +13,6 @@ export interface SyntheticHistoryOptions {
   now?: Date;
   /** Same seed, same catalogue: same history. */
   seed?: number;
-}
-
-/** A small deterministic PRNG (mulberry32): the demo and the evaluation see the same history. */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 function shuffled<T>(items: readonly T[], next: () => number): T[] {
@@ -54,7 +43,7 @@ function pickPopular<T>(items: readonly T[], next: () => number): T {
 export function generateOrderHistory(products: readonly CatalogueProduct[], options: SyntheticHistoryOptions = {}): PaidOrder[] {
   const { customers = 400, days = 120, now = new Date(), seed = 20261122 } = options;
   if (products.length < 2) return [];
-  const next = random(seed);
+  const next = seededRandom(seed);
   const byCategory = new Map<string, string[]>();
   for (const product of [...products].sort((a, b) => (a.productId < b.productId ? -1 : 1))) {
     const category = product.categoryId ?? "uncategorized";
