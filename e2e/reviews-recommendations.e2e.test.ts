@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import type { CartographClient } from "@cartograph/client";
+import { CartographRequestError, type CartographClient } from "@cartograph/client";
 import { uniqueEmail, waitFor } from "@cartograph/testing";
 import { E2E_ADMIN, startPlatform, type Platform } from "./platform";
 
@@ -113,6 +113,23 @@ describe("reviews and recommendations through the router", () => {
     expect((await firstBuyer.client.DeleteReview({ id: adas })).deleteReview.deleted).toBe(true);
     const after = await platform.client().ProductPage({ slug: kettle.slug });
     expect(after.product!.rating).toMatchObject({ average: 2, count: 1 });
+  });
+
+  it("with reviews down: a clean SERVICE_UNAVAILABLE, other subgraphs' fields still served, and the reviews back after a restart", async () => {
+    const before = (await platform.client().ProductPage({ slug: kettle.slug })).product!.rating.count;
+    expect(await platform.stopService("reviews")).toBe(0);
+    try {
+      const error = (await platform.client().ProductPage({ slug: kettle.slug }).then(() => null, (e: unknown) => e)) as CartographRequestError;
+      expect(error).toBeInstanceOf(CartographRequestError);
+      expect(error.codes).toEqual(["SERVICE_UNAVAILABLE"]);
+      expect(JSON.stringify(error.errors)).not.toMatch(/127\.0\.0\.1|ECONNREFUSED|localhost/);
+      // A query that needs nothing from reviews is untouched.
+      const { product } = await platform.client().FrequentlyBoughtTogether({ slug: kettle.slug, first: 2 });
+      expect(product!.frequentlyBoughtTogether.map((p) => p.id)).toEqual([teapot.id, mug.id]);
+    } finally {
+      await platform.startService("reviews");
+    }
+    expect((await platform.client().ProductPage({ slug: kettle.slug })).product!.rating.count).toBe(before);
   });
 
   it("shows trending products from the demo history, with their names from products", async () => {
