@@ -24,12 +24,20 @@ module.exports = {
     {
       ...common,
       displayName: "unit",
-      testMatch: ["<rootDir>/packages/*/src/**/*.test.ts", "<rootDir>/subgraphs/*/src/**/*.test.ts", "<rootDir>/router/src/**/*.test.ts"],
+      testMatch: [
+        "<rootDir>/packages/*/src/**/*.test.ts",
+        "<rootDir>/subgraphs/*/src/**/*.test.ts",
+        "<rootDir>/router/src/**/*.test.ts",
+      ],
     },
     {
       ...common,
       displayName: "integration",
-      testMatch: ["<rootDir>/packages/*/test/**/*.int.test.ts", "<rootDir>/subgraphs/*/test/**/*.int.test.ts", "<rootDir>/router/test/**/*.int.test.ts"],
+      testMatch: [
+        "<rootDir>/packages/*/test/**/*.int.test.ts",
+        "<rootDir>/subgraphs/*/test/**/*.int.test.ts",
+        "<rootDir>/router/test/**/*.int.test.ts",
+      ],
     },
     {
       ...common,

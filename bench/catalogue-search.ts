@@ -16,8 +16,45 @@ import { schema } from "../subgraphs/products/src/db";
 const productCount = Number(process.argv[2] ?? 100_000);
 const log = createLogger("bench", "warn");
 
-const nouns = ["chair", "desk", "lamp", "table", "sofa", "shelf", "mug", "pan", "kettle", "tent", "jacket", "shirt", "speaker", "monitor", "keyboard", "rug", "bed", "stool", "bench", "cabinet"];
-const adjectives = ["oak", "walnut", "modern", "classic", "compact", "ergonomic", "vintage", "steel", "linen", "wool", "cotton", "portable", "wireless", "heavy", "light"];
+const nouns = [
+  "chair",
+  "desk",
+  "lamp",
+  "table",
+  "sofa",
+  "shelf",
+  "mug",
+  "pan",
+  "kettle",
+  "tent",
+  "jacket",
+  "shirt",
+  "speaker",
+  "monitor",
+  "keyboard",
+  "rug",
+  "bed",
+  "stool",
+  "bench",
+  "cabinet",
+];
+const adjectives = [
+  "oak",
+  "walnut",
+  "modern",
+  "classic",
+  "compact",
+  "ergonomic",
+  "vintage",
+  "steel",
+  "linen",
+  "wool",
+  "cotton",
+  "portable",
+  "wireless",
+  "heavy",
+  "light",
+];
 const brands = Array.from({ length: 40 }, (_, i) => `Brand${i}`);
 const tags = ["office", "outdoor", "kitchen", "kids", "eco", "premium", "sale", "new", "gift", "handmade"];
 
@@ -69,8 +106,19 @@ async function main() {
     const cases: Array<[string, ProductListArgs, boolean]> = [
       ["search 'chairs' by relevance", { filter: { search: "chairs" } }, false],
       ["search 'oak desk' + facets", { filter: { search: "oak desk" } }, true],
-      ["category + price range, by price", { filter: { categoryId: "cat_3", minPrice: "10", maxPrice: "500" }, sort: { field: "PRICE", direction: "ASC" } }, false],
-      ["brand + tag, by name", { filter: { brands: ["Brand7"], tags: ["eco"] }, sort: { field: "NAME", direction: "ASC" } }, false],
+      [
+        "category + price range, by price",
+        {
+          filter: { categoryId: "cat_3", minPrice: "10", maxPrice: "500" },
+          sort: { field: "PRICE", direction: "ASC" },
+        },
+        false,
+      ],
+      [
+        "brand + tag, by name",
+        { filter: { brands: ["Brand7"], tags: ["eco"] }, sort: { field: "NAME", direction: "ASC" } },
+        false,
+      ],
       ["everything, newest first + facets", {}, true],
       ["everything, by price, page 3", { sort: { field: "PRICE", direction: "DESC" } }, false],
     ];
@@ -91,12 +139,16 @@ async function main() {
         timings.push(performance.now() - started);
       }
       timings.sort((a, b) => a - b);
-      process.stdout.write(`${label.padEnd(40)} ${percentile(timings, 50).toFixed(1).padStart(7)} ${percentile(timings, 95).toFixed(1).padStart(8)}   ${total}\n`);
+      process.stdout.write(
+        `${label.padEnd(40)} ${percentile(timings, 50).toFixed(1).padStart(7)} ${percentile(timings, 95).toFixed(1).padStart(8)}   ${total}\n`,
+      );
     }
     const plan = await database.pool.query(
       "explain (analyze, costs off) select id from products where active and search @@ websearch_to_tsquery('english', 'chairs') order by ts_rank_cd(search, websearch_to_tsquery('english', 'chairs'), 32) desc, id desc limit 21",
     );
-    process.stdout.write(`\nplan of the search query:\n${plan.rows.map((row) => `  ${row["QUERY PLAN"]}`).join("\n")}\n`);
+    process.stdout.write(
+      `\nplan of the search query:\n${plan.rows.map((row) => `  ${row["QUERY PLAN"]}`).join("\n")}\n`,
+    );
     await database.close();
   } finally {
     await testDb.drop();

@@ -18,8 +18,15 @@ const adminEmail = process.env.CARTOGRAPH_ADMIN_EMAIL ?? "admin@cartograph.dev";
 const adminPassword = process.env.CARTOGRAPH_ADMIN_PASSWORD ?? "cartograph-admin";
 
 async function main() {
-  const admin = createCartographClient({ url, accessToken: (await createCartographClient({ url }).Login({ email: adminEmail, password: adminPassword })).login.accessToken });
-  const { products } = await createCartographClient({ url }).ProductListing({ first: 1, sort: { field: "PRICE", direction: "ASC" } });
+  const admin = createCartographClient({
+    url,
+    accessToken: (await createCartographClient({ url }).Login({ email: adminEmail, password: adminPassword })).login
+      .accessToken,
+  });
+  const { products } = await createCartographClient({ url }).ProductListing({
+    first: 1,
+    sort: { field: "PRICE", direction: "ASC" },
+  });
   const { product } = await admin.VariantStock({ slug: products.nodes[0]!.slug });
   const variantId = product!.variants[0]!.id;
   await admin.SetStock({ variantId, onHand: orders * 2 });
@@ -31,12 +38,18 @@ async function main() {
   const worker = async () => {
     while (next < orders) {
       next += 1;
-      const { register } = await createCartographClient({ url }).Register({ input: { email: `bench-${randomUUID()}@example.test`, password: "password123", name: "Bench" } });
+      const { register } = await createCartographClient({ url }).Register({
+        input: { email: `bench-${randomUUID()}@example.test`, password: "password123", name: "Bench" },
+      });
       const shopper = createCartographClient({ url, accessToken: register.accessToken });
       await shopper.CartAddLine({ variantId, quantity: 1 });
       const placedAt = performance.now();
       const { checkout } = await shopper.Checkout({
-        input: { idempotencyKey: randomUUID(), paymentToken: "tok_visa", shippingAddress: { line1: "1 Main St", city: "Springfield", postalCode: "12345", country: "US" } },
+        input: {
+          idempotencyKey: randomUUID(),
+          paymentToken: "tok_visa",
+          shippingAddress: { line1: "1 Main St", city: "Springfield", postalCode: "12345", country: "US" },
+        },
       });
       for (;;) {
         const { order } = await shopper.Order({ id: checkout.order!.id });
@@ -52,7 +65,8 @@ async function main() {
   await Promise.all(Array.from({ length: concurrency }, worker));
   const seconds = (performance.now() - started) / 1000;
   latencies.sort((a, b) => a - b);
-  const at = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))]!.toFixed(0);
+  const at = (p: number) =>
+    latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))]!.toFixed(0);
   process.stdout.write(
     `${orders} orders, ${concurrency} at a time, in ${seconds.toFixed(1)} s (${(orders / seconds).toFixed(1)} orders/s incl. sign-up and cart)\n` +
       `checkout -> final status: p50 ${at(50)} ms, p95 ${at(95)} ms, max ${at(100)} ms\n` +

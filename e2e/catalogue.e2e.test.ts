@@ -31,12 +31,16 @@ describe("browsing the seeded catalogue through the router", () => {
     const brandFacet = products.facets.find((f) => f.field === "brand")!;
     expect(brandFacet.values.reduce((sum, v) => sum + v.count, 0)).toBe(products.totalCount);
     const [firstBrand] = brandFacet.values;
-    const refined = await platform.client().ProductListing({ first: 100, filter: { search: "chairs", brands: [firstBrand!.value] } });
+    const refined = await platform
+      .client()
+      .ProductListing({ first: 100, filter: { search: "chairs", brands: [firstBrand!.value] } });
     expect(refined.products.totalCount).toBe(firstBrand!.count);
   });
 
   it("opens a product page by slug with its variants and prices", async () => {
-    const { products } = await platform.client().ProductListing({ first: 1, sort: { field: "PRICE", direction: "DESC" } });
+    const { products } = await platform
+      .client()
+      .ProductListing({ first: 1, sort: { field: "PRICE", direction: "DESC" } });
     const { product } = await platform.client().ProductPage({ slug: products.nodes[0]!.slug });
     expect(product?.variants.length).toBeGreaterThanOrEqual(1);
     expect(product?.variants[0]!.price.amount).toMatch(/^\d+\.\d{2}$/);
@@ -49,16 +53,25 @@ describe("browsing the seeded catalogue through the router", () => {
     const admin = platform.client(login.accessToken);
     const sku = `E2E-${Date.now()}`;
     const created = await admin.CreateProduct({
-      input: { name: "Quokka Reading Lamp", description: "A warm light for long evenings.", brand: "Lumen", variants: [{ sku, title: "Default", price: "45.50" }] },
+      input: {
+        name: "Quokka Reading Lamp",
+        description: "A warm light for long evenings.",
+        brand: "Lumen",
+        variants: [{ sku, title: "Default", price: "45.50" }],
+      },
     });
     expect(created.createProduct.userErrors).toEqual([]);
     const found = await platform.client().ProductListing({ filter: { search: "quokka" } });
     expect(found.products.nodes.map((p) => p.id)).toEqual([created.createProduct.product!.id]);
 
-    const { register } = await platform.client().Register({ input: { email: `c${Date.now()}@example.test`, password: "password123", name: "C" } });
+    const { register } = await platform
+      .client()
+      .Register({ input: { email: `c${Date.now()}@example.test`, password: "password123", name: "C" } });
     const error = await platform
       .client(register.accessToken)
-      .CreateProduct({ input: { name: "Nope", description: "x", variants: [{ sku: `${sku}-2`, title: "x", price: "1.00" }] } })
+      .CreateProduct({
+        input: { name: "Nope", description: "x", variants: [{ sku: `${sku}-2`, title: "x", price: "1.00" }] },
+      })
       .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(CartographRequestError);
     expect((error as CartographRequestError).codes).toEqual(["FORBIDDEN"]);

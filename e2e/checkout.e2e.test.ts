@@ -1,5 +1,10 @@
 import { randomUUID } from "node:crypto";
-import { CartographRequestError, createCartographClient, type CartographClient, type OrderStatusChangedSubscription } from "@cartograph/client";
+import {
+  CartographRequestError,
+  createCartographClient,
+  type CartographClient,
+  type OrderStatusChangedSubscription,
+} from "@cartograph/client";
 import { uniqueEmail } from "@cartograph/testing";
 import WebSocket from "ws";
 import { E2E_ADMIN, startPlatform, type Platform } from "./platform";
@@ -12,7 +17,9 @@ let nextVariant = 0;
 beforeAll(async () => {
   platform = await startPlatform();
   admin = platform.client((await platform.client().Login(E2E_ADMIN)).login.accessToken);
-  const { products } = await platform.client().ProductListing({ first: 100, sort: { field: "NAME", direction: "ASC" } });
+  const { products } = await platform
+    .client()
+    .ProductListing({ first: 100, sort: { field: "NAME", direction: "ASC" } });
   for (const product of products.nodes) {
     const page = await admin.VariantStock({ slug: product.slug });
     variants.push(...page.product!.variants.map((variant) => variant.id));
@@ -34,16 +41,27 @@ afterAll(async () => {
 });
 
 async function shopper(): Promise<{ client: CartographClient; userId: string; live: CartographClient }> {
-  const { register } = await platform.client().Register({ input: { email: uniqueEmail("buyer"), password: "password123", name: "Buyer" } });
+  const { register } = await platform
+    .client()
+    .Register({ input: { email: uniqueEmail("buyer"), password: "password123", name: "Buyer" } });
   // A client that can also subscribe (Node 20 has no global WebSocket).
-  const live = createCartographClient({ url: platform.routerUrl, accessToken: register.accessToken, webSocketImpl: WebSocket });
+  const live = createCartographClient({
+    url: platform.routerUrl,
+    accessToken: register.accessToken,
+    webSocketImpl: WebSocket,
+  });
   sockets.push(live);
   return { client: platform.client(register.accessToken), userId: register.user!.id, live };
 }
 
 const ADDRESS = { line1: "1 Main St", city: "Springfield", postalCode: "12345", country: "US" };
 
-async function buy(client: CartographClient, lines: Array<[string, number]>, paymentToken = "tok_visa", idempotencyKey = randomUUID()) {
+async function buy(
+  client: CartographClient,
+  lines: Array<[string, number]>,
+  paymentToken = "tok_visa",
+  idempotencyKey = randomUUID(),
+) {
   for (const [variantId, quantity] of lines) {
     const { cartAddLine } = await client.CartAddLine({ variantId, quantity });
     expect(cartAddLine.userErrors).toEqual([]);
@@ -53,12 +71,17 @@ async function buy(client: CartographClient, lines: Array<[string, number]>, pay
   return checkout.order!;
 }
 
-async function settledStatus(client: CartographClient, orderId: string, timeoutMs = 20_000): Promise<{ status: string; reason: string | null }> {
+async function settledStatus(
+  client: CartographClient,
+  orderId: string,
+  timeoutMs = 20_000,
+): Promise<{ status: string; reason: string | null }> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const { order } = await client.Order({ id: orderId });
     const last = order!.statusHistory.at(-1)!;
-    if (order!.status !== "PENDING" && order!.status !== "RESERVED") return { status: order!.status, reason: last.reason };
+    if (order!.status !== "PENDING" && order!.status !== "RESERVED")
+      return { status: order!.status, reason: last.reason };
     if (Date.now() > deadline) return { status: order!.status, reason: last.reason };
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
@@ -74,7 +97,9 @@ describe("the shopping journey", () => {
     await client.CartAddLine({ variantId: lamp!, quantity: 1 });
     const { cartApplyCoupon } = await client.CartApplyCoupon({ code: code.toLowerCase() });
     expect(cartApplyCoupon.cart!.discount.amount).not.toBe("0.00");
-    const { checkout } = await client.Checkout({ input: { shippingAddress: ADDRESS, paymentToken: "tok_visa", idempotencyKey: randomUUID() } });
+    const { checkout } = await client.Checkout({
+      input: { shippingAddress: ADDRESS, paymentToken: "tok_visa", idempotencyKey: randomUUID() },
+    });
     const order = checkout.order!;
     expect(order.status).toBe("PENDING");
     expect(order.total.amount).toBe(cartApplyCoupon.cart!.total.amount);
@@ -82,7 +107,9 @@ describe("the shopping journey", () => {
     expect(await settledStatus(client, order.id)).toEqual({ status: "PAID", reason: null });
     const history = await client.MyOrders({ first: 10 });
     expect(history.me!.orders.nodes.map((o) => o.id)).toEqual([order.id]);
-    expect((await admin.UpdateOrderStatus({ id: order.id, status: "SHIPPED" })).updateOrderStatus.order?.status).toBe("SHIPPED");
+    expect((await admin.UpdateOrderStatus({ id: order.id, status: "SHIPPED" })).updateOrderStatus.order?.status).toBe(
+      "SHIPPED",
+    );
     const { order: shipped } = await client.Order({ id: order.id });
     expect(shipped!.statusHistory.map((change) => change.status)).toEqual(["PENDING", "RESERVED", "PAID", "SHIPPED"]);
   });
@@ -96,7 +123,10 @@ describe("the shopping journey", () => {
     expect(settled.reason).toMatch(/declined/i);
     // All three units can be bought again.
     const next = await buy((await shopper()).client, [[variantId, 3]]);
-    expect((await settledStatus(platform.client((await platform.client().Login(E2E_ADMIN)).login.accessToken), next.id)).status).toBe("PAID");
+    expect(
+      (await settledStatus(platform.client((await platform.client().Login(E2E_ADMIN)).login.accessToken), next.id))
+        .status,
+    ).toBe("PAID");
   });
 
   it("out of stock ends CANCELLED with a reason", async () => {
@@ -111,7 +141,11 @@ describe("the shopping journey", () => {
     const variantId = await stockedVariant(5);
     await client.CartAddLine({ variantId, quantity: 1 });
     const key = randomUUID();
-    const results = await Promise.all(Array.from({ length: 5 }, () => client.Checkout({ input: { shippingAddress: ADDRESS, paymentToken: "tok_visa", idempotencyKey: key } })));
+    const results = await Promise.all(
+      Array.from({ length: 5 }, () =>
+        client.Checkout({ input: { shippingAddress: ADDRESS, paymentToken: "tok_visa", idempotencyKey: key } }),
+      ),
+    );
     const ids = new Set(results.map((result) => result.checkout.order?.id));
     expect(ids.size).toBe(1);
     const [orderId] = [...ids];
@@ -147,7 +181,8 @@ describe("the shopping journey", () => {
     // Inventory is held back so the order is still PENDING when the subscription starts.
     expect(await platform.stopService("inventory")).toBe(0);
     const order = await buy(client, [[variantId, 2]]);
-    const received: Array<{ status: string; previousStatus: string | null; names: string[]; payment: string | null }> = [];
+    const received: Array<{ status: string; previousStatus: string | null; names: string[]; payment: string | null }> =
+      [];
     const stream = live.OrderStatusChanged({ orderId: order.id })[Symbol.asyncIterator]();
     const nextUpdate = async () => {
       const step = await stream.next();
@@ -163,7 +198,9 @@ describe("the shopping journey", () => {
     await platform.startService("inventory");
     await nextUpdate();
     await nextUpdate();
-    expect((await admin.UpdateOrderStatus({ id: order.id, status: "SHIPPED" })).updateOrderStatus.userErrors).toEqual([]);
+    expect((await admin.UpdateOrderStatus({ id: order.id, status: "SHIPPED" })).updateOrderStatus.userErrors).toEqual(
+      [],
+    );
     await nextUpdate();
     await stream.return?.();
     expect(received.map((update) => [update.previousStatus, update.status])).toEqual([
@@ -180,7 +217,8 @@ describe("the shopping journey", () => {
     const { client } = await shopper();
     const order = await buy(client, [[await stockedVariant(2), 1]]);
     const { live: stranger } = await shopper();
-    const error = await stranger.OrderStatusChanged({ orderId: order.id })[Symbol.asyncIterator]().next().catch((e: unknown) => e);
+    const updates = stranger.OrderStatusChanged({ orderId: order.id })[Symbol.asyncIterator]();
+    const error = await updates.next().catch((e: unknown) => e);
     expect(error).toBeInstanceOf(CartographRequestError);
     expect((error as CartographRequestError).codes).toEqual(["FORBIDDEN"]);
   });
@@ -191,12 +229,17 @@ describe("the shopping journey", () => {
     expect((await settledStatus(client, order.id)).status).toBe("PAID");
     expect(await platform.stopService("payments")).toBe(0);
     try {
-      const error = (await client.Order({ id: order.id }).then(() => null, (e: unknown) => e)) as CartographRequestError;
+      const error = (await client.Order({ id: order.id }).then(
+        () => null,
+        (e: unknown) => e,
+      )) as CartographRequestError;
       expect(error).toBeInstanceOf(CartographRequestError);
       expect(error.codes).toEqual(["SERVICE_UNAVAILABLE"]);
       expect(JSON.stringify(error.errors)).not.toMatch(/127\.0\.0\.1|ECONNREFUSED|localhost/);
       // Everything orders and products know still arrives.
-      expect(error.data).toMatchObject({ order: { id: order.id, status: "PAID", lines: [{ variant: { product: { name: expect.any(String) } } }] } });
+      expect(error.data).toMatchObject({
+        order: { id: order.id, status: "PAID", lines: [{ variant: { product: { name: expect.any(String) } } }] },
+      });
     } finally {
       await platform.startService("payments");
     }

@@ -60,7 +60,10 @@ export async function startPlatform(setup: PlatformSetup = {}): Promise<Platform
         CARTOGRAPH_ADMIN_PASSWORD: E2E_ADMIN.password,
       },
       databaseUrl: async (subgraph) => {
-        const database = subgraph.store === "mongodb" ? createTestMongoDatabase(`e2e_${subgraph.name}`) : await createTestDatabase(`e2e_${subgraph.name}`);
+        const database =
+          subgraph.store === "mongodb"
+            ? createTestMongoDatabase(`e2e_${subgraph.name}`)
+            : await createTestDatabase(`e2e_${subgraph.name}`);
         databases.push(database);
         return database.url;
       },
@@ -79,7 +82,8 @@ export async function startPlatform(setup: PlatformSetup = {}): Promise<Platform
         (stopped ??= (async () => {
           const codes = await platform.stop();
           await dropDatabases();
-          for (const subgraph of subgraphs) await deleteQueues(queueOwner(subgraph.name, events.EVENTS_QUEUE_NAMESPACE), subgraph.queues);
+          for (const subgraph of subgraphs)
+            await deleteQueues(queueOwner(subgraph.name, events.EVENTS_QUEUE_NAMESPACE), subgraph.queues);
           return codes;
         })()),
     };
@@ -96,5 +100,11 @@ export async function postToRouter(routerUrl: string, body: unknown, headers: Re
     headers: { "content-type": "application/json", ...headers },
     body: typeof body === "string" ? body : JSON.stringify(body),
   });
-  return { status: response.status, body: (await response.json().catch(() => null)) as { data?: unknown; errors?: Array<{ message: string; extensions?: { code?: string } }> } | null };
+  return {
+    status: response.status,
+    body: (await response.json().catch(() => null)) as {
+      data?: unknown;
+      errors?: Array<{ message: string; extensions?: { code?: string } }>;
+    } | null,
+  };
 }

@@ -24,17 +24,25 @@ interface NewProduct {
 /** A product of its own (no demo history), with stock on hand once inventory has heard of it. */
 async function newProduct(name: string): Promise<NewProduct> {
   const { createProduct } = await admin.CreateProduct({
-    input: { name: `${name} ${run}`, description: `A ${name.toLowerCase()} for the test.`, variants: [{ sku: `E2E-RR-${name}-${run}`.toUpperCase(), title: "Default", price: "12.00" }] },
+    input: {
+      name: `${name} ${run}`,
+      description: `A ${name.toLowerCase()} for the test.`,
+      variants: [{ sku: `E2E-RR-${name}-${run}`.toUpperCase(), title: "Default", price: "12.00" }],
+    },
   });
   expect(createProduct.userErrors).toEqual([]);
   const product = createProduct.product!;
   const variantId = product.variants[0]!.id;
-  await waitFor(async () => (await admin.SetStock({ variantId, onHand: 50 })).setStock.userErrors.length === 0, { what: `inventory to know ${name}` });
+  await waitFor(async () => (await admin.SetStock({ variantId, onHand: 50 })).setStock.userErrors.length === 0, {
+    what: `inventory to know ${name}`,
+  });
   return { id: product.id, slug: product.slug, variantId };
 }
 
 async function shopper(name: string): Promise<{ client: CartographClient; userId: string }> {
-  const { register } = await platform.client().Register({ input: { email: uniqueEmail(name.toLowerCase()), password: "password123", name } });
+  const { register } = await platform
+    .client()
+    .Register({ input: { email: uniqueEmail(name.toLowerCase()), password: "password123", name } });
   expect(register.userErrors).toEqual([]);
   return { client: platform.client(register.accessToken), userId: register.user!.id };
 }
@@ -43,11 +51,20 @@ async function shopper(name: string): Promise<{ client: CartographClient; userId
 async function buy(client: CartographClient, products: NewProduct[]): Promise<void> {
   for (const product of products) {
     // Orders learns new variants from events: a moment after creation.
-    await waitFor(async () => (await client.CartAddLine({ variantId: product.variantId, quantity: 1 })).cartAddLine.userErrors.length === 0, { what: "the cart to take the variant" });
+    await waitFor(
+      async () =>
+        (await client.CartAddLine({ variantId: product.variantId, quantity: 1 })).cartAddLine.userErrors.length === 0,
+      { what: "the cart to take the variant" },
+    );
   }
-  const { checkout } = await client.Checkout({ input: { shippingAddress: ADDRESS, paymentToken: "tok_visa", idempotencyKey: randomUUID() } });
+  const { checkout } = await client.Checkout({
+    input: { shippingAddress: ADDRESS, paymentToken: "tok_visa", idempotencyKey: randomUUID() },
+  });
   expect(checkout.userErrors).toEqual([]);
-  await waitFor(async () => (await client.Order({ id: checkout.order!.id })).order!.status === "PAID", { what: "the order to be paid", timeoutMs: 30_000 });
+  await waitFor(async () => (await client.Order({ id: checkout.order!.id })).order!.status === "PAID", {
+    what: "the order to be paid",
+    timeoutMs: 30_000,
+  });
 }
 
 describe("reviews and recommendations through the router", () => {
@@ -65,32 +82,48 @@ describe("reviews and recommendations through the router", () => {
   }, 180_000);
 
   it("learns from paid orders what is bought together", async () => {
-    const together = await waitFor(async () => {
-      const { product } = await platform.client().FrequentlyBoughtTogether({ slug: kettle.slug, first: 2 });
-      const ids = product!.frequentlyBoughtTogether.map((p) => p.id);
-      return ids[0] === teapot.id && ids[1] === mug.id ? ids : undefined;
-    }, { what: "kettle's companions to be learned", timeoutMs: 20_000 });
+    const together = await waitFor(
+      async () => {
+        const { product } = await platform.client().FrequentlyBoughtTogether({ slug: kettle.slug, first: 2 });
+        const ids = product!.frequentlyBoughtTogether.map((p) => p.id);
+        return ids[0] === teapot.id && ids[1] === mug.id ? ids : undefined;
+      },
+      { what: "kettle's companions to be learned", timeoutMs: 20_000 },
+    );
     expect(together).not.toContain(kettle.id);
   });
 
   it("recommends to a new buyer of the kettle what others bought with it, not the kettle", async () => {
     const { client } = await shopper("Barbara");
     await buy(client, [kettle]);
-    const recommended = await waitFor(async () => {
-      const ids = (await client.RecommendedForMe({ first: 2 })).me!.recommendedProducts.map((p) => p.id);
-      return ids[0] === teapot.id ? ids : undefined;
-    }, { what: "recommendations from the kettle", timeoutMs: 20_000 });
+    const recommended = await waitFor(
+      async () => {
+        const ids = (await client.RecommendedForMe({ first: 2 })).me!.recommendedProducts.map((p) => p.id);
+        return ids[0] === teapot.id ? ids : undefined;
+      },
+      { what: "recommendations from the kettle", timeoutMs: 20_000 },
+    );
     expect(recommended).toEqual([teapot.id, mug.id]);
   });
 
   it("serves a whole product page in one request: variants, stock, rating, reviews with authors' names, bought together", async () => {
-    const verified = await firstBuyer.client.AddReview({ input: { productId: kettle.id, rating: 5, title: "Boils fast", body: "Quiet and quick." } });
+    const verified = await firstBuyer.client.AddReview({
+      input: { productId: kettle.id, rating: 5, title: "Boils fast", body: "Quiet and quick." },
+    });
     expect(verified.addReview.userErrors).toEqual([]);
-    expect(verified.addReview.review).toMatchObject({ verifiedPurchase: true, author: { name: "Ada" }, product: { rating: { count: 1, average: 5 } } });
+    expect(verified.addReview.review).toMatchObject({
+      verifiedPurchase: true,
+      author: { name: "Ada" },
+      product: { rating: { count: 1, average: 5 } },
+    });
     const browser = await shopper("Linus");
-    const unverified = await browser.client.AddReview({ input: { productId: kettle.id, rating: 2, title: "Too loud", body: "Not for me." } });
+    const unverified = await browser.client.AddReview({
+      input: { productId: kettle.id, rating: 2, title: "Too loud", body: "Not for me." },
+    });
     expect(unverified.addReview.review).toMatchObject({ verifiedPurchase: false });
-    const again = await browser.client.AddReview({ input: { productId: kettle.id, rating: 1, title: "Again", body: "Twice." } });
+    const again = await browser.client.AddReview({
+      input: { productId: kettle.id, rating: 1, title: "Again", body: "Twice." },
+    });
     expect(again.addReview.userErrors.map((e) => e.code)).toEqual(["ALREADY_REVIEWED"]);
 
     const { product } = await platform.client().ProductPage({ slug: kettle.slug });
@@ -98,10 +131,16 @@ describe("reviews and recommendations through the router", () => {
       id: kettle.id,
       name: `Kettle ${run}`,
       variants: [{ id: kettle.variantId, inStock: true }],
-      rating: { average: 3.5, count: 2, distribution: [1, 2, 3, 4, 5].map((rating) => ({ rating, count: rating === 2 || rating === 5 ? 1 : 0 })) },
+      rating: {
+        average: 3.5,
+        count: 2,
+        distribution: [1, 2, 3, 4, 5].map((rating) => ({ rating, count: rating === 2 || rating === 5 ? 1 : 0 })),
+      },
     });
     expect(product!.reviews.totalCount).toBe(2);
-    expect(product!.reviews.nodes.map((review) => [review.author.name, review.rating, review.verifiedPurchase])).toEqual([
+    expect(
+      product!.reviews.nodes.map((review) => [review.author.name, review.rating, review.verifiedPurchase]),
+    ).toEqual([
       ["Linus", 2, false],
       ["Ada", 5, true],
     ]);
@@ -119,7 +158,13 @@ describe("reviews and recommendations through the router", () => {
     const before = (await platform.client().ProductPage({ slug: kettle.slug })).product!.rating.count;
     expect(await platform.stopService("reviews")).toBe(0);
     try {
-      const error = (await platform.client().ProductPage({ slug: kettle.slug }).then(() => null, (e: unknown) => e)) as CartographRequestError;
+      const error = (await platform
+        .client()
+        .ProductPage({ slug: kettle.slug })
+        .then(
+          () => null,
+          (e: unknown) => e,
+        )) as CartographRequestError;
       expect(error).toBeInstanceOf(CartographRequestError);
       expect(error.codes).toEqual(["SERVICE_UNAVAILABLE"]);
       expect(JSON.stringify(error.errors)).not.toMatch(/127\.0\.0\.1|ECONNREFUSED|localhost/);

@@ -12,7 +12,8 @@ import { startPlatform, type Platform } from "./platform";
 const externalRouterUrl = process.env.CARTOGRAPH_ROUTER_URL;
 let platform: Platform | null = null;
 let routerUrl: string;
-const client = (accessToken?: string | null): CartographClient => createCartographClient({ url: routerUrl, accessToken: accessToken ?? null });
+const client = (accessToken?: string | null): CartographClient =>
+  createCartographClient({ url: routerUrl, accessToken: accessToken ?? null });
 
 beforeAll(async () => {
   if (externalRouterUrl) {
@@ -74,7 +75,9 @@ describe("smoke: the storefront's main path through the router", () => {
   });
 
   it("checks out with tok_visa", async () => {
-    const { checkout } = await shopper.Checkout({ input: { shippingAddress: ADDRESS, paymentToken: "tok_visa", idempotencyKey: randomUUID() } });
+    const { checkout } = await shopper.Checkout({
+      input: { shippingAddress: ADDRESS, paymentToken: "tok_visa", idempotencyKey: randomUUID() },
+    });
     expect(checkout.userErrors).toEqual([]);
     expect(checkout.order!.status).toBe("PENDING");
     expect(checkout.order!.lines.map((line) => line.variant?.id)).toEqual([variantId]);
@@ -94,12 +97,18 @@ describe("smoke: the storefront's main path through the router", () => {
 
   it("reviews what they bought, verified by the paid order (reviews on MongoDB)", async () => {
     const { product } = await client().ProductPage({ slug });
-    const review = await waitFor(async () => {
-      const { addReview } = await shopper.AddReview({ input: { productId: product!.id, rating: 4, title: "Smoke", body: "Bought and reviewed." } });
-      // order.paid reaches reviews asynchronously; until then the review would be unverified.
-      if (addReview.review && !addReview.review.verifiedPurchase) await shopper.DeleteReview({ id: addReview.review.id });
-      return addReview.review?.verifiedPurchase ? addReview.review : undefined;
-    }, { what: "a verified review", timeoutMs: 20_000 });
+    const review = await waitFor(
+      async () => {
+        const { addReview } = await shopper.AddReview({
+          input: { productId: product!.id, rating: 4, title: "Smoke", body: "Bought and reviewed." },
+        });
+        // order.paid reaches reviews asynchronously; until then the review would be unverified.
+        if (addReview.review && !addReview.review.verifiedPurchase)
+          await shopper.DeleteReview({ id: addReview.review.id });
+        return addReview.review?.verifiedPurchase ? addReview.review : undefined;
+      },
+      { what: "a verified review", timeoutMs: 20_000 },
+    );
     expect(review.author.name).toBe("Smoke");
     const page = await client().ProductPage({ slug });
     expect(page.product!.reviews.nodes.map((node) => node.id)).toContain(review.id);

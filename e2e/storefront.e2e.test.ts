@@ -7,14 +7,21 @@ import { subgraphs } from "../scripts/subgraphs";
 import { E2E_ADMIN, platformEvents, startPlatform, type Platform } from "./platform";
 
 /** Forwards to a subgraph and remembers every operation the router sent it. */
-async function recordingProxy(target: string): Promise<{ url: string; operations: string[]; close: () => Promise<void> }> {
+async function recordingProxy(
+  target: string,
+): Promise<{ url: string; operations: string[]; close: () => Promise<void> }> {
   const operations: string[] = [];
   const server: Server = createServer(async (req, res) => {
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
     const body = Buffer.concat(chunks);
     operations.push((JSON.parse(body.toString()) as { query: string }).query);
-    const headers = Object.fromEntries(Object.entries(req.headers).filter((entry): entry is [string, string] => typeof entry[1] === "string" && entry[0] !== "host" && entry[0] !== "content-length"));
+    const headers = Object.fromEntries(
+      Object.entries(req.headers).filter(
+        (entry): entry is [string, string] =>
+          typeof entry[1] === "string" && entry[0] !== "host" && entry[0] !== "content-length",
+      ),
+    );
     const response = await fetch(target, { method: "POST", headers, body });
     res.writeHead(response.status, { "content-type": response.headers.get("content-type") ?? "application/json" });
     res.end(Buffer.from(await response.arrayBuffer()));
@@ -38,7 +45,8 @@ beforeAll(async () => {
   // It verifies tokens with the platform's users service, which starts after it.
   let usersVerifier: AccessTokenVerifier | null = null;
   const verifier: AccessTokenVerifier = {
-    verify: (token) => (usersVerifier ? usersVerifier.verify(token) : Promise.reject(new Error("the users service is not up yet"))),
+    verify: (token) =>
+      usersVerifier ? usersVerifier.verify(token) : Promise.reject(new Error("the users service is not up yet")),
   };
   inventory = await startInventoryHarness(events, { verifier });
   proxy = await recordingProxy(inventory.url);
@@ -48,7 +56,8 @@ beforeAll(async () => {
   const { rows } = await inventory.database.pool.query<{ n: number }>("select count(*)::int as n from stock_levels");
   for (let i = 0, seen = rows[0]!.n; i < 100 && seen < 500; i++) {
     await new Promise((resolve) => setTimeout(resolve, 200));
-    seen = (await inventory.database.pool.query<{ n: number }>("select count(*)::int as n from stock_levels")).rows[0]!.n;
+    seen = (await inventory.database.pool.query<{ n: number }>("select count(*)::int as n from stock_levels")).rows[0]!
+      .n;
   }
 }, 180_000);
 afterAll(async () => {
@@ -69,7 +78,9 @@ describe("a storefront listing through the router", () => {
 
     proxy.operations.length = 0;
     inventory.resetQueryCount();
-    const { products } = await platform.client().ProductListing({ first: 50, sort: { field: "NAME", direction: "ASC" } });
+    const { products } = await platform
+      .client()
+      .ProductListing({ first: 50, sort: { field: "NAME", direction: "ASC" } });
     expect(products.nodes).toHaveLength(50);
     expect(proxy.operations).toHaveLength(1);
     expect(proxy.operations[0]).toContain("_entities");
@@ -79,8 +90,13 @@ describe("a storefront listing through the router", () => {
 
   it("shows stock levels to admins only", async () => {
     const slug = (await platform.client().ProductListing({ first: 1 })).products.nodes[0]!.slug;
-    const { register } = await platform.client().Register({ input: { email: `s${Date.now()}@example.test`, password: "password123", name: "S" } });
-    const error = await platform.client(register.accessToken).VariantStock({ slug }).catch((e: unknown) => e);
+    const { register } = await platform
+      .client()
+      .Register({ input: { email: `s${Date.now()}@example.test`, password: "password123", name: "S" } });
+    const error = await platform
+      .client(register.accessToken)
+      .VariantStock({ slug })
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(CartographRequestError);
     expect((error as CartographRequestError).codes).toContain("FORBIDDEN");
     const { login } = await platform.client().Login(E2E_ADMIN);

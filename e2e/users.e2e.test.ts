@@ -19,7 +19,9 @@ async function errorOf(call: Promise<unknown>): Promise<CartographRequestError> 
 
 async function signUp(client: CartographClient = platform.client()) {
   const email = uniqueEmail("e2e");
-  const { register } = await client.Register({ input: { email, password: "correct horse battery", name: "Grace Hopper" } });
+  const { register } = await client.Register({
+    input: { email, password: "correct horse battery", name: "Grace Hopper" },
+  });
   expect(register.userErrors).toEqual([]);
   return { email, auth: register };
 }
@@ -55,21 +57,27 @@ describe("through the router with the generated SDK", () => {
     expect(error.codes).toEqual(["UNAUTHENTICATED"]);
     expect(error.status).toBe(401);
     // Even an operation the users subgraph could answer anonymously is refused.
-    const register = await errorOf(platform.client("garbage").Register({ input: { email: uniqueEmail(), password: "whatever1", name: "X" } }));
+    const register = await errorOf(
+      platform.client("garbage").Register({ input: { email: uniqueEmail(), password: "whatever1", name: "X" } }),
+    );
     expect(register.codes).toEqual(["UNAUTHENTICATED"]);
   });
 
   it("a token signed by someone else's key is UNAUTHENTICATED", async () => {
     const { generateKeyPairSync } = await import("node:crypto");
     const jwt = await import("jsonwebtoken");
-    const forged = jwt.default.sign({ roles: ["ADMIN"] }, generateKeyPairSync("rsa", { modulusLength: 2048 }).privateKey, {
-      algorithm: "RS256",
-      keyid: "forged",
-      subject: "usr_forged",
-      issuer: "cartograph-users",
-      audience: "cartograph",
-      expiresIn: 600,
-    });
+    const forged = jwt.default.sign(
+      { roles: ["ADMIN"] },
+      generateKeyPairSync("rsa", { modulusLength: 2048 }).privateKey,
+      {
+        algorithm: "RS256",
+        keyid: "forged",
+        subject: "usr_forged",
+        issuer: "cartograph-users",
+        audience: "cartograph",
+        expiresIn: 600,
+      },
+    );
     expect((await errorOf(platform.client(forged).Users({}))).codes).toEqual(["UNAUTHENTICATED"]);
   });
 
@@ -78,7 +86,9 @@ describe("through the router with the generated SDK", () => {
     expect((await errorOf(platform.client(auth.accessToken).Users({}))).codes).toEqual(["FORBIDDEN"]);
     expect((await errorOf(platform.client(auth.accessToken).User({ id: auth.user!.id }))).codes).toEqual(["FORBIDDEN"]);
     expect((await errorOf(platform.client().Users({}))).codes).toEqual(["UNAUTHENTICATED"]);
-    const roles = await errorOf(platform.client(auth.accessToken).SetUserRoles({ userId: auth.user!.id, roles: ["ADMIN"] }));
+    const roles = await errorOf(
+      platform.client(auth.accessToken).SetUserRoles({ userId: auth.user!.id, roles: ["ADMIN"] }),
+    );
     expect(roles.codes).toEqual(["FORBIDDEN"]);
   });
 
@@ -100,17 +110,26 @@ describe("through the router with the generated SDK", () => {
   it("addresses: the first is the default, a new default replaces it, another user's is NOT_FOUND", async () => {
     const { auth } = await signUp();
     const me = platform.client(auth.accessToken);
-    const home = (await me.AddAddress({ input: { line1: "1 Main St", city: "Springfield", postalCode: "12345", country: "us" } })).addAddress;
+    const home = (
+      await me.AddAddress({ input: { line1: "1 Main St", city: "Springfield", postalCode: "12345", country: "us" } })
+    ).addAddress;
     expect(home.userErrors).toEqual([]);
     expect(home.address).toMatchObject({ country: "US", isDefault: true, line2: null });
-    const work = (await me.AddAddress({ input: { line1: "2 Side St", city: "Shelbyville", postalCode: "54321", country: "US", isDefault: true } })).addAddress;
+    const work = (
+      await me.AddAddress({
+        input: { line1: "2 Side St", city: "Shelbyville", postalCode: "54321", country: "US", isDefault: true },
+      })
+    ).addAddress;
     expect(work.address?.isDefault).toBe(true);
     const addresses = (await me.Me()).me!.addresses;
     expect(addresses.filter((a) => a.isDefault).map((a) => a.id)).toEqual([work.address!.id]);
 
     const { auth: other } = await signUp();
     const stranger = (await platform.client(other.accessToken).RemoveAddress({ id: home.address!.id })).removeAddress;
-    expect(stranger).toEqual({ removed: null, userErrors: [{ code: "NOT_FOUND", field: ["id"], message: expect.any(String) }] });
+    expect(stranger).toEqual({
+      removed: null,
+      userErrors: [{ code: "NOT_FOUND", field: ["id"], message: expect.any(String) }],
+    });
 
     expect((await me.RemoveAddress({ id: work.address!.id })).removeAddress.removed).toBe(true);
     const after = (await me.Me()).me!.addresses;
@@ -120,15 +139,25 @@ describe("through the router with the generated SDK", () => {
   it("malformed input gets user errors or BAD_USER_INPUT, never INTERNAL_SERVER_ERROR", async () => {
     const { auth } = await signUp();
     const me = platform.client(auth.accessToken);
-    const bad = (await me.AddAddress({ input: { line1: "", city: "X", postalCode: "$$$", country: "Narnia" } })).addAddress;
+    const bad = (await me.AddAddress({ input: { line1: "", city: "X", postalCode: "$$$", country: "Narnia" } }))
+      .addAddress;
     expect(bad.address).toBeNull();
-    expect(bad.userErrors.map((e) => e.field?.join("."))).toEqual(expect.arrayContaining(["input.line1", "input.postalCode", "input.country"]));
+    expect(bad.userErrors.map((e) => e.field?.join("."))).toEqual(
+      expect.arrayContaining(["input.line1", "input.postalCode", "input.country"]),
+    );
     const taken = (await platform.client().Register({ input: { email: "nope", password: "1", name: "" } })).register;
     expect(taken.userErrors.length).toBeGreaterThanOrEqual(3);
-    const cursor = await errorOf(platform.client((await platform.client().Login(E2E_ADMIN)).login.accessToken).Users({ after: "definitely-not-a-cursor" }));
+    const cursor = await errorOf(
+      platform
+        .client((await platform.client().Login(E2E_ADMIN)).login.accessToken)
+        .Users({ after: "definitely-not-a-cursor" }),
+    );
     expect(cursor.codes).toEqual(["BAD_USER_INPUT"]);
 
-    const wrongType = await postToRouter(platform.routerUrl, { query: "mutation($e: String!) { login(email: $e, password: 5) { accessToken } }", variables: { e: 1 } });
+    const wrongType = await postToRouter(platform.routerUrl, {
+      query: "mutation($e: String!) { login(email: $e, password: 5) { accessToken } }",
+      variables: { e: 1 },
+    });
     expect(wrongType.body?.errors?.map((e) => e.extensions?.code)).not.toContain("INTERNAL_SERVER_ERROR");
     expect(wrongType.body?.errors?.[0]?.extensions?.code).toMatch(/GRAPHQL_VALIDATION_FAILED|BAD_USER_INPUT/);
     const syntax = await postToRouter(platform.routerUrl, { query: "{ me { id " });
@@ -169,7 +198,9 @@ describe("subgraphs accept only the router", () => {
       body: JSON.stringify({ query: "{ me { id } }" }),
     });
     expect(direct.status).toBe(403);
-    expect(((await direct.json()) as { errors: Array<{ extensions: { code: string } }> }).errors[0]!.extensions.code).toBe("FORBIDDEN");
+    expect(
+      ((await direct.json()) as { errors: Array<{ extensions: { code: string } }> }).errors[0]!.extensions.code,
+    ).toBe("FORBIDDEN");
     const wrongSecret = await fetch(`${users.baseUrl}/graphql`, {
       method: "POST",
       headers: { "content-type": "application/json", "x-cartograph-router-secret": "guess" },
@@ -177,7 +208,10 @@ describe("subgraphs accept only the router", () => {
     });
     expect(wrongSecret.status).toBe(403);
     expect((await fetch(`${users.baseUrl}/healthz`)).status).toBe(200);
-    expect(await (await fetch(`${users.baseUrl}/readyz`)).json()).toEqual({ status: "ready", dependencies: { postgres: "ok", rabbitmq: "ok" } });
+    expect(await (await fetch(`${users.baseUrl}/readyz`)).json()).toEqual({
+      status: "ready",
+      dependencies: { postgres: "ok", rabbitmq: "ok" },
+    });
     expect((await fetch(`${platform.services.router!.baseUrl}/readyz`)).status).toBe(200);
   });
 });
@@ -185,7 +219,10 @@ describe("subgraphs accept only the router", () => {
 describe("password guessing through the router", () => {
   it("the 11th sign-in after 10 failures is RATE_LIMITED", async () => {
     const { email } = await signUp();
-    for (let i = 0; i < 10; i++) expect((await platform.client().Login({ email, password: `wrong ${i}` })).login.userErrors[0]?.code).toBe("INVALID_CREDENTIALS");
+    for (let i = 0; i < 10; i++)
+      expect((await platform.client().Login({ email, password: `wrong ${i}` })).login.userErrors[0]?.code).toBe(
+        "INVALID_CREDENTIALS",
+      );
     const error = await errorOf(platform.client().Login({ email, password: "correct horse battery" }));
     expect(error.codes).toEqual(["RATE_LIMITED"]);
   });

@@ -53,12 +53,16 @@ export async function launchPlatform(options: PlatformOptions): Promise<RunningP
     services[options.name] = await startServiceProcess(options);
     return services[options.name]!;
   };
-  const command = (subgraph: SubgraphEntry, entry: string) => runTs(subgraph.dir, entry, { ...process.env, ...envOf[subgraph.name] });
+  const command = (subgraph: SubgraphEntry, entry: string) =>
+    runTs(subgraph.dir, entry, { ...process.env, ...envOf[subgraph.name] });
 
   try {
     for (const subgraph of local) {
       const databaseUrl = await options.databaseUrl?.(subgraph);
-      envOf[subgraph.name] = { ...options.env, ...(databaseUrl ? { [subgraph.store === "mongodb" ? "MONGODB_URL" : "DATABASE_URL"]: databaseUrl } : {}) };
+      envOf[subgraph.name] = {
+        ...options.env,
+        ...(databaseUrl ? { [subgraph.store === "mongodb" ? "MONGODB_URL" : "DATABASE_URL"]: databaseUrl } : {}),
+      };
       await command(subgraph, "src/migrate.ts");
       if (subgraph.seed === "before-start") await command(subgraph, "src/seed-main.ts");
     }
@@ -68,7 +72,13 @@ export async function launchPlatform(options: PlatformOptions): Promise<RunningP
       const port = await options.port(subgraph.name);
       const env = { ...envOf[subgraph.name], ...(services.users ? { JWKS_URL: jwksUrl(services.users) } : {}) };
       envOf[subgraph.name] = env;
-      await launch({ name: subgraph.name, cwd: subgraph.dir, port, env, onLine: (line) => options.onLine?.(subgraph.name, line) });
+      await launch({
+        name: subgraph.name,
+        cwd: subgraph.dir,
+        port,
+        env,
+        onLine: (line) => options.onLine?.(subgraph.name, line),
+      });
       routerEnv[`SUBGRAPH_${subgraph.name.toUpperCase()}_URL`] = `${services[subgraph.name]!.baseUrl}/graphql`;
     }
     if (services.users) routerEnv.JWKS_URL = jwksUrl(services.users);

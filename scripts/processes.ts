@@ -45,7 +45,8 @@ export async function startServiceProcess(options: {
 
   const deadline = Date.now() + (options.timeoutMs ?? 60_000);
   for (;;) {
-    if (child.exitCode !== null) throw new Error(`${options.name} exited with ${child.exitCode} while starting:\n${output}`);
+    if (child.exitCode !== null)
+      throw new Error(`${options.name} exited with ${child.exitCode} while starting:\n${output}`);
     try {
       const response = await fetch(`${baseUrl}/healthz`);
       if (response.ok) break;

@@ -3,8 +3,10 @@ import { subgraphs } from "./subgraphs";
 
 // `pnpm seed`: demo data (idempotent). "after-start" seeds need the platform running (`pnpm start` does both).
 async function main() {
-  for (const subgraph of subgraphs.filter((s) => s.seed === "before-start")) await runTs(subgraph.dir, "src/seed-main.ts");
-  for (const subgraph of subgraphs.filter((s) => s.seed === "after-start")) await runTs(subgraph.dir, "src/seed-main.ts");
+  for (const subgraph of subgraphs.filter((s) => s.seed === "before-start"))
+    await runTs(subgraph.dir, "src/seed-main.ts");
+  for (const subgraph of subgraphs.filter((s) => s.seed === "after-start"))
+    await runTs(subgraph.dir, "src/seed-main.ts");
 }
 
 main().catch((error: unknown) => {

@@ -15,7 +15,9 @@ function devSigningKey(): string {
   const file = path.join(repoRoot, ".local/dev-jwt-private.pem");
   if (!existsSync(file)) {
     mkdirSync(path.dirname(file), { recursive: true });
-    const pem = generateKeyPairSync("rsa", { modulusLength: 2048 }).privateKey.export({ type: "pkcs8", format: "pem" }).toString();
+    const pem = generateKeyPairSync("rsa", { modulusLength: 2048 })
+      .privateKey.export({ type: "pkcs8", format: "pem" })
+      .toString();
     writeFileSync(file, pem, { mode: 0o600 });
   }
   return readFileSync(file, "utf8");
@@ -24,7 +26,9 @@ function devSigningKey(): string {
 async function main() {
   await runCommand("bash", ["scripts/services.sh", "up"], repoRoot);
   const routerPort = Number(process.env.ROUTER_PORT ?? 4000);
-  const inherited = Object.fromEntries(Object.entries(process.env).filter((entry): entry is [string, string] => entry[1] !== undefined));
+  const inherited = Object.fromEntries(
+    Object.entries(process.env).filter((entry): entry is [string, string] => entry[1] !== undefined),
+  );
   const platform = await launchPlatform({
     env: { ...inherited, JWT_PRIVATE_KEY: process.env.JWT_PRIVATE_KEY || devSigningKey() },
     port: async (name) => (name === "router" ? routerPort : subgraphs.find((s) => s.name === name)!.port),
@@ -49,7 +53,11 @@ async function main() {
     ].join("\n") + "\n",
   );
   // If any service dies, stop the rest rather than serve half a supergraph silently.
-  const [name, code] = await Promise.race(Object.entries(platform.services).map(([service, running]) => running.exited.then((exit) => [service, exit] as const)));
+  const [name, code] = await Promise.race(
+    Object.entries(platform.services).map(([service, running]) =>
+      running.exited.then((exit) => [service, exit] as const),
+    ),
+  );
   process.stderr.write(`${name} exited with ${code}; stopping everything\n`);
   await platform.stop();
   process.exit(1);

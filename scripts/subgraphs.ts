@@ -22,7 +22,13 @@ export interface SubgraphEntry {
 
 export const repoRoot = path.resolve(__dirname, "..");
 
-const entry = (name: string, port: number, store: SubgraphEntry["store"], seed: SubgraphEntry["seed"], queues: string[] = []): SubgraphEntry => ({
+const entry = (
+  name: string,
+  port: number,
+  store: SubgraphEntry["store"],
+  seed: SubgraphEntry["seed"],
+  queues: string[] = [],
+): SubgraphEntry => ({
   name,
   dir: path.join(repoRoot, "subgraphs", name),
   port,

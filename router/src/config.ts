@@ -11,7 +11,12 @@ export const routerEnvSchema = baseEnvSchema
     CORS_ORIGINS: z
       .string()
       .default("")
-      .transform((value) => value.split(",").map((origin) => origin.trim()).filter(Boolean)),
+      .transform((value) =>
+        value
+          .split(",")
+          .map((origin) => origin.trim())
+          .filter(Boolean),
+      ),
     MAX_QUERY_DEPTH: z.coerce.number().int().min(1).default(12),
     MAX_QUERY_COST: z.coerce.number().int().min(1).default(20_000),
     MAX_ALIASES: z.coerce.number().int().min(1).default(30),

@@ -13,7 +13,10 @@ export interface RouterContext {
  * Verifies the bearer token before any subgraph is called: a bad or expired token is
  * UNAUTHENTICATED (HTTP 401) for the whole request; no token means an anonymous request.
  */
-export async function authenticate(authorization: string | undefined, verifier: AccessTokenVerifier): Promise<Pick<RouterContext, "viewer" | "accessToken">> {
+export async function authenticate(
+  authorization: string | undefined,
+  verifier: AccessTokenVerifier,
+): Promise<Pick<RouterContext, "viewer" | "accessToken">> {
   const accessToken = bearerToken(authorization);
   if (!accessToken) return { viewer: null, accessToken: null };
   return { viewer: await verifier.verify(accessToken), accessToken };

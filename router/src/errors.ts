@@ -14,10 +14,15 @@ export function createRouterErrorFormatter(log: Logger) {
   const mask = createErrorMasker(log);
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
     if (formatted.extensions?.[LIMIT_EXTENSION] || TOKEN_LIMIT_MESSAGE.test(formatted.message)) {
-      return { message: formatted.message.replace(/^Syntax Error: /, ""), extensions: { code: ErrorCode.OPERATION_TOO_COMPLEX } };
+      return {
+        message: formatted.message.replace(/^Syntax Error: /, ""),
+        extensions: { code: ErrorCode.OPERATION_TOO_COMPLEX },
+      };
     }
     const masked = mask(formatted, error);
-    const extensions = Object.fromEntries(Object.entries(masked.extensions ?? {}).filter(([key]) => PUBLIC_EXTENSIONS.has(key)));
+    const extensions = Object.fromEntries(
+      Object.entries(masked.extensions ?? {}).filter(([key]) => PUBLIC_EXTENSIONS.has(key)),
+    );
     return { ...masked, extensions };
   };
 }

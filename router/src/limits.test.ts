@@ -12,7 +12,9 @@ const schema = buildSchema(`
 
 function limitErrors(query: string, env: Record<string, string> = {}) {
   const config = parseConfig(routerEnvSchema, env);
-  return validate(schema, parse(query), operationLimits(config).validationRules).filter((error) => error.extensions[LIMIT_EXTENSION]);
+  return validate(schema, parse(query), operationLimits(config).validationRules).filter(
+    (error) => error.extensions[LIMIT_EXTENSION],
+  );
 }
 
 const nested = (depth: number) => `{ category(id: "1") { ${"parent { ".repeat(depth)} id ${"} ".repeat(depth)} } }`;

@@ -11,7 +11,9 @@ import { LIMIT_EXTENSION } from "./errors";
  */
 export function operationLimits(config: RouterConfig) {
   const reportLimit = (context: ValidationContext | null, error: GraphQLError) => {
-    context?.reportError(new GraphQLError(error.message.replace(/^Syntax Error: /, ""), { extensions: { [LIMIT_EXTENSION]: true } }));
+    context?.reportError(
+      new GraphQLError(error.message.replace(/^Syntax Error: /, ""), { extensions: { [LIMIT_EXTENSION]: true } }),
+    );
   };
   const limit = { onReject: [reportLimit], propagateOnRejection: false };
   const armor = new ApolloArmor({

@@ -24,7 +24,13 @@ import { authenticate, type RouterContext } from "./context";
 import { createRouterErrorFormatter } from "./errors";
 import { operationLimits } from "./limits";
 import { SubgraphDataSource } from "./subgraph-source";
-import { EVENTS_SUBGRAPH, RouterSubscriptions, subscriptionsOverHttpPlugin, UnroutableEventsSource, type SubscriptionStats } from "./subscriptions";
+import {
+  EVENTS_SUBGRAPH,
+  RouterSubscriptions,
+  subscriptionsOverHttpPlugin,
+  UnroutableEventsSource,
+  type SubscriptionStats,
+} from "./subscriptions";
 
 const SANDBOX_ORIGINS = ["https://studio.apollographql.com", "https://sandbox.embed.apollographql.com"];
 
@@ -51,7 +57,13 @@ export async function startRouter({ config, log, env = process.env, verifier }: 
   const tokenVerifier = verifier ?? createJwksVerifier(config.JWKS_URL);
   const limits = operationLimits(config);
   const formatError = createRouterErrorFormatter(log);
-  const subscriptions = new RouterSubscriptions({ config, log, verifier: tokenVerifier, validationRules: limits.validationRules, formatError });
+  const subscriptions = new RouterSubscriptions({
+    config,
+    log,
+    verifier: tokenVerifier,
+    validationRules: limits.validationRules,
+    formatError,
+  });
   const gateway = new ApolloGateway({
     supergraphSdl: readFileSync(config.SUPERGRAPH_PATH, "utf8"),
     logger: log,
@@ -59,7 +71,10 @@ export async function startRouter({ config, log, env = process.env, verifier }: 
       // The router's own events graph is composed but never called: subscriptions serve it.
       if (name === EVENTS_SUBGRAPH) return new UnroutableEventsSource();
       const target = subgraphUrlOverride(env, name) ?? url;
-      if (!target) throw new Error(`No URL for subgraph "${name}": set it in supergraph.yaml or SUBGRAPH_${name.toUpperCase()}_URL`);
+      if (!target)
+        throw new Error(
+          `No URL for subgraph "${name}": set it in supergraph.yaml or SUBGRAPH_${name.toUpperCase()}_URL`,
+        );
       const source = new SubgraphDataSource(name, target, config.ROUTER_SECRET, config.SUBGRAPH_TIMEOUT_MS, log);
       subscriptions.dataSources.set(name, source);
       return source;
@@ -87,8 +102,14 @@ export async function startRouter({ config, log, env = process.env, verifier }: 
       ...limits.plugins,
       subscriptionsOverHttpPlugin,
       ApolloServerPluginDrainHttpServer({ httpServer }),
-      production ? ApolloServerPluginLandingPageDisabled() : ApolloServerPluginLandingPageLocalDefault({ embed: true, includeCookies: false }),
-      { async serverWillStart() { supergraphLoaded = true; } },
+      production
+        ? ApolloServerPluginLandingPageDisabled()
+        : ApolloServerPluginLandingPageLocalDefault({ embed: true, includeCookies: false }),
+      {
+        async serverWillStart() {
+          supergraphLoaded = true;
+        },
+      },
     ],
   });
   await apollo.start();
@@ -106,14 +127,21 @@ export async function startRouter({ config, log, env = process.env, verifier }: 
   const allowedOrigins = new Set([...config.CORS_ORIGINS, ...(production ? [] : SANDBOX_ORIGINS)]);
   app.use(
     "/graphql",
-    cors({ origin: (origin, callback) => callback(null, !origin || allowedOrigins.has(origin)), exposedHeaders: [REQUEST_ID_HEADER] }),
+    cors({
+      origin: (origin, callback) => callback(null, !origin || allowedOrigins.has(origin)),
+      exposedHeaders: [REQUEST_ID_HEADER],
+    }),
     express.json({ limit: "1mb" }),
     expressMiddleware(apollo, {
       context: async ({ req, res }) => {
         const requestId = requestIdFrom(req.headers);
         res.setHeader(REQUEST_ID_HEADER, requestId);
         const requestLog = log.child({ requestId });
-        return { requestId, log: requestLog, ...(await authenticate(headerValue(req.headers, "authorization"), tokenVerifier)) };
+        return {
+          requestId,
+          log: requestLog,
+          ...(await authenticate(headerValue(req.headers, "authorization"), tokenVerifier)),
+        };
       },
     }),
   );

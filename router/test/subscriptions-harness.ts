@@ -40,12 +40,19 @@ async function readBody(req: http.IncomingMessage): Promise<string> {
   return Buffer.concat(chunks).toString("utf8");
 }
 
-async function listen(handler: (body: string, req: http.IncomingMessage) => Promise<{ status: number; body: string }>, calls: ReceivedCall[]): Promise<CountingServer> {
+async function listen(
+  handler: (body: string, req: http.IncomingMessage) => Promise<{ status: number; body: string }>,
+  calls: ReceivedCall[],
+): Promise<CountingServer> {
   const server = http.createServer((req, res) => {
     void (async () => {
       const body = await readBody(req);
       try {
-        calls.push({ query: (JSON.parse(body) as { query: string }).query, authorization: req.headers.authorization, requestId: req.headers[REQUEST_ID_HEADER] as string | undefined });
+        calls.push({
+          query: (JSON.parse(body) as { query: string }).query,
+          authorization: req.headers.authorization,
+          requestId: req.headers[REQUEST_ID_HEADER] as string | undefined,
+        });
       } catch {
         // not JSON: the handler answers
       }
@@ -105,7 +112,8 @@ interface OrdersContext {
 function visibleOrder(order: StoredOrder | undefined, { viewer }: OrdersContext): StoredOrder | null {
   if (!order) return null;
   if (!viewer) throw unauthenticated();
-  if (viewer.userId !== order.userId && !hasRole(viewer, Role.ADMIN)) throw forbidden("You can only see your own orders.");
+  if (viewer.userId !== order.userId && !hasRole(viewer, Role.ADMIN))
+    throw forbidden("You can only see your own orders.");
   return order;
 }
 
@@ -113,22 +121,32 @@ function ordersSchema(orders: Map<string, StoredOrder>): GraphQLSchema {
   return buildSubgraphSchema({
     typeDefs: parse(ORDERS_SDL),
     resolvers: {
-      Query: { order: (_: unknown, { id }: { id: string }, context: OrdersContext) => visibleOrder(orders.get(id), context) },
+      Query: {
+        order: (_: unknown, { id }: { id: string }, context: OrdersContext) => visibleOrder(orders.get(id), context),
+      },
       Order: {
-        __resolveReference: (reference: { id: string }, context: OrdersContext) => visibleOrder(orders.get(reference.id), context),
-        lines: (order: StoredOrder) => order.lines.map((line) => ({ quantity: line.quantity, variant: { __typename: "ProductVariant", id: line.variantId } })),
+        __resolveReference: (reference: { id: string }, context: OrdersContext) =>
+          visibleOrder(orders.get(reference.id), context),
+        lines: (order: StoredOrder) =>
+          order.lines.map((line) => ({
+            quantity: line.quantity,
+            variant: { __typename: "ProductVariant", id: line.variantId },
+          })),
       },
     } as never,
   });
 }
 
 /** A stand-in orders subgraph (the real one is being built): owner checks, router secret required. */
-export async function startStandInOrders(verifier: AccessTokenVerifier): Promise<CountingServer & { orders: Map<string, StoredOrder> }> {
+export async function startStandInOrders(
+  verifier: AccessTokenVerifier,
+): Promise<CountingServer & { orders: Map<string, StoredOrder> }> {
   const orders = new Map<string, StoredOrder>();
   const schema = ordersSchema(orders);
   const errorBody = (error: GraphQLError) => JSON.stringify({ errors: [error.toJSON()] });
   const server = await listen(async (body, req) => {
-    if (!secretsMatch(req.headers[ROUTER_SECRET_HEADER] as string | undefined, TEST_ROUTER_SECRET)) return { status: 403, body: errorBody(forbidden("Router only.")) };
+    if (!secretsMatch(req.headers[ROUTER_SECRET_HEADER] as string | undefined, TEST_ROUTER_SECRET))
+      return { status: 403, body: errorBody(forbidden("Router only.")) };
     let viewer: Viewer | null = null;
     try {
       const token = bearerToken(req.headers.authorization);
@@ -136,9 +154,25 @@ export async function startStandInOrders(verifier: AccessTokenVerifier): Promise
     } catch (error) {
       return { status: 401, body: errorBody(error as GraphQLError) };
     }
-    const { query, variables, operationName } = JSON.parse(body) as { query: string; variables?: Record<string, unknown>; operationName?: string };
-    const result = await graphql({ schema, source: query, variableValues: variables ?? {}, operationName: operationName ?? null, contextValue: { viewer } });
-    return { status: 200, body: JSON.stringify({ data: result.data ?? null, ...(result.errors ? { errors: result.errors.map((e) => e.toJSON()) } : {}) }) };
+    const { query, variables, operationName } = JSON.parse(body) as {
+      query: string;
+      variables?: Record<string, unknown>;
+      operationName?: string;
+    };
+    const result = await graphql({
+      schema,
+      source: query,
+      variableValues: variables ?? {},
+      operationName: operationName ?? null,
+      contextValue: { viewer },
+    });
+    return {
+      status: 200,
+      body: JSON.stringify({
+        data: result.data ?? null,
+        ...(result.errors ? { errors: result.errors.map((e) => e.toJSON()) } : {}),
+      }),
+    };
   }, []);
   return { ...server, orders };
 }
@@ -147,9 +181,17 @@ export async function startStandInOrders(verifier: AccessTokenVerifier): Promise
 export function composeTestSupergraph(urls: { orders: string; products: string }): string {
   const repo = path.resolve(__dirname, "../..");
   const result = composeServices([
-    { name: "events", url: "http://events.invalid/graphql", typeDefs: parse(readFileSync(path.join(repo, "router/events.graphql"), "utf8")) },
+    {
+      name: "events",
+      url: "http://events.invalid/graphql",
+      typeDefs: parse(readFileSync(path.join(repo, "router/events.graphql"), "utf8")),
+    },
     { name: "orders", url: urls.orders, typeDefs: parse(ORDERS_SDL) },
-    { name: "products", url: urls.products, typeDefs: parse(readFileSync(path.join(repo, "subgraphs/products/schema.graphql"), "utf8")) },
+    {
+      name: "products",
+      url: urls.products,
+      typeDefs: parse(readFileSync(path.join(repo, "subgraphs/products/schema.graphql"), "utf8")),
+    },
   ]);
   if (result.errors) throw new Error(`composition failed: ${result.errors.map((e) => e.message).join("; ")}`);
   const file = path.join(mkdtempSync(path.join(os.tmpdir(), "cartograph-router-")), "supergraph.graphql");
@@ -157,7 +199,11 @@ export function composeTestSupergraph(urls: { orders: string; products: string }
   return file;
 }
 
-export async function waitFor(condition: () => boolean | Promise<boolean>, what: string, timeoutMs = 10_000): Promise<void> {
+export async function waitFor(
+  condition: () => boolean | Promise<boolean>,
+  what: string,
+  timeoutMs = 10_000,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!(await condition())) {
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);

@@ -8,7 +8,14 @@ import WebSocket from "ws";
 import { createProduct, startProductsHarness, type ProductsHarness } from "../../subgraphs/products/test/harness";
 import { routerEnvSchema } from "../src/config";
 import { startRouter, type RunningRouter } from "../src/server";
-import { composeTestSupergraph, startCountingProxy, startStandInOrders, waitFor, type CountingServer, type StoredOrder } from "./subscriptions-harness";
+import {
+  composeTestSupergraph,
+  startCountingProxy,
+  startStandInOrders,
+  waitFor,
+  type CountingServer,
+  type StoredOrder,
+} from "./subscriptions-harness";
 
 type StatusEvent = EventEnvelope<"order.status_changed">;
 
@@ -36,7 +43,12 @@ function routerFor(namespace = uniqueTopologyName("router")) {
     EVENTS_EXCHANGE: exchange,
     EVENTS_QUEUE_NAMESPACE: namespace,
   });
-  return startRouter({ config, log, env: { SUBGRAPH_ORDERS_URL: orders.url, SUBGRAPH_PRODUCTS_URL: productsProxy.url }, verifier: products.tokens.verifier });
+  return startRouter({
+    config,
+    log,
+    env: { SUBGRAPH_ORDERS_URL: orders.url, SUBGRAPH_PRODUCTS_URL: productsProxy.url },
+    verifier: products.tokens.verifier,
+  });
 }
 
 beforeAll(async () => {
@@ -72,7 +84,13 @@ afterAll(async () => {
 const wsUrl = () => router.url.replace(/^http/, "ws");
 
 function connectAs(authorization?: string, url = wsUrl()): Client {
-  const client = createClient({ url, webSocketImpl: WebSocket, retryAttempts: 0, lazy: true, connectionParams: authorization ? { authorization } : {} });
+  const client = createClient({
+    url,
+    webSocketImpl: WebSocket,
+    retryAttempts: 0,
+    lazy: true,
+    connectionParams: authorization ? { authorization } : {},
+  });
   clients.push(client);
   return client;
 }
@@ -92,19 +110,37 @@ function follow(client: Client, query: string, variables: Record<string, unknown
 }
 
 function newOrder(userId: string): StoredOrder {
-  const order = { id: `ord_${randomUUID()}`, userId, number: `#${Math.floor(Math.random() * 1e6)}`, status: "PENDING", lines: variants.map((v, i) => ({ quantity: i + 1, variantId: v.id })) };
+  const order = {
+    id: `ord_${randomUUID()}`,
+    userId,
+    number: `#${Math.floor(Math.random() * 1e6)}`,
+    status: "PENDING",
+    lines: variants.map((v, i) => ({ quantity: i + 1, variantId: v.id })),
+  };
   orders.orders.set(order.id, order);
   return order;
 }
 
-function statusEvent(order: StoredOrder, status: string, previousStatus: string | null, reason: string | null = null): StatusEvent {
+function statusEvent(
+  order: StoredOrder,
+  status: string,
+  previousStatus: string | null,
+  reason: string | null = null,
+): StatusEvent {
   return {
     id: randomUUID(),
     type: "order.status_changed",
     occurredAt: new Date().toISOString(),
     aggregateId: order.id,
     version: 1,
-    data: { orderId: order.id, userId: order.userId, status: status as never, previousStatus: previousStatus as never, reason, at: new Date().toISOString() },
+    data: {
+      orderId: order.id,
+      userId: order.userId,
+      status: status as never,
+      previousStatus: previousStatus as never,
+      reason,
+      at: new Date().toISOString(),
+    },
   };
 }
 
@@ -160,14 +196,43 @@ describe("orderStatusChanged over WebSocket", () => {
     ];
     expect(state.results.map((result) => result.errors)).toEqual([undefined, undefined, undefined]);
     expect(state.results.map((result) => result.data)).toEqual([
-      { orderStatusChanged: { orderId: order.id, status: "PENDING", previousStatus: null, reason: null, at: expect.any(String), order: { id: order.id, number: order.number, lines } } },
-      { orderStatusChanged: { orderId: order.id, status: "RESERVED", previousStatus: "PENDING", reason: null, at: expect.any(String), order: { id: order.id, number: order.number, lines } } },
-      { orderStatusChanged: { orderId: order.id, status: "PAID", previousStatus: "RESERVED", reason: "payment received", at: expect.any(String), order: { id: order.id, number: order.number, lines } } },
+      {
+        orderStatusChanged: {
+          orderId: order.id,
+          status: "PENDING",
+          previousStatus: null,
+          reason: null,
+          at: expect.any(String),
+          order: { id: order.id, number: order.number, lines },
+        },
+      },
+      {
+        orderStatusChanged: {
+          orderId: order.id,
+          status: "RESERVED",
+          previousStatus: "PENDING",
+          reason: null,
+          at: expect.any(String),
+          order: { id: order.id, number: order.number, lines },
+        },
+      },
+      {
+        orderStatusChanged: {
+          orderId: order.id,
+          status: "PAID",
+          previousStatus: "RESERVED",
+          reason: "payment received",
+          at: expect.any(String),
+          order: { id: order.id, number: order.number, lines },
+        },
+      },
     ]);
     // One `_entities` call per subgraph per event, each carrying the subscriber's token and request id.
     expect(orders.entityCalls() - ordersEntitiesBefore).toBe(3);
     expect(productsProxy.entityCalls() - productsEntitiesBefore).toBe(3);
-    const entityCalls = [...orders.calls, ...productsProxy.calls].filter((call) => call.query.includes("_entities")).slice(-6);
+    const entityCalls = [...orders.calls, ...productsProxy.calls]
+      .filter((call) => call.query.includes("_entities"))
+      .slice(-6);
     expect(new Set(entityCalls.map((call) => call.authorization))).toEqual(new Set([`Bearer ${token}`]));
     expect(entityCalls.every((call) => call.requestId && call.requestId === entityCalls[0]!.requestId)).toBe(true);
 
@@ -188,7 +253,9 @@ describe("orderStatusChanged over WebSocket", () => {
     const order = newOrder(`usr_${randomUUID()}`);
     const { state } = follow(connectAs(`Bearer ${products.tokens.customer()}`), STATUS_WITH_ORDER, { id: order.id });
     await waitFor(() => state.error !== undefined, "the refusal");
-    expect(state.error).toEqual([expect.objectContaining({ message: "You can only follow your own orders.", extensions: { code: "FORBIDDEN" } })]);
+    expect(state.error).toEqual([
+      expect.objectContaining({ message: "You can only follow your own orders.", extensions: { code: "FORBIDDEN" } }),
+    ]);
     expect(subscribers()).toBe(0);
     await publisher.publishEvent(statusEvent(order, "RESERVED", "PENDING"));
     await new Promise((resolve) => setTimeout(resolve, 200));
@@ -196,18 +263,26 @@ describe("orderStatusChanged over WebSocket", () => {
   });
 
   it("refuses an unknown order as FORBIDDEN, like someone else's", async () => {
-    const { state } = follow(connectAs(`Bearer ${products.tokens.customer()}`), STATUS_WITH_ORDER, { id: "ord_missing" });
+    const { state } = follow(connectAs(`Bearer ${products.tokens.customer()}`), STATUS_WITH_ORDER, {
+      id: "ord_missing",
+    });
     await waitFor(() => state.error !== undefined, "the refusal");
     expect(state.error).toEqual([expect.objectContaining({ extensions: { code: "FORBIDDEN" } })]);
   });
 
   it("lets an admin follow anyone's order", async () => {
     const order = newOrder(`usr_${randomUUID()}`);
-    const { state, dispose } = follow(connectAs(`Bearer ${products.tokens.admin()}`), `subscription($id: ID!) { orderStatusChanged(orderId: $id) { status order { number } } }`, { id: order.id });
+    const { state, dispose } = follow(
+      connectAs(`Bearer ${products.tokens.admin()}`),
+      `subscription($id: ID!) { orderStatusChanged(orderId: $id) { status order { number } } }`,
+      { id: order.id },
+    );
     await waitFor(() => subscribers() === 1, "the admin's subscription");
     await publisher.publishEvent(statusEvent(order, "SHIPPED", "PAID"));
     await waitFor(() => state.results.length === 1, "the event");
-    expect(state.results[0]).toEqual({ data: { orderStatusChanged: { status: "SHIPPED", order: { number: order.number } } } });
+    expect(state.results[0]).toEqual({
+      data: { orderStatusChanged: { status: "SHIPPED", order: { number: order.number } } },
+    });
     dispose();
     await waitFor(() => subscribers() === 0, "the subscription to end");
   });
@@ -237,10 +312,23 @@ describe("orderStatusChanged over WebSocket", () => {
   it("reads the token from Authorization or headers.authorization in connectionParams", async () => {
     const ownerId = `usr_${randomUUID()}`;
     const order = newOrder(ownerId);
-    for (const connectionParams of [{ Authorization: `Bearer ${products.tokens.customer(ownerId)}` }, { headers: { authorization: `Bearer ${products.tokens.customer(ownerId)}` } }]) {
-      const client = createClient({ url: wsUrl(), webSocketImpl: WebSocket, retryAttempts: 0, lazy: true, connectionParams });
+    for (const connectionParams of [
+      { Authorization: `Bearer ${products.tokens.customer(ownerId)}` },
+      { headers: { authorization: `Bearer ${products.tokens.customer(ownerId)}` } },
+    ]) {
+      const client = createClient({
+        url: wsUrl(),
+        webSocketImpl: WebSocket,
+        retryAttempts: 0,
+        lazy: true,
+        connectionParams,
+      });
       clients.push(client);
-      const { state, dispose } = follow(client, `subscription($id: ID!) { orderStatusChanged(orderId: $id) { status } }`, { id: order.id });
+      const { state, dispose } = follow(
+        client,
+        `subscription($id: ID!) { orderStatusChanged(orderId: $id) { status } }`,
+        { id: order.id },
+      );
       await waitFor(() => subscribers() === 1, "the subscription");
       await publisher.publishEvent(statusEvent(order, "DELIVERED", "SHIPPED"));
       await waitFor(() => state.results.length === 1, "the event");
@@ -261,7 +349,11 @@ describe("orderStatusChanged over WebSocket", () => {
       [`subscription($id: ID!) { orderStatusChanged(orderId: $id) { status } }`, {}, "BAD_USER_INPUT"],
       [`query { order(id: "1") { id } }`, {}, "BAD_REQUEST"],
       [deep, { id: order.id }, "OPERATION_TOO_COMPLEX"],
-      [`subscription($id: ID!) { a: orderStatusChanged(orderId: $id) { status } b: orderStatusChanged(orderId: $id) { status } }`, { id: order.id }, "GRAPHQL_VALIDATION_FAILED"],
+      [
+        `subscription($id: ID!) { a: orderStatusChanged(orderId: $id) { status } b: orderStatusChanged(orderId: $id) { status } }`,
+        { id: order.id },
+        "GRAPHQL_VALIDATION_FAILED",
+      ],
     ];
     for (const [query, variables, code] of cases) {
       const { state } = follow(client, query, variables);
@@ -270,7 +362,11 @@ describe("orderStatusChanged over WebSocket", () => {
       expect(JSON.stringify(state.error)).not.toMatch(/stack|127\.0\.0\.1/);
     }
     // The same connection still serves a valid subscription.
-    const { state, dispose } = follow(client, `subscription($id: ID!) { orderStatusChanged(orderId: $id) { status } }`, { id: order.id });
+    const { state, dispose } = follow(
+      client,
+      `subscription($id: ID!) { orderStatusChanged(orderId: $id) { status } }`,
+      { id: order.id },
+    );
     await waitFor(() => subscribers() === 1, "the subscription");
     await publisher.publishEvent(statusEvent(order, "CANCELLED", "PENDING", "out of stock"));
     await waitFor(() => state.results.length === 1, "the event");
@@ -282,12 +378,23 @@ describe("orderStatusChanged over WebSocket", () => {
     const ownerId = `usr_${randomUUID()}`;
     const order = newOrder(ownerId);
     const client = connectAs(`Bearer ${products.tokens.sign(ownerId, [Role.CUSTOMER], { expiresInSeconds: 2 })}`);
-    const { state } = follow(client, `subscription($id: ID!) { orderStatusChanged(orderId: $id) { status } }`, { id: order.id });
+    const { state } = follow(client, `subscription($id: ID!) { orderStatusChanged(orderId: $id) { status } }`, {
+      id: order.id,
+    });
     await waitFor(() => subscribers() === 1, "the subscription");
     await new Promise((resolve) => setTimeout(resolve, 2_500));
     await publisher.publishEvent(statusEvent(order, "RESERVED", "PENDING"));
     await waitFor(() => state.completed, "the subscription to end");
-    expect(state.results).toEqual([{ errors: [expect.objectContaining({ message: expect.stringMatching(/expired/), extensions: { code: "UNAUTHENTICATED" } })] }]);
+    expect(state.results).toEqual([
+      {
+        errors: [
+          expect.objectContaining({
+            message: expect.stringMatching(/expired/),
+            extensions: { code: "UNAUTHENTICATED" },
+          }),
+        ],
+      },
+    ]);
     await waitFor(() => subscribers() === 0, "the binding to go");
   });
 
@@ -317,7 +424,12 @@ describe("orderStatusChanged over WebSocket", () => {
       await publisher.publishEvent(statusEvent(order, "PAID", "RESERVED"));
       await waitFor(() => state.results.length === 2, "both events");
       for (const result of state.results) {
-        expect(result.errors).toEqual([expect.objectContaining({ message: "The products service is unavailable. Try again shortly.", extensions: { code: "SERVICE_UNAVAILABLE" } })]);
+        expect(result.errors).toEqual([
+          expect.objectContaining({
+            message: "The products service is unavailable. Try again shortly.",
+            extensions: { code: "SERVICE_UNAVAILABLE" },
+          }),
+        ]);
         expect(JSON.stringify(result)).not.toMatch(/127\.0\.0\.1|ECONNREFUSED/);
       }
       await client.dispose();
@@ -334,22 +446,35 @@ describe("orderStatusChanged over WebSocket", () => {
     });
     const body = (await response.json()) as { errors: Array<{ message: string; extensions: { code: string } }> };
     expect(response.status).toBe(400);
-    expect(body.errors).toEqual([expect.objectContaining({ message: expect.stringMatching(/WebSocket/), extensions: { code: "BAD_REQUEST" } })]);
+    expect(body.errors).toEqual([
+      expect.objectContaining({ message: expect.stringMatching(/WebSocket/), extensions: { code: "BAD_REQUEST" } }),
+    ]);
   });
 
   it("closes sockets with 1001 on shutdown, and its queue goes with it", async () => {
     const second = await routerFor();
     const ownerId = `usr_${randomUUID()}`;
     const order = newOrder(ownerId);
-    const client = createClient({ url: second.url.replace(/^http/, "ws"), webSocketImpl: WebSocket, retryAttempts: 0, lazy: true, connectionParams: { authorization: `Bearer ${products.tokens.customer(ownerId)}` } });
+    const client = createClient({
+      url: second.url.replace(/^http/, "ws"),
+      webSocketImpl: WebSocket,
+      retryAttempts: 0,
+      lazy: true,
+      connectionParams: { authorization: `Bearer ${products.tokens.customer(ownerId)}` },
+    });
     clients.push(client);
     let closeCode: number | undefined;
     client.on("closed", (event) => (closeCode = (event as { code: number }).code));
     let stopped = false;
     try {
       // Subscribing right after start waits for the broker channel instead of failing.
-      const { state } = follow(client, `subscription($id: ID!) { orderStatusChanged(orderId: $id) { status } }`, { id: order.id });
-      await waitFor(() => second.subscriptionStats().subscribers === 1 || state.error !== undefined, "the subscription");
+      const { state } = follow(client, `subscription($id: ID!) { orderStatusChanged(orderId: $id) { status } }`, {
+        id: order.id,
+      });
+      await waitFor(
+        () => second.subscriptionStats().subscribers === 1 || state.error !== undefined,
+        "the subscription",
+      );
       expect(state.error).toBeUndefined();
       const { queue } = second.subscriptionStats();
       stopped = true;

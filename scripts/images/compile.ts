@@ -13,7 +13,17 @@
  * dist/ sits one level below the service root, so `path.resolve(__dirname, "..")` still finds
  * drizzle/. Out: package.json, node_modules/, dist/ and drizzle/ (when the service has one).
  */
-import { cpSync, existsSync, lstatSync, readdirSync, readFileSync, realpathSync, rmSync, statSync, writeFileSync } from "node:fs";
+import {
+  cpSync,
+  existsSync,
+  lstatSync,
+  readdirSync,
+  readFileSync,
+  realpathSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from "node:fs";
 import path from "node:path";
 import { buildSync } from "esbuild";
 
@@ -53,7 +63,8 @@ function compileWorkspacePackage(packageDir: string): void {
   for (const source of transpile(packageDir, "src")) rmSync(source);
   const manifestPath = path.join(packageDir, "package.json");
   const manifest = JSON.parse(readFileSync(manifestPath, "utf8")) as Record<string, unknown>;
-  if (manifest.main !== "src/index.ts") throw new Error(`${manifestPath}: expected main src/index.ts, found ${String(manifest.main)}`);
+  if (manifest.main !== "src/index.ts")
+    throw new Error(`${manifestPath}: expected main src/index.ts, found ${String(manifest.main)}`);
   manifest.main = "src/index.js";
   delete manifest.types;
   // A new file, not a write through: pnpm hard-links injected packages to the workspace's own files.
@@ -97,7 +108,8 @@ function main(): void {
   if (!deployDir || !outDir) throw new Error("usage: compile.ts <deploy dir> <out dir>");
   const nodeModules = path.join(deployDir, "node_modules");
   for (const copy of workspacePackageCopies(nodeModules)) {
-    if (!copy.startsWith(`${nodeModules}${path.sep}`)) throw new Error(`${copy} lies outside the deployment (not injected)`);
+    if (!copy.startsWith(`${nodeModules}${path.sep}`))
+      throw new Error(`${copy} lies outside the deployment (not injected)`);
     compileWorkspacePackage(copy);
   }
   transpile(deployDir, "dist");
@@ -109,8 +121,12 @@ function main(): void {
     const from = path.join(deployDir, part);
     if (existsSync(from)) cpSync(from, path.join(outDir, part), { recursive: true, verbatimSymlinks: true });
   }
-  const entries = readdirSync(path.join(outDir, "dist")).filter((file) => file === "main.js" || file === "migrate.js" || /^[\w-]+-main\.js$|^rebuild\.js$/.test(file));
-  process.stdout.write(`compiled ${path.basename(deployDir)}: entry points ${entries.join(", ")}; pruned ${(pruned / 1e6).toFixed(1)} MB of types, maps, sources and docs\n`);
+  const entries = readdirSync(path.join(outDir, "dist")).filter(
+    (file) => file === "main.js" || file === "migrate.js" || /^[\w-]+-main\.js$|^rebuild\.js$/.test(file),
+  );
+  process.stdout.write(
+    `compiled ${path.basename(deployDir)}: entry points ${entries.join(", ")}; pruned ${(pruned / 1e6).toFixed(1)} MB of types, maps, sources and docs\n`,
+  );
 }
 
 main();

@@ -22,7 +22,10 @@ export function imageServices(): ImageService[] {
     .filter((name) => existsSync(path.join(repoRoot, "subgraphs", name, "src", "config.ts")))
     .sort()
     .map((name) => ({ name, dir: `subgraphs/${name}` }));
-  return [...subgraphs, { name: "router", dir: "router" }].map((service) => ({ ...service, port: configuredPort(service.dir) }));
+  return [...subgraphs, { name: "router", dir: "router" }].map((service) => ({
+    ...service,
+    port: configuredPort(service.dir),
+  }));
 }
 
 function configuredPort(dir: string): number {
@@ -36,7 +39,8 @@ export function renderDockerfile(service: ImageService): string {
   const template = readFileSync(path.join(__dirname, "Dockerfile.template"), "utf8");
   const router = service.name === "router";
   const values: Record<string, string> = {
-    GENERATED: "Generated from scripts/images/Dockerfile.template by `pnpm images:generate`: edit the template, not this file.",
+    GENERATED:
+      "Generated from scripts/images/Dockerfile.template by `pnpm images:generate`: edit the template, not this file.",
     NAME: service.name,
     DIR: service.dir,
     PORT: String(service.port),

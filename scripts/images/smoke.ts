@@ -29,7 +29,10 @@ const STOP_GRACE_SECONDS = 30;
 const run = `smoke-${randomBytes(3).toString("hex")}`;
 const cleanups: Array<() => Promise<unknown>> = [];
 
-function podman(args: string[], options: { quiet?: boolean } = {}): Promise<{ code: number; stdout: string; stderr: string }> {
+function podman(
+  args: string[],
+  options: { quiet?: boolean } = {},
+): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
     const child = spawn("podman", args, { stdio: ["ignore", "pipe", "pipe"] });
     let stdout = "";
@@ -48,11 +51,13 @@ function podman(args: string[], options: { quiet?: boolean } = {}): Promise<{ co
 
 async function podmanOk(args: string[]): Promise<string> {
   const result = await podman(args, { quiet: true });
-  if (result.code !== 0) throw new Error(`podman ${args.slice(0, 3).join(" ")} … exited with ${result.code}:\n${result.stderr}`);
+  if (result.code !== 0)
+    throw new Error(`podman ${args.slice(0, 3).join(" ")} … exited with ${result.code}:\n${result.stderr}`);
   return result.stdout.trim();
 }
 
-const envArgs = (env: Record<string, string>) => Object.entries(env).flatMap(([key, value]) => ["-e", `${key}=${value}`]);
+const envArgs = (env: Record<string, string>) =>
+  Object.entries(env).flatMap(([key, value]) => ["-e", `${key}=${value}`]);
 // What k8s' restricted securityContext will impose; the images must run under it.
 const hardening = ["--network", "host", "--read-only", "--cap-drop", "all", "--security-opt", "no-new-privileges"];
 
@@ -60,7 +65,8 @@ const hardening = ["--network", "host", "--read-only", "--cap-drop", "all", "--s
 async function job(image: string, entry: string, env: Record<string, string>): Promise<void> {
   process.stdout.write(`smoke: ${image} node ${entry}\n`);
   const result = await podman(["run", "--rm", ...hardening, ...envArgs(env), image, "node", entry], { quiet: true });
-  if (result.code !== 0) throw new Error(`${image} node ${entry} exited with ${result.code}:\n${result.stdout}${result.stderr}`);
+  if (result.code !== 0)
+    throw new Error(`${image} node ${entry} exited with ${result.code}:\n${result.stdout}${result.stderr}`);
 }
 
 interface Container {
@@ -78,20 +84,35 @@ async function logsOf(container: Container): Promise<string> {
 async function start(service: string, port: number, env: Record<string, string>): Promise<Container> {
   const container = { name: `cartograph-${run}-${service}`, service, port };
   containers.push(container);
-  await podmanOk(["run", "--detach", "--name", container.name, ...hardening, ...envArgs({ ...env, HOST: "127.0.0.1", PORT: String(port) }), `cartograph/${service}`]);
+  await podmanOk([
+    "run",
+    "--detach",
+    "--name",
+    container.name,
+    ...hardening,
+    ...envArgs({ ...env, HOST: "127.0.0.1", PORT: String(port) }),
+    `cartograph/${service}`,
+  ]);
   const deadline = Date.now() + 90_000;
   for (;;) {
     const state = await podmanOk(["inspect", "--format", "{{.State.Status}} {{.State.ExitCode}}", container.name]);
-    if (!state.startsWith("running")) throw new Error(`${service} stopped while starting (${state}):\n${await logsOf(container)}`);
-    const ready = await fetch(`http://127.0.0.1:${port}/readyz`).then((response) => response.ok, () => false);
+    if (!state.startsWith("running"))
+      throw new Error(`${service} stopped while starting (${state}):\n${await logsOf(container)}`);
+    const ready = await fetch(`http://127.0.0.1:${port}/readyz`).then(
+      (response) => response.ok,
+      () => false,
+    );
     if (ready) break;
     if (Date.now() > deadline) throw new Error(`${service} was not ready in time:\n${await logsOf(container)}`);
     await new Promise((resolve) => setTimeout(resolve, 300));
   }
   // The image's own HEALTHCHECK, run once by hand.
   const health = await podman(["healthcheck", "run", container.name], { quiet: true });
-  if (health.code !== 0) throw new Error(`${service}: the image's HEALTHCHECK failed: ${health.stdout}${health.stderr}`);
-  process.stdout.write(`smoke: ${service} ready on 127.0.0.1:${port} (healthcheck ${health.stdout.trim() || "healthy"})\n`);
+  if (health.code !== 0)
+    throw new Error(`${service}: the image's HEALTHCHECK failed: ${health.stdout}${health.stderr}`);
+  process.stdout.write(
+    `smoke: ${service} ready on 127.0.0.1:${port} (healthcheck ${health.stdout.trim() || "healthy"})\n`,
+  );
   return container;
 }
 
@@ -110,14 +131,18 @@ function deployedSubgraphs(): SubgraphEntry[] {
   const unlisted = ["users", "products", "inventory", "orders", "payments", "reviews", "recommendations"]
     .map((name) => path.join(repoRoot, "subgraphs", name))
     .filter((dir) => hasMain(dir) && !listed.some((subgraph) => subgraph.dir === dir))
-    .map((dir): SubgraphEntry => ({
-      name: path.basename(dir),
-      dir,
-      port: 0,
-      store: readFileSync(path.join(dir, "src", "config.ts"), "utf8").includes("mongodbUrl(") ? "mongodb" : "postgres",
-      seed: existsSync(path.join(dir, "src", "seed-main.ts")) ? "after-start" : null,
-      queues: [],
-    }));
+    .map(
+      (dir): SubgraphEntry => ({
+        name: path.basename(dir),
+        dir,
+        port: 0,
+        store: readFileSync(path.join(dir, "src", "config.ts"), "utf8").includes("mongodbUrl(")
+          ? "mongodb"
+          : "postgres",
+        seed: existsSync(path.join(dir, "src", "seed-main.ts")) ? "after-start" : null,
+        queues: [],
+      }),
+    );
   return [...listed, ...unlisted];
 }
 
@@ -133,7 +158,10 @@ async function main(): Promise<void> {
   };
   const subgraphs = deployedSubgraphs();
   cleanups.push(async () => {
-    for (const subgraph of subgraphs) await deleteQueues(queueOwner(subgraph.name, events.EVENTS_QUEUE_NAMESPACE), subgraph.queues).catch(() => undefined);
+    for (const subgraph of subgraphs)
+      await deleteQueues(queueOwner(subgraph.name, events.EVENTS_QUEUE_NAMESPACE), subgraph.queues).catch(
+        () => undefined,
+      );
   });
 
   // Each subgraph's own fresh database, by the store its config reads.
@@ -155,7 +183,9 @@ async function main(): Promise<void> {
 
   const ports: Record<string, number> = {};
   for (const name of [...subgraphs.map((subgraph) => subgraph.name), "router"]) ports[name] = await freePort();
-  const jwks: Record<string, string> = ports.users ? { JWKS_URL: `http://127.0.0.1:${ports.users}/.well-known/jwks.json` } : {};
+  const jwks: Record<string, string> = ports.users
+    ? { JWKS_URL: `http://127.0.0.1:${ports.users}/.well-known/jwks.json` }
+    : {};
   for (const subgraph of subgraphs) if (subgraph.name !== "users") Object.assign(envOf[subgraph.name]!, jwks);
 
   for (const subgraph of subgraphs) {
@@ -165,24 +195,32 @@ async function main(): Promise<void> {
   }
   for (const subgraph of subgraphs) await start(subgraph.name, ports[subgraph.name]!, envOf[subgraph.name]!);
   const routerEnv: Record<string, string> = { ...common, ...jwks };
-  for (const subgraph of subgraphs) routerEnv[`SUBGRAPH_${subgraph.name.toUpperCase()}_URL`] = `http://127.0.0.1:${ports[subgraph.name]}/graphql`;
+  for (const subgraph of subgraphs)
+    routerEnv[`SUBGRAPH_${subgraph.name.toUpperCase()}_URL`] = `http://127.0.0.1:${ports[subgraph.name]}/graphql`;
   await start("router", ports.router!, routerEnv);
-  for (const subgraph of subgraphs.filter((s) => s.seed === "after-start")) await job(`cartograph/${subgraph.name}`, "dist/seed-main.js", envOf[subgraph.name]!);
+  for (const subgraph of subgraphs.filter((s) => s.seed === "after-start"))
+    await job(`cartograph/${subgraph.name}`, "dist/seed-main.js", envOf[subgraph.name]!);
 
   const routerUrl = `http://127.0.0.1:${ports.router}/graphql`;
   process.stdout.write(`smoke: platform up from the images, router at ${routerUrl}; running e2e/smoke.e2e.test.ts\n`);
   const jestCode = await new Promise<number>((resolve) => {
-    const jest = spawn("pnpm", ["exec", "jest", "--selectProjects", "e2e", "--runTestsByPath", "e2e/smoke.e2e.test.ts"], {
-      cwd: repoRoot,
-      stdio: "inherit",
-      env: { ...process.env, CARTOGRAPH_ROUTER_URL: routerUrl },
-    });
+    const jest = spawn(
+      "pnpm",
+      ["exec", "jest", "--selectProjects", "e2e", "--runTestsByPath", "e2e/smoke.e2e.test.ts"],
+      {
+        cwd: repoRoot,
+        stdio: "inherit",
+        env: { ...process.env, CARTOGRAPH_ROUTER_URL: routerUrl },
+      },
+    );
     jest.once("exit", (code) => resolve(code ?? 1));
   });
 
   // The router first, so nothing new reaches the subgraphs while they drain.
   const failures: string[] = [];
-  for (const container of [...containers].reverse().sort((a, b) => Number(b.service === "router") - Number(a.service === "router"))) {
+  for (const container of [...containers]
+    .reverse()
+    .sort((a, b) => Number(b.service === "router") - Number(a.service === "router"))) {
     const { code, seconds } = await stop(container);
     process.stdout.write(`smoke: ${container.service} stopped by SIGTERM: exit ${code} after ${seconds.toFixed(1)}s\n`);
     if (code !== 0) failures.push(`${container.service} exited ${code} on SIGTERM:\n${await logsOf(container)}`);
@@ -194,7 +232,8 @@ async function main(): Promise<void> {
 
 async function cleanUp(): Promise<void> {
   for (const container of containers) await podman(["rm", "--force", "--time", "0", container.name], { quiet: true });
-  for (const cleanup of cleanups.reverse()) await cleanup().catch((error: unknown) => process.stderr.write(`smoke: cleanup: ${String(error)}\n`));
+  for (const cleanup of cleanups.reverse())
+    await cleanup().catch((error: unknown) => process.stderr.write(`smoke: cleanup: ${String(error)}\n`));
 }
 
 let interrupted = false;

@@ -29,7 +29,11 @@ export const composeEnvExample = path.join(repoRoot, "deploy/compose/env.example
 /** Parses docker-compose.yml with YAML merge keys (`<<:`), as compose does. */
 export function loadCompose(file = composeFile): ComposeFile {
   const parsed: unknown = YAML.parse(readFileSync(file, "utf8"), { merge: true });
-  if (typeof parsed !== "object" || parsed === null || typeof (parsed as { services?: unknown }).services !== "object") {
+  if (
+    typeof parsed !== "object" ||
+    parsed === null ||
+    typeof (parsed as { services?: unknown }).services !== "object"
+  ) {
     throw new Error(`${file} has no services`);
   }
   return parsed as ComposeFile;
@@ -42,7 +46,8 @@ export function parseEnvFile(text: string): Record<string, string> {
     const match = /^\s*([A-Za-z_][A-Za-z0-9_]*)=(.*)$/.exec(line);
     if (!match) continue;
     let value = match[2]!.trim();
-    if (value.length >= 2 && (value[0] === "'" || value[0] === '"') && value.endsWith(value[0])) value = value.slice(1, -1);
+    if (value.length >= 2 && (value[0] === "'" || value[0] === '"') && value.endsWith(value[0]))
+      value = value.slice(1, -1);
     values[match[1]!] = value;
   }
   return values;
@@ -53,18 +58,26 @@ export function parseEnvFile(text: string): Record<string, string> {
  * `${VAR?error}`, `$$`. A required variable that is unset is an error, as `docker compose` makes it.
  */
 export function interpolate(value: string, env: Record<string, string>): string {
-  return value.replace(/\$\$|\$\{([A-Za-z_][A-Za-z0-9_]*)(?:(:?)([-?])([^}]*))?\}/g, (whole, name: string | undefined, colon: string, op: string, arg: string) => {
-    if (whole === "$$") return "$";
-    const set = name! in env && (colon !== ":" || env[name!] !== "");
-    if (set) return env[name!]!;
-    if (op === "?") throw new Error(`${name} is required: ${arg}`);
-    return op === "-" ? arg : "";
-  });
+  return value.replace(
+    /\$\$|\$\{([A-Za-z_][A-Za-z0-9_]*)(?:(:?)([-?])([^}]*))?\}/g,
+    (whole, name: string | undefined, colon: string, op: string, arg: string) => {
+      if (whole === "$$") return "$";
+      const set = name! in env && (colon !== ":" || env[name!] !== "");
+      if (set) return env[name!]!;
+      if (op === "?") throw new Error(`${name} is required: ${arg}`);
+      return op === "-" ? arg : "";
+    },
+  );
 }
 
 /** A service's environment after interpolation, values as strings. */
 export function serviceEnvironment(service: ComposeService, env: Record<string, string>): Record<string, string> {
-  return Object.fromEntries(Object.entries(service.environment ?? {}).map(([key, value]) => [key, interpolate(value === null ? "" : String(value), env)]));
+  return Object.fromEntries(
+    Object.entries(service.environment ?? {}).map(([key, value]) => [
+      key,
+      interpolate(value === null ? "" : String(value), env),
+    ]),
+  );
 }
 
 /** Every service `name` waits for, directly or through others. */

@@ -8,8 +8,22 @@ import type { IProbe } from "kubernetes-models/v1/Probe";
 import type { IService } from "kubernetes-models/v1/Service";
 import { LIVENESS_PATH, READINESS_PATH } from "../../packages/service-kit/src/health";
 import { repoRoot, subgraphs } from "../subgraphs";
-import { composeEnvExample, dependencyClosure, loadCompose, parseEnvFile, serviceEnvironment, type ComposeFile } from "./compose";
-import { deployedServices, envProblems, renderKustomization, subgraphUrlVariable, type DeployedService, type K8sObject } from "./manifests";
+import {
+  composeEnvExample,
+  dependencyClosure,
+  loadCompose,
+  parseEnvFile,
+  serviceEnvironment,
+  type ComposeFile,
+} from "./compose";
+import {
+  deployedServices,
+  envProblems,
+  renderKustomization,
+  subgraphUrlVariable,
+  type DeployedService,
+  type K8sObject,
+} from "./manifests";
 
 // What compose and k8s set, listen on and probe must be what each service reads and serves.
 let services: DeployedService[];
@@ -34,7 +48,8 @@ test("the service list covers scripts/subgraphs.ts, every subgraph on disk and t
 });
 
 describe("kubernetes", () => {
-  const find = (objects: K8sObject[], kind: string, name: string) => objects.find((o) => o.kind === kind && o.metadata.name === name);
+  const find = (objects: K8sObject[], kind: string, name: string) =>
+    objects.find((o) => o.kind === kind && o.metadata.name === name);
 
   /** A container's env with ConfigMap and Secret references resolved from the rendered objects. */
   const resolvedEnv = (container: IContainer): { env: Record<string, string>; problems: string[] } => {
@@ -49,7 +64,8 @@ describe("kubernetes", () => {
         else problems.push(`${variable.name}: ConfigMap ${configMapKeyRef.name} has no ${configMapKeyRef.key}`);
       } else if (secretKeyRef) {
         const data = (find(overlay, "Secret", secretKeyRef.name ?? "")?.data ?? {}) as Record<string, string>;
-        if (secretKeyRef.key in data) env[variable.name] = Buffer.from(data[secretKeyRef.key]!, "base64").toString("utf8");
+        if (secretKeyRef.key in data)
+          env[variable.name] = Buffer.from(data[secretKeyRef.key]!, "base64").toString("utf8");
         else problems.push(`${variable.name}: Secret ${secretKeyRef.name} has no ${secretKeyRef.key}`);
       } else if (variable.valueFrom) {
         problems.push(`${variable.name}: only values, ConfigMap and Secret keys are checked`);
@@ -60,7 +76,8 @@ describe("kubernetes", () => {
     return { env, problems };
   };
 
-  const podOf = (object: K8sObject | undefined) => (object?.spec as { template?: IPodTemplateSpec } | undefined)?.template?.spec;
+  const podOf = (object: K8sObject | undefined) =>
+    (object?.spec as { template?: IPodTemplateSpec } | undefined)?.template?.spec;
 
   const probePort = (probe: IProbe | undefined, container: IContainer) => {
     const port = probe?.httpGet?.port;
@@ -72,7 +89,10 @@ describe("kubernetes", () => {
       const container = podOf(find(overlay, "Deployment", service.name))?.containers[0];
       expect(container).toBeDefined();
       const { env, problems } = resolvedEnv(container!);
-      expect({ service: service.name, problems: [...problems, ...envProblems(service, services, env)] }).toEqual({ service: service.name, problems: [] });
+      expect({ service: service.name, problems: [...problems, ...envProblems(service, services, env)] }).toEqual({
+        service: service.name,
+        problems: [],
+      });
       expect(env.NODE_ENV).toBe("production");
       expect(env.HOST).toBe("0.0.0.0");
     }
@@ -85,20 +105,33 @@ describe("kubernetes", () => {
       const service = services.find((s) => s.name === job.metadata.labels?.["app.kubernetes.io/name"]);
       expect(service).toBeDefined();
       const { env, problems } = resolvedEnv(podOf(job)!.containers[0]!);
-      expect({ job: job.metadata.name, problems: [...problems, ...envProblems(service!, services, env)] }).toEqual({ job: job.metadata.name, problems: [] });
+      expect({ job: job.metadata.name, problems: [...problems, ...envProblems(service!, services, env)] }).toEqual({
+        job: job.metadata.name,
+        problems: [],
+      });
     }
   });
 
   test("ports: containerPort, Service port and targetPort are the service's PORT", () => {
     for (const service of services) {
       const container = podOf(find(overlay, "Deployment", service.name))!.containers[0]!;
-      expect({ service: service.name, ports: container.ports?.map((p) => p.containerPort) }).toEqual({ service: service.name, ports: [service.port] });
+      expect({ service: service.name, ports: container.ports?.map((p) => p.containerPort) }).toEqual({
+        service: service.name,
+        ports: [service.port],
+      });
       const { env } = resolvedEnv(container);
       expect(Number(env.PORT)).toBe(service.port);
       const k8sService = find(overlay, "Service", service.name) as (K8sObject & IService) | undefined;
       for (const port of k8sService?.spec?.ports ?? []) {
-        const target = typeof port.targetPort === "string" ? container.ports?.find((p) => p.name === port.targetPort)?.containerPort : port.targetPort;
-        expect({ service: service.name, port: port.port, target }).toEqual({ service: service.name, port: service.port, target: service.port });
+        const target =
+          typeof port.targetPort === "string"
+            ? container.ports?.find((p) => p.name === port.targetPort)?.containerPort
+            : port.targetPort;
+        expect({ service: service.name, port: port.port, target }).toEqual({
+          service: service.name,
+          port: service.port,
+          target: service.port,
+        });
       }
     }
   });
@@ -114,7 +147,11 @@ describe("kubernetes", () => {
       };
       expect({ service: service.name, probes }).toEqual({
         service: service.name,
-        probes: { readiness: [READINESS_PATH, service.port], liveness: [LIVENESS_PATH, service.port], startup: [LIVENESS_PATH, service.port] },
+        probes: {
+          readiness: [READINESS_PATH, service.port],
+          liveness: [LIVENESS_PATH, service.port],
+          startup: [LIVENESS_PATH, service.port],
+        },
       });
     }
   });
@@ -132,7 +169,8 @@ describe("kubernetes", () => {
 });
 
 describe("docker compose", () => {
-  const healthUrl = (name: string) => /https?:\/\/[^/'"]+:(\d+)(\/[a-z]+)/.exec((compose.services[name]?.healthcheck?.test ?? []).join(" "));
+  const healthUrl = (name: string) =>
+    /https?:\/\/[^/'"]+:(\d+)(\/[a-z]+)/.exec((compose.services[name]?.healthcheck?.test ?? []).join(" "));
 
   test("every service, its migration and its seeds are there, built from their Dockerfiles", () => {
     for (const service of services) {
@@ -144,9 +182,15 @@ describe("docker compose", () => {
         image: `cartograph/${service.name}`,
         build: { context: ".", dockerfile },
       });
-      if (service.store) expect(compose.services[`${service.name}-migrate`]?.command).toEqual(["node", "dist/migrate.js"]);
-      if (service.seed) expect(compose.services[`${service.name}-seed`]?.command).toEqual(["node", "dist/seed-main.js"]);
-      else expect({ service: service.name, seedJob: compose.services[`${service.name}-seed`] }).toEqual({ service: service.name, seedJob: undefined });
+      if (service.store)
+        expect(compose.services[`${service.name}-migrate`]?.command).toEqual(["node", "dist/migrate.js"]);
+      if (service.seed)
+        expect(compose.services[`${service.name}-seed`]?.command).toEqual(["node", "dist/seed-main.js"]);
+      else
+        expect({ service: service.name, seedJob: compose.services[`${service.name}-seed`] }).toEqual({
+          service: service.name,
+          seedJob: undefined,
+        });
     }
   });
 
@@ -163,11 +207,16 @@ describe("docker compose", () => {
   test("healthchecks probe /readyz on the service's port; the router publishes its port", () => {
     for (const service of services) {
       const match = healthUrl(service.name);
-      expect({ name: service.name, port: Number(match?.[1]), path: match?.[2] }).toEqual({ name: service.name, port: service.port, path: READINESS_PATH });
+      expect({ name: service.name, port: Number(match?.[1]), path: match?.[2] }).toEqual({
+        name: service.name,
+        port: service.port,
+        path: READINESS_PATH,
+      });
     }
     const router = services.find((s) => s.kind === "router")!;
     expect(compose.services.router!.ports?.map((p) => p.split(":").pop())).toEqual([String(router.port)]);
-    for (const service of services.filter((s) => s.kind === "subgraph")) expect(compose.services[service.name]!.ports).toBeUndefined();
+    for (const service of services.filter((s) => s.kind === "subgraph"))
+      expect(compose.services[service.name]!.ports).toBeUndefined();
   });
 
   test("datastores have volumes and healthchecks; depends_on names real services with conditions they can meet", () => {
@@ -181,8 +230,10 @@ describe("docker compose", () => {
       for (const [dependency, { condition }] of Object.entries(entry.depends_on ?? {})) {
         const target = compose.services[dependency];
         expect({ name, dependency, exists: !!target }).toEqual({ name, dependency, exists: true });
-        if (condition === "service_healthy") expect({ dependency, healthcheck: !!target!.healthcheck }).toEqual({ dependency, healthcheck: true });
-        else if (condition === "service_completed_successfully") expect({ dependency, restart: target!.restart }).toEqual({ dependency, restart: "no" });
+        if (condition === "service_healthy")
+          expect({ dependency, healthcheck: !!target!.healthcheck }).toEqual({ dependency, healthcheck: true });
+        else if (condition === "service_completed_successfully")
+          expect({ dependency, restart: target!.restart }).toEqual({ dependency, restart: "no" });
         else expect(condition).toBe("service_started");
       }
     }
@@ -200,14 +251,23 @@ describe("docker compose", () => {
       if (service.seed === "before-start") expect(waitsFor).toContain(`${service.name}-seed`);
       if (service.seed === "after-start") {
         const seedWaitsFor = dependencyClosure(compose, `${service.name}-seed`);
-        for (const other of [...subgraphServices.map((s) => s.name), "router"]) expect({ seed: service.name, other, waits: seedWaitsFor.has(other) }).toEqual({ seed: service.name, other, waits: true });
+        for (const other of [...subgraphServices.map((s) => s.name), "router"])
+          expect({ seed: service.name, other, waits: seedWaitsFor.has(other) }).toEqual({
+            seed: service.name,
+            other,
+            waits: true,
+          });
       }
     }
     // scripts/subgraphs.ts: a service starts after every earlier one that consumes events.
     subgraphs.forEach((entry, index) => {
       const waitsFor = dependencyClosure(compose, entry.name);
       for (const earlier of subgraphs.slice(0, index).filter((e) => e.queues.length > 0)) {
-        expect({ service: entry.name, earlier: earlier.name, waits: waitsFor.has(earlier.name) }).toEqual({ service: entry.name, earlier: earlier.name, waits: true });
+        expect({ service: entry.name, earlier: earlier.name, waits: waitsFor.has(earlier.name) }).toEqual({
+          service: entry.name,
+          earlier: earlier.name,
+          waits: true,
+        });
       }
     });
     const routerWaitsFor = dependencyClosure(compose, "router");
@@ -221,10 +281,19 @@ describe("docker compose's own loader", () => {
   // "go: downloading ..." on stderr).
   const composeCheckBinary = path.join(mkdtempSync(path.join(tmpdir(), "compose-check-")), "compose-check");
   beforeAll(() => {
-    const build = spawnSync("go", ["build", "-o", composeCheckBinary, "."], { cwd: path.join(repoRoot, "tools/compose-check"), encoding: "utf8", timeout: 600_000 });
-    if (build.status !== 0) throw new Error(`go build tools/compose-check failed (${build.status ?? build.signal}):\n${build.stderr}`);
+    const build = spawnSync("go", ["build", "-o", composeCheckBinary, "."], {
+      cwd: path.join(repoRoot, "tools/compose-check"),
+      encoding: "utf8",
+      timeout: 600_000,
+    });
+    if (build.status !== 0)
+      throw new Error(`go build tools/compose-check failed (${build.status ?? build.signal}):\n${build.stderr}`);
   }, 600_000);
-  const composeCheck = (file: string) => spawnSync(composeCheckBinary, ["-file", file, "-env-file", composeEnvExample], { encoding: "utf8", timeout: 60_000 });
+  const composeCheck = (file: string) =>
+    spawnSync(composeCheckBinary, ["-file", file, "-env-file", composeEnvExample], {
+      encoding: "utf8",
+      timeout: 60_000,
+    });
 
   test("accepts docker-compose.yml with env.example's values", () => {
     const result = composeCheck(path.join(repoRoot, "docker-compose.yml"));
@@ -235,7 +304,13 @@ describe("docker compose's own loader", () => {
 
   test("refuses a copy that depends on a service that does not exist", () => {
     const broken = path.join(mkdtempSync(path.join(tmpdir(), "compose-")), "docker-compose.yml");
-    writeFileSync(broken, readFileSync(path.join(repoRoot, "docker-compose.yml"), "utf8").replace("reviews: { condition: service_healthy }", "reviewz: { condition: service_healthy }"));
+    writeFileSync(
+      broken,
+      readFileSync(path.join(repoRoot, "docker-compose.yml"), "utf8").replace(
+        "reviews: { condition: service_healthy }",
+        "reviewz: { condition: service_healthy }",
+      ),
+    );
     const result = composeCheck(broken);
     expect(result.status).not.toBe(0);
     expect(result.stderr).toContain('undefined service "reviewz"');

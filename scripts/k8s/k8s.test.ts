@@ -45,7 +45,12 @@ describe("rendering", () => {
   test("base, the k3s overlay and the demo seeds render", () => {
     for (const objects of [base, overlay, demo]) expect(objects.length).toBeGreaterThan(0);
     expect(base.some((o) => o.kind === "Secret")).toBe(false);
-    expect(overlay.filter((o) => o.kind === "Secret").map((o) => o.metadata.name).sort()).toEqual(["cartograph-app", "cartograph-datastores"]);
+    expect(
+      overlay
+        .filter((o) => o.kind === "Secret")
+        .map((o) => o.metadata.name)
+        .sort(),
+    ).toEqual(["cartograph-app", "cartograph-datastores"]);
     expect(demo.every((o) => o.kind === "Job" && o.metadata.namespace === "cartograph")).toBe(true);
   });
 
@@ -58,7 +63,9 @@ describe("rendering", () => {
     const deployment = structuredClone(find(overlay, "Deployment", "users"));
     (firstContainer(deployment).ports![0] as { containerPort: unknown }).containerPort = "4001";
     expect(await schemaProblems(deployment)).toEqual([expect.stringContaining("containerPort must be integer")]);
-    expect(await schemaProblems({ apiVersion: "example.com/v1", kind: "Widget", metadata: { name: "w" } })).toEqual(["Widget/w: no schema for example.com/v1 Widget"]);
+    expect(await schemaProblems({ apiVersion: "example.com/v1", kind: "Widget", metadata: { name: "w" } })).toEqual([
+      "Widget/w: no schema for example.com/v1 Widget",
+    ]);
   });
 
   test("every service has a Deployment, Service, HPA and PDB; every datastore a StatefulSet on local-path", () => {
@@ -67,20 +74,30 @@ describe("rendering", () => {
       expect(find(overlay, "Service", service.name)).toBeDefined();
       const hpa = find(overlay, "HorizontalPodAutoscaler", service.name);
       expect(hpa.apiVersion).toBe("autoscaling/v2");
-      expect((hpa.spec as { scaleTargetRef: { kind: string; name: string } }).scaleTargetRef).toMatchObject({ kind: "Deployment", name: service.name });
+      expect((hpa.spec as { scaleTargetRef: { kind: string; name: string } }).scaleTargetRef).toMatchObject({
+        kind: "Deployment",
+        name: service.name,
+      });
       const pdb = find(overlay, "PodDisruptionBudget", service.name);
-      expect((pdb.spec as { selector: { matchLabels: Record<string, string> } }).selector.matchLabels).toEqual(templateOf(deployment).metadata?.labels);
+      expect((pdb.spec as { selector: { matchLabels: Record<string, string> } }).selector.matchLabels).toEqual(
+        templateOf(deployment).metadata?.labels,
+      );
       // HPA owns the replica count: a fixed one would be reset on every apply.
       expect((deployment.spec as { replicas?: number }).replicas).toBeUndefined();
     }
     for (const name of ["postgres", "mongodb", "rabbitmq"]) {
-      const claims = (find(overlay, "StatefulSet", name).spec as { volumeClaimTemplates: Array<{ spec: { storageClassName?: string } }> }).volumeClaimTemplates;
+      const claims = (
+        find(overlay, "StatefulSet", name).spec as {
+          volumeClaimTemplates: Array<{ spec: { storageClassName?: string } }>;
+        }
+      ).volumeClaimTemplates;
       expect(claims.map((c) => c.spec.storageClassName)).toEqual(["local-path"]);
     }
   });
 
   test("a migration Job for every service with a datastore; demo seeds per scripts/subgraphs.ts", () => {
-    for (const service of services.filter((s) => s.store)) expect(find(overlay, "Job", `${service.name}-migrate`)).toBeDefined();
+    for (const service of services.filter((s) => s.store))
+      expect(find(overlay, "Job", `${service.name}-migrate`)).toBeDefined();
     for (const service of services.filter((s) => s.seed)) {
       const seed = find(demo, "Job", `${service.name}-seed`);
       expect(seed.metadata.labels?.["cartograph.dev/seed-phase"]).toBe(service.seed);
@@ -110,9 +127,15 @@ describe("policy", () => {
   };
 
   test("a missing probe is flagged", () => {
-    expect(broken((o) => delete firstContainer(find(o, "Deployment", "users")).readinessProbe)).toContain("Deployment/users container users: has no readinessProbe");
-    expect(broken((o) => delete firstContainer(find(o, "Deployment", "router")).startupProbe)).toContain("Deployment/router container router: has no startupProbe");
-    expect(broken((o) => delete firstContainer(find(o, "StatefulSet", "postgres")).livenessProbe)).toContain("StatefulSet/postgres container postgres: has no livenessProbe");
+    expect(broken((o) => delete firstContainer(find(o, "Deployment", "users")).readinessProbe)).toContain(
+      "Deployment/users container users: has no readinessProbe",
+    );
+    expect(broken((o) => delete firstContainer(find(o, "Deployment", "router")).startupProbe)).toContain(
+      "Deployment/router container router: has no startupProbe",
+    );
+    expect(broken((o) => delete firstContainer(find(o, "StatefulSet", "postgres")).livenessProbe)).toContain(
+      "StatefulSet/postgres container postgres: has no livenessProbe",
+    );
   });
 
   test("a missing limit or request is flagged", () => {
@@ -166,10 +189,14 @@ describe("policy", () => {
 
   test("a subgraph opened to its namespace, or JWKS clients let into another subgraph, is flagged", () => {
     const result = broken((o) => {
-      const policy = find(o, "NetworkPolicy", "subgraphs-from-router") as K8sObject & { spec: { ingress: Array<{ from: unknown[] }> } };
+      const policy = find(o, "NetworkPolicy", "subgraphs-from-router") as K8sObject & {
+        spec: { ingress: Array<{ from: unknown[] }> };
+      };
       policy.spec.ingress[0]!.from.push({ podSelector: {} });
     });
-    expect(result).toContain("Deployment/inventory: subgraph inventory is reachable from an unlabelled pod in the namespace");
+    expect(result).toContain(
+      "Deployment/inventory: subgraph inventory is reachable from an unlabelled pod in the namespace",
+    );
     expect(result).toContain("Deployment/inventory: subgraph inventory is reachable from Job/inventory-migrate");
   });
 
@@ -180,7 +207,9 @@ describe("policy", () => {
 
   test("a datastore reachable beyond its owners is flagged", () => {
     const result = broken((o) => {
-      const policy = find(o, "NetworkPolicy", "postgres-from-owners") as K8sObject & { spec: { ingress: Array<{ from: unknown[] }> } };
+      const policy = find(o, "NetworkPolicy", "postgres-from-owners") as K8sObject & {
+        spec: { ingress: Array<{ from: unknown[] }> };
+      };
       policy.spec.ingress[0]!.from = [{ namespaceSelector: {} }];
     });
     expect(result).toContain("StatefulSet/postgres: datastore postgres is reachable from Deployment/reviews");
@@ -197,7 +226,9 @@ describe("policy", () => {
       "Service/users: is of type NodePort but selects something other than the router",
     );
     const toProducts = broken((o) => {
-      const ingress = find(o, "Ingress", "router") as K8sObject & { spec: { rules: Array<{ http: { paths: Array<{ backend: { service: { name: string } } }> } }> } };
+      const ingress = find(o, "Ingress", "router") as K8sObject & {
+        spec: { rules: Array<{ http: { paths: Array<{ backend: { service: { name: string } } }> } }> };
+      };
       ingress.spec.rules[0]!.http.paths[0]!.backend.service.name = "products";
     });
     expect(toProducts).toContain("Ingress/router: routes to products, not the router");

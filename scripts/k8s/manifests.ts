@@ -53,7 +53,9 @@ export function parseYamlDocuments(text: string): K8sObject[] {
 function isK8sObject(value: unknown): value is K8sObject {
   if (typeof value !== "object" || value === null) return false;
   const { apiVersion, kind, metadata } = value as Record<string, unknown>;
-  return typeof apiVersion === "string" && typeof kind === "string" && typeof metadata === "object" && metadata !== null;
+  return (
+    typeof apiVersion === "string" && typeof kind === "string" && typeof metadata === "object" && metadata !== null
+  );
 }
 
 /**
@@ -74,7 +76,10 @@ export function renderKustomization(relativeDir: string): K8sObject[] {
       }
     }
     const { command, args } = kustomizeCommand();
-    const output = execFileSync(command, [...args, path.join(copy, relativeDir)], { encoding: "utf8", maxBuffer: 32 * 1024 * 1024 });
+    const output = execFileSync(command, [...args, path.join(copy, relativeDir)], {
+      encoding: "utf8",
+      maxBuffer: 32 * 1024 * 1024,
+    });
     return parseYamlDocuments(output);
   } finally {
     rmSync(workDir, { recursive: true, force: true });
@@ -83,7 +88,9 @@ export function renderKustomization(relativeDir: string): K8sObject[] {
 
 /** What a zod object schema offers once `.superRefine` has run (zod 4 keeps `.shape`). */
 interface SafeParser {
-  safeParse(value: unknown): { success: true } | { success: false; error: { issues: Array<{ path: PropertyKey[]; message: string }> } };
+  safeParse(
+    value: unknown,
+  ): { success: true } | { success: false; error: { issues: Array<{ path: PropertyKey[]; message: string }> } };
 }
 export interface EnvSchema extends SafeParser {
   shape: Record<string, SafeParser>;
@@ -131,7 +138,9 @@ export function schemaDefault(schema: EnvSchema, key: string): unknown {
  */
 export async function deployedServices(): Promise<DeployedService[]> {
   const registered = new Map(subgraphs.map((s) => [s.name, s]));
-  const onDisk = readdirSync(path.join(repoRoot, "subgraphs")).filter((name) => existsSync(path.join(repoRoot, "subgraphs", name, "src/config.ts")));
+  const onDisk = readdirSync(path.join(repoRoot, "subgraphs")).filter((name) =>
+    existsSync(path.join(repoRoot, "subgraphs", name, "src/config.ts")),
+  );
   const names = [...new Set([...registered.keys(), ...onDisk])].sort();
   const services: DeployedService[] = [];
   for (const name of [...names, "router"]) {
@@ -155,12 +164,14 @@ export async function deployedServices(): Promise<DeployedService[]> {
 }
 
 /** `SUBGRAPH_<NAME>_URL`, as router/src/config.ts subgraphUrlOverride reads it. */
-export const subgraphUrlVariable = (subgraph: string) => `SUBGRAPH_${subgraph.toUpperCase().replace(/[^A-Z0-9]/g, "_")}_URL`;
+export const subgraphUrlVariable = (subgraph: string) =>
+  `SUBGRAPH_${subgraph.toUpperCase().replace(/[^A-Z0-9]/g, "_")}_URL`;
 
 /** The variable names a service reads: its schema's keys; the router also its subgraph URL overrides. */
 export function readableVariables(service: DeployedService, all: DeployedService[]): Set<string> {
   const names = new Set(Object.keys(service.schema.shape));
-  if (service.kind === "router") for (const s of all.filter((x) => x.kind === "subgraph")) names.add(subgraphUrlVariable(s.name));
+  if (service.kind === "router")
+    for (const s of all.filter((x) => x.kind === "subgraph")) names.add(subgraphUrlVariable(s.name));
   return names;
 }
 
@@ -175,11 +186,15 @@ export function requiredVariables(service: DeployedService): string[] {
 export function envProblems(service: DeployedService, all: DeployedService[], env: Record<string, string>): string[] {
   const problems: string[] = [];
   const readable = readableVariables(service, all);
-  for (const name of Object.keys(env)) if (!readable.has(name)) problems.push(`sets ${name}, which ${service.name} does not read`);
-  for (const name of requiredVariables(service)) if (!(name in env)) problems.push(`does not set ${name}, which ${service.name} requires`);
+  for (const name of Object.keys(env))
+    if (!readable.has(name)) problems.push(`sets ${name}, which ${service.name} does not read`);
+  for (const name of requiredVariables(service))
+    if (!(name in env)) problems.push(`does not set ${name}, which ${service.name} requires`);
   // As parseConfig does: empty means unset.
   const cleaned = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== ""));
   const parsed = service.schema.safeParse(cleaned);
-  if (!parsed.success) for (const issue of parsed.error.issues) problems.push(`${issue.path.map(String).join(".") || "(env)"}: ${issue.message}`);
+  if (!parsed.success)
+    for (const issue of parsed.error.issues)
+      problems.push(`${issue.path.map(String).join(".") || "(env)"}: ${issue.message}`);
   return problems;
 }

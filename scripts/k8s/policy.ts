@@ -43,7 +43,9 @@ interface Workload {
 }
 
 function podTemplate(object: K8sObject): IPodTemplateSpec | undefined {
-  const spec = object.spec as { template?: IPodTemplateSpec; jobTemplate?: { spec?: { template?: IPodTemplateSpec } } } | undefined;
+  const spec = object.spec as
+    | { template?: IPodTemplateSpec; jobTemplate?: { spec?: { template?: IPodTemplateSpec } } }
+    | undefined;
   if (object.kind === "CronJob") return spec?.jobTemplate?.spec?.template;
   if (object.kind === "Pod") return { metadata: object.metadata, spec: object.spec as IPodSpec };
   return spec?.template;
@@ -63,9 +65,12 @@ export function workloads(objects: K8sObject[]): Workload[] {
 function containerViolations(workload: Workload, options: PolicyOptions): Violation[] {
   const violations: Violation[] = [];
   const spec = workload.template.spec!;
-  const add = (container: string, message: string) => violations.push({ object: `${workload.ref} container ${container}`, message });
-  if (spec.automountServiceAccountToken !== false) violations.push({ object: workload.ref, message: "automountServiceAccountToken is not false" });
-  if (spec.hostNetwork || spec.hostPID || spec.hostIPC) violations.push({ object: workload.ref, message: "uses the host's network, PID or IPC namespace" });
+  const add = (container: string, message: string) =>
+    violations.push({ object: `${workload.ref} container ${container}`, message });
+  if (spec.automountServiceAccountToken !== false)
+    violations.push({ object: workload.ref, message: "automountServiceAccountToken is not false" });
+  if (spec.hostNetwork || spec.hostPID || spec.hostIPC)
+    violations.push({ object: workload.ref, message: "uses the host's network, PID or IPC namespace" });
   const podSecurity = spec.securityContext ?? {};
   const all: Array<[IContainer, boolean]> = [
     ...(spec.initContainers ?? []).map((c): [IContainer, boolean] => [c, false]),
@@ -79,7 +84,8 @@ function containerViolations(workload: Workload, options: PolicyOptions): Violat
     }
     for (const bound of ["requests", "limits"] as const) {
       for (const resource of ["cpu", "memory"]) {
-        if (container.resources?.[bound]?.[resource] === undefined) add(container.name, `has no ${resource} ${bound === "requests" ? "request" : "limit"}`);
+        if (container.resources?.[bound]?.[resource] === undefined)
+          add(container.name, `has no ${resource} ${bound === "requests" ? "request" : "limit"}`);
       }
     }
     const security = container.securityContext ?? {};
@@ -87,14 +93,20 @@ function containerViolations(workload: Workload, options: PolicyOptions): Violat
     const runAsUser = security.runAsUser ?? podSecurity.runAsUser;
     const seccomp = security.seccompProfile?.type ?? podSecurity.seccompProfile?.type;
     if (runAsNonRoot !== true) add(container.name, "securityContext.runAsNonRoot is not true");
-    if (runAsUser === undefined || runAsUser === 0) add(container.name, "securityContext.runAsUser is not a non-root uid");
-    else if (container.image?.startsWith(options.appImagePrefix) && runAsUser !== options.appUid) add(container.name, `securityContext.runAsUser is not ${options.appUid}`);
-    if (security.readOnlyRootFilesystem !== true) add(container.name, "securityContext.readOnlyRootFilesystem is not true");
-    if (security.allowPrivilegeEscalation !== false) add(container.name, "securityContext.allowPrivilegeEscalation is not false");
+    if (runAsUser === undefined || runAsUser === 0)
+      add(container.name, "securityContext.runAsUser is not a non-root uid");
+    else if (container.image?.startsWith(options.appImagePrefix) && runAsUser !== options.appUid)
+      add(container.name, `securityContext.runAsUser is not ${options.appUid}`);
+    if (security.readOnlyRootFilesystem !== true)
+      add(container.name, "securityContext.readOnlyRootFilesystem is not true");
+    if (security.allowPrivilegeEscalation !== false)
+      add(container.name, "securityContext.allowPrivilegeEscalation is not false");
     if (security.privileged) add(container.name, "is privileged");
-    if (!security.capabilities?.drop?.includes("ALL")) add(container.name, "securityContext.capabilities.drop does not include ALL");
+    if (!security.capabilities?.drop?.includes("ALL"))
+      add(container.name, "securityContext.capabilities.drop does not include ALL");
     if ((security.capabilities?.add ?? []).length > 0) add(container.name, "adds capabilities");
-    if (seccomp !== "RuntimeDefault" && seccomp !== "Localhost") add(container.name, "securityContext.seccompProfile.type is not RuntimeDefault");
+    if (seccomp !== "RuntimeDefault" && seccomp !== "Localhost")
+      add(container.name, "securityContext.seccompProfile.type is not RuntimeDefault");
   }
   return violations;
 }
@@ -107,11 +119,15 @@ export function selectorMatches(selector: Selector | undefined, labels: Labels):
   for (const { key, operator, values = [] } of selector.matchExpressions ?? []) {
     const has = key in labels;
     const ok =
-      operator === "In" ? has && values.includes(labels[key]!)
-      : operator === "NotIn" ? !has || !values.includes(labels[key]!)
-      : operator === "Exists" ? has
-      : operator === "DoesNotExist" ? !has
-      : false;
+      operator === "In"
+        ? has && values.includes(labels[key]!)
+        : operator === "NotIn"
+          ? !has || !values.includes(labels[key]!)
+          : operator === "Exists"
+            ? has
+            : operator === "DoesNotExist"
+              ? !has
+              : false;
     if (!ok) return false;
   }
   return true;
@@ -143,17 +159,30 @@ const policyTypes = (policy: INetworkPolicy) =>
   policy.spec?.policyTypes ?? (policy.spec?.egress ? ["Ingress", "Egress"] : ["Ingress"]);
 
 /** Whether the policies let `source` open a connection to `target` (ports aside): ingress at the target, egress at the source. */
-export function allows(policies: INetworkPolicy[], source: Peer, target: Peer, direction: "ingress" | "egress" | "both" = "both"): boolean {
+export function allows(
+  policies: INetworkPolicy[],
+  source: Peer,
+  target: Peer,
+  direction: "ingress" | "egress" | "both" = "both",
+): boolean {
   const side = (pod: Peer, type: "Ingress" | "Egress", other: Peer) => {
     const selecting = policies.filter(
-      (p) => (p.metadata?.namespace ?? pod.namespace) === pod.namespace && !pod.external && policyTypes(p).includes(type) && selectorMatches(p.spec?.podSelector, pod.labels),
+      (p) =>
+        (p.metadata?.namespace ?? pod.namespace) === pod.namespace &&
+        !pod.external &&
+        policyTypes(p).includes(type) &&
+        selectorMatches(p.spec?.podSelector, pod.labels),
     );
     if (pod.external || selecting.length === 0) return true;
     return selecting.some((policy) => {
       // A rule without peers admits everyone; a policy without rules admits no one.
       const peerLists: Array<INetworkPolicyPeer[] | undefined> =
-        type === "Ingress" ? (policy.spec?.ingress ?? []).map((rule) => rule.from) : (policy.spec?.egress ?? []).map((rule) => rule.to);
-      return peerLists.some((peers) => !peers || peers.length === 0 || peers.some((peer) => peerAdmits(peer, pod.namespace, other)));
+        type === "Ingress"
+          ? (policy.spec?.ingress ?? []).map((rule) => rule.from)
+          : (policy.spec?.egress ?? []).map((rule) => rule.to);
+      return peerLists.some(
+        (peers) => !peers || peers.length === 0 || peers.some((peer) => peerAdmits(peer, pod.namespace, other)),
+      );
     });
   };
   const ingressOk = direction === "egress" || side(target, "Ingress", source);
@@ -176,7 +205,9 @@ export function checkPolicy(objects: K8sObject[], options: PolicyOptions): Viola
   const services = objects.filter((o): o is K8sObject & IService => o.kind === "Service");
   const selects = (service: IService, labels: Labels) => {
     const selector = service.spec?.selector;
-    return !!selector && Object.keys(selector).length > 0 && Object.entries(selector).every(([k, v]) => labels[k] === v);
+    return (
+      !!selector && Object.keys(selector).length > 0 && Object.entries(selector).every(([k, v]) => labels[k] === v)
+    );
   };
   const onlyRouter = (service: IService) => {
     const selected = all.filter((w) => selects(service, labelsOf(w)));
@@ -185,9 +216,13 @@ export function checkPolicy(objects: K8sObject[], options: PolicyOptions): Viola
   for (const service of services) {
     const type = service.spec?.type ?? "ClusterIP";
     if ((type === "NodePort" || type === "LoadBalancer") && !onlyRouter(service)) {
-      violations.push({ object: `Service/${service.metadata?.name}`, message: `is of type ${type} but selects something other than the router` });
+      violations.push({
+        object: `Service/${service.metadata?.name}`,
+        message: `is of type ${type} but selects something other than the router`,
+      });
     }
-    if (type === "ExternalName") violations.push({ object: `Service/${service.metadata?.name}`, message: "is of type ExternalName" });
+    if (type === "ExternalName")
+      violations.push({ object: `Service/${service.metadata?.name}`, message: "is of type ExternalName" });
   }
 
   // Ingresses: every backend is a Service that selects the router's pods only.
@@ -200,7 +235,10 @@ export function checkPolicy(objects: K8sObject[], options: PolicyOptions): Viola
     for (const backend of backends) {
       const target = backend.service ? servicesByName.get(backend.service.name) : undefined;
       if (!target || !onlyRouter(target)) {
-        violations.push({ object: `Ingress/${ingress.metadata?.name}`, message: `routes to ${backend.service?.name ?? "a non-Service backend"}, not the router` });
+        violations.push({
+          object: `Ingress/${ingress.metadata?.name}`,
+          message: `routes to ${backend.service?.name ?? "a non-Service backend"}, not the router`,
+        });
       }
     }
   }
@@ -208,8 +246,16 @@ export function checkPolicy(objects: K8sObject[], options: PolicyOptions): Viola
   // Network policies: who may reach what, computed from the policies themselves.
   const policies = objects.filter((o): o is K8sObject & INetworkPolicy => o.kind === "NetworkPolicy");
   const namespaceObject = objects.find((o) => o.kind === "Namespace" && o.metadata.name === options.namespace);
-  const namespaceLabels = { ...(namespaceObject?.metadata.labels ?? {}), "kubernetes.io/metadata.name": options.namespace };
-  const ours = (w: Workload): Peer => ({ description: w.ref, namespace: options.namespace, namespaceLabels, labels: labelsOf(w) });
+  const namespaceLabels = {
+    ...(namespaceObject?.metadata.labels ?? {}),
+    "kubernetes.io/metadata.name": options.namespace,
+  };
+  const ours = (w: Workload): Peer => ({
+    description: w.ref,
+    namespace: options.namespace,
+    namespaceLabels,
+    labels: labelsOf(w),
+  });
   const ingressController: Peer = {
     description: "the ingress controller (Traefik in kube-system)",
     namespace: "kube-system",
@@ -219,15 +265,28 @@ export function checkPolicy(objects: K8sObject[], options: PolicyOptions): Viola
   const kubeDns: Peer = { ...ingressController, description: "kube-dns", labels: { "k8s-app": "kube-dns" } };
   const strangers: Peer[] = [
     { description: "an unlabelled pod in the namespace", namespace: options.namespace, namespaceLabels, labels: {} },
-    { description: "a pod in another namespace", namespace: "elsewhere", namespaceLabels: { "kubernetes.io/metadata.name": "elsewhere" }, labels: {} },
+    {
+      description: "a pod in another namespace",
+      namespace: "elsewhere",
+      namespaceLabels: { "kubernetes.io/metadata.name": "elsewhere" },
+      labels: {},
+    },
     { description: "a client outside the cluster", namespace: "", namespaceLabels: {}, labels: {}, external: true },
   ];
   const sources = [...all.map(ours), ingressController, ...strangers];
 
   const hasDefaultDeny = policies.some(
-    (p) => Object.keys(p.spec?.podSelector ?? {}).length === 0 && ["Ingress", "Egress"].every((t) => policyTypes(p).includes(t as "Ingress")) && !p.spec?.ingress?.length && !p.spec?.egress?.length,
+    (p) =>
+      Object.keys(p.spec?.podSelector ?? {}).length === 0 &&
+      ["Ingress", "Egress"].every((t) => policyTypes(p).includes(t as "Ingress")) &&
+      !p.spec?.ingress?.length &&
+      !p.spec?.egress?.length,
   );
-  if (!hasDefaultDeny) violations.push({ object: `Namespace/${options.namespace}`, message: "has no default-deny NetworkPolicy for ingress and egress" });
+  if (!hasDefaultDeny)
+    violations.push({
+      object: `Namespace/${options.namespace}`,
+      message: "has no default-deny NetworkPolicy for ingress and egress",
+    });
 
   const reachableFrom = (target: Workload, allowed: (source: Peer) => boolean, what: string) => {
     for (const source of sources) {
@@ -237,7 +296,8 @@ export function checkPolicy(objects: K8sObject[], options: PolicyOptions): Viola
       }
     }
   };
-  const serverOf = (labels: Labels, names: string[]) => labels[COMPONENT] === "server" && names.includes(labels[NAME] ?? "");
+  const serverOf = (labels: Labels, names: string[]) =>
+    labels[COMPONENT] === "server" && names.includes(labels[NAME] ?? "");
   for (const target of all) {
     const labels = labelsOf(target);
     const name = labels[NAME] ?? "";
@@ -245,28 +305,44 @@ export function checkPolicy(objects: K8sObject[], options: PolicyOptions): Viola
       reachableFrom(target, (s) => s === ingressController, "the router");
     } else if (options.subgraphs.includes(name) && labels[COMPONENT] === "server") {
       const jwksClients = name === options.jwksProvider ? options.subgraphs.filter((s) => s !== name) : [];
-      reachableFrom(target, (s) => s.namespace === options.namespace && !s.external && (isServer(s.labels, options.router) || serverOf(s.labels, jwksClients)), `subgraph ${name}`);
+      reachableFrom(
+        target,
+        (s) =>
+          s.namespace === options.namespace &&
+          !s.external &&
+          (isServer(s.labels, options.router) || serverOf(s.labels, jwksClients)),
+        `subgraph ${name}`,
+      );
     } else if (name in options.datastoreOwners) {
       const owners = options.datastoreOwners[name]!;
-      reachableFrom(target, (s) => s.namespace === options.namespace && !s.external && owners.includes(s.labels[NAME] ?? ""), `datastore ${name}`);
+      reachableFrom(
+        target,
+        (s) => s.namespace === options.namespace && !s.external && owners.includes(s.labels[NAME] ?? ""),
+        `datastore ${name}`,
+      );
     }
   }
 
   // And the paths the platform needs stay open, so the policies cannot deny it into a broken state.
   const need = (source: Peer, target: Peer, what: string) => {
-    if (!allows(policies, source, target)) violations.push({ object: source.description, message: `cannot reach ${what}` });
+    if (!allows(policies, source, target))
+      violations.push({ object: source.description, message: `cannot reach ${what}` });
   };
   const servers = (name: string) => all.filter((w) => isServer(labelsOf(w), name)).map(ours);
   for (const router of routerPods.map(ours)) {
-    if (!allows(policies, ingressController, router)) violations.push({ object: router.description, message: "is not reachable from the ingress controller" });
-    for (const subgraph of options.subgraphs) for (const target of servers(subgraph)) need(router, target, `subgraph ${subgraph}`);
+    if (!allows(policies, ingressController, router))
+      violations.push({ object: router.description, message: "is not reachable from the ingress controller" });
+    for (const subgraph of options.subgraphs)
+      for (const target of servers(subgraph)) need(router, target, `subgraph ${subgraph}`);
   }
   for (const subgraph of options.subgraphs.filter((s) => s !== options.jwksProvider)) {
-    for (const source of servers(subgraph)) for (const target of servers(options.jwksProvider)) need(source, target, `${options.jwksProvider} (JWKS)`);
+    for (const source of servers(subgraph))
+      for (const target of servers(options.jwksProvider)) need(source, target, `${options.jwksProvider} (JWKS)`);
   }
   for (const [datastore, owners] of Object.entries(options.datastoreOwners)) {
     const targets = all.filter((w) => labelsOf(w)[NAME] === datastore).map(ours);
-    for (const source of all.filter((w) => owners.includes(labelsOf(w)[NAME] ?? "")).map(ours)) for (const target of targets) need(source, target, datastore);
+    for (const source of all.filter((w) => owners.includes(labelsOf(w)[NAME] ?? "")).map(ours))
+      for (const target of targets) need(source, target, datastore);
   }
   for (const source of all.map(ours)) need(source, kubeDns, "kube-dns");
   return violations;

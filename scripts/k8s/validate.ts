@@ -28,6 +28,8 @@ export async function schemaProblems(object: K8sObject): Promise<string[]> {
 /** kustomize wraps long base64 Secret values over lines; the API server's decoder skips newlines, the schema's "byte" format does not. */
 function normalized(object: K8sObject): K8sObject {
   if (object.kind !== "Secret" || typeof object.data !== "object" || object.data === null) return object;
-  const data = Object.fromEntries(Object.entries(object.data as Record<string, string>).map(([key, value]) => [key, value.replace(/\s+/g, "")]));
+  const data = Object.fromEntries(
+    Object.entries(object.data as Record<string, string>).map(([key, value]) => [key, value.replace(/\s+/g, "")]),
+  );
   return { ...object, data };
 }

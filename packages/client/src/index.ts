@@ -76,7 +76,8 @@ export function createCartographClient(options: CartographClientOptions) {
             throw error;
           });
           if (step.done) return { done: true, value: undefined };
-          if (step.value.errors?.length) throw new CartographRequestError(step.value.errors as CartographErrorEntry[], step.value.data ?? null, 200);
+          if (step.value.errors?.length)
+            throw new CartographRequestError(step.value.errors as CartographErrorEntry[], step.value.data ?? null, 200);
           return { done: false, value: step.value.data as R };
         },
         return: async () => {
@@ -105,7 +106,12 @@ export function createCartographClient(options: CartographClientOptions) {
       signal: call?.signal ?? null,
     });
     const body = (await response.json().catch(() => null)) as { data?: R; errors?: CartographErrorEntry[] } | null;
-    if (!body) throw new CartographRequestError([{ message: `HTTP ${response.status} without a GraphQL body` }], null, response.status);
+    if (!body)
+      throw new CartographRequestError(
+        [{ message: `HTTP ${response.status} without a GraphQL body` }],
+        null,
+        response.status,
+      );
     if (body.errors?.length) throw new CartographRequestError(body.errors, body.data ?? null, response.status);
     return body.data as R;
   };

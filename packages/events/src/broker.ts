@@ -111,7 +111,8 @@ export function connectBroker({
   return {
     exchange,
     publish,
-    publishEvent: (envelope) => publish(envelope.type, Buffer.from(JSON.stringify(envelope)), eventMessageOptions(envelope)),
+    publishEvent: (envelope) =>
+      publish(envelope.type, Buffer.from(JSON.stringify(envelope)), eventMessageOptions(envelope)),
     openChannel: async (name, setup) => {
       const wrapper = createChannel(name, setup);
       try {

@@ -25,7 +25,9 @@ describe("parseEnvelope", () => {
 
   it("rejects data that does not match the type's schema", () => {
     expect(() => parseEnvelope({ ...valid(), data: { userId: "usr_1" } })).toThrow(/invalid data for user.registered/);
-    expect(() => parseEnvelope({ ...valid(), data: { userId: 1, email: "a@b.c", name: "A" } })).toThrow(InvalidEventError);
+    expect(() => parseEnvelope({ ...valid(), data: { userId: 1, email: "a@b.c", name: "A" } })).toThrow(
+      InvalidEventError,
+    );
   });
 
   it("rejects what is not an envelope", () => {

@@ -48,19 +48,34 @@ export function queueNames(service: string, purpose: string) {
 export function startConsumer<T extends EventType, TSchema extends Record<string, unknown>>(
   options: ConsumerOptions<T, PgTransaction<TSchema>> & { db: NodePgDatabase<TSchema> },
 ): Promise<Consumer>;
-export function startConsumer<T extends EventType, Tx>(options: ConsumerOptions<T, Tx> & { store: IdempotencyStore<Tx> }): Promise<Consumer>;
+export function startConsumer<T extends EventType, Tx>(
+  options: ConsumerOptions<T, Tx> & { store: IdempotencyStore<Tx> },
+): Promise<Consumer>;
 export function startConsumer<T extends EventType, Tx>(
   options: ConsumerOptions<T, Tx> & ({ store: IdempotencyStore<Tx> } | { db: NodePgDatabase<Record<string, unknown>> }),
 ): Promise<Consumer> {
   // The overloads tie Tx to the db's transaction type; here that link is invisible to the compiler.
-  const store = "store" in options ? options.store : (postgresIdempotencyStore(options.db) as unknown as IdempotencyStore<Tx>);
+  const store =
+    "store" in options ? options.store : (postgresIdempotencyStore(options.db) as unknown as IdempotencyStore<Tx>);
   return consume(options, store);
 }
 
-const BROKER_HEADERS = new Set(["x-death", "x-first-death-exchange", "x-first-death-queue", "x-first-death-reason", "x-last-death-exchange", "x-last-death-queue", "x-last-death-reason"]);
+const BROKER_HEADERS = new Set([
+  "x-death",
+  "x-first-death-exchange",
+  "x-first-death-queue",
+  "x-first-death-reason",
+  "x-last-death-exchange",
+  "x-last-death-queue",
+  "x-last-death-reason",
+]);
 
 /** The same message again, with extra headers, minus those only the broker may set. */
-function copyOf(message: ConsumeMessage, headers: Record<string, string | number>, extra: Options.Publish = {}): Options.Publish {
+function copyOf(
+  message: ConsumeMessage,
+  headers: Record<string, string | number>,
+  extra: Options.Publish = {},
+): Options.Publish {
   const { properties } = message;
   const kept = Object.entries(properties.headers ?? {}).filter(([name]) => !BROKER_HEADERS.has(name));
   return {
@@ -97,14 +112,33 @@ function decode<T extends EventType>(message: ConsumeMessage, accepted: Readonly
 }
 
 /** Sends to a queue through the default exchange and waits for the broker's confirm. */
-function sendConfirmed(channel: ConfirmChannel, queue: string, message: ConsumeMessage, options: Options.Publish): Promise<void> {
+function sendConfirmed(
+  channel: ConfirmChannel,
+  queue: string,
+  message: ConsumeMessage,
+  options: Options.Publish,
+): Promise<void> {
   return new Promise((resolve, reject) => {
-    channel.sendToQueue(queue, message.content, options, (err: unknown) => (err ? reject(err instanceof Error ? err : new Error(String(err))) : resolve()));
+    channel.sendToQueue(queue, message.content, options, (err: unknown) =>
+      err ? reject(err instanceof Error ? err : new Error(String(err))) : resolve(),
+    );
   });
 }
 
-async function consume<T extends EventType, Tx>(options: ConsumerOptions<T, Tx>, store: IdempotencyStore<Tx>): Promise<Consumer> {
-  const { broker, service, purpose, eventTypes, handle, prefetch = 10, maxAttempts = 5, retryDelaysMs = [1000, 5000, 15000, 30000] } = options;
+async function consume<T extends EventType, Tx>(
+  options: ConsumerOptions<T, Tx>,
+  store: IdempotencyStore<Tx>,
+): Promise<Consumer> {
+  const {
+    broker,
+    service,
+    purpose,
+    eventTypes,
+    handle,
+    prefetch = 10,
+    maxAttempts = 5,
+    retryDelaysMs = [1000, 5000, 15000, 30000],
+  } = options;
   const names = queueNames(service, purpose);
   const log = options.log.child({ queue: names.queue });
   const accepted: ReadonlySet<string> = new Set(eventTypes);
@@ -112,8 +146,19 @@ async function consume<T extends EventType, Tx>(options: ConsumerOptions<T, Tx>,
   let stopping = false;
   let current: { channel: ConfirmChannel; consumerTag: string } | undefined;
 
-  const deadLetter = (channel: ConfirmChannel, message: ConsumeMessage, reason: string, error: unknown, attempt: number) =>
-    sendConfirmed(channel, names.dlq, message, copyOf(message, { [REASON_HEADER]: reason, [ERROR_HEADER]: errorText(error), [ATTEMPT_HEADER]: attempt }));
+  const deadLetter = (
+    channel: ConfirmChannel,
+    message: ConsumeMessage,
+    reason: string,
+    error: unknown,
+    attempt: number,
+  ) =>
+    sendConfirmed(
+      channel,
+      names.dlq,
+      message,
+      copyOf(message, { [REASON_HEADER]: reason, [ERROR_HEADER]: errorText(error), [ATTEMPT_HEADER]: attempt }),
+    );
 
   async function settle(channel: ConfirmChannel, message: ConsumeMessage): Promise<void> {
     const attempt = attemptOf(message);
@@ -128,7 +173,9 @@ async function consume<T extends EventType, Tx>(options: ConsumerOptions<T, Tx>,
       return;
     }
     try {
-      const applied = await store.runOnce(names.queue, event.id, (tx) => handle(event, tx, { queue: names.queue, attempt }));
+      const applied = await store.runOnce(names.queue, event.id, (tx) =>
+        handle(event, tx, { queue: names.queue, attempt }),
+      );
       log.debug({ ...meta, applied }, applied ? "event applied" : "event already applied: skipped");
     } catch (error) {
       if (attempt >= maxAttempts) {
@@ -140,22 +187,32 @@ async function consume<T extends EventType, Tx>(options: ConsumerOptions<T, Tx>,
       log.warn({ ...meta, err: error, retryInMs: delay }, "event failed: will retry");
       // The retry queue has no consumer: the message expires after `delay` and is dead-lettered
       // back to the main queue.
-      await sendConfirmed(channel, names.retry, message, copyOf(message, { [ATTEMPT_HEADER]: attempt + 1 }, { expiration: String(delay) }));
+      await sendConfirmed(
+        channel,
+        names.retry,
+        message,
+        copyOf(message, { [ATTEMPT_HEADER]: attempt + 1 }, { expiration: String(delay) }),
+      );
     }
   }
 
   function onMessage(channel: ConfirmChannel, message: ConsumeMessage): void {
-    const work = settle(channel, message).then(
-      // Ack only now: the effect (or the copy in the retry/DLQ queue) is durable.
-      () => channel.ack(message),
-      (err: unknown) => {
-        log.error({ err, messageId: message.properties.messageId }, "could not settle message: requeued");
-        channel.nack(message, false, true);
-      },
-    ).catch((err: unknown) => {
-      // The channel closed under us: the broker redelivers the message (the inbox skips it if applied).
-      log.warn({ err, messageId: message.properties.messageId }, "could not ack: channel closed; will be redelivered");
-    });
+    const work = settle(channel, message)
+      .then(
+        // Ack only now: the effect (or the copy in the retry/DLQ queue) is durable.
+        () => channel.ack(message),
+        (err: unknown) => {
+          log.error({ err, messageId: message.properties.messageId }, "could not settle message: requeued");
+          channel.nack(message, false, true);
+        },
+      )
+      .catch((err: unknown) => {
+        // The channel closed under us: the broker redelivers the message (the inbox skips it if applied).
+        log.warn(
+          { err, messageId: message.properties.messageId },
+          "could not ack: channel closed; will be redelivered",
+        );
+      });
     inFlight.add(work);
     void work.finally(() => inFlight.delete(work));
   }
@@ -163,7 +220,10 @@ async function consume<T extends EventType, Tx>(options: ConsumerOptions<T, Tx>,
   // Runs on every (re)connect: topology is declared idempotently, then consumption restarts.
   const setup = async (channel: ConfirmChannel): Promise<void> => {
     await channel.assertQueue(names.queue, { durable: true });
-    await channel.assertQueue(names.retry, { durable: true, arguments: { "x-dead-letter-exchange": "", "x-dead-letter-routing-key": names.queue } });
+    await channel.assertQueue(names.retry, {
+      durable: true,
+      arguments: { "x-dead-letter-exchange": "", "x-dead-letter-routing-key": names.queue },
+    });
     await channel.assertQueue(names.dlq, { durable: true });
     for (const type of eventTypes) await channel.bindQueue(names.queue, broker.exchange, type);
     if (stopping) return;

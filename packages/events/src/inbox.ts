@@ -13,9 +13,13 @@ export interface IdempotencyStore<Tx> {
 }
 
 /** A drizzle transaction of a database with schema `TSchema`. */
-export type PgTransaction<TSchema extends Record<string, unknown>> = Parameters<Parameters<NodePgDatabase<TSchema>["transaction"]>[0]>[0];
+export type PgTransaction<TSchema extends Record<string, unknown>> = Parameters<
+  Parameters<NodePgDatabase<TSchema>["transaction"]>[0]
+>[0];
 
-export function postgresIdempotencyStore<TSchema extends Record<string, unknown>>(db: NodePgDatabase<TSchema>): IdempotencyStore<PgTransaction<TSchema>> {
+export function postgresIdempotencyStore<TSchema extends Record<string, unknown>>(
+  db: NodePgDatabase<TSchema>,
+): IdempotencyStore<PgTransaction<TSchema>> {
   return {
     runOnce: (consumer, eventId, apply) =>
       db.transaction(async (tx) => {

@@ -13,7 +13,12 @@ const MAX_RECONNECT_DELAY_MS = 30_000;
  * connection drops, and calls `onNotify` after each (re)connect too, since notifications sent
  * while disconnected are lost.
  */
-export function listenForNotifications(config: pg.ClientConfig, channel: string, log: Logger, onNotify: () => void): NotificationListener {
+export function listenForNotifications(
+  config: pg.ClientConfig,
+  channel: string,
+  log: Logger,
+  onNotify: () => void,
+): NotificationListener {
   let closed = false;
   let client: pg.Client | undefined;
   let timer: NodeJS.Timeout | undefined;

@@ -21,7 +21,10 @@ interface ProcessedEventDocument {
  * (upserts keyed by the event's subject, increments guarded by the order or event id), so a
  * crash between effect and mark, or two deliveries at once, still changes nothing twice.
  */
-export function mongoIdempotencyStore(db: Db, { keepDays = 14 }: { keepDays?: number } = {}): IdempotencyStore<MongoUnitOfWork> {
+export function mongoIdempotencyStore(
+  db: Db,
+  { keepDays = 14 }: { keepDays?: number } = {},
+): IdempotencyStore<MongoUnitOfWork> {
   const processed = db.collection<ProcessedEventDocument>("processed_events");
   // FerretDB has no TTL indexes: marks older than any redelivery are pruned here, at most hourly.
   let prunedAt = 0;
@@ -36,10 +39,12 @@ export function mongoIdempotencyStore(db: Db, { keepDays = 14 }: { keepDays?: nu
       const _id = `${consumer}:${eventId}`;
       if (await processed.findOne({ _id }, { projection: { _id: 1 } })) return false;
       await apply({ db, eventId });
-      await processed.updateOne({ _id }, { $setOnInsert: { consumer, eventId, processedAt: new Date() } }, { upsert: true }).catch((error: unknown) => {
-        // A concurrent delivery marked it first: fine, the effect is idempotent.
-        if ((error as { code?: number }).code !== 11000) throw error;
-      });
+      await processed
+        .updateOne({ _id }, { $setOnInsert: { consumer, eventId, processedAt: new Date() } }, { upsert: true })
+        .catch((error: unknown) => {
+          // A concurrent delivery marked it first: fine, the effect is idempotent.
+          if ((error as { code?: number }).code !== 11000) throw error;
+        });
       return true;
     },
   };
@@ -47,5 +52,7 @@ export function mongoIdempotencyStore(db: Db, { keepDays = 14 }: { keepDays?: nu
 
 /** The inbox's index (part of each MongoDB service's `ensure*Indexes`), for the hourly prune. */
 export async function ensureInboxIndexes(db: Db): Promise<void> {
-  await db.collection<ProcessedEventDocument>("processed_events").createIndex({ processedAt: 1 }, { name: "by_processed_at" });
+  await db
+    .collection<ProcessedEventDocument>("processed_events")
+    .createIndex({ processedAt: 1 }, { name: "by_processed_at" });
 }

@@ -45,7 +45,9 @@ export class ProductActivity {
   /** The active ones among `productIds`, in one query. */
   async activeAmong(productIds: readonly string[]): Promise<Set<string>> {
     if (productIds.length === 0) return new Set();
-    const rows = await this.products.find({ _id: { $in: [...new Set(productIds)] }, active: true }, { projection: { _id: 1 } }).toArray();
+    const rows = await this.products
+      .find({ _id: { $in: [...new Set(productIds)] }, active: true }, { projection: { _id: 1 } })
+      .toArray();
     return new Set(rows.map((row) => row._id));
   }
 
@@ -60,7 +62,13 @@ export class ProductActivity {
 }
 
 /** `<owner>.catalogue`: keeps a MongoDB service's ProductActivity current. */
-export function startProductActivityConsumer(options: { broker: Broker; db: Db; log: Logger; queueOwner: string; activity: ProductActivity }): Promise<Consumer> {
+export function startProductActivityConsumer(options: {
+  broker: Broker;
+  db: Db;
+  log: Logger;
+  queueOwner: string;
+  activity: ProductActivity;
+}): Promise<Consumer> {
   return startConsumer({
     broker: options.broker,
     store: mongoIdempotencyStore(options.db),

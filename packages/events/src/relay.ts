@@ -58,7 +58,14 @@ function errorText(reason: unknown): string {
  * between republishes it later (consumers are idempotent); a failed publish is recorded and
  * retried after a back-off, never dropped.
  */
-export function startOutboxRelay({ pool, broker, log, batchSize = 100, pollIntervalMs = 1000, maxBackoffMs = 30_000 }: OutboxRelayOptions): OutboxRelay {
+export function startOutboxRelay({
+  pool,
+  broker,
+  log,
+  batchSize = 100,
+  pollIntervalMs = 1000,
+  maxBackoffMs = 30_000,
+}: OutboxRelayOptions): OutboxRelay {
   async function publishBatch(): Promise<BatchResult> {
     const client = await pool.connect();
     let broken: Error | undefined;
@@ -68,7 +75,11 @@ export function startOutboxRelay({ pool, broker, log, batchSize = 100, pollInter
       // Published concurrently but queued in order on one channel, so the wire order is kept.
       const results = await Promise.allSettled(
         rows.map((row) =>
-          broker.publish(row.type, Buffer.from(JSON.stringify(row.envelope)), eventMessageOptions({ ...row, occurredAt: row.occurred_at })),
+          broker.publish(
+            row.type,
+            Buffer.from(JSON.stringify(row.envelope)),
+            eventMessageOptions({ ...row, occurredAt: row.occurred_at }),
+          ),
         ),
       );
       const published: string[] = [];
@@ -81,7 +92,10 @@ export function startOutboxRelay({ pool, broker, log, batchSize = 100, pollInter
       if (published.length) await client.query(MARK_PUBLISHED, [published]);
       if (failed.length) {
         await client.query(RECORD_FAILURES, [failed.map((f) => f.id), failed.map((f) => f.error)]);
-        log.warn({ failed: failed.length, error: failed[0]!.error }, "outbox: some events could not be published; will retry");
+        log.warn(
+          { failed: failed.length, error: failed[0]!.error },
+          "outbox: some events could not be published; will retry",
+        );
       }
       await client.query("commit");
       if (published.length) log.debug({ published: published.length }, "outbox: published");

@@ -17,7 +17,16 @@ import {
   type IdempotencyStore,
   type PgTransaction,
 } from "../src";
-import { counterValue, createTestbed, enqueueUserRegistered, log, observed, sleep, waitFor, type EventsTestbed } from "./harness";
+import {
+  counterValue,
+  createTestbed,
+  enqueueUserRegistered,
+  log,
+  observed,
+  sleep,
+  waitFor,
+  type EventsTestbed,
+} from "./harness";
 
 type Tx = PgTransaction<Record<string, never>>;
 
@@ -47,12 +56,14 @@ describe("idempotent consumer", () => {
       on conflict (name) do update set value = counters.value + 1`);
   };
 
-  const start = async (options: {
-    store?: IdempotencyStore<Tx>;
-    handle?: typeof countUser;
-    maxAttempts?: number;
-    broker?: EventsTestbed["broker"];
-  } = {}) => {
+  const start = async (
+    options: {
+      store?: IdempotencyStore<Tx>;
+      handle?: typeof countUser;
+      maxAttempts?: number;
+      broker?: EventsTestbed["broker"];
+    } = {},
+  ) => {
     const consumer = await startConsumer({
       broker: options.broker ?? bed.broker,
       store: options.store ?? postgresIdempotencyStore(bed.db),
@@ -69,7 +80,12 @@ describe("idempotent consumer", () => {
     return consumer;
   };
 
-  const processedCount = async () => (await bed.db.execute<{ n: number }>(sql`select count(*)::int as n from processed_events where consumer = ${names.queue}`)).rows[0]!.n;
+  const processedCount = async () =>
+    (
+      await bed.db.execute<{ n: number }>(
+        sql`select count(*)::int as n from processed_events where consumer = ${names.queue}`,
+      )
+    ).rows[0]!.n;
 
   beforeEach(async () => {
     bed = await createTestbed("consumer");
@@ -91,7 +107,9 @@ describe("idempotent consumer", () => {
     const envelope = await enqueueUserRegistered(bed.db, "usr_1");
 
     await waitFor(async () => (await counterValue(bed.db, "usr_1")) === 1, { what: "the effect" });
-    const { rows } = await bed.db.execute<{ consumer: string; event_id: string }>(sql`select consumer, event_id from processed_events`);
+    const { rows } = await bed.db.execute<{ consumer: string; event_id: string }>(
+      sql`select consumer, event_id from processed_events`,
+    );
     expect(rows).toEqual([{ consumer: `${service}.count-users`, event_id: envelope.id }]);
     expect(calls).toEqual([{ queue: names.queue, attempt: 1 }]);
   });
@@ -143,7 +161,11 @@ describe("idempotent consumer", () => {
     const [dead] = await bed.inspector.drain(names.dlq);
     expect(JSON.parse(dead!.content.toString())).toEqual(envelope);
     expect(dead!.properties.messageId).toBe(envelope.id);
-    expect(dead!.properties.headers).toMatchObject({ [REASON_HEADER]: "max-attempts", [ERROR_HEADER]: "boom", [ATTEMPT_HEADER]: 3 });
+    expect(dead!.properties.headers).toMatchObject({
+      [REASON_HEADER]: "max-attempts",
+      [ERROR_HEADER]: "boom",
+      [ATTEMPT_HEADER]: 3,
+    });
     expect(calls.map((c) => c.attempt)).toEqual([1, 2, 3]);
     expect(await counterValue(bed.db, "usr_1")).toBe(0);
     expect(await processedCount()).toBe(0);
@@ -158,7 +180,12 @@ describe("idempotent consumer", () => {
       Buffer.from(JSON.stringify({ ...userRegistered("usr_x"), type: "user.exploded" })),
       Buffer.from(JSON.stringify({ ...userRegistered("usr_y"), data: { userId: 42 } })),
     ];
-    for (const content of bad) await bed.broker.publish("user.registered", content, eventMessageOptions({ id: randomUUID(), type: "user.registered", occurredAt: new Date() }));
+    for (const content of bad)
+      await bed.broker.publish(
+        "user.registered",
+        content,
+        eventMessageOptions({ id: randomUUID(), type: "user.registered", occurredAt: new Date() }),
+      );
     await bed.broker.publishEvent(userRegistered("usr_ok"));
 
     await waitFor(async () => (await bed.inspector.messageCount(names.dlq)) === 3, { what: "3 messages in the DLQ" });
@@ -184,10 +211,13 @@ describe("idempotent consumer", () => {
     await bed.inspector.channel.deleteQueue(names.queue);
     const envelope = userRegistered("usr_1");
     // Republishing is harmless (idempotent) and covers the moment before the queue is back.
-    await waitFor(async () => {
-      await bed.broker.publishEvent(envelope);
-      return (await counterValue(bed.db, "usr_1")) === 1;
-    }, { what: "the consumer to resume" });
+    await waitFor(
+      async () => {
+        await bed.broker.publishEvent(envelope);
+        return (await counterValue(bed.db, "usr_1")) === 1;
+      },
+      { what: "the consumer to resume" },
+    );
     expect(calls).toHaveLength(1);
   });
 

@@ -36,7 +36,12 @@ export async function createTestbed(label: string): Promise<EventsTestbed> {
   const broker = connectBroker({ url: RABBITMQ_URL, log, exchange });
   const inspector = await openInspector(exchange);
   // Last registered runs first: users of the broker stop before it closes.
-  const steps: (() => Promise<unknown>)[] = [() => database.drop(), () => pool.end(), () => inspector.close(), () => broker.close()];
+  const steps: (() => Promise<unknown>)[] = [
+    () => database.drop(),
+    () => pool.end(),
+    () => inspector.close(),
+    () => broker.close(),
+  ];
   return {
     pool,
     db: drizzle(pool),
@@ -80,7 +85,11 @@ async function openInspector(exchange: string): Promise<Inspector> {
     },
     drain: async (queue) => {
       const messages: GetMessage[] = [];
-      for (let message = await channel.get(queue, { noAck: true }); message; message = await channel.get(queue, { noAck: true })) {
+      for (
+        let message = await channel.get(queue, { noAck: true });
+        message;
+        message = await channel.get(queue, { noAck: true })
+      ) {
         messages.push(message);
       }
       return messages;
@@ -96,7 +105,10 @@ async function openInspector(exchange: string): Promise<Inspector> {
 }
 
 /** Polls `probe` until it returns something other than undefined/false, or fails after `timeoutMs`. */
-export async function waitFor<T>(probe: () => Promise<T | undefined | false> | T | undefined | false, { timeoutMs = 10_000, what = "condition" } = {}): Promise<T> {
+export async function waitFor<T>(
+  probe: () => Promise<T | undefined | false> | T | undefined | false,
+  { timeoutMs = 10_000, what = "condition" } = {},
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await probe();
@@ -109,7 +121,13 @@ export async function waitFor<T>(probe: () => Promise<T | undefined | false> | T
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 export async function enqueueUserRegistered(db: TestDb, userId: string) {
-  return db.transaction((tx) => enqueueEvent(tx, { type: "user.registered", aggregateId: userId, data: { userId, email: `${userId}@example.com`, name: userId } }));
+  return db.transaction((tx) =>
+    enqueueEvent(tx, {
+      type: "user.registered",
+      aggregateId: userId,
+      data: { userId, email: `${userId}@example.com`, name: userId },
+    }),
+  );
 }
 
 export async function counterValue(db: TestDb, name: string): Promise<number> {

@@ -18,7 +18,12 @@ describe("outbox relay", () => {
     relays.push(relay);
     return relay;
   };
-  const outbox = async () => (await bed.pool.query<OutboxState>("select id, published_at, publish_attempts, last_error from outbox_events order by occurred_at, id")).rows;
+  const outbox = async () =>
+    (
+      await bed.pool.query<OutboxState>(
+        "select id, published_at, publish_attempts, last_error from outbox_events order by occurred_at, id",
+      )
+    ).rows;
 
   beforeEach(async () => {
     bed = await createTestbed("relay");
@@ -49,10 +54,13 @@ describe("outbox relay", () => {
     await sleep(500);
 
     const envelope = await enqueueUserRegistered(bed.db, "usr_1");
-    const [message] = await waitFor(async () => {
-      const got = await bed.inspector.drain(queue);
-      return got.length > 0 && got;
-    }, { timeoutMs: 5_000, what: "the event on the queue" });
+    const [message] = await waitFor(
+      async () => {
+        const got = await bed.inspector.drain(queue);
+        return got.length > 0 && got;
+      },
+      { timeoutMs: 5_000, what: "the event on the queue" },
+    );
 
     expect(JSON.parse(message!.content.toString())).toEqual(envelope);
     expect(message!.fields.routingKey).toBe("user.registered");
@@ -76,19 +84,29 @@ describe("outbox relay", () => {
     const queue = await bed.inspector.bindQueue(["user.registered"]);
     start({ pollIntervalMs: 60_000 });
     const listenerPid = async () =>
-      (await bed.pool.query<{ pid: number }>("select pid from pg_stat_activity where datname = current_database() and query ilike 'LISTEN %'")).rows[0]?.pid;
+      (
+        await bed.pool.query<{ pid: number }>(
+          "select pid from pg_stat_activity where datname = current_database() and query ilike 'LISTEN %'",
+        )
+      ).rows[0]?.pid;
     const first = await waitFor(listenerPid, { what: "the LISTEN connection" });
     await bed.pool.query("select pg_terminate_backend($1)", [first]);
-    await waitFor(async () => {
-      const pid = await listenerPid();
-      return pid !== undefined && pid !== first;
-    }, { what: "a new LISTEN connection" });
+    await waitFor(
+      async () => {
+        const pid = await listenerPid();
+        return pid !== undefined && pid !== first;
+      },
+      { what: "a new LISTEN connection" },
+    );
 
     const envelope = await enqueueUserRegistered(bed.db, "usr_1");
-    const messages = await waitFor(async () => {
-      const got = await bed.inspector.drain(queue);
-      return got.length > 0 && got;
-    }, { timeoutMs: 5_000, what: "the event, woken by NOTIFY on the new connection" });
+    const messages = await waitFor(
+      async () => {
+        const got = await bed.inspector.drain(queue);
+        return got.length > 0 && got;
+      },
+      { timeoutMs: 5_000, what: "the event, woken by NOTIFY on the new connection" },
+    );
     expect(messages.map((m) => m.properties.messageId)).toEqual([envelope.id]);
   });
 
@@ -97,13 +115,19 @@ describe("outbox relay", () => {
     const relay = start();
     await expect(
       bed.db.transaction(async (tx) => {
-        await enqueueEvent(tx, { type: "user.registered", aggregateId: "usr_ghost", data: { userId: "usr_ghost", email: "g@example.com", name: "G" } });
+        await enqueueEvent(tx, {
+          type: "user.registered",
+          aggregateId: "usr_ghost",
+          data: { userId: "usr_ghost", email: "g@example.com", name: "G" },
+        });
         tx.rollback();
       }),
     ).rejects.toThrow();
     const kept = await enqueueUserRegistered(bed.db, "usr_real");
 
-    await waitFor(async () => (await outbox()).every((row) => row.published_at), { what: "the committed event to be published" });
+    await waitFor(async () => (await outbox()).every((row) => row.published_at), {
+      what: "the committed event to be published",
+    });
     await relay.flushOnce();
     const bodies = (await bed.inspector.drain(queue)).map((m) => JSON.parse(m.content.toString()));
     expect(bodies).toEqual([kept]);
@@ -133,7 +157,12 @@ describe("outbox relay", () => {
 
   it("records a failed publish, keeps the event, and publishes it once the broker is reachable", async () => {
     const queue = await bed.inspector.bindQueue(["user.registered"]);
-    const unreachable = connectBroker({ url: "amqp://guest:guest@127.0.0.1:1", log, exchange: bed.exchange, publishTimeoutMs: 200 });
+    const unreachable = connectBroker({
+      url: "amqp://guest:guest@127.0.0.1:1",
+      log,
+      exchange: bed.exchange,
+      publishTimeoutMs: 200,
+    });
     bed.onCleanup(() => unreachable.close());
     await expect(unreachable.ping()).rejects.toThrow(/not connected/);
 
@@ -165,9 +194,17 @@ describe("outbox relay", () => {
     const replicas = [start({ batchSize: 3 }), start({ batchSize: 3 }), start({ batchSize: 3 })];
     await Promise.all(replicas.map((relay) => relay.flushOnce()));
 
-    await waitFor(async () => (await bed.db.execute<{ n: number }>(sql`select count(*)::int as n from outbox_events where published_at is null`)).rows[0]!.n === 0, {
-      what: "the outbox to drain",
-    });
+    await waitFor(
+      async () =>
+        (
+          await bed.db.execute<{ n: number }>(
+            sql`select count(*)::int as n from outbox_events where published_at is null`,
+          )
+        ).rows[0]!.n === 0,
+      {
+        what: "the outbox to drain",
+      },
+    );
     await sleep(300);
     const ids = (await bed.inspector.drain(queue)).map((m) => m.properties.messageId as string);
     expect(ids).toHaveLength(40);

@@ -23,7 +23,10 @@ export class AddressInput {
   @Field(() => String) city!: string;
   @Field(() => String) postalCode!: string;
   @Field(() => String, { description: 'ISO 3166-1 alpha-2 code, e.g. "US".' }) country!: string;
-  @Field(() => Boolean, { nullable: true, description: "Make this the default address. A user's first address is always the default." })
+  @Field(() => Boolean, {
+    nullable: true,
+    description: "Make this the default address. A user's first address is always the default.",
+  })
   isDefault?: boolean | null;
 }
 
@@ -45,7 +48,10 @@ export const addressInputSchema = z.object({
     .string()
     .trim()
     .transform((code) => code.toUpperCase())
-    .refine((code) => /^[A-Z]{2}$/.test(code) && countries.isValid(code), "Use an ISO 3166-1 alpha-2 country code, such as US."),
+    .refine(
+      (code) => /^[A-Z]{2}$/.test(code) && countries.isValid(code),
+      "Use an ISO 3166-1 alpha-2 country code, such as US.",
+    ),
   isDefault: z.boolean().nullish(),
 });
 

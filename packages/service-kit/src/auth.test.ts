@@ -3,13 +3,30 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { GraphQLError } from "graphql";
 import jwt from "jsonwebtoken";
-import { ACCESS_TOKEN_AUDIENCE, ACCESS_TOKEN_ISSUER, authChecker, bearerToken, createJwksVerifier, requireOwnerOrAdmin, Role } from "./auth";
+import {
+  ACCESS_TOKEN_AUDIENCE,
+  ACCESS_TOKEN_ISSUER,
+  authChecker,
+  bearerToken,
+  createJwksVerifier,
+  requireOwnerOrAdmin,
+  Role,
+} from "./auth";
 
 const { privateKey, publicKey } = generateKeyPairSync("rsa", { modulusLength: 2048 });
 const kid = "key-1";
 
 function sign(claims: object, options: jwt.SignOptions = {}, key = privateKey) {
-  return jwt.sign(claims, key, { algorithm: "RS256", keyid: kid, issuer: ACCESS_TOKEN_ISSUER, audience: ACCESS_TOKEN_AUDIENCE, subject: "usr_1", jwtid: "t1", expiresIn: 60, ...options });
+  return jwt.sign(claims, key, {
+    algorithm: "RS256",
+    keyid: kid,
+    issuer: ACCESS_TOKEN_ISSUER,
+    audience: ACCESS_TOKEN_AUDIENCE,
+    subject: "usr_1",
+    jwtid: "t1",
+    expiresIn: 60,
+    ...options,
+  });
 }
 
 async function codeOf(promise: Promise<unknown>) {
@@ -39,7 +56,11 @@ describe("access token verification against JWKS", () => {
   it("accepts a valid token and caches the keys", async () => {
     const verifier = createJwksVerifier(jwksUrl);
     const before = fetches;
-    await expect(verifier.verify(sign({ roles: ["CUSTOMER"] }))).resolves.toEqual({ userId: "usr_1", roles: [Role.CUSTOMER], tokenId: "t1" });
+    await expect(verifier.verify(sign({ roles: ["CUSTOMER"] }))).resolves.toEqual({
+      userId: "usr_1",
+      roles: [Role.CUSTOMER],
+      tokenId: "t1",
+    });
     await verifier.verify(sign({ roles: ["ADMIN"] }));
     expect(fetches - before).toBe(1);
   });
@@ -71,7 +92,9 @@ describe("authorization rules", () => {
   const customer = { userId: "usr_1", roles: [Role.CUSTOMER], tokenId: "t" };
   const admin = { userId: "usr_9", roles: [Role.ADMIN], tokenId: "t" };
   const check = (viewer: typeof customer | null, roles: Role[]) =>
-    codeOf(Promise.resolve().then(() => authChecker({ context: { viewer }, root: {}, args: {}, info: {} as never }, roles)));
+    codeOf(
+      Promise.resolve().then(() => authChecker({ context: { viewer }, root: {}, args: {}, info: {} as never }, roles)),
+    );
 
   it("@Authorized() needs a viewer; @Authorized(ADMIN) needs the role", async () => {
     expect(await check(null, [])).toBe("UNAUTHENTICATED");

@@ -40,7 +40,12 @@ const roleValues = new Set<string>(Object.values(Role));
 function viewerFromClaims(payload: unknown): Viewer {
   if (typeof payload !== "object" || payload === null) throw invalidToken();
   const { sub, roles, jti } = payload as Record<string, unknown>;
-  if (typeof sub !== "string" || typeof jti !== "string" || !Array.isArray(roles) || !roles.every((r) => roleValues.has(r))) {
+  if (
+    typeof sub !== "string" ||
+    typeof jti !== "string" ||
+    !Array.isArray(roles) ||
+    !roles.every((r) => roleValues.has(r))
+  ) {
     throw invalidToken();
   }
   return { userId: sub, roles: roles as Role[], tokenId: jti };
@@ -66,10 +71,15 @@ function readKid(token: string): string | undefined {
 
 function verifyWithKey(token: string, key: KeyObject): Viewer {
   try {
-    const payload = jwt.verify(token, key, { algorithms: ["RS256"], issuer: ACCESS_TOKEN_ISSUER, audience: ACCESS_TOKEN_AUDIENCE });
+    const payload = jwt.verify(token, key, {
+      algorithms: ["RS256"],
+      issuer: ACCESS_TOKEN_ISSUER,
+      audience: ACCESS_TOKEN_AUDIENCE,
+    });
     return viewerFromClaims(payload);
   } catch (error) {
-    if (error instanceof jwt.TokenExpiredError) throw invalidToken("The access token has expired. Refresh it and try again.");
+    if (error instanceof jwt.TokenExpiredError)
+      throw invalidToken("The access token has expired. Refresh it and try again.");
     throw invalidToken();
   }
 }
@@ -87,7 +97,10 @@ export function keysFromJwks(jwks: JwksDocument): Map<string, KeyObject> {
  * Verifies access tokens with keys fetched from the users service's JWKS. Keys are cached; an
  * unknown `kid` (a rotated key) triggers a refetch, at most once per `minRefetchMs`.
  */
-export function createJwksVerifier(jwksUrl: string, { minRefetchMs = 30_000, timeoutMs = 3_000 } = {}): AccessTokenVerifier {
+export function createJwksVerifier(
+  jwksUrl: string,
+  { minRefetchMs = 30_000, timeoutMs = 3_000 } = {},
+): AccessTokenVerifier {
   let keys = new Map<string, KeyObject>();
   let lastFetch = 0;
   let inFlight: Promise<void> | null = null;

@@ -6,6 +6,4 @@ import { timestamp } from "drizzle-orm/pg-core";
  * milliseconds, so a keyset cursor built from one must match the stored value exactly.
  */
 export const createdAtColumn = (name = "created_at") =>
-  timestamp(name, { withTimezone: true, mode: "date" })
-    .notNull()
-    .default(sql`date_trunc('milliseconds', now())`);
+  timestamp(name, { withTimezone: true, mode: "date" }).notNull().default(sql`date_trunc('milliseconds', now())`);

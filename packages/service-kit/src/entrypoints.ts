@@ -47,7 +47,11 @@ export function runMigrations<S extends z.ZodType>(service: string, envSchema: S
 }
 
 /** `pnpm migrate` of a MongoDB service: its indexes (there is no schema to migrate). */
-export function runMongoMigrations<S extends z.ZodType>(service: string, envSchema: S, ensureIndexes: (db: Db) => Promise<void>): void {
+export function runMongoMigrations<S extends z.ZodType>(
+  service: string,
+  envSchema: S,
+  ensureIndexes: (db: Db) => Promise<void>,
+): void {
   runCommand(`${service}-migrate`, async () => {
     const config = loadConfigOrExit(service, envSchema) as { MONGODB_URL: string; LOG_LEVEL?: string };
     const log = createLogger(`${service}-migrate`, config.LOG_LEVEL);

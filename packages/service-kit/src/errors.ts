@@ -18,15 +18,26 @@ export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 
 const publicCodes = new Set<string>(Object.values(ErrorCode));
 // Apollo Server's own codes for malformed requests are the client's fault, and safe to show.
-const clientRequestCodes = new Set(["PERSISTED_QUERY_NOT_FOUND", "PERSISTED_QUERY_NOT_SUPPORTED", "OPERATION_RESOLUTION_FAILURE", "BAD_REQUEST"]);
+const clientRequestCodes = new Set([
+  "PERSISTED_QUERY_NOT_FOUND",
+  "PERSISTED_QUERY_NOT_SUPPORTED",
+  "OPERATION_RESOLUTION_FAILURE",
+  "BAD_REQUEST",
+]);
 
-function codedError(code: ErrorCode, message: string, httpStatus?: number, extra: Record<string, unknown> = {}): GraphQLError {
+function codedError(
+  code: ErrorCode,
+  message: string,
+  httpStatus?: number,
+  extra: Record<string, unknown> = {},
+): GraphQLError {
   return new GraphQLError(message, {
     extensions: { code, ...extra, ...(httpStatus ? { http: { status: httpStatus } } : {}) },
   });
 }
 
-export const unauthenticated = (message = "You must be signed in to do this.") => codedError(ErrorCode.UNAUTHENTICATED, message);
+export const unauthenticated = (message = "You must be signed in to do this.") =>
+  codedError(ErrorCode.UNAUTHENTICATED, message);
 export const invalidToken = (message = "The access token is invalid or has expired.") =>
   codedError(ErrorCode.UNAUTHENTICATED, message, 401);
 export const forbidden = (message = "You are not allowed to do this.") => codedError(ErrorCode.FORBIDDEN, message);
@@ -47,7 +58,11 @@ export const INTERNAL_ERROR_MESSAGE = "Internal server error";
 export function createErrorMasker(log: Logger) {
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
     const code = formatted.extensions?.code;
-    if (typeof code === "string" && (publicCodes.has(code) || clientRequestCodes.has(code)) && code !== ErrorCode.INTERNAL_SERVER_ERROR) {
+    if (
+      typeof code === "string" &&
+      (publicCodes.has(code) || clientRequestCodes.has(code)) &&
+      code !== ErrorCode.INTERNAL_SERVER_ERROR
+    ) {
       // Drop any stack trace Apollo attached; keep the message, path and code.
       const { stacktrace: _stack, exception: _exception, ...extensions } = formatted.extensions ?? {};
       return { ...formatted, extensions };

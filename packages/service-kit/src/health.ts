@@ -39,6 +39,8 @@ export function mountHealthRoutes(app: Express, checks: ReadinessChecks, isShutt
     const results = await Promise.all(names.map((name) => runCheck(checks[name]!)));
     const dependencies = Object.fromEntries(names.map((name, i) => [name, results[i]]));
     const ready = !isShuttingDown() && results.every((r) => r === "ok");
-    res.status(ready ? 200 : 503).json({ status: ready ? "ready" : isShuttingDown() ? "shutting-down" : "unavailable", dependencies });
+    res
+      .status(ready ? 200 : 503)
+      .json({ status: ready ? "ready" : isShuttingDown() ? "shutting-down" : "unavailable", dependencies });
   });
 }

@@ -9,7 +9,14 @@ export function createLogger(service: string, level: string = process.env.LOG_LE
     timestamp: pino.stdTimeFunctions.isoTime,
     // Tokens and passwords never reach the logs, whatever object they ride in on.
     redact: {
-      paths: ["*.password", "*.authorization", "*.accessToken", "*.refreshToken", "headers.authorization", "*.headers.authorization"],
+      paths: [
+        "*.password",
+        "*.authorization",
+        "*.accessToken",
+        "*.refreshToken",
+        "headers.authorization",
+        "*.headers.authorization",
+      ],
       censor: "[redacted]",
     },
   });

@@ -35,6 +35,7 @@ describe("money in integer minor units", () => {
   });
 
   it("round-trips", () => {
-    for (const amount of ["0.00", "0.01", "10.10", "99999.99"]) expect(formatMinorUnits(parseMoney(amount, "USD"), "USD")).toBe(amount);
+    for (const amount of ["0.00", "0.01", "10.10", "99999.99"])
+      expect(formatMinorUnits(parseMoney(amount, "USD"), "USD")).toBe(amount);
   });
 });

@@ -3,7 +3,10 @@ import { Directive, Field, ObjectType } from "type-graphql";
 
 /** Digits after the decimal point for a currency (USD 2, JPY 0, KWD 3), from the runtime's ICU data. */
 export function minorUnitDigits(currencyCode: string): number {
-  return new Intl.NumberFormat("en", { style: "currency", currency: currencyCode }).resolvedOptions().maximumFractionDigits ?? 2;
+  return (
+    new Intl.NumberFormat("en", { style: "currency", currency: currencyCode }).resolvedOptions()
+      .maximumFractionDigits ?? 2
+  );
 }
 
 export class MoneyFormatError extends Error {}
@@ -19,7 +22,9 @@ export function parseMoney(amount: string, currencyCode: string, { allowNegative
   const [, sign, whole, fraction = ""] = match;
   if (sign && !allowNegative) throw new MoneyFormatError("The amount cannot be negative.");
   if (fraction.length > digits) {
-    throw new MoneyFormatError(`${currencyCode} amounts have at most ${digits} decimal place${digits === 1 ? "" : "s"}.`);
+    throw new MoneyFormatError(
+      `${currencyCode} amounts have at most ${digits} decimal place${digits === 1 ? "" : "s"}.`,
+    );
   }
   const minor = Number(whole) * 10 ** digits + Number(fraction.padEnd(digits, "0") || "0");
   if (!Number.isSafeInteger(minor)) throw new MoneyFormatError("The amount is too large.");
@@ -28,7 +33,8 @@ export function parseMoney(amount: string, currencyCode: string, { allowNegative
 
 /** Formats integer minor units as a decimal string with exactly the currency's digits. */
 export function formatMinorUnits(minor: number, currencyCode: string): string {
-  if (!Number.isSafeInteger(minor)) throw new RangeError(`Money must be an integer number of minor units, got ${minor}`);
+  if (!Number.isSafeInteger(minor))
+    throw new RangeError(`Money must be an integer number of minor units, got ${minor}`);
   const digits = minorUnitDigits(currencyCode);
   const sign = minor < 0 ? "-" : "";
   const abs = String(Math.abs(minor));
@@ -37,7 +43,9 @@ export function formatMinorUnits(minor: number, currencyCode: string): string {
   return `${sign}${padded.slice(0, -digits)}.${padded.slice(-digits)}`;
 }
 
-@ObjectType({ description: "An amount of money. Never a float: `amount` is a decimal string with the currency's minor units." })
+@ObjectType({
+  description: "An amount of money. Never a float: `amount` is a decimal string with the currency's minor units.",
+})
 @Directive("@shareable")
 export class Money {
   @Field(() => String, { description: 'Decimal string, e.g. "59.97".' })

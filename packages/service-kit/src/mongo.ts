@@ -15,9 +15,21 @@ export interface MongoStore {
  * MongoDB and FerretDB support is used across the services: no multi-document transactions,
  * no `$slice` on `$push`, one accumulator per `$group`.
  */
-export function connectMongo(url: string, log: Logger, { maxPoolSize = 10, monitorCommands = false }: { maxPoolSize?: number; monitorCommands?: boolean } = {}): MongoStore {
-  const client = new MongoClient(url, { maxPoolSize, serverSelectionTimeoutMS: 5_000, connectTimeoutMS: 5_000, monitorCommands, appName: "cartograph" });
-  client.on("serverHeartbeatFailed", (event) => log.warn({ failure: String(event.failure) }, "MongoDB heartbeat failed"));
+export function connectMongo(
+  url: string,
+  log: Logger,
+  { maxPoolSize = 10, monitorCommands = false }: { maxPoolSize?: number; monitorCommands?: boolean } = {},
+): MongoStore {
+  const client = new MongoClient(url, {
+    maxPoolSize,
+    serverSelectionTimeoutMS: 5_000,
+    connectTimeoutMS: 5_000,
+    monitorCommands,
+    appName: "cartograph",
+  });
+  client.on("serverHeartbeatFailed", (event) =>
+    log.warn({ failure: String(event.failure) }, "MongoDB heartbeat failed"),
+  );
   const db = client.db();
   if (db.databaseName === "test") {
     // The driver's silent fallback when the URL names no database: say so rather than share one.

@@ -33,9 +33,11 @@ export function decodeCursor(cursor: string, expectedLength: number): CursorKey 
   } catch {
     throw malformed();
   }
-  if (!Array.isArray(decoded) || decoded[0] !== CURSOR_VERSION || decoded.length !== expectedLength + 1) throw malformed();
+  if (!Array.isArray(decoded) || decoded[0] !== CURSOR_VERSION || decoded.length !== expectedLength + 1)
+    throw malformed();
   const key = decoded.slice(1);
-  if (!key.every((part) => typeof part === "string" || (typeof part === "number" && Number.isFinite(part)))) throw malformed();
+  if (!key.every((part) => typeof part === "string" || (typeof part === "number" && Number.isFinite(part))))
+    throw malformed();
   return key as CursorKey;
 }
 
@@ -47,7 +49,10 @@ export interface PageRequest {
 }
 
 /** Validates `first`/`after`: first defaults to 20, must be 0..100; a malformed cursor is BAD_USER_INPUT. */
-export function parsePageArgs(args: { first?: number | null; after?: string | null }, cursorLength: number): PageRequest {
+export function parsePageArgs(
+  args: { first?: number | null; after?: string | null },
+  cursorLength: number,
+): PageRequest {
   const first = args.first ?? DEFAULT_PAGE_SIZE;
   if (!Number.isInteger(first) || first < 0 || first > MAX_PAGE_SIZE) {
     throw badUserInput(`\`first\` must be between 0 and ${MAX_PAGE_SIZE}.`, "first");
@@ -80,7 +85,12 @@ export interface Connection<T> {
  * Builds a connection from rows fetched with `limit + 1` (the extra row only tells whether a next
  * page exists) and the total count of the whole filtered list (often `lazy`).
  */
-export function buildConnection<T>(rows: T[], page: PageRequest, totalCount: TotalCount, cursorKeyOf: (row: T) => CursorKey): Connection<T> {
+export function buildConnection<T>(
+  rows: T[],
+  page: PageRequest,
+  totalCount: TotalCount,
+  cursorKeyOf: (row: T) => CursorKey,
+): Connection<T> {
   const nodes = rows.slice(0, page.limit);
   const edges = nodes.map((node) => ({ cursor: encodeCursor(cursorKeyOf(node)), node }));
   return {

@@ -2,7 +2,10 @@ import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { ApolloServer, type ApolloServerPlugin } from "@apollo/server";
 import { ApolloServerPluginDrainHttpServer } from "@apollo/server/plugin/drainHttpServer";
-import { ApolloServerPluginInlineTraceDisabled, ApolloServerPluginLandingPageDisabled } from "@apollo/server/plugin/disabled";
+import {
+  ApolloServerPluginInlineTraceDisabled,
+  ApolloServerPluginLandingPageDisabled,
+} from "@apollo/server/plugin/disabled";
 import { expressMiddleware } from "@as-integrations/express5";
 import express, { type Express } from "express";
 import type { GraphQLSchema } from "graphql";
@@ -60,7 +63,9 @@ function operationLogPlugin(): ApolloServerPlugin<RequestContext> {
  * Starts a subgraph: Apollo Server 5 on `/graphql` behind the router credential, `/healthz`,
  * `/readyz`, graceful drain. The access token is verified again here (defence in depth).
  */
-export async function startSubgraphServer<TContext extends RequestContext>(options: SubgraphServerOptions<TContext>): Promise<RunningServer> {
+export async function startSubgraphServer<TContext extends RequestContext>(
+  options: SubgraphServerOptions<TContext>,
+): Promise<RunningServer> {
   const { log } = options;
   const app = express();
   app.disable("x-powered-by");
@@ -90,7 +95,12 @@ export async function startSubgraphServer<TContext extends RequestContext>(optio
   app.use("/graphql", (req, res, next) => {
     if (secretsMatch(headerValue(req.headers, ROUTER_SECRET_HEADER), options.routerSecret)) return next();
     res.status(403).json({
-      errors: [{ message: "This service accepts calls from the Cartograph router only.", extensions: { code: ErrorCode.FORBIDDEN } }],
+      errors: [
+        {
+          message: "This service accepts calls from the Cartograph router only.",
+          extensions: { code: ErrorCode.FORBIDDEN },
+        },
+      ],
     });
   });
 

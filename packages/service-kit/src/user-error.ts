@@ -24,7 +24,7 @@ export class UserError {
   @Field(() => UserErrorCode)
   code!: UserErrorCode;
 
-  @Field(() => [String], { nullable: true, description: "Path to the input field at fault, e.g. [\"input\", \"email\"]." })
+  @Field(() => [String], { nullable: true, description: 'Path to the input field at fault, e.g. ["input", "email"].' })
   field?: string[] | null;
 
   @Field(() => String)
@@ -49,13 +49,22 @@ export function userErrorsFromZod(error: z.ZodError, fieldPrefix: string[] = [])
 }
 
 /** Validates input with zod; the refusal names each bad field. */
-export function validateInput<S extends z.ZodType>(schema: S, input: unknown, fieldPrefix: string[] = []): Outcome<z.infer<S>> {
+export function validateInput<S extends z.ZodType>(
+  schema: S,
+  input: unknown,
+  fieldPrefix: string[] = [],
+): Outcome<z.infer<S>> {
   const parsed = schema.safeParse(input);
   return parsed.success ? succeed(parsed.data) : refuse(...userErrorsFromZod(parsed.error, fieldPrefix));
 }
 
 /** Shapes an outcome into a `<Name>Payload`: the result field, or null and the user errors. */
-export function toPayload<K extends string, T>(key: K, outcome: Outcome<T>): { [P in K]: T | null } & { userErrors: UserError[] } {
+export function toPayload<K extends string, T>(
+  key: K,
+  outcome: Outcome<T>,
+): { [P in K]: T | null } & { userErrors: UserError[] } {
   const result = outcome.ok ? outcome.value : null;
-  return { [key]: result, userErrors: outcome.ok ? [] : outcome.errors } as { [P in K]: T | null } & { userErrors: UserError[] };
+  return { [key]: result, userErrors: outcome.ok ? [] : outcome.errors } as { [P in K]: T | null } & {
+    userErrors: UserError[];
+  };
 }

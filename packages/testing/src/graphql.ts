@@ -5,7 +5,11 @@ export const TEST_ROUTER_SECRET = "test-router-secret-0123456789";
 export interface GraphQLResult<T = Record<string, unknown>> {
   status: number;
   data?: T | null;
-  errors?: Array<{ message: string; path?: Array<string | number>; extensions?: { code?: string; [key: string]: unknown } }>;
+  errors?: Array<{
+    message: string;
+    path?: Array<string | number>;
+    extensions?: { code?: string; [key: string]: unknown };
+  }>;
 }
 
 /** Posts an operation straight to a subgraph, as the router would (router credential included). */
@@ -13,7 +17,11 @@ export async function callSubgraph<T = Record<string, unknown>>(
   url: string,
   query: string,
   variables: Record<string, unknown> = {},
-  { accessToken, routerSecret = TEST_ROUTER_SECRET, headers = {} }: { accessToken?: string | null; routerSecret?: string | null; headers?: Record<string, string> } = {},
+  {
+    accessToken,
+    routerSecret = TEST_ROUTER_SECRET,
+    headers = {},
+  }: { accessToken?: string | null; routerSecret?: string | null; headers?: Record<string, string> } = {},
 ): Promise<GraphQLResult<T>> {
   const response = await fetch(url, {
     method: "POST",

@@ -2,7 +2,8 @@ import { randomBytes } from "node:crypto";
 import pg from "pg";
 
 /** A role allowed to create databases; `pnpm services:up` creates it locally. */
-export const POSTGRES_ADMIN_URL = process.env.CARTOGRAPH_TEST_POSTGRES_URL ?? "postgres://cartograph:cartograph@127.0.0.1:5432/postgres";
+export const POSTGRES_ADMIN_URL =
+  process.env.CARTOGRAPH_TEST_POSTGRES_URL ?? "postgres://cartograph:cartograph@127.0.0.1:5432/postgres";
 
 export interface TestDatabase {
   url: string;

@@ -21,5 +21,7 @@ export async function deleteQueueNames(queues: string[]): Promise<void> {
 
 /** A service's queues for these purposes, with their retry and dead-letter queues. */
 export function deleteQueues(owner: string, purposes: string[]): Promise<void> {
-  return deleteQueueNames(purposes.flatMap((purpose) => ["", ".retry", ".dlq"].map((suffix) => `${owner}.${purpose}${suffix}`)));
+  return deleteQueueNames(
+    purposes.flatMap((purpose) => ["", ".retry", ".dlq"].map((suffix) => `${owner}.${purpose}${suffix}`)),
+  );
 }

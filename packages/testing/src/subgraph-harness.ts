@@ -1,5 +1,16 @@
 import { connectBroker, type Broker, type EventEnvelope } from "@cartograph/events";
-import { connectMongo, connectPostgres, createLogger, migratePostgres, queueOwner, type AccessTokenVerifier, type Database, type Logger, type MongoStore, type RunningServer } from "@cartograph/service-kit";
+import {
+  connectMongo,
+  connectPostgres,
+  createLogger,
+  migratePostgres,
+  queueOwner,
+  type AccessTokenVerifier,
+  type Database,
+  type Logger,
+  type MongoStore,
+  type RunningServer,
+} from "@cartograph/service-kit";
 import { generateSigningKeyPem } from "./keys";
 import { callSubgraph, TEST_ROUTER_SECRET, type GraphQLResult } from "./graphql";
 import { createTestTokens, type TestTokens } from "./tokens";
@@ -31,12 +42,20 @@ export interface SubgraphHarness<TSchema extends Record<string, unknown>, TConfi
  * A PostgreSQL subgraph in-process on a random port, over its own fresh, migrated database and
  * its own exchange. The database is instrumented to count the statements the service sends.
  */
-export async function startSubgraphHarness<TSchema extends Record<string, unknown>, TConfig extends { DATABASE_URL: string }, TService extends StartedService>(options: {
+export async function startSubgraphHarness<
+  TSchema extends Record<string, unknown>,
+  TConfig extends { DATABASE_URL: string },
+  TService extends StartedService,
+>(options: {
   label: string;
   serviceDir: string;
   dbSchema: TSchema;
   parseConfig: (env: Record<string, string>) => TConfig;
-  start: (config: TConfig, log: Logger, dependencies: { database: Database<TSchema>; verifier: AccessTokenVerifier }) => Promise<TService>;
+  start: (
+    config: TConfig,
+    log: Logger,
+    dependencies: { database: Database<TSchema>; verifier: AccessTokenVerifier },
+  ) => Promise<TService>;
   env?: Record<string, string>;
   /** Verifies access tokens instead of the harness's own test tokens (e.g. a real users service's JWKS). */
   verifier?: AccessTokenVerifier;
@@ -96,7 +115,11 @@ export interface MongoSubgraphHarness<TConfig, TService extends StartedService> 
   broker: Broker;
   /** Publishes and waits until the service has applied it (its inbox holds the event). */
   deliver: (event: EventEnvelope) => Promise<void>;
-  gql: <T = Record<string, unknown>>(query: string, variables?: Record<string, unknown>, token?: string | null) => Promise<GraphQLResult<T>>;
+  gql: <T = Record<string, unknown>>(
+    query: string,
+    variables?: Record<string, unknown>,
+    token?: string | null,
+  ) => Promise<GraphQLResult<T>>;
   /** Read commands (find, aggregate, count) the service sent since the last reset (DataLoader batching checks). */
   queryCount: () => number;
   resetQueryCount: () => void;
@@ -109,11 +132,18 @@ const MONGO_READ_COMMANDS = new Set(["find", "aggregate", "count", "distinct", "
  * A MongoDB subgraph in-process on a random port, over its own fresh database, exchange and
  * queues; `queuePurposes` are its durable queues' purposes, deleted on close.
  */
-export async function startMongoSubgraphHarness<TConfig extends { MONGODB_URL: string; EVENTS_EXCHANGE: string; EVENTS_QUEUE_NAMESPACE: string }, TService extends StartedService>(options: {
+export async function startMongoSubgraphHarness<
+  TConfig extends { MONGODB_URL: string; EVENTS_EXCHANGE: string; EVENTS_QUEUE_NAMESPACE: string },
+  TService extends StartedService,
+>(options: {
   label: string;
   queuePurposes: string[];
   parseConfig: (env: Record<string, string>) => TConfig;
-  start: (config: TConfig, log: Logger, dependencies: { store: MongoStore; verifier: AccessTokenVerifier }) => Promise<TService>;
+  start: (
+    config: TConfig,
+    log: Logger,
+    dependencies: { store: MongoStore; verifier: AccessTokenVerifier },
+  ) => Promise<TService>;
   env?: Record<string, string>;
   verifier?: AccessTokenVerifier;
 }): Promise<MongoSubgraphHarness<TConfig, TService>> {
@@ -136,7 +166,11 @@ export async function startMongoSubgraphHarness<TConfig extends { MONGODB_URL: s
   });
   const tokens = createTestTokens();
   const service = await options.start(config, log, { store, verifier: options.verifier ?? tokens.verifier });
-  const broker = connectBroker({ url: RABBITMQ_URL, exchange: config.EVENTS_EXCHANGE, log: createLogger(`${options.label}-test-broker`, "silent") });
+  const broker = connectBroker({
+    url: RABBITMQ_URL,
+    exchange: config.EVENTS_EXCHANGE,
+    log: createLogger(`${options.label}-test-broker`, "silent"),
+  });
   const processed = store.db.collection<{ _id: string; eventId: string }>("processed_events");
   return {
     url: service.server.url,
@@ -148,9 +182,12 @@ export async function startMongoSubgraphHarness<TConfig extends { MONGODB_URL: s
     broker,
     deliver: async (event) => {
       await broker.publishEvent(event);
-      await waitFor(() => processed.findOne({ eventId: event.id }).then((row) => row ?? undefined), { what: `${event.type} ${event.id} to be applied` });
+      await waitFor(() => processed.findOne({ eventId: event.id }).then((row) => row ?? undefined), {
+        what: `${event.type} ${event.id} to be applied`,
+      });
     },
-    gql: (query, variables = {}, token = null) => callSubgraph(service.server.url, query, variables, { accessToken: token }),
+    gql: (query, variables = {}, token = null) =>
+      callSubgraph(service.server.url, query, variables, { accessToken: token }),
     queryCount: () => queries,
     resetQueryCount: () => {
       queries = 0;

@@ -1,5 +1,11 @@
 import { generateKeyPairSync, randomUUID } from "node:crypto";
-import { ACCESS_TOKEN_AUDIENCE, ACCESS_TOKEN_ISSUER, createStaticKeyVerifier, Role, type AccessTokenVerifier } from "@cartograph/service-kit";
+import {
+  ACCESS_TOKEN_AUDIENCE,
+  ACCESS_TOKEN_ISSUER,
+  createStaticKeyVerifier,
+  Role,
+  type AccessTokenVerifier,
+} from "@cartograph/service-kit";
 import jwt from "jsonwebtoken";
 
 /** Signs access tokens as the users service would, for testing a subgraph on its own. */

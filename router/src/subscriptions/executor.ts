@@ -38,8 +38,16 @@ class EventPayloadSource implements GraphQLDataSource<RouterContext> {
   ) {}
 
   async process({ request }: Parameters<GraphQLDataSource<RouterContext>["process"]>[0]): Promise<GatewayResponse> {
-    const result = await execute({ schema: this.schema, document: this.document, rootValue: this.rootValue, variableValues: request.variables ?? {} });
-    return { data: result.data ?? null, ...(result.errors ? { errors: result.errors.map((error) => error.toJSON()) } : {}) };
+    const result = await execute({
+      schema: this.schema,
+      document: this.document,
+      rootValue: this.rootValue,
+      variableValues: request.variables ?? {},
+    });
+    return {
+      data: result.data ?? null,
+      ...(result.errors ? { errors: result.errors.map((error) => error.toJSON()) } : {}),
+    };
   }
 }
 
@@ -81,19 +89,33 @@ export class SupergraphExecutor {
   /** Plans a (validated) subscription; throws when its root is not served by the events graph. */
   planSubscription(document: DocumentNode, operationName: string | undefined): SubscriptionPlan {
     const node = this.plan(document, operationName).node;
-    if (node?.kind !== "Subscription") throw new Error(`expected a Subscription plan, got ${node?.kind ?? "an empty plan"}`);
+    if (node?.kind !== "Subscription")
+      throw new Error(`expected a Subscription plan, got ${node?.kind ?? "an empty plan"}`);
     const { primary, rest } = node;
     if (primary.serviceName !== EVENTS_SUBGRAPH || !this.eventsSchema) {
-      throw new Error(`subscription root served by "${primary.serviceName}", not by the router's "${EVENTS_SUBGRAPH}" graph`);
+      throw new Error(
+        `subscription root served by "${primary.serviceName}", not by the router's "${EVENTS_SUBGRAPH}" graph`,
+      );
     }
-    const perEvent: QueryPlan = { kind: "QueryPlan", node: rest ? { kind: "Sequence", nodes: [primary, rest] } : primary };
+    const perEvent: QueryPlan = {
+      kind: "QueryPlan",
+      node: rest ? { kind: "Sequence", nodes: [primary, rest] } : primary,
+    };
     return { document, operationName, perEvent, primaryDocument: parse(primary.operation) };
   }
 
   /** One event: the primary fetch answered by `rootValue`, the rest of the plan through the subgraphs. */
-  executeEvent(plan: SubscriptionPlan, rootValue: Record<string, unknown>, operation: Omit<Operation, "document" | "operationName">): Promise<ExecutionResult> {
+  executeEvent(
+    plan: SubscriptionPlan,
+    rootValue: Record<string, unknown>,
+    operation: Omit<Operation, "document" | "operationName">,
+  ): Promise<ExecutionResult> {
     const events = new EventPayloadSource(this.eventsSchema!, plan.primaryDocument, rootValue);
-    return this.run(plan.perEvent, { ...operation, document: plan.document, operationName: plan.operationName }, events);
+    return this.run(
+      plan.perEvent,
+      { ...operation, document: plan.document, operationName: plan.operationName },
+      events,
+    );
   }
 
   /** A query through the subgraphs, as the gateway would run it over HTTP. */
@@ -108,13 +130,24 @@ export class SupergraphExecutor {
     return this.planner.buildQueryPlan(operation);
   }
 
-  private async run(plan: QueryPlan, operation: Operation, events: EventPayloadSource | null): Promise<ExecutionResult> {
+  private async run(
+    plan: QueryPlan,
+    operation: Operation,
+    events: EventPayloadSource | null,
+  ): Promise<ExecutionResult> {
     const serviceMap: ServiceMap = Object.create(null);
     for (const [name, source] of this.dataSources) if (name !== EVENTS_SUBGRAPH) serviceMap[name] = source;
     if (events) serviceMap[EVENTS_SUBGRAPH] = events;
-    const operationContext = buildOperationContext({ schema: this.apiSchema, operationDocument: operation.document, operationName: operation.operationName });
+    const operationContext = buildOperationContext({
+      schema: this.apiSchema,
+      operationDocument: operation.document,
+      operationName: operation.operationName,
+    });
     const requestContext = {
-      request: { variables: operation.variables, ...(operation.operationName ? { operationName: operation.operationName } : {}) },
+      request: {
+        variables: operation.variables,
+        ...(operation.operationName ? { operationName: operation.operationName } : {}),
+      },
       context: operation.context,
       logger: operation.context.log,
       schema: this.apiSchema,
@@ -127,9 +160,20 @@ export class SupergraphExecutor {
       metrics: {},
       overallCachePolicy: undefined,
     } as unknown as GatewayRequestContext;
-    const result = await executeQueryPlan(plan, serviceMap, requestContext, operationContext, this.supergraphSchema, this.api);
+    const result = await executeQueryPlan(
+      plan,
+      serviceMap,
+      requestContext,
+      operationContext,
+      this.supergraphSchema,
+      this.api,
+    );
     // A fetch that threw (not a subgraph's error response) lands in `errors` as it was thrown.
-    const errors = result.errors?.map((error: unknown) => (error instanceof GraphQLError ? error : new GraphQLError("Internal server error", { originalError: error as Error })));
+    const errors = result.errors?.map((error: unknown) =>
+      error instanceof GraphQLError
+        ? error
+        : new GraphQLError("Internal server error", { originalError: error as Error }),
+    );
     return errors ? { ...result, errors } : result;
   }
 }

@@ -44,10 +44,12 @@ export class EventFeed {
 
   /** Opens the channel in the background: the router starts (and serves HTTP) while the broker is down. */
   start(): void {
-    this.opened = this.options.broker.openChannel("router.subscriptions", (channel) => this.setup(channel)).catch((err: unknown) => {
-      this.options.log.error({ err }, "could not open the subscriptions channel; subscriptions are unavailable");
-      return null;
-    });
+    this.opened = this.options.broker
+      .openChannel("router.subscriptions", (channel) => this.setup(channel))
+      .catch((err: unknown) => {
+        this.options.log.error({ err }, "could not open the subscriptions channel; subscriptions are unavailable");
+        return null;
+      });
   }
 
   /**
@@ -70,7 +72,9 @@ export class EventFeed {
       set.delete(listener);
       if (set.size === 0 && byTopic.get(topic) === set) byTopic.delete(topic);
       if (byTopic.size === 0 && this.listeners.get(type) === byTopic) this.listeners.delete(type);
-      await this.converge().catch((err: unknown) => this.options.log.warn({ err, type }, "could not unbind the subscriptions queue"));
+      await this.converge().catch((err: unknown) =>
+        this.options.log.warn({ err, type }, "could not unbind the subscriptions queue"),
+      );
     };
     try {
       await this.converge();
@@ -97,7 +101,9 @@ export class EventFeed {
     for (const wake of this.channelWaiters.splice(0)) wake(null);
     await this.changes;
     const wrapper = await this.opened;
-    await wrapper?.close().catch((err: unknown) => this.options.log.debug({ err }, "subscriptions channel was already closed"));
+    await wrapper
+      ?.close()
+      .catch((err: unknown) => this.options.log.debug({ err }, "subscriptions channel was already closed"));
   }
 
   private async setup(channel: Channel): Promise<void> {
@@ -122,14 +128,16 @@ export class EventFeed {
   private async applyChanges(): Promise<void> {
     const wanted = this.closed ? new Set<EventType>() : new Set(this.listeners.keys());
     const unchanged = [...wanted].every((type) => this.bound.has(type)) && this.bound.size === wanted.size;
-    if (unchanged && (wanted.size > 0) === (this.consumerTag !== null)) return;
+    if (unchanged && wanted.size > 0 === (this.consumerTag !== null)) return;
     const channel = this.channel ?? (await this.channelWithin(this.options.connectTimeoutMs ?? 5_000));
     if (!channel) throw new Error("not connected to RabbitMQ");
     const { exchange } = this.options.broker;
     if (wanted.size > 0 && this.consumerTag === null) {
       await channel.assertQueue(this.queueName, { exclusive: true, autoDelete: true, durable: false });
       await channel.prefetch(this.options.prefetch ?? 256);
-      const { consumerTag } = await channel.consume(this.queueName, (message) => this.deliver(channel, message), { noAck: false });
+      const { consumerTag } = await channel.consume(this.queueName, (message) => this.deliver(channel, message), {
+        noAck: false,
+      });
       this.consumerTag = consumerTag;
     }
     for (const type of wanted) {
@@ -171,7 +179,9 @@ export class EventFeed {
       // The broker cancelled our consumer (queue deleted from outside): declare it again.
       this.consumerTag = null;
       this.bound.clear();
-      void this.converge().catch((err: unknown) => this.options.log.error({ err }, "could not restore the subscriptions queue"));
+      void this.converge().catch((err: unknown) =>
+        this.options.log.error({ err }, "could not restore the subscriptions queue"),
+      );
       return;
     }
     try {

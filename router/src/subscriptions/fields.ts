@@ -21,7 +21,12 @@ export interface SubscriptionField<T extends EventType = EventType> {
    * follow the key when `field` comes back non-null. Null, or FORBIDDEN from the owning
    * subgraph, is FORBIDDEN; so the owning subgraph's rules decide, not a copy of them here.
    */
-  authorize?: { query: string; field: string; variables(key: string): Record<string, unknown>; forbiddenMessage: string };
+  authorize?: {
+    query: string;
+    field: string;
+    variables(key: string): Record<string, unknown>;
+    forbiddenMessage: string;
+  };
   /**
    * The root field's value, shaped as the events graph declares it: entities as
    * `{ __typename, key }` only; the query plan resolves the rest from the subgraphs owning them.
@@ -32,7 +37,11 @@ export interface SubscriptionField<T extends EventType = EventType> {
    * (after `checkout` returns), so changes made in between would otherwise be lost. Queried with
    * the subscriber's token once the feed is already listening, so nothing falls in the gap.
    */
-  initial?: { query: string; variables(key: string): Record<string, unknown>; event(data: Record<string, unknown>): EventData<T> | null };
+  initial?: {
+    query: string;
+    variables(key: string): Record<string, unknown>;
+    event(data: Record<string, unknown>): EventData<T> | null;
+  };
   /**
    * True when `next` says nothing newer than what was delivered (the initial state, then the
    * change event it already reflects, or an event the outbox relay sent late): it is dropped.
@@ -40,7 +49,8 @@ export interface SubscriptionField<T extends EventType = EventType> {
   isStale?(delivered: EventData<T>, next: EventData<T>): boolean;
 }
 
-const defineField = <T extends EventType>(field: SubscriptionField<T>): SubscriptionField => field as unknown as SubscriptionField;
+const defineField = <T extends EventType>(field: SubscriptionField<T>): SubscriptionField =>
+  field as unknown as SubscriptionField;
 
 /** Subscription root field name -> how it is served. */
 export const subscriptionFields: Readonly<Record<string, SubscriptionField>> = {
@@ -56,10 +66,16 @@ export const subscriptionFields: Readonly<Record<string, SubscriptionField>> = {
       forbiddenMessage: "You can only follow your own orders.",
     },
     initial: {
-      query: "query SubscriptionInitialState($id: ID!) { order(id: $id) { id status customer { id } statusHistory { status reason at } } }",
+      query:
+        "query SubscriptionInitialState($id: ID!) { order(id: $id) { id status customer { id } statusHistory { status reason at } } }",
       variables: (id) => ({ id }),
       event: (data) => {
-        const order = data.order as { id: string; status: string; customer: { id: string }; statusHistory: Array<{ status: string; reason: string | null; at: string }> } | null;
+        const order = data.order as {
+          id: string;
+          status: string;
+          customer: { id: string };
+          statusHistory: Array<{ status: string; reason: string | null; at: string }>;
+        } | null;
         if (!order) return null;
         const [previous, last] = [order.statusHistory.at(-2), order.statusHistory.at(-1)];
         return {
@@ -93,6 +109,7 @@ export const topicOf = (fieldName: string, key: string): string => `${fieldName}
 /** The topics an event is delivered to: one per field fed by its type. */
 export function eventTopics(fields: Readonly<Record<string, SubscriptionField>>): (event: EventOf) => string[] {
   const byType = new Map<string, Array<[string, SubscriptionField]>>();
-  for (const [name, field] of Object.entries(fields)) byType.set(field.eventType, [...(byType.get(field.eventType) ?? []), [name, field]]);
+  for (const [name, field] of Object.entries(fields))
+    byType.set(field.eventType, [...(byType.get(field.eventType) ?? []), [name, field]]);
   return (event) => (byType.get(event.type) ?? []).map(([name, field]) => topicOf(name, field.keyOf(event.data)));
 }

@@ -3,8 +3,22 @@ import type http from "node:http";
 import type { GraphQLDataSource } from "@apollo/gateway";
 import type { ApolloServerPlugin } from "@apollo/server";
 import { connectBroker, type Broker, type EventOf } from "@cartograph/events";
-import { hasRole, queueOwner, Role, serviceUnavailable, type AccessTokenVerifier, type Logger } from "@cartograph/service-kit";
-import { GraphQLError, parse, type ExecutionArgs, type ExecutionResult, type GraphQLFormattedError, type ValidationRule } from "graphql";
+import {
+  hasRole,
+  queueOwner,
+  Role,
+  serviceUnavailable,
+  type AccessTokenVerifier,
+  type Logger,
+} from "@cartograph/service-kit";
+import {
+  GraphQLError,
+  parse,
+  type ExecutionArgs,
+  type ExecutionResult,
+  type GraphQLFormattedError,
+  type ValidationRule,
+} from "graphql";
 import type { RouterConfig } from "../config";
 import type { RouterContext } from "../context";
 import { SupergraphExecutor } from "./executor";
@@ -91,7 +105,11 @@ export class RouterSubscriptions {
   }
 
   stats(): SubscriptionStats {
-    return { connections: this.ws?.connections() ?? 0, queue: this.feed?.queueName ?? "", ...(this.feed?.stats() ?? { subscribers: 0, boundTypes: [] }) };
+    return {
+      connections: this.ws?.connections() ?? 0,
+      queue: this.feed?.queueName ?? "",
+      ...(this.feed?.stats() ?? { subscribers: 0, boundTypes: [] }),
+    };
   }
 
   private async subscribe(request: SubscribeRequest, context: RouterContext): Promise<GraphQLError[] | ExecutionArgs> {
@@ -110,10 +128,20 @@ export class RouterSubscriptions {
     if (Array.isArray(prepared)) return prepared;
     const stream = await this.openStream(this.feed, executor, prepared);
     context.log.debug({ field: prepared.fieldName, key: prepared.key }, "subscribed");
-    return { schema: executor.apiSchema, document: prepared.plan.document, operationName: prepared.plan.operationName, variableValues: prepared.variables, contextValue: stream };
+    return {
+      schema: executor.apiSchema,
+      document: prepared.plan.document,
+      operationName: prepared.plan.operationName,
+      variableValues: prepared.variables,
+      contextValue: stream,
+    };
   }
 
-  private async openStream(feed: EventFeed, executor: SupergraphExecutor, prepared: PreparedSubscription): Promise<EventStream<EventOf, ExecutionResult>> {
+  private async openStream(
+    feed: EventFeed,
+    executor: SupergraphExecutor,
+    prepared: PreparedSubscription,
+  ): Promise<EventStream<EventOf, ExecutionResult>> {
     const { field, fieldName, context, plan, variables } = prepared;
     const admin = hasRole(context.viewer, Role.ADMIN);
     let lastDelivered: EventOf | null = null;
@@ -130,10 +158,15 @@ export class RouterSubscriptions {
           await this.options.verifier.verify(context.accessToken);
         } catch (error) {
           // An expired token ends the subscription: the client reconnects with a fresh one.
-          return { result: { errors: [error instanceof GraphQLError ? error : new GraphQLError(String(error))] }, last: true };
+          return {
+            result: { errors: [error instanceof GraphQLError ? error : new GraphQLError(String(error))] },
+            last: true,
+          };
         }
       }
-      return { result: await executor.executeEvent(plan, { [fieldName]: field.payload(event.data) }, { variables, context }) };
+      return {
+        result: await executor.executeEvent(plan, { [fieldName]: field.payload(event.data) }, { variables, context }),
+      };
     };
     let unsubscribe: () => Promise<void> = async () => undefined;
     const stream = new EventStream<EventOf, ExecutionResult>(
@@ -141,18 +174,34 @@ export class RouterSubscriptions {
       () => unsubscribe(),
       () => ({ errors: [serviceUnavailable("This subscription fell too far behind and was ended. Subscribe again.")] }),
     );
-    unsubscribe = await feed.subscribe(field.eventType, topicOf(fieldName, prepared.key), (event) => stream.push(event));
+    unsubscribe = await feed.subscribe(field.eventType, topicOf(fieldName, prepared.key), (event) =>
+      stream.push(event),
+    );
     if (field.initial) {
       // Best effort: without the initial state the subscriber still gets every later change.
       const initial = field.initial;
       const state = await Promise.resolve()
-        .then(() => executor.executeQuery({ document: parse(initial.query), variables: initial.variables(prepared.key), context }))
+        .then(() =>
+          executor.executeQuery({
+            document: parse(initial.query),
+            variables: initial.variables(prepared.key),
+            context,
+          }),
+        )
         .catch((error: unknown) => ({ data: null, errors: [error] }));
-      if (state.errors?.length) context.log.warn({ field: fieldName }, "could not read the initial state of a subscription");
+      if (state.errors?.length)
+        context.log.warn({ field: fieldName }, "could not read the initial state of a subscription");
       const data = state.data && !state.errors?.length ? initial.event(state.data) : null;
       if (data) {
         const now = new Date().toISOString();
-        stream.push({ id: `initial-${randomUUID()}`, type: field.eventType, occurredAt: now, aggregateId: prepared.key, version: 1, data } as EventOf);
+        stream.push({
+          id: `initial-${randomUUID()}`,
+          type: field.eventType,
+          occurredAt: now,
+          aggregateId: prepared.key,
+          version: 1,
+          data,
+        } as EventOf);
       }
     }
     return stream;

@@ -44,7 +44,12 @@ export interface SubscribeRequest {
 }
 
 const withCode = (error: GraphQLError, code: string, message = error.message) =>
-  new GraphQLError(message, { nodes: error.nodes ?? null, source: error.source ?? null, positions: error.positions ?? null, extensions: { ...error.extensions, code } });
+  new GraphQLError(message, {
+    nodes: error.nodes ?? null,
+    source: error.source ?? null,
+    positions: error.positions ?? null,
+    extensions: { ...error.extensions, code },
+  });
 
 /**
  * Everything before a subscriber gets its first event: parse and validate against the API
@@ -52,7 +57,11 @@ const withCode = (error: GraphQLError, code: string, message = error.message) =>
  * through the owning subgraph. Returns GraphQL errors (sent as the protocol's `error` message)
  * instead of throwing, so nothing here closes the socket.
  */
-export async function prepareSubscription(request: SubscribeRequest, context: RouterContext, options: PrepareOptions): Promise<PreparedSubscription | GraphQLError[]> {
+export async function prepareSubscription(
+  request: SubscribeRequest,
+  context: RouterContext,
+  options: PrepareOptions,
+): Promise<PreparedSubscription | GraphQLError[]> {
   const { executor } = options;
   let document: DocumentNode;
   try {
@@ -63,30 +72,62 @@ export async function prepareSubscription(request: SubscribeRequest, context: Ro
   }
   const validationErrors = validate(executor.apiSchema, document, [...specifiedRules, ...options.validationRules]);
   if (validationErrors.length > 0) {
-    const hide = (message: string) => (options.hideSuggestions ? message.replace(/Did you mean ".+"\?/g, "[Suggestion hidden]").trim() : message);
+    const hide = (message: string) =>
+      options.hideSuggestions ? message.replace(/Did you mean ".+"\?/g, "[Suggestion hidden]").trim() : message;
     return validationErrors.map((error) => withCode(error, ErrorCode.GRAPHQL_VALIDATION_FAILED, hide(error.message)));
   }
   const operationName = request.operationName ?? undefined;
   const operation = getOperationAST(document, operationName);
-  if (!operation) return [new GraphQLError("Unable to identify the operation to run: name it with operationName.", { extensions: { code: "OPERATION_RESOLUTION_FAILURE" } })];
+  if (!operation)
+    return [
+      new GraphQLError("Unable to identify the operation to run: name it with operationName.", {
+        extensions: { code: "OPERATION_RESOLUTION_FAILURE" },
+      }),
+    ];
   if (operation.operation !== "subscription") {
-    return [new GraphQLError("Only subscriptions are served over WebSocket: send queries and mutations over HTTP to this same URL.", { extensions: { code: "BAD_REQUEST" } })];
+    return [
+      new GraphQLError(
+        "Only subscriptions are served over WebSocket: send queries and mutations over HTTP to this same URL.",
+        { extensions: { code: "BAD_REQUEST" } },
+      ),
+    ];
   }
   const subscriptionType = executor.apiSchema.getSubscriptionType();
   // graphql-js 16 does not validate the operation type itself.
-  if (!subscriptionType) return [new GraphQLError("This API has no subscriptions.", { nodes: operation, extensions: { code: ErrorCode.GRAPHQL_VALIDATION_FAILED } })];
-  const coerced = getVariableValues(executor.apiSchema, operation.variableDefinitions ?? [], request.variables ?? {}, { maxErrors: 20 });
+  if (!subscriptionType)
+    return [
+      new GraphQLError("This API has no subscriptions.", {
+        nodes: operation,
+        extensions: { code: ErrorCode.GRAPHQL_VALIDATION_FAILED },
+      }),
+    ];
+  const coerced = getVariableValues(executor.apiSchema, operation.variableDefinitions ?? [], request.variables ?? {}, {
+    maxErrors: 20,
+  });
   if (coerced.errors) return coerced.errors.map((error) => withCode(error, ErrorCode.BAD_USER_INPUT));
 
   const fragments: Record<string, FragmentDefinitionNode> = Object.create(null);
-  for (const definition of document.definitions) if (definition.kind === Kind.FRAGMENT_DEFINITION) fragments[definition.name.value] = definition;
+  for (const definition of document.definitions)
+    if (definition.kind === Kind.FRAGMENT_DEFINITION) fragments[definition.name.value] = definition;
   // Validation (single root field) guarantees exactly one entry.
-  const [fieldNode] = [...collectFields(executor.apiSchema, fragments, coerced.coerced, subscriptionType, operation.selectionSet).values()][0] ?? [];
+  const [fieldNode] =
+    [
+      ...collectFields(
+        executor.apiSchema,
+        fragments,
+        coerced.coerced,
+        subscriptionType,
+        operation.selectionSet,
+      ).values(),
+    ][0] ?? [];
   const fieldName = fieldNode?.name.value;
   const field = fieldName ? options.fields[fieldName] : undefined;
   const fieldDef = fieldName ? subscriptionType.getFields()[fieldName] : undefined;
   if (!fieldNode || !fieldName || !field || !fieldDef) {
-    options.log.error({ fieldName }, "a subscription field of the supergraph has no entry in the router's subscription table");
+    options.log.error(
+      { fieldName },
+      "a subscription field of the supergraph has no entry in the router's subscription table",
+    );
     return [serviceUnavailable("This subscription is not available right now.")];
   }
   const key = String(getArgumentValues(fieldDef, fieldNode, coerced.coerced)[field.keyArgument]);
@@ -98,7 +139,12 @@ export async function prepareSubscription(request: SubscribeRequest, context: Ro
 }
 
 /** Null when the subscriber may follow `key`; else the errors to send. */
-async function authorize(field: SubscriptionField, key: string, context: RouterContext, options: PrepareOptions): Promise<GraphQLError[] | null> {
+async function authorize(
+  field: SubscriptionField,
+  key: string,
+  context: RouterContext,
+  options: PrepareOptions,
+): Promise<GraphQLError[] | null> {
   if (!field.authorize && !field.ownerOf) return null;
   if (!context.viewer) return [unauthenticated("Sign in to subscribe to this.")];
   if (!field.authorize) return null;

@@ -1,6 +1,7 @@
 import { EventStream } from "./stream";
 
-const collect = (stream: EventStream<number, string>, count: number) => Promise.all(Array.from({ length: count }, () => stream.next()));
+const collect = (stream: EventStream<number, string>, count: number) =>
+  Promise.all(Array.from({ length: count }, () => stream.next()));
 
 describe("EventStream", () => {
   it("hands items over in order, one handled at a time, skipping those handled to nothing", async () => {
@@ -21,7 +22,11 @@ describe("EventStream", () => {
 
   it("cleans up on return() even before anything was pulled, and ends every pending pull", async () => {
     const cleanup = jest.fn(async () => undefined);
-    const stream = new EventStream<number, string>(async (n) => ({ result: `#${n}` }), cleanup, () => "overflow");
+    const stream = new EventStream<number, string>(
+      async (n) => ({ result: `#${n}` }),
+      cleanup,
+      () => "overflow",
+    );
     const pending = stream.next();
     await stream.return();
     expect(await pending).toEqual({ value: undefined, done: true });
@@ -34,7 +39,11 @@ describe("EventStream", () => {
 
   it("ends after a last result", async () => {
     const cleanup = jest.fn(async () => undefined);
-    const stream = new EventStream<number, string>(async (n) => ({ result: `#${n}`, last: n === 1 }), cleanup, () => "overflow");
+    const stream = new EventStream<number, string>(
+      async (n) => ({ result: `#${n}`, last: n === 1 }),
+      cleanup,
+      () => "overflow",
+    );
     stream.push(1);
     stream.push(2);
     expect(await stream.next()).toEqual({ value: "#1", done: false });
@@ -44,7 +53,12 @@ describe("EventStream", () => {
 
   it("ends a subscriber that falls too far behind with the overflow result", async () => {
     const cleanup = jest.fn(async () => undefined);
-    const stream = new EventStream<number, string>(async (n) => ({ result: `#${n}` }), cleanup, () => "fell behind", 2);
+    const stream = new EventStream<number, string>(
+      async (n) => ({ result: `#${n}` }),
+      cleanup,
+      () => "fell behind",
+      2,
+    );
     for (const n of [1, 2, 3]) stream.push(n);
     expect(await stream.next()).toEqual({ value: "fell behind", done: false });
     expect(await stream.next()).toEqual({ value: undefined, done: true });

@@ -20,7 +20,10 @@ export interface WebSocketServerOptions {
    * Checks and starts one subscription for a connection: GraphQL errors to send, or execution
    * arguments whose `contextValue` is the stream of results (graphql-ws's `subscribe` pulls it).
    */
-  subscribe: (request: { query: string; operationName?: string | null; variables?: Record<string, unknown> | null }, context: RouterContext) => Promise<GraphQLError[] | ExecutionArgs>;
+  subscribe: (
+    request: { query: string; operationName?: string | null; variables?: Record<string, unknown> | null },
+    context: RouterContext,
+  ) => Promise<GraphQLError[] | ExecutionArgs>;
   maxPayloadBytes?: number;
   closeGraceMs?: number;
 }
@@ -34,7 +37,11 @@ export interface RouterWebSocketServer {
 /** `authorization`, `Authorization`, or `headers.authorization` in `connectionParams`, as "Bearer …". */
 export function authorizationFrom(params: Record<string, unknown> | undefined): string | undefined {
   const headers = params?.headers;
-  const candidates = [params?.authorization, params?.Authorization, typeof headers === "object" && headers ? (headers as Record<string, unknown>).authorization : undefined];
+  const candidates = [
+    params?.authorization,
+    params?.Authorization,
+    typeof headers === "object" && headers ? (headers as Record<string, unknown>).authorization : undefined,
+  ];
   return candidates.find((value): value is string => typeof value === "string" && value.length > 0);
 }
 
@@ -46,7 +53,11 @@ export function authorizationFrom(params: Record<string, unknown> | undefined): 
  */
 export function attachWebSocketServer(options: WebSocketServerOptions): RouterWebSocketServer {
   const { log } = options;
-  const wss = new WebSocketServer({ server: options.httpServer, path: options.path, maxPayload: options.maxPayloadBytes ?? 1024 * 1024 });
+  const wss = new WebSocketServer({
+    server: options.httpServer,
+    path: options.path,
+    maxPayload: options.maxPayloadBytes ?? 1024 * 1024,
+  });
   const connections = new WeakMap<object, Connection>();
   const format = (errors: readonly GraphQLError[]) => errors.map((error) => options.formatError(error.toJSON(), error));
   let closing = false;
@@ -62,8 +73,12 @@ export function attachWebSocketServer(options: WebSocketServerOptions): RouterWe
           connections.set(ctx, await authenticate(authorizationFrom(ctx.connectionParams), options.verifier));
           return true;
         } catch (error) {
-          if (!(error instanceof GraphQLError)) log.error({ err: error }, "could not verify a WebSocket connection's token");
-          const reason = error instanceof GraphQLError ? error.message : "The access token could not be verified. Try again shortly.";
+          if (!(error instanceof GraphQLError))
+            log.error({ err: error }, "could not verify a WebSocket connection's token");
+          const reason =
+            error instanceof GraphQLError
+              ? error.message
+              : "The access token could not be verified. Try again shortly.";
           ctx.extra.socket.close(CloseCode.Forbidden, reason);
           return false;
         }
@@ -77,12 +92,17 @@ export function attachWebSocketServer(options: WebSocketServerOptions): RouterWe
           return await options.subscribe(payload, context);
         } catch (error) {
           // A bug or a broken dependency: logged and masked by the formatter, never a closed socket.
-          return [error instanceof GraphQLError ? error : new GraphQLError("Internal server error", { originalError: error as Error })];
+          return [
+            error instanceof GraphQLError
+              ? error
+              : new GraphQLError("Internal server error", { originalError: error as Error }),
+          ];
         }
       },
       // The stream was made by `options.subscribe`; graphql-ws pulls it and calls return() when done.
       subscribe: (args) => args.contextValue as AsyncIterableIterator<never>,
-      onNext: (_ctx, _id, _payload, _args, result) => (result.errors ? { ...result, errors: format(result.errors) } : undefined),
+      onNext: (_ctx, _id, _payload, _args, result) =>
+        result.errors ? { ...result, errors: format(result.errors) } : undefined,
       onError: (_ctx, _id, _payload, errors) => format(errors),
     },
     wss,

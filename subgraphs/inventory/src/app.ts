@@ -1,6 +1,15 @@
 import path from "node:path";
 import { connectBroker, startOutboxRelay } from "@cartograph/events";
-import { connectPostgres, createJwksVerifier, queueOwner, startSubgraphServer, type AccessTokenVerifier, type Database, type Logger, type RunningServer } from "@cartograph/service-kit";
+import {
+  connectPostgres,
+  createJwksVerifier,
+  queueOwner,
+  startSubgraphServer,
+  type AccessTokenVerifier,
+  type Database,
+  type Logger,
+  type RunningServer,
+} from "@cartograph/service-kit";
 import type { InventoryConfig } from "./config";
 import type { InventoryContext, InventoryServices } from "./context";
 import { schema } from "./db";
@@ -42,7 +51,12 @@ export async function startInventoryService(
   const queuePrefix = queueOwner("inventory", config.EVENTS_QUEUE_NAMESPACE);
   const catalogue = await startCatalogueConsumer({ broker, db: database.db, log, queuePrefix, stock: services.stock });
   const checkout = await startCheckoutConsumer({ broker, db: database.db, log, queuePrefix, reservations });
-  const sweeper = startReservationSweeper({ db: database.db, reservations, log, intervalMs: config.RESERVATION_SWEEP_INTERVAL_MS });
+  const sweeper = startReservationSweeper({
+    db: database.db,
+    reservations,
+    log,
+    intervalMs: config.RESERVATION_SWEEP_INTERVAL_MS,
+  });
 
   const server = await startSubgraphServer<InventoryContext>({
     service: "inventory",

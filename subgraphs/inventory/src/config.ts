@@ -1,4 +1,11 @@
-import { baseEnvSchema, eventsEnv, jwksUrl, port, postgresUrl, requireProductionSecrets } from "@cartograph/service-kit";
+import {
+  baseEnvSchema,
+  eventsEnv,
+  jwksUrl,
+  port,
+  postgresUrl,
+  requireProductionSecrets,
+} from "@cartograph/service-kit";
 import { z } from "zod";
 
 export const inventoryEnvSchema = baseEnvSchema
@@ -9,7 +16,12 @@ export const inventoryEnvSchema = baseEnvSchema
     /** Where the users service publishes the public keys of access tokens. */
     JWKS_URL: jwksUrl(),
     /** How long a checkout may hold stock before the sweeper gives it back. */
-    RESERVATION_TTL_SECONDS: z.coerce.number().int().min(1).max(7 * 24 * 3600).default(900),
+    RESERVATION_TTL_SECONDS: z.coerce
+      .number()
+      .int()
+      .min(1)
+      .max(7 * 24 * 3600)
+      .default(900),
     RESERVATION_SWEEP_INTERVAL_MS: z.coerce.number().int().min(100).max(3_600_000).default(30_000),
   })
   .superRefine(requireProductionSecrets);

@@ -11,9 +11,19 @@ async function main() {
   const database = connectPostgres(config.DATABASE_URL, schema, log, { max: 2 });
   try {
     // The products seed publishes variants just before this runs: let them arrive first.
-    await waitForCatalogueToSettle({ rabbitmqUrl: config.RABBITMQ_URL, queuePrefix: queueOwner("inventory", config.EVENTS_QUEUE_NAMESPACE), db: database.db, log });
+    await waitForCatalogueToSettle({
+      rabbitmqUrl: config.RABBITMQ_URL,
+      queuePrefix: queueOwner("inventory", config.EVENTS_QUEUE_NAMESPACE),
+      db: database.db,
+      log,
+    });
     const { seeded } = await seedDemoStock(database.db);
-    log.info({ seeded }, seeded ? "demo stock given to variants never counted before" : "every variant already has stock history: nothing to seed");
+    log.info(
+      { seeded },
+      seeded
+        ? "demo stock given to variants never counted before"
+        : "every variant already has stock history: nothing to seed",
+    );
   } finally {
     await database.close();
   }

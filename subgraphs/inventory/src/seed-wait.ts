@@ -28,7 +28,10 @@ export async function waitForCatalogueToSettle(
       return main.messageCount + retry.messageCount;
     };
     const applied = async () => {
-      const [row] = await db.select({ n: count() }).from(processedEvents).where(eq(processedEvents.consumer, queues.queue));
+      const [row] = await db
+        .select({ n: count() })
+        .from(processedEvents)
+        .where(eq(processedEvents.consumer, queues.queue));
       return row?.n ?? 0;
     };
     const deadline = Date.now() + timeoutMs;
@@ -44,7 +47,10 @@ export async function waitForCatalogueToSettle(
     log.warn({ queue: queues.queue, timeoutMs }, "catalogue events still arriving; seeding the variants known so far");
     return false;
   } catch (err) {
-    log.warn({ err, queue: queues.queue }, "cannot inspect the catalogue queue (is the inventory service running?); seeding the variants known so far");
+    log.warn(
+      { err, queue: queues.queue },
+      "cannot inspect the catalogue queue (is the inventory service running?); seeding the variants known so far",
+    );
     return false;
   } finally {
     await connection.close().catch(() => undefined);

@@ -29,7 +29,14 @@ export async function seedDemoStock(db: InventoryDb): Promise<{ seeded: number }
       // A unit already held for an order must stay covered (reserved <= on_hand).
       const onHand = Math.max(demoStockFor(variant.variantId), variant.reserved);
       await stock.setOnHand(tx, variant.variantId, onHand);
-      await stock.recordAdjustment(tx, { variantId: variant.variantId, kind: "seed", delta: onHand - variant.onHand, onHandAfter: onHand, reason: "demo stock", actor: SEED_ACTOR });
+      await stock.recordAdjustment(tx, {
+        variantId: variant.variantId,
+        kind: "seed",
+        delta: onHand - variant.onHand,
+        onHandAfter: onHand,
+        reason: "demo stock",
+        actor: SEED_ACTOR,
+      });
     }
     return { seeded: variants.length };
   });

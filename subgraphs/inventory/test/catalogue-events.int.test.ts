@@ -12,12 +12,22 @@ beforeAll(async () => {
 afterAll(() => inventory?.close());
 
 const processedCount = async (eventId: string) =>
-  (await inventory.database.pool.query<{ n: number }>("select count(*)::int as n from processed_events where event_id = $1", [eventId])).rows[0]!.n;
+  (
+    await inventory.database.pool.query<{ n: number }>(
+      "select count(*)::int as n from processed_events where event_id = $1",
+      [eventId],
+    )
+  ).rows[0]!.n;
 
 /** Every published event has been consumed (queue empty, nothing applied for a moment). */
 const settled = () =>
   waitForCatalogueToSettle(
-    { rabbitmqUrl: inventory.config.RABBITMQ_URL, queuePrefix: queueOwner("inventory", inventory.config.EVENTS_QUEUE_NAMESPACE), db: inventory.database.db, log: createLogger("settle", "silent") },
+    {
+      rabbitmqUrl: inventory.config.RABBITMQ_URL,
+      queuePrefix: queueOwner("inventory", inventory.config.EVENTS_QUEUE_NAMESPACE),
+      db: inventory.database.db,
+      log: createLogger("settle", "silent"),
+    },
     { timeoutMs: 10_000, quietMs: 500, pollMs: 50 },
   );
 
@@ -33,7 +43,9 @@ async function variantInStock(variantId: string): Promise<boolean> {
 
 describe("inventory's copy of the catalogue, from variant events", () => {
   it("consumes from the inventory.catalogue queue unless told otherwise", () => {
-    expect(catalogueQueues(queueOwner("inventory", parseConfig(inventoryEnvSchema, {}).EVENTS_QUEUE_NAMESPACE))).toEqual({
+    expect(
+      catalogueQueues(queueOwner("inventory", parseConfig(inventoryEnvSchema, {}).EVENTS_QUEUE_NAMESPACE)),
+    ).toEqual({
       queue: "inventory.catalogue",
       retry: "inventory.catalogue.retry",
       dlq: "inventory.catalogue.dlq",
@@ -43,7 +55,11 @@ describe("inventory's copy of the catalogue, from variant events", () => {
   it("variant.created gives a new variant a stock row with nothing on hand; a redelivery changes nothing", async () => {
     const variantId = uniqueId("var");
     const productId = uniqueId("prd");
-    const created = variantEvent("variant.created", { variantId, productId, sku: "MUG-RED" }, new Date(Date.now() - 60_000));
+    const created = variantEvent(
+      "variant.created",
+      { variantId, productId, sku: "MUG-RED" },
+      new Date(Date.now() - 60_000),
+    );
     await inventory.broker.publishEvent(created);
 
     const row = await waitFor(() => stockRow(inventory, variantId), { what: "the stock row" });
@@ -57,7 +73,13 @@ describe("inventory's copy of the catalogue, from variant events", () => {
     await inventory.broker.publishEvent(created);
     expect(await settled()).toBe(true);
 
-    expect(await stockRow(inventory, variantId)).toEqual({ on_hand: 7, reserved: 0, active: true, product_id: productId, sku: "MUG-CRIMSON" });
+    expect(await stockRow(inventory, variantId)).toEqual({
+      on_hand: 7,
+      reserved: 0,
+      active: true,
+      product_id: productId,
+      sku: "MUG-CRIMSON",
+    });
     expect(await processedCount(created.id)).toBe(1);
     expect(await variantInStock(variantId)).toBe(true);
   });
@@ -65,7 +87,9 @@ describe("inventory's copy of the catalogue, from variant events", () => {
   it("variant.updated with active false takes the variant out of stock, keeping its units", async () => {
     const variantId = uniqueId("var");
     const productId = uniqueId("prd");
-    await inventory.broker.publishEvent(variantEvent("variant.created", { variantId, productId }, new Date(Date.now() - 1000)));
+    await inventory.broker.publishEvent(
+      variantEvent("variant.created", { variantId, productId }, new Date(Date.now() - 1000)),
+    );
     await waitFor(() => stockRow(inventory, variantId), { what: "the stock row" });
     await inventory.database.pool.query("update stock_levels set on_hand = 5 where variant_id = $1", [variantId]);
     expect(await variantInStock(variantId)).toBe(true);
@@ -80,10 +104,16 @@ describe("inventory's copy of the catalogue, from variant events", () => {
     const variantId = uniqueId("var");
     const productId = uniqueId("prd");
     const now = Date.now();
-    await inventory.broker.publishEvent(variantEvent("variant.updated", { variantId, productId, active: false, sku: "NEW" }, new Date(now)));
+    await inventory.broker.publishEvent(
+      variantEvent("variant.updated", { variantId, productId, active: false, sku: "NEW" }, new Date(now)),
+    );
     await waitFor(() => stockRow(inventory, variantId), { what: "the stock row" });
-    await inventory.broker.publishEvent(variantEvent("variant.updated", { variantId, productId, active: true, sku: "OLD" }, new Date(now - 5_000)));
-    await inventory.broker.publishEvent(variantEvent("variant.created", { variantId, productId, active: true, sku: "OLDEST" }, new Date(now - 10_000)));
+    await inventory.broker.publishEvent(
+      variantEvent("variant.updated", { variantId, productId, active: true, sku: "OLD" }, new Date(now - 5_000)),
+    );
+    await inventory.broker.publishEvent(
+      variantEvent("variant.created", { variantId, productId, active: true, sku: "OLDEST" }, new Date(now - 10_000)),
+    );
     expect(await settled()).toBe(true);
     expect(await stockRow(inventory, variantId)).toMatchObject({ active: false, sku: "NEW" });
   });

@@ -10,12 +10,15 @@ beforeAll(async () => {
 });
 afterAll(() => inventory?.close());
 
-const VARIANTS = "query($r: [_Any!]!) { _entities(representations: $r) { ... on ProductVariant { id inStock stock { available } } } }";
+const VARIANTS =
+  "query($r: [_Any!]!) { _entities(representations: $r) { ... on ProductVariant { id inStock stock { available } } } }";
 const PRODUCTS = "query($r: [_Any!]!) { _entities(representations: $r) { ... on Product { id inStock } } }";
 
 /** Holds units for a fresh order, as the checkout saga would. */
 const holdForOrder = (variantId: string, quantity: number) =>
-  inventory.database.db.transaction((tx) => inventory.service.reservations.reserveOrder(tx, uniqueId("ord"), [{ variantId, quantity }]));
+  inventory.database.db.transaction((tx) =>
+    inventory.service.reservations.reserveOrder(tx, uniqueId("ord"), [{ variantId, quantity }]),
+  );
 
 describe("federation contract of the inventory subgraph", () => {
   it("serves the checked-in SDL through _service, with key-only stubs of the catalogue's entities", async () => {
@@ -27,11 +30,21 @@ describe("federation contract of the inventory subgraph", () => {
     expect(sdl).not.toContain("@extends");
     const shape = (text: string) =>
       parse(text)
-        .definitions.flatMap((d) => ("name" in d && d.name && "fields" in d ? (d.fields ?? []).map((f) => `${d.name!.value}.${f.name.value}`) : []))
+        .definitions.flatMap((d) =>
+          "name" in d && d.name && "fields" in d ? (d.fields ?? []).map((f) => `${d.name!.value}.${f.name.value}`) : [],
+        )
         .filter((field) => !/(^|\.)_/.test(field))
         .sort();
     expect(shape(sdl)).toEqual(shape(readFileSync(path.resolve(__dirname, "../schema.graphql"), "utf8")));
-    expect(shape(sdl)).toEqual(expect.arrayContaining(["ProductVariant.id", "ProductVariant.inStock", "ProductVariant.stock", "Product.id", "Product.inStock"]));
+    expect(shape(sdl)).toEqual(
+      expect.arrayContaining([
+        "ProductVariant.id",
+        "ProductVariant.inStock",
+        "ProductVariant.stock",
+        "Product.id",
+        "Product.inStock",
+      ]),
+    );
   });
 
   it("resolves 100 ProductVariant references with one SQL query, in order; unknown ids are simply not in stock", async () => {
@@ -43,7 +56,9 @@ describe("federation contract of the inventory subgraph", () => {
     expect(ids).toHaveLength(100);
 
     inventory.resetQueryCount();
-    const result = await callSubgraph<{ _entities: Array<{ id: string; inStock: boolean; stock: { available: number } | null }> }>(
+    const result = await callSubgraph<{
+      _entities: Array<{ id: string; inStock: boolean; stock: { available: number } | null }>;
+    }>(
       inventory.url,
       VARIANTS,
       { r: ids.map((id) => ({ __typename: "ProductVariant", id })) },
@@ -81,6 +96,9 @@ describe("federation contract of the inventory subgraph", () => {
     });
     expect(result.errors).toBeUndefined();
     expect(inventory.queryCount()).toBe(1);
-    expect(result.data!._entities).toEqual([...products.map((id, i) => ({ id, inStock: i % 2 === 0 })), ...[allHeld, allRetired, "prd_never_heard_of"].map((id) => ({ id, inStock: false }))]);
+    expect(result.data!._entities).toEqual([
+      ...products.map((id, i) => ({ id, inStock: i % 2 === 0 })),
+      ...[allHeld, allRetired, "prd_never_heard_of"].map((id) => ({ id, inStock: false })),
+    ]);
   });
 });

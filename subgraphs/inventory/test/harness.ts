@@ -2,7 +2,15 @@ import "reflect-metadata";
 import { randomUUID } from "node:crypto";
 import { connectBroker, type Broker, type EventEnvelope } from "@cartograph/events";
 import { createLogger, parseConfig, queueOwner, type AccessTokenVerifier } from "@cartograph/service-kit";
-import { deleteQueueNames, RABBITMQ_URL, sleep, startSubgraphHarness, type SubgraphHarness, uniqueId as sharedUniqueId, waitFor } from "@cartograph/testing";
+import {
+  deleteQueueNames,
+  RABBITMQ_URL,
+  sleep,
+  startSubgraphHarness,
+  type SubgraphHarness,
+  uniqueId as sharedUniqueId,
+  waitFor,
+} from "@cartograph/testing";
 import { startInventoryService, INVENTORY_SERVICE_DIR, type InventoryService } from "../src/app";
 import { inventoryEnvSchema, type InventoryConfig } from "../src/config";
 import { schema } from "../src/db";
@@ -18,7 +26,10 @@ export type InventoryHarness = SubgraphHarness<typeof schema, InventoryConfig, I
 };
 
 /** The inventory subgraph in-process on a random port, over its own fresh database, exchange and queues. */
-export async function startInventoryHarness(env: Record<string, string> = {}, { verifier }: { verifier?: AccessTokenVerifier } = {}): Promise<InventoryHarness> {
+export async function startInventoryHarness(
+  env: Record<string, string> = {},
+  { verifier }: { verifier?: AccessTokenVerifier } = {},
+): Promise<InventoryHarness> {
   const harness = await startSubgraphHarness({
     label: "inventory",
     serviceDir: INVENTORY_SERVICE_DIR,
@@ -32,7 +43,11 @@ export async function startInventoryHarness(env: Record<string, string> = {}, { 
       ...env,
     },
   });
-  const broker = connectBroker({ url: RABBITMQ_URL, exchange: harness.config.EVENTS_EXCHANGE, log: createLogger("inventory-test-broker", "silent") });
+  const broker = connectBroker({
+    url: RABBITMQ_URL,
+    exchange: harness.config.EVENTS_EXCHANGE,
+    log: createLogger("inventory-test-broker", "silent"),
+  });
   return {
     ...harness,
     broker,
@@ -40,7 +55,10 @@ export async function startInventoryHarness(env: Record<string, string> = {}, { 
       await broker.close();
       await harness.close();
       const queuePrefix = queueOwner("inventory", harness.config.EVENTS_QUEUE_NAMESPACE);
-      await deleteQueueNames([...Object.values(catalogueQueues(queuePrefix)), ...Object.values(checkoutQueues(queuePrefix))]);
+      await deleteQueueNames([
+        ...Object.values(catalogueQueues(queuePrefix)),
+        ...Object.values(checkoutQueues(queuePrefix)),
+      ]);
     },
   };
 }
@@ -75,7 +93,10 @@ export function variantEvent(
  * A variant recorded as the catalogue consumer would, straight through the service, with
  * `onHand` units: tests of other behaviour need stock rows without waiting on the broker.
  */
-export async function stockVariant(harness: InventoryHarness, { productId = uniqueId("prd"), onHand = 0, active = true, variantId = uniqueId("var") } = {}) {
+export async function stockVariant(
+  harness: InventoryHarness,
+  { productId = uniqueId("prd"), onHand = 0, active = true, variantId = uniqueId("var") } = {},
+) {
   const { db, pool } = harness.database;
   const event = variantEvent("variant.created", { variantId, productId, active });
   await db.transaction((tx) => new StockService(db).recordVariant(tx, event.data, event.occurredAt));
@@ -92,8 +113,9 @@ export interface StockRowSnapshot {
 }
 
 export async function stockRow(harness: InventoryHarness, variantId: string): Promise<StockRowSnapshot | undefined> {
-  const { rows } = await harness.database.pool.query<StockRowSnapshot>("select on_hand, reserved, active, product_id, sku from stock_levels where variant_id = $1", [variantId]);
+  const { rows } = await harness.database.pool.query<StockRowSnapshot>(
+    "select on_hand, reserved, active, product_id, sku from stock_levels where variant_id = $1",
+    [variantId],
+  );
   return rows[0];
 }
-
-

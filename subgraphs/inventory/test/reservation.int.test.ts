@@ -14,39 +14,59 @@ beforeAll(async () => {
 });
 afterAll(() => inventory?.close());
 
-const reserve = (orderId: string, lines: OrderLine[], service = reservations) => db.transaction((tx) => service.reserveOrder(tx, orderId, lines));
+const reserve = (orderId: string, lines: OrderLine[], service = reservations) =>
+  db.transaction((tx) => service.reserveOrder(tx, orderId, lines));
 const release = (orderId: string) => db.transaction((tx) => reservations.releaseOrder(tx, orderId));
 const commit = (orderId: string) => db.transaction((tx) => reservations.commitOrder(tx, orderId));
 const restock = (orderId: string) => db.transaction((tx) => reservations.restockOrder(tx, orderId));
-const statuses = async (orderId: string) => (await db.transaction((tx) => reservations.linesOf(tx, orderId))).map((line) => `${line.variantId}:${line.quantity}:${line.status}`);
+const statuses = async (orderId: string) =>
+  (await db.transaction((tx) => reservations.linesOf(tx, orderId))).map(
+    (line) => `${line.variantId}:${line.quantity}:${line.status}`,
+  );
 
 describe("reserving stock for an order", () => {
   it("reserving the last 10 units 50 times at once succeeds exactly 10 times, and available never goes below 0", async () => {
     const { variantId } = await stockVariant(inventory, { onHand: 10 });
     // 50 connections, so all 50 transactions really run at once.
-    const wide: Database<typeof schema> = connectPostgres(inventory.config.DATABASE_URL, schema, createLogger("wide", "silent"), { max: 50 });
+    const wide: Database<typeof schema> = connectPostgres(
+      inventory.config.DATABASE_URL,
+      schema,
+      createLogger("wide", "silent"),
+      { max: 50 },
+    );
     const poller = connectPostgres(inventory.config.DATABASE_URL, schema, createLogger("poller", "silent"), { max: 1 });
     try {
       let polling = true;
       const seen: number[] = [];
       const polls = (async () => {
         while (polling) {
-          const { rows } = await poller.pool.query<{ available: number }>("select on_hand - reserved as available from stock_levels where variant_id = $1", [variantId]);
+          const { rows } = await poller.pool.query<{ available: number }>(
+            "select on_hand - reserved as available from stock_levels where variant_id = $1",
+            [variantId],
+          );
           seen.push(rows[0]!.available);
         }
       })();
       const outcomes = await Promise.all(
-        Array.from({ length: 50 }, (_, i) => wide.db.transaction((tx) => reservations.reserveOrder(tx, uniqueId(`ord_race${i}`), [{ variantId, quantity: 1 }]))),
+        Array.from({ length: 50 }, (_, i) =>
+          wide.db.transaction((tx) =>
+            reservations.reserveOrder(tx, uniqueId(`ord_race${i}`), [{ variantId, quantity: 1 }]),
+          ),
+        ),
       );
       polling = false;
       await polls;
 
       expect(outcomes.filter((outcome) => outcome.ok)).toHaveLength(10);
-      for (const outcome of outcomes.filter((o) => !o.ok)) expect(outcome).toEqual({ ok: false, shortages: [{ variantId, requested: 1, available: 0 }] });
+      for (const outcome of outcomes.filter((o) => !o.ok))
+        expect(outcome).toEqual({ ok: false, shortages: [{ variantId, requested: 1, available: 0 }] });
       expect(await stockRow(inventory, variantId)).toMatchObject({ on_hand: 10, reserved: 10 });
       expect(seen.length).toBeGreaterThan(0);
       expect(Math.min(...seen)).toBeGreaterThanOrEqual(0);
-      const { rows } = await inventory.database.pool.query("select count(*)::int as n, sum(quantity)::int as units from reservations where variant_id = $1 and status = 'HELD'", [variantId]);
+      const { rows } = await inventory.database.pool.query(
+        "select count(*)::int as n, sum(quantity)::int as units from reservations where variant_id = $1 and status = 'HELD'",
+        [variantId],
+      );
       expect(rows[0]).toEqual({ n: 10, units: 10 });
     } finally {
       await wide.close();
@@ -89,7 +109,12 @@ describe("reserving stock for an order", () => {
     expect(tooMany).toEqual({ ok: false, shortages: [{ variantId, requested: 5, available: 4 }] });
 
     const orderId = uniqueId("ord");
-    expect(await reserve(orderId, [{ variantId, quantity: 2 }, { variantId, quantity: 2 }])).toEqual({ ok: true });
+    expect(
+      await reserve(orderId, [
+        { variantId, quantity: 2 },
+        { variantId, quantity: 2 },
+      ]),
+    ).toEqual({ ok: true });
     expect(await statuses(orderId)).toEqual([`${variantId}:4:HELD`]);
     expect(await stockRow(inventory, variantId)).toMatchObject({ on_hand: 4, reserved: 4 });
   });
@@ -103,7 +128,10 @@ describe("reserving stock for an order", () => {
 
     // At once, too: the second waits for the first and then sees its answer.
     const concurrent = uniqueId("ord");
-    const both = await Promise.all([reserve(concurrent, [{ variantId, quantity: 2 }]), reserve(concurrent, [{ variantId, quantity: 2 }])]);
+    const both = await Promise.all([
+      reserve(concurrent, [{ variantId, quantity: 2 }]),
+      reserve(concurrent, [{ variantId, quantity: 2 }]),
+    ]);
     expect(both).toEqual([{ ok: true }, { ok: true }]);
     expect(await stockRow(inventory, variantId)).toMatchObject({ reserved: 5 });
   });
@@ -132,7 +160,10 @@ describe("releasing, committing and restocking an order", () => {
     const a = await stockVariant(inventory, { onHand: 10 });
     const b = await stockVariant(inventory, { onHand: 10 });
     const orderId = uniqueId("ord");
-    await reserve(orderId, [{ variantId: a.variantId, quantity: 2 }, { variantId: b.variantId, quantity: 3 }]);
+    await reserve(orderId, [
+      { variantId: a.variantId, quantity: 2 },
+      { variantId: b.variantId, quantity: 3 },
+    ]);
 
     expect(await release(orderId)).toHaveLength(2);
     expect(await release(orderId)).toEqual([]);
@@ -169,7 +200,9 @@ describe("releasing, committing and restocking an order", () => {
     await reserve(orderId, [{ variantId, quantity: 4 }]);
     const [committed, released] = await Promise.all([commit(orderId), release(orderId)]);
     expect(committed.length + released.length).toBe(1);
-    expect(await stockRow(inventory, variantId)).toEqual(expect.objectContaining(committed.length ? { on_hand: 6, reserved: 0 } : { on_hand: 10, reserved: 0 }));
+    expect(await stockRow(inventory, variantId)).toEqual(
+      expect.objectContaining(committed.length ? { on_hand: 6, reserved: 0 } : { on_hand: 10, reserved: 0 }),
+    );
   });
 
   it("an unknown order has nothing to release, commit or restock", async () => {

@@ -15,11 +15,15 @@ async function observeAnswers(exchange: string) {
   const { queue } = await channel.assertQueue("", { exclusive: true, autoDelete: true });
   for (const type of ["inventory.reserved", "inventory.rejected"]) await channel.bindQueue(queue, exchange, type);
   const received: Answer[] = [];
-  await channel.consume(queue, (message) => {
-    if (!message) return;
-    const event = parseEnvelope(JSON.parse(message.content.toString("utf8")));
-    if (event.type === "inventory.reserved" || event.type === "inventory.rejected") received.push(event);
-  }, { noAck: true });
+  await channel.consume(
+    queue,
+    (message) => {
+      if (!message) return;
+      const event = parseEnvelope(JSON.parse(message.content.toString("utf8")));
+      if (event.type === "inventory.reserved" || event.type === "inventory.rejected") received.push(event);
+    },
+    { noAck: true },
+  );
   return {
     to: (orderId: string) => received.filter((answer) => answer.data.orderId === orderId),
     /** Messages waiting in one of the service's queues (the checkout queue's retry or dead-letter queue). */
@@ -54,15 +58,33 @@ const price = { amount: 1000, currencyCode: "USD" };
 const orderLines = (lines: Line[]) => lines.map((line) => ({ ...line, productId: "prd_saga", unitPrice: price }));
 
 const placed = (orderId: string, lines: Line[]) =>
-  envelope("order.placed", orderId, { orderId, userId: "usr_saga", lines: orderLines(lines), total: price, paymentToken: "tok_visa" });
-const paid = (orderId: string, lines: Line[]) => envelope("order.paid", orderId, { orderId, userId: "usr_saga", lines: orderLines(lines), paidAt: new Date().toISOString() });
-const cancelled = (orderId: string) => envelope("order.cancelled", orderId, { orderId, userId: "usr_saga", reason: "changed my mind" });
+  envelope("order.placed", orderId, {
+    orderId,
+    userId: "usr_saga",
+    lines: orderLines(lines),
+    total: price,
+    paymentToken: "tok_visa",
+  });
+const paid = (orderId: string, lines: Line[]) =>
+  envelope("order.paid", orderId, {
+    orderId,
+    userId: "usr_saga",
+    lines: orderLines(lines),
+    paidAt: new Date().toISOString(),
+  });
+const cancelled = (orderId: string) =>
+  envelope("order.cancelled", orderId, { orderId, userId: "usr_saga", reason: "changed my mind" });
 const refunded = (orderId: string) => envelope("order.refunded", orderId, { orderId, userId: "usr_saga" });
 /** The same notice sent again as a new event (a new id): the inbox cannot recognise it, the service must. */
 const resent = <T extends EventType>(event: EventEnvelope<T>): EventEnvelope<T> => ({ ...event, id: randomUUID() });
 
 const isProcessed = async (eventId: string) =>
-  (await inventory.database.pool.query("select 1 from processed_events where consumer = $1 and event_id = $2", [queues.queue, eventId])).rowCount === 1;
+  (
+    await inventory.database.pool.query("select 1 from processed_events where consumer = $1 and event_id = $2", [
+      queues.queue,
+      eventId,
+    ])
+  ).rowCount === 1;
 
 /** Publishes the event as orders would and waits until the checkout consumer has applied it. */
 async function deliver(event: EventEnvelope): Promise<void> {
@@ -76,23 +98,40 @@ async function redeliver(event: EventEnvelope): Promise<void> {
   await deliver(resent(event));
 }
 
-const answerOf = (orderId: string) => waitFor(() => answers.to(orderId)[0], { what: `inventory's answer to ${orderId}` });
+const answerOf = (orderId: string) =>
+  waitFor(() => answers.to(orderId)[0], { what: `inventory's answer to ${orderId}` });
 
 /** What inventory has committed to announce about an order (deterministic, unlike what has reached the broker yet). */
 const announced = async (orderId: string) =>
-  (await inventory.database.pool.query<{ type: string }>("select type from outbox_events where aggregate_id = $1 order by occurred_at", [orderId])).rows.map((row) => row.type);
+  (
+    await inventory.database.pool.query<{ type: string }>(
+      "select type from outbox_events where aggregate_id = $1 order by occurred_at",
+      [orderId],
+    )
+  ).rows.map((row) => row.type);
 
 const statuses = async (orderId: string) =>
-  (await inventory.database.pool.query<{ line: string }>("select variant_id || ':' || quantity || ':' || status as line from reservations where order_id = $1 order by variant_id", [orderId])).rows.map(
-    (row) => row.line,
-  );
+  (
+    await inventory.database.pool.query<{ line: string }>(
+      "select variant_id || ':' || quantity || ':' || status as line from reservations where order_id = $1 order by variant_id",
+      [orderId],
+    )
+  ).rows.map((row) => row.line);
 
 /** The hold outlives its time limit, as if the saga got stuck. */
-const expire = (orderId: string) => inventory.database.pool.query("update reservations set expires_at = now() - interval '1 second' where order_id = $1", [orderId]);
+const expire = (orderId: string) =>
+  inventory.database.pool.query(
+    "update reservations set expires_at = now() - interval '1 second' where order_id = $1",
+    [orderId],
+  );
 
 describe("inventory's part of the checkout saga", () => {
   it("consumes from the inventory.checkout queue unless told otherwise", () => {
-    expect(checkoutQueues(queueOwner("inventory", ""))).toEqual({ queue: "inventory.checkout", retry: "inventory.checkout.retry", dlq: "inventory.checkout.dlq" });
+    expect(checkoutQueues(queueOwner("inventory", ""))).toEqual({
+      queue: "inventory.checkout",
+      retry: "inventory.checkout.retry",
+      dlq: "inventory.checkout.dlq",
+    });
   });
 
   it("order.placed with enough stock reserves it and announces inventory.reserved, once however often it is delivered", async () => {
@@ -101,7 +140,11 @@ describe("inventory's part of the checkout saga", () => {
     const order = placed(orderId, [{ variantId, quantity: 3 }]);
     await deliver(order);
 
-    expect(await answerOf(orderId)).toMatchObject({ type: "inventory.reserved", aggregateId: orderId, data: { orderId } });
+    expect(await answerOf(orderId)).toMatchObject({
+      type: "inventory.reserved",
+      aggregateId: orderId,
+      data: { orderId },
+    });
     expect(await statuses(orderId)).toEqual([`${variantId}:3:HELD`]);
     expect(await stockRow(inventory, variantId)).toMatchObject({ on_hand: 10, reserved: 3 });
 
@@ -124,13 +167,18 @@ describe("inventory's part of the checkout saga", () => {
     ]);
     await deliver(order);
 
-    expect(await answerOf(orderId)).toMatchObject({ type: "inventory.rejected", data: { orderId, shortages: [{ variantId: scarce.variantId, requested: 4, available: 1 }] } });
+    expect(await answerOf(orderId)).toMatchObject({
+      type: "inventory.rejected",
+      data: { orderId, shortages: [{ variantId: scarce.variantId, requested: 4, available: 1 }] },
+    });
     expect(await statuses(orderId)).toEqual([]);
     expect(await stockRow(inventory, plenty.variantId)).toMatchObject({ on_hand: 10, reserved: 0 });
     expect(await stockRow(inventory, scarce.variantId)).toMatchObject({ on_hand: 1, reserved: 0 });
 
     // Stock arrives, then the order arrives again: the rejection stands, unannounced a second time.
-    await inventory.database.pool.query("update stock_levels set on_hand = 10 where variant_id = $1", [scarce.variantId]);
+    await inventory.database.pool.query("update stock_levels set on_hand = 10 where variant_id = $1", [
+      scarce.variantId,
+    ]);
     await redeliver(order);
     expect(await statuses(orderId)).toEqual([]);
     expect(await announced(orderId)).toEqual(["inventory.rejected"]);
@@ -148,8 +196,13 @@ describe("inventory's part of the checkout saga", () => {
       }
     })();
     try {
-      await Promise.all(orderIds.map((orderId) => inventory.broker.publishEvent(placed(orderId, [{ variantId, quantity: 1 }]))));
-      await waitFor(() => orderIds.every((orderId) => answers.to(orderId).length > 0), { what: "an answer to every order", timeoutMs: 30_000 });
+      await Promise.all(
+        orderIds.map((orderId) => inventory.broker.publishEvent(placed(orderId, [{ variantId, quantity: 1 }]))),
+      );
+      await waitFor(() => orderIds.every((orderId) => answers.to(orderId).length > 0), {
+        what: "an answer to every order",
+        timeoutMs: 30_000,
+      });
     } finally {
       polling = false;
       await polls;
@@ -160,7 +213,11 @@ describe("inventory's part of the checkout saga", () => {
     expect(all.filter((answer) => answer.type === "inventory.reserved")).toHaveLength(10);
     const rejected = all.filter((answer) => answer.type === "inventory.rejected");
     expect(rejected).toHaveLength(20);
-    for (const answer of rejected) expect(answer.data).toEqual({ orderId: answer.data.orderId, shortages: [{ variantId, requested: 1, available: 0 }] });
+    for (const answer of rejected)
+      expect(answer.data).toEqual({
+        orderId: answer.data.orderId,
+        shortages: [{ variantId, requested: 1, available: 0 }],
+      });
     expect(await stockRow(inventory, variantId)).toMatchObject({ on_hand: 10, reserved: 10 });
     expect(seen.length).toBeGreaterThan(0);
     expect(Math.min(...seen)).toBeGreaterThanOrEqual(0);

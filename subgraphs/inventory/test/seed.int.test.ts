@@ -22,26 +22,40 @@ describe("demo stock seed", () => {
     );
     // Never counted, yet 70 units are held (restocked from a refund): the seed keeps them covered.
     const held = await stockVariant(inventory, { onHand: 100 });
-    await inventory.database.db.transaction((tx) => inventory.service.reservations.reserveOrder(tx, uniqueId("ord"), [{ variantId: held.variantId, quantity: 70 }]));
+    await inventory.database.db.transaction((tx) =>
+      inventory.service.reservations.reserveOrder(tx, uniqueId("ord"), [{ variantId: held.variantId, quantity: 70 }]),
+    );
 
     const first = await seedDemoStock(inventory.database.db);
     expect(first.seeded).toBe(6);
     expect(await stockRow(inventory, held.variantId)).toMatchObject({ on_hand: 70, reserved: 70 });
     for (const { variantId } of fresh) {
       expect(await stockRow(inventory, variantId)).toMatchObject({ on_hand: demoStockFor(variantId), reserved: 0 });
-      const { rows } = await inventory.database.pool.query("select kind, delta, on_hand_after, actor from stock_adjustments where variant_id = $1", [variantId]);
-      expect(rows).toEqual([{ kind: "seed", delta: demoStockFor(variantId), on_hand_after: demoStockFor(variantId), actor: "seed" }]);
+      const { rows } = await inventory.database.pool.query(
+        "select kind, delta, on_hand_after, actor from stock_adjustments where variant_id = $1",
+        [variantId],
+      );
+      expect(rows).toEqual([
+        { kind: "seed", delta: demoStockFor(variantId), on_hand_after: demoStockFor(variantId), actor: "seed" },
+      ]);
     }
     expect(await stockRow(inventory, counted.variantId)).toMatchObject({ on_hand: 3 });
 
     expect(await seedDemoStock(inventory.database.db)).toEqual({ seeded: 0 });
-    const { rows } = await inventory.database.pool.query<{ n: number }>("select count(*)::int as n from stock_adjustments where kind = 'seed'");
+    const { rows } = await inventory.database.pool.query<{ n: number }>(
+      "select count(*)::int as n from stock_adjustments where kind = 'seed'",
+    );
     expect(rows[0]!.n).toBe(6);
   });
 
   it("waits for the catalogue queue to go quiet, and gives up (false) when there is no such queue", async () => {
     const settled = await waitForCatalogueToSettle(
-      { rabbitmqUrl: inventory.config.RABBITMQ_URL, queuePrefix: queueOwner("inventory", inventory.config.EVENTS_QUEUE_NAMESPACE), db: inventory.database.db, log },
+      {
+        rabbitmqUrl: inventory.config.RABBITMQ_URL,
+        queuePrefix: queueOwner("inventory", inventory.config.EVENTS_QUEUE_NAMESPACE),
+        db: inventory.database.db,
+        log,
+      },
       { quietMs: 300, pollMs: 50, timeoutMs: 5_000 },
     );
     expect(settled).toBe(true);

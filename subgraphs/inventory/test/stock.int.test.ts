@@ -20,12 +20,27 @@ afterAll(() => inventory?.close());
 const adminId = () => uniqueId("usr_admin");
 
 async function setStock(variantId: string, onHand: number, token: string | null = inventory.tokens.admin()) {
-  const result = await callSubgraph<{ setStock: StockPayload }>(inventory.url, SET_STOCK, { variantId, onHand }, { accessToken: token });
+  const result = await callSubgraph<{ setStock: StockPayload }>(
+    inventory.url,
+    SET_STOCK,
+    { variantId, onHand },
+    { accessToken: token },
+  );
   return result;
 }
 
-async function adjustStock(variantId: string, delta: number, reason: string, token: string | null = inventory.tokens.admin()) {
-  return callSubgraph<{ adjustStock: StockPayload }>(inventory.url, ADJUST_STOCK, { variantId, delta, reason }, { accessToken: token });
+async function adjustStock(
+  variantId: string,
+  delta: number,
+  reason: string,
+  token: string | null = inventory.tokens.admin(),
+) {
+  return callSubgraph<{ adjustStock: StockPayload }>(
+    inventory.url,
+    ADJUST_STOCK,
+    { variantId, delta, reason },
+    { accessToken: token },
+  );
 }
 
 async function auditOf(variantId: string) {
@@ -38,7 +53,9 @@ async function auditOf(variantId: string) {
 
 /** Holds `quantity` units for a fresh order, as the checkout saga would. */
 const holdForOrder = (variantId: string, quantity: number) =>
-  inventory.database.db.transaction((tx) => inventory.service.reservations.reserveOrder(tx, uniqueId("ord"), [{ variantId, quantity }]));
+  inventory.database.db.transaction((tx) =>
+    inventory.service.reservations.reserveOrder(tx, uniqueId("ord"), [{ variantId, quantity }]),
+  );
 
 describe("setStock and adjustStock (admin)", () => {
   it("an admin sets and adjusts stock; each change is audited with who did it and why", async () => {
@@ -48,10 +65,16 @@ describe("setStock and adjustStock (admin)", () => {
 
     const set = await setStock(variantId, 12, token);
     expect(set.errors).toBeUndefined();
-    expect(set.data!.setStock).toEqual({ stock: { variantId, onHand: 12, reserved: 0, available: 12 }, userErrors: [] });
+    expect(set.data!.setStock).toEqual({
+      stock: { variantId, onHand: 12, reserved: 0, available: 12 },
+      userErrors: [],
+    });
 
     const adjusted = await adjustStock(variantId, -5, "  two mugs broke in the warehouse  ", token);
-    expect(adjusted.data!.adjustStock).toEqual({ stock: { variantId, onHand: 7, reserved: 0, available: 7 }, userErrors: [] });
+    expect(adjusted.data!.adjustStock).toEqual({
+      stock: { variantId, onHand: 7, reserved: 0, available: 7 },
+      userErrors: [],
+    });
 
     expect(await auditOf(variantId)).toEqual([
       { kind: "set", delta: 12, on_hand_after: 12, reason: null, actor: admin },
@@ -68,7 +91,10 @@ describe("setStock and adjustStock (admin)", () => {
 
   it("is FORBIDDEN for a customer and UNAUTHENTICATED for an anonymous caller, and changes nothing", async () => {
     const { variantId } = await stockVariant(inventory, { onHand: 3 });
-    const asCustomer = [await setStock(variantId, 99, inventory.tokens.customer()), await adjustStock(variantId, 5, "mine", inventory.tokens.customer())];
+    const asCustomer = [
+      await setStock(variantId, 99, inventory.tokens.customer()),
+      await adjustStock(variantId, 5, "mine", inventory.tokens.customer()),
+    ];
     for (const result of asCustomer) {
       expect(result.errors?.[0]?.extensions?.code).toBe("FORBIDDEN");
       expect(result.data).toBeNull();
@@ -82,14 +108,26 @@ describe("setStock and adjustStock (admin)", () => {
   it("answers bad input with userErrors naming the field, never an internal error, and changes nothing", async () => {
     const { variantId } = await stockVariant(inventory, { onHand: 5 });
     await holdForOrder(variantId, 2);
-    const cases: Array<[Promise<{ errors?: unknown; data?: Record<string, StockPayload> | null }>, string, string[], RegExp]> = [
+    const cases: Array<
+      [Promise<{ errors?: unknown; data?: Record<string, StockPayload> | null }>, string, string[], RegExp]
+    > = [
       [setStock(variantId, -1), "INVALID", ["onHand"], /cannot be negative/],
-      [setStock(variantId, 1), "INVALID", ["onHand"], /Orders hold 2 units of this variant, so stock on hand cannot be set below 2/],
+      [
+        setStock(variantId, 1),
+        "INVALID",
+        ["onHand"],
+        /Orders hold 2 units of this variant, so stock on hand cannot be set below 2/,
+      ],
       [setStock(variantId, 1_000_001), "INVALID", ["onHand"], /at most 1,000,000/],
       [setStock("var_nobody_knows", 5), "NOT_FOUND", ["variantId"], /no variant/],
       [adjustStock(variantId, 0, "nothing"), "INVALID", ["delta"], /at least one unit/],
       [adjustStock(variantId, -6, "too many"), "INVALID", ["delta"], /Only 5 units are on hand/],
-      [adjustStock(variantId, -4, "into the reserve"), "INVALID", ["delta"], /Orders hold 2 of the 5 units on hand, so you can remove at most 3/],
+      [
+        adjustStock(variantId, -4, "into the reserve"),
+        "INVALID",
+        ["delta"],
+        /Orders hold 2 of the 5 units on hand, so you can remove at most 3/,
+      ],
       [adjustStock(variantId, 1, "   "), "INVALID", ["reason"], /Give a reason/],
       [adjustStock(variantId, 1, "x".repeat(201)), "INVALID", ["reason"], /at most 200/],
       [adjustStock(variantId, 2_000_000_000, "overflow"), "INVALID", ["delta"], /at most 1,000,000/],
@@ -113,24 +151,43 @@ describe("setStock and adjustStock (admin)", () => {
     expect(await stockRow(inventory, variantId)).toMatchObject({ on_hand: 120 });
     const audit = await auditOf(variantId);
     expect(audit).toHaveLength(20);
-    expect(audit.map((row) => row.on_hand_after).sort((a, b) => a - b)).toEqual(Array.from({ length: 20 }, (_, i) => 101 + i));
+    expect(audit.map((row) => row.on_hand_after).sort((a, b) => a - b)).toEqual(
+      Array.from({ length: 20 }, (_, i) => 101 + i),
+    );
   });
 });
 
 describe("ProductVariant.stock (admin)", () => {
-  const STOCK = "query($r: [_Any!]!) { _entities(representations: $r) { ... on ProductVariant { id inStock stock { onHand reserved available } } } }";
+  const STOCK =
+    "query($r: [_Any!]!) { _entities(representations: $r) { ... on ProductVariant { id inStock stock { onHand reserved available } } } }";
 
   it("is visible to admins; a customer gets FORBIDDEN on that field but still sees inStock", async () => {
     const { variantId } = await stockVariant(inventory, { onHand: 6 });
     const r = [{ __typename: "ProductVariant", id: variantId }];
 
-    const asAdmin = await callSubgraph<{ _entities: Array<{ inStock: boolean; stock: unknown }> }>(inventory.url, STOCK, { r }, { accessToken: inventory.tokens.admin() });
+    const asAdmin = await callSubgraph<{ _entities: Array<{ inStock: boolean; stock: unknown }> }>(
+      inventory.url,
+      STOCK,
+      { r },
+      { accessToken: inventory.tokens.admin() },
+    );
     expect(asAdmin.errors).toBeUndefined();
-    expect(asAdmin.data!._entities[0]).toEqual({ id: variantId, inStock: true, stock: { onHand: 6, reserved: 0, available: 6 } });
+    expect(asAdmin.data!._entities[0]).toEqual({
+      id: variantId,
+      inStock: true,
+      stock: { onHand: 6, reserved: 0, available: 6 },
+    });
 
     for (const token of [inventory.tokens.customer(), null]) {
-      const result = await callSubgraph<{ _entities: Array<{ inStock: boolean; stock: unknown }> }>(inventory.url, STOCK, { r }, { accessToken: token });
-      expect(result.errors?.map((e) => [e.extensions?.code, e.path])).toEqual([[token ? "FORBIDDEN" : "UNAUTHENTICATED", ["_entities", 0, "stock"]]]);
+      const result = await callSubgraph<{ _entities: Array<{ inStock: boolean; stock: unknown }> }>(
+        inventory.url,
+        STOCK,
+        { r },
+        { accessToken: token },
+      );
+      expect(result.errors?.map((e) => [e.extensions?.code, e.path])).toEqual([
+        [token ? "FORBIDDEN" : "UNAUTHENTICATED", ["_entities", 0, "stock"]],
+      ]);
       expect(result.data!._entities[0]).toEqual({ id: variantId, inStock: true, stock: null });
     }
   });

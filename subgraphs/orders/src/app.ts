@@ -42,7 +42,14 @@ export async function startOrdersService(
   const broker = connectBroker({ url: config.RABBITMQ_URL, exchange: config.EVENTS_EXCHANGE, log });
   const relay = startOutboxRelay({ pool: database.pool, broker, log });
   const currency = config.STORE_CURRENCY;
-  const cart = new CartService(database.db, { flatRate: parseMoney(config.SHIPPING_FLAT_RATE, currency), freeFrom: parseMoney(config.FREE_SHIPPING_THRESHOLD, currency) }, currency);
+  const cart = new CartService(
+    database.db,
+    {
+      flatRate: parseMoney(config.SHIPPING_FLAT_RATE, currency),
+      freeFrom: parseMoney(config.FREE_SHIPPING_THRESHOLD, currency),
+    },
+    currency,
+  );
   const services: OrdersServices = {
     cart,
     checkout: new CheckoutService(database.db, cart),

@@ -1,4 +1,12 @@
-import { baseEnvSchema, eventsEnv, jwksUrl, parseMoney, port, postgresUrl, requireProductionSecrets } from "@cartograph/service-kit";
+import {
+  baseEnvSchema,
+  eventsEnv,
+  jwksUrl,
+  parseMoney,
+  port,
+  postgresUrl,
+  requireProductionSecrets,
+} from "@cartograph/service-kit";
 import { z } from "zod";
 
 export const ordersEnvSchema = baseEnvSchema
@@ -18,7 +26,11 @@ export const ordersEnvSchema = baseEnvSchema
       try {
         parseMoney(env[key], env.STORE_CURRENCY);
       } catch (error) {
-        ctx.addIssue({ code: "custom", path: [key], message: error instanceof Error ? error.message : "not an amount" });
+        ctx.addIssue({
+          code: "custom",
+          path: [key],
+          message: error instanceof Error ? error.message : "not an amount",
+        });
       }
     }
   });

@@ -1,4 +1,11 @@
-import { addToCart, CART_FIELDS, knownVariant, startOrdersHarness, type CartResult, type OrdersHarness } from "./harness";
+import {
+  addToCart,
+  CART_FIELDS,
+  knownVariant,
+  startOrdersHarness,
+  type CartResult,
+  type OrdersHarness,
+} from "./harness";
 
 let orders: OrdersHarness;
 beforeAll(async () => {
@@ -7,11 +14,21 @@ beforeAll(async () => {
 afterAll(() => orders?.close());
 
 const update = (token: string, lineId: string, quantity: number) =>
-  orders.gql<{ cartUpdateLine: CartResult }>(`mutation($l: ID!, $q: Int!) { cartUpdateLine(lineId: $l, quantity: $q) { ${CART_FIELDS} } }`, { l: lineId, q: quantity }, token);
+  orders.gql<{ cartUpdateLine: CartResult }>(
+    `mutation($l: ID!, $q: Int!) { cartUpdateLine(lineId: $l, quantity: $q) { ${CART_FIELDS} } }`,
+    { l: lineId, q: quantity },
+    token,
+  );
 const applyCoupon = (token: string, code: string) =>
-  orders.gql<{ cartApplyCoupon: CartResult }>(`mutation($c: String!) { cartApplyCoupon(code: $c) { ${CART_FIELDS} } }`, { c: code }, token);
+  orders.gql<{ cartApplyCoupon: CartResult }>(
+    `mutation($c: String!) { cartApplyCoupon(code: $c) { ${CART_FIELDS} } }`,
+    { c: code },
+    token,
+  );
 const createCoupon = (input: Record<string, unknown>, token = orders.tokens.admin()) =>
-  orders.gql<{ createCoupon: { coupon: { code: string } | null; userErrors: Array<{ code: string; field: string[] }> } }>(
+  orders.gql<{
+    createCoupon: { coupon: { code: string } | null; userErrors: Array<{ code: string; field: string[] }> };
+  }>(
     `mutation($input: CreateCouponInput!) { createCoupon(input: $input) { coupon { code percentOff amountOff { amount } } userErrors { code field message } } }`,
     { input },
     token,
@@ -19,7 +36,11 @@ const createCoupon = (input: Record<string, unknown>, token = orders.tokens.admi
 
 describe("the cart", () => {
   it("starts empty, needs a signed-in shopper, and never writes when looked at", async () => {
-    const empty = await orders.gql<{ myCart: { lines: unknown[]; total: { amount: string } } }>(`{ myCart { id lines { id } total { amount } } }`, {}, orders.tokens.customer());
+    const empty = await orders.gql<{ myCart: { lines: unknown[]; total: { amount: string } } }>(
+      `{ myCart { id lines { id } total { amount } } }`,
+      {},
+      orders.tokens.customer(),
+    );
     expect(empty.data!.myCart).toMatchObject({ lines: [], total: { amount: "0.00" } });
     expect((await orders.gql(`{ myCart { id } }`, {}, null)).errors?.[0]?.extensions?.code).toBe("UNAUTHENTICATED");
     expect((await orders.database.pool.query("select count(*)::int as n from carts")).rows[0].n).toBe(0);
@@ -32,13 +53,27 @@ describe("the cart", () => {
     await addToCart(orders, token, chair);
     const merged = await addToCart(orders, token, chair, 2);
     expect(merged.cart!.lines).toHaveLength(1);
-    expect(merged.cart!.lines[0]).toMatchObject({ quantity: 3, unitPrice: { amount: "19.99" }, lineTotal: { amount: "59.97" }, variant: { id: chair } });
+    expect(merged.cart!.lines[0]).toMatchObject({
+      quantity: 3,
+      unitPrice: { amount: "19.99" },
+      lineTotal: { amount: "59.97" },
+      variant: { id: chair },
+    });
     // 59.97 reaches the free shipping threshold (50.00).
-    expect(merged.cart).toMatchObject({ subtotal: { amount: "59.97" }, shipping: { amount: "0.00" }, total: { amount: "59.97" }, totalQuantity: 3 });
+    expect(merged.cart).toMatchObject({
+      subtotal: { amount: "59.97" },
+      shipping: { amount: "0.00" },
+      total: { amount: "59.97" },
+      totalQuantity: 3,
+    });
     const withLamp = await addToCart(orders, token, lamp);
     const chairLine = withLamp.cart!.lines.find((line) => line.variant.id === chair)!;
     const fewer = await update(token, chairLine.id, 1);
-    expect(fewer.data!.cartUpdateLine.cart).toMatchObject({ subtotal: { amount: "24.99" }, shipping: { amount: "5.99" }, total: { amount: "30.98" } });
+    expect(fewer.data!.cartUpdateLine.cart).toMatchObject({
+      subtotal: { amount: "24.99" },
+      shipping: { amount: "5.99" },
+      total: { amount: "30.98" },
+    });
     const removed = await update(token, chairLine.id, 0);
     expect(removed.data!.cartUpdateLine.cart!.lines.map((line) => line.variant.id)).toEqual([lamp]);
   });
@@ -47,9 +82,19 @@ describe("the cart", () => {
     const token = orders.tokens.customer();
     const chair = await knownVariant(orders);
     const gone = await knownVariant(orders, { active: false, name: "Old Stool" });
-    for (const quantity of [0, -1, 100]) expect((await addToCart(orders, token, chair, quantity)).userErrors[0]).toMatchObject({ code: "INVALID", field: ["quantity"] });
-    expect((await addToCart(orders, token, "var_unknown")).userErrors[0]).toMatchObject({ code: "NOT_FOUND", field: ["variantId"] });
-    expect((await addToCart(orders, token, gone)).userErrors[0]).toMatchObject({ code: "INVALID", message: expect.stringContaining("Old Stool") });
+    for (const quantity of [0, -1, 100])
+      expect((await addToCart(orders, token, chair, quantity)).userErrors[0]).toMatchObject({
+        code: "INVALID",
+        field: ["quantity"],
+      });
+    expect((await addToCart(orders, token, "var_unknown")).userErrors[0]).toMatchObject({
+      code: "NOT_FOUND",
+      field: ["variantId"],
+    });
+    expect((await addToCart(orders, token, gone)).userErrors[0]).toMatchObject({
+      code: "INVALID",
+      message: expect.stringContaining("Old Stool"),
+    });
     const mine = await addToCart(orders, token, chair);
     const theirs = await update(orders.tokens.customer(), mine.cart!.lines[0]!.id, 5);
     expect(theirs.data!.cartUpdateLine.userErrors[0]).toMatchObject({ code: "NOT_FOUND" });
@@ -59,10 +104,23 @@ describe("the cart", () => {
     const token = orders.tokens.customer();
     const variantId = await knownVariant(orders, { price: 1000 });
     await addToCart(orders, token, variantId, 2);
-    const { rows } = await orders.database.pool.query("select product_id, sku from catalogue_variants where variant_id = $1", [variantId]);
-    await orders.publish("variant.updated", variantId, { variantId, productId: rows[0].product_id, sku: rows[0].sku, title: "Default", productName: "Oak Chair", price: { amount: 1000, currencyCode: "USD" }, active: false });
+    const { rows } = await orders.database.pool.query(
+      "select product_id, sku from catalogue_variants where variant_id = $1",
+      [variantId],
+    );
+    await orders.publish("variant.updated", variantId, {
+      variantId,
+      productId: rows[0].product_id,
+      sku: rows[0].sku,
+      title: "Default",
+      productName: "Oak Chair",
+      price: { amount: 1000, currencyCode: "USD" },
+      active: false,
+    });
     const cart = await orders.eventually(async () => {
-      const result = await orders.gql<{ myCart: { lines: Array<{ available: boolean }>; subtotal: { amount: string } } }>(`{ myCart { lines { available } subtotal { amount } } }`, {}, token);
+      const result = await orders.gql<{
+        myCart: { lines: Array<{ available: boolean }>; subtotal: { amount: string } };
+      }>(`{ myCart { lines { available } subtotal { amount } } }`, {}, token);
       if (result.data!.myCart.lines[0]!.available) throw new Error("still available");
       return result.data!.myCart;
     });
@@ -72,14 +130,24 @@ describe("the cart", () => {
 
 describe("coupons", () => {
   it("are created by admins with exactly one kind of discount", async () => {
-    expect((await createCoupon({ code: "both1", percentOff: 10, amountOff: "5.00" })).data!.createCoupon.userErrors[0]).toMatchObject({ code: "INVALID" });
+    expect(
+      (await createCoupon({ code: "both1", percentOff: 10, amountOff: "5.00" })).data!.createCoupon.userErrors[0],
+    ).toMatchObject({ code: "INVALID" });
     expect((await createCoupon({ code: "none1" })).data!.createCoupon.userErrors[0]).toMatchObject({ code: "INVALID" });
-    expect((await createCoupon({ code: "pct" + process.pid, percentOff: 101 })).data!.createCoupon.userErrors[0]).toMatchObject({ field: ["input", "percentOff"] });
-    expect((await createCoupon({ code: "x", percentOff: 10 })).data!.createCoupon.userErrors[0]).toMatchObject({ field: ["input", "code"] });
+    expect(
+      (await createCoupon({ code: "pct" + process.pid, percentOff: 101 })).data!.createCoupon.userErrors[0],
+    ).toMatchObject({ field: ["input", "percentOff"] });
+    expect((await createCoupon({ code: "x", percentOff: 10 })).data!.createCoupon.userErrors[0]).toMatchObject({
+      field: ["input", "code"],
+    });
     const created = await createCoupon({ code: `save${process.pid}`, amountOff: "5.00" });
     expect(created.data!.createCoupon.coupon).toMatchObject({ code: `SAVE${process.pid}` });
-    expect((await createCoupon({ code: `save${process.pid}`, percentOff: 5 })).data!.createCoupon.userErrors[0]).toMatchObject({ code: "TAKEN" });
-    expect((await createCoupon({ code: "cust1", percentOff: 5 }, orders.tokens.customer())).errors?.[0]?.extensions?.code).toBe("FORBIDDEN");
+    expect(
+      (await createCoupon({ code: `save${process.pid}`, percentOff: 5 })).data!.createCoupon.userErrors[0],
+    ).toMatchObject({ code: "TAKEN" });
+    expect(
+      (await createCoupon({ code: "cust1", percentOff: 5 }, orders.tokens.customer())).errors?.[0]?.extensions?.code,
+    ).toBe("FORBIDDEN");
   });
 
   it("apply in any case, discount the cart, and refuse unknown, expired or too-small carts", async () => {
@@ -88,13 +156,33 @@ describe("coupons", () => {
     await addToCart(orders, token, variantId);
     await createCoupon({ code: `TENOFF${process.pid}`, percentOff: 10 });
     await createCoupon({ code: `BIG${process.pid}`, amountOff: "10.00", minSubtotal: "100.00" });
-    await createCoupon({ code: `OLD${process.pid}`, percentOff: 50, expiresAt: new Date(Date.now() + 1500).toISOString() });
+    await createCoupon({
+      code: `OLD${process.pid}`,
+      percentOff: 50,
+      expiresAt: new Date(Date.now() + 1500).toISOString(),
+    });
     const applied = (await applyCoupon(token, `tenoff${process.pid}`)).data!.cartApplyCoupon;
-    expect(applied.cart).toMatchObject({ couponCode: `TENOFF${process.pid}`, subtotal: { amount: "40.00" }, discount: { amount: "4.00" }, shipping: { amount: "5.99" }, total: { amount: "41.99" } });
-    expect((await applyCoupon(token, "NOPE123")).data!.cartApplyCoupon.userErrors[0]).toMatchObject({ code: "COUPON_INVALID", field: ["code"] });
-    expect((await applyCoupon(token, `BIG${process.pid}`)).data!.cartApplyCoupon.userErrors[0]).toMatchObject({ code: "COUPON_INVALID" });
+    expect(applied.cart).toMatchObject({
+      couponCode: `TENOFF${process.pid}`,
+      subtotal: { amount: "40.00" },
+      discount: { amount: "4.00" },
+      shipping: { amount: "5.99" },
+      total: { amount: "41.99" },
+    });
+    expect((await applyCoupon(token, "NOPE123")).data!.cartApplyCoupon.userErrors[0]).toMatchObject({
+      code: "COUPON_INVALID",
+      field: ["code"],
+    });
+    expect((await applyCoupon(token, `BIG${process.pid}`)).data!.cartApplyCoupon.userErrors[0]).toMatchObject({
+      code: "COUPON_INVALID",
+    });
     await new Promise((resolve) => setTimeout(resolve, 1600));
-    expect((await applyCoupon(token, `OLD${process.pid}`)).data!.cartApplyCoupon.userErrors[0]).toMatchObject({ code: "COUPON_INVALID" });
-    expect((await applyCoupon(token, "")).data!.cartApplyCoupon.cart).toMatchObject({ couponCode: null, discount: { amount: "0.00" } });
+    expect((await applyCoupon(token, `OLD${process.pid}`)).data!.cartApplyCoupon.userErrors[0]).toMatchObject({
+      code: "COUPON_INVALID",
+    });
+    expect((await applyCoupon(token, "")).data!.cartApplyCoupon.cart).toMatchObject({
+      couponCode: null,
+      discount: { amount: "0.00" },
+    });
   });
 });

@@ -17,7 +17,9 @@ async function outboxOf(orderId: string) {
 
 const ORDER = `query($id: ID!) { order(id: $id) { id status statusHistory { status reason } } }`;
 async function statusOf(orderId: string, token = orders.tokens.admin()) {
-  const result = await orders.gql<{ order: { status: string; statusHistory: Array<{ status: string; reason: string | null }> } | null }>(ORDER, { id: orderId }, token);
+  const result = await orders.gql<{
+    order: { status: string; statusHistory: Array<{ status: string; reason: string | null }> } | null;
+  }>(ORDER, { id: orderId }, token);
   return result.data?.order ?? null;
 }
 
@@ -36,7 +38,15 @@ describe("checkout", () => {
       shipping: { amount: "0.00" },
       total: { amount: "50.00" },
       customer: { id: userId },
-      lines: [{ name: "Walnut Desk", quantity: 2, unitPrice: { amount: "25.00" }, lineTotal: { amount: "50.00" }, variant: { id: variantId } }],
+      lines: [
+        {
+          name: "Walnut Desk",
+          quantity: 2,
+          unitPrice: { amount: "25.00" },
+          lineTotal: { amount: "50.00" },
+          variant: { id: variantId },
+        },
+      ],
       shippingAddress: { line1: "1 Main St", country: "US" },
       statusHistory: [{ status: "PENDING", reason: null }],
     });
@@ -44,22 +54,51 @@ describe("checkout", () => {
     expect(cart.data!.myCart.lines).toEqual([]);
     const events = await outboxOf(placed.order!.id);
     expect(events.map((e) => e.type)).toEqual(["order.placed", "order.status_changed"]);
-    expect(events[0]!.envelope.data).toMatchObject({ userId, paymentToken: "tok_visa", total: { amount: 5000, currencyCode: "USD" }, lines: [{ variantId, quantity: 2, unitPrice: { amount: 2500 } }] });
+    expect(events[0]!.envelope.data).toMatchObject({
+      userId,
+      paymentToken: "tok_visa",
+      total: { amount: 5000, currencyCode: "USD" },
+      lines: [{ variantId, quantity: 2, unitPrice: { amount: 2500 } }],
+    });
     // A later price change does not touch the order's snapshot.
-    const { rows } = await orders.database.pool.query("select product_id, sku from catalogue_variants where variant_id = $1", [variantId]);
-    await orders.publish("variant.updated", variantId, { variantId, productId: rows[0].product_id, sku: rows[0].sku, title: "Default", productName: "Renamed", price: { amount: 9999, currencyCode: "USD" }, active: true });
+    const { rows } = await orders.database.pool.query(
+      "select product_id, sku from catalogue_variants where variant_id = $1",
+      [variantId],
+    );
+    await orders.publish("variant.updated", variantId, {
+      variantId,
+      productId: rows[0].product_id,
+      sku: rows[0].sku,
+      title: "Default",
+      productName: "Renamed",
+      price: { amount: 9999, currencyCode: "USD" },
+      active: true,
+    });
     await new Promise((resolve) => setTimeout(resolve, 300));
-    const again = await orders.gql<{ order: { lines: Array<{ name: string; unitPrice: { amount: string } }> } }>(`query($id: ID!) { order(id: $id) { lines { name unitPrice { amount } } } }`, { id: placed.order!.id }, token);
+    const again = await orders.gql<{ order: { lines: Array<{ name: string; unitPrice: { amount: string } }> } }>(
+      `query($id: ID!) { order(id: $id) { lines { name unitPrice { amount } } } }`,
+      { id: placed.order!.id },
+      token,
+    );
     expect(again.data!.order.lines[0]).toEqual({ name: "Walnut Desk", unitPrice: { amount: "25.00" } });
   });
 
   it("refuses an empty cart, an invalid address and a missing token, naming the fields", async () => {
     const token = orders.tokens.customer();
-    expect((await checkout(orders, token)).userErrors[0]).toMatchObject({ code: "INVALID", message: "Your cart is empty." });
+    expect((await checkout(orders, token)).userErrors[0]).toMatchObject({
+      code: "INVALID",
+      message: "Your cart is empty.",
+    });
     await addToCart(orders, token, await knownVariant(orders));
     const result = await orders.gql<{ checkout: { order: null; userErrors: Array<{ field: string[] }> } }>(
       `mutation($input: CheckoutInput!) { checkout(input: $input) { order { id } userErrors { code field } } }`,
-      { input: { shippingAddress: { line1: "", city: "X", postalCode: "1", country: "ZZ" }, paymentToken: " ", idempotencyKey: "k" } },
+      {
+        input: {
+          shippingAddress: { line1: "", city: "X", postalCode: "1", country: "ZZ" },
+          paymentToken: " ",
+          idempotencyKey: "k",
+        },
+      },
       token,
     );
     expect(result.data!.checkout.userErrors.map((e) => e.field.join("."))).toEqual(
@@ -96,11 +135,19 @@ describe("checkout", () => {
 
   it("redeems a coupon once per order and never past its limit", async () => {
     const code = `ONCE${process.pid}`;
-    await orders.gql(`mutation($input: CreateCouponInput!) { createCoupon(input: $input) { coupon { code } } }`, { input: { code, amountOff: "1.00", maxRedemptions: 1 } }, orders.tokens.admin());
+    await orders.gql(
+      `mutation($input: CreateCouponInput!) { createCoupon(input: $input) { coupon { code } } }`,
+      { input: { code, amountOff: "1.00", maxRedemptions: 1 } },
+      orders.tokens.admin(),
+    );
     const [ann, bob] = [orders.tokens.customer(), orders.tokens.customer()];
     for (const token of [ann, bob]) {
       await addToCart(orders, token, await knownVariant(orders, { price: 1000 }));
-      await orders.gql(`mutation($c: String!) { cartApplyCoupon(code: $c) { userErrors { code } } }`, { c: code }, token);
+      await orders.gql(
+        `mutation($c: String!) { cartApplyCoupon(code: $c) { userErrors { code } } }`,
+        { c: code },
+        token,
+      );
     }
     const annOrder = await checkout(orders, ann);
     expect(annOrder.order!.discount.amount).toBe("1.00");
@@ -121,7 +168,11 @@ describe("the saga moves the order along its transition table", () => {
     const { order } = await placedOrder();
     await orders.publish("inventory.reserved", order.id, { orderId: order.id });
     await orders.eventually(async () => expect((await statusOf(order.id))!.status).toBe("RESERVED"));
-    await orders.publish("payment.succeeded", order.id, { orderId: order.id, paymentId: "pay_1", amount: { amount: 2598, currencyCode: "USD" } });
+    await orders.publish("payment.succeeded", order.id, {
+      orderId: order.id,
+      paymentId: "pay_1",
+      amount: { amount: 2598, currencyCode: "USD" },
+    });
     await orders.eventually(async () => expect((await statusOf(order.id))!.status).toBe("PAID"));
     await orders.publish("inventory.reserved", order.id, { orderId: order.id });
     await orders.publish("payment.failed", order.id, { orderId: order.id, paymentId: "pay_1", reason: "late" });
@@ -135,12 +186,26 @@ describe("the saga moves the order along its transition table", () => {
 
   it("out of stock and a declined payment end CANCELLED with a reason and announce order.cancelled", async () => {
     const { order: short } = await placedOrder();
-    await orders.publish("inventory.rejected", short.id, { orderId: short.id, shortages: [{ variantId: "v", requested: 1, available: 0 }] });
-    await orders.eventually(async () => expect((await statusOf(short.id))!.statusHistory.at(-1)).toEqual({ status: "CANCELLED", reason: "Out of stock" }));
+    await orders.publish("inventory.rejected", short.id, {
+      orderId: short.id,
+      shortages: [{ variantId: "v", requested: 1, available: 0 }],
+    });
+    await orders.eventually(async () =>
+      expect((await statusOf(short.id))!.statusHistory.at(-1)).toEqual({ status: "CANCELLED", reason: "Out of stock" }),
+    );
     const { order: declined } = await placedOrder();
     await orders.publish("inventory.reserved", declined.id, { orderId: declined.id });
-    await orders.publish("payment.failed", declined.id, { orderId: declined.id, paymentId: "pay_2", reason: "Your card was declined." });
-    await orders.eventually(async () => expect((await statusOf(declined.id))!.statusHistory.at(-1)).toEqual({ status: "CANCELLED", reason: "Payment declined: Your card was declined." }));
+    await orders.publish("payment.failed", declined.id, {
+      orderId: declined.id,
+      paymentId: "pay_2",
+      reason: "Your card was declined.",
+    });
+    await orders.eventually(async () =>
+      expect((await statusOf(declined.id))!.statusHistory.at(-1)).toEqual({
+        status: "CANCELLED",
+        reason: "Payment declined: Your card was declined.",
+      }),
+    );
     expect((await outboxOf(declined.id)).map((e) => e.type)).toContain("order.cancelled");
   });
 });
@@ -151,10 +216,16 @@ describe("after checkout", () => {
     await addToCart(orders, token, await knownVariant(orders));
     const { order } = await checkout(orders, token);
     const cancel = `mutation($id: ID!) { cancelOrder(id: $id) { order { status } userErrors { code } } }`;
-    expect((await orders.gql(cancel, { id: order!.id }, orders.tokens.customer())).errors?.[0]?.extensions?.code).toBe("FORBIDDEN");
+    expect((await orders.gql(cancel, { id: order!.id }, orders.tokens.customer())).errors?.[0]?.extensions?.code).toBe(
+      "FORBIDDEN",
+    );
     const mine = await orders.gql<{ cancelOrder: { order: { status: string } } }>(cancel, { id: order!.id }, token);
     expect(mine.data!.cancelOrder.order.status).toBe("CANCELLED");
-    const again = await orders.gql<{ cancelOrder: { userErrors: Array<{ code: string }> } }>(cancel, { id: order!.id }, token);
+    const again = await orders.gql<{ cancelOrder: { userErrors: Array<{ code: string }> } }>(
+      cancel,
+      { id: order!.id },
+      token,
+    );
     expect(again.data!.cancelOrder.userErrors).toEqual([{ code: "INVALID_STATE" }]);
   });
 
@@ -172,7 +243,11 @@ describe("after checkout", () => {
     expect((await set("PAID")).data!.updateOrderStatus.userErrors).toEqual([{ code: "INVALID" }]);
     expect((await set("SHIPPED", token)).errors?.[0]?.extensions?.code).toBe("FORBIDDEN");
     await orders.publish("inventory.reserved", order!.id, { orderId: order!.id });
-    await orders.publish("payment.succeeded", order!.id, { orderId: order!.id, paymentId: "p", amount: { amount: 1, currencyCode: "USD" } });
+    await orders.publish("payment.succeeded", order!.id, {
+      orderId: order!.id,
+      paymentId: "p",
+      amount: { amount: 1, currencyCode: "USD" },
+    });
     await orders.eventually(async () => expect((await statusOf(order!.id))!.status).toBe("PAID"));
     expect((await set("SHIPPED")).data!.updateOrderStatus.order).toEqual({ status: "SHIPPED" });
     expect((await set("DELIVERED")).data!.updateOrderStatus.order).toEqual({ status: "DELIVERED" });
@@ -187,14 +262,35 @@ describe("after checkout", () => {
       placed.push((await checkout(orders, token)).order!.id);
     }
     const history = `query($r: [_Any!]!, $first: Int, $after: String) { _entities(representations: $r) { ... on User { orders(first: $first, after: $after) { totalCount nodes { id } pageInfo { hasNextPage endCursor } } } } }`;
-    type History = { _entities: Array<{ orders: { totalCount: number; nodes: Array<{ id: string }>; pageInfo: { hasNextPage: boolean; endCursor: string } } }> };
+    type History = {
+      _entities: Array<{
+        orders: {
+          totalCount: number;
+          nodes: Array<{ id: string }>;
+          pageInfo: { hasNextPage: boolean; endCursor: string };
+        };
+      }>;
+    };
     const first = await orders.gql<History>(history, { r: [{ __typename: "User", id: userId }], first: 2 }, token);
     const page1 = first.data!._entities[0]!.orders;
     expect(page1.totalCount).toBe(3);
-    const second = await orders.gql<History>(history, { r: [{ __typename: "User", id: userId }], first: 2, after: page1.pageInfo.endCursor }, token);
-    expect([...page1.nodes, ...second.data!._entities[0]!.orders.nodes].map((n) => n.id)).toEqual([...placed].reverse());
-    expect((await orders.gql(history, { r: [{ __typename: "User", id: userId }] }, orders.tokens.customer())).errors?.[0]?.extensions?.code).toBe("FORBIDDEN");
-    const pending = await orders.gql<{ orders: { nodes: Array<{ status: string }> } }>(`{ orders(status: PENDING, first: 100) { nodes { status } } }`, {}, orders.tokens.admin());
+    const second = await orders.gql<History>(
+      history,
+      { r: [{ __typename: "User", id: userId }], first: 2, after: page1.pageInfo.endCursor },
+      token,
+    );
+    expect([...page1.nodes, ...second.data!._entities[0]!.orders.nodes].map((n) => n.id)).toEqual(
+      [...placed].reverse(),
+    );
+    expect(
+      (await orders.gql(history, { r: [{ __typename: "User", id: userId }] }, orders.tokens.customer())).errors?.[0]
+        ?.extensions?.code,
+    ).toBe("FORBIDDEN");
+    const pending = await orders.gql<{ orders: { nodes: Array<{ status: string }> } }>(
+      `{ orders(status: PENDING, first: 100) { nodes { status } } }`,
+      {},
+      orders.tokens.admin(),
+    );
     expect(pending.data!.orders.nodes.length).toBeGreaterThanOrEqual(3);
     expect(pending.data!.orders.nodes.every((n) => n.status === "PENDING")).toBe(true);
     expect((await orders.gql(`{ orders { totalCount } }`, {}, token)).errors?.[0]?.extensions?.code).toBe("FORBIDDEN");
@@ -206,9 +302,15 @@ describe("events that overtake each other", () => {
     const token = orders.tokens.customer();
     await addToCart(orders, token, await knownVariant(orders));
     const { order } = await checkout(orders, token);
-    await orders.publish("payment.succeeded", order!.id, { orderId: order!.id, paymentId: "pay_early", amount: { amount: 1, currencyCode: "USD" } });
+    await orders.publish("payment.succeeded", order!.id, {
+      orderId: order!.id,
+      paymentId: "pay_early",
+      amount: { amount: 1, currencyCode: "USD" },
+    });
     await new Promise((resolve) => setTimeout(resolve, 300));
     await orders.publish("inventory.reserved", order!.id, { orderId: order!.id });
-    await orders.eventually(async () => expect((await statusOf(order!.id))!.statusHistory.map((c) => c.status)).toEqual(["PENDING", "RESERVED", "PAID"]));
+    await orders.eventually(async () =>
+      expect((await statusOf(order!.id))!.statusHistory.map((c) => c.status)).toEqual(["PENDING", "RESERVED", "PAID"]),
+    );
   });
 });

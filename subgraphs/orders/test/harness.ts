@@ -2,7 +2,13 @@ import "reflect-metadata";
 import { randomUUID } from "node:crypto";
 import { connectBroker, type Broker, type EventData, type EventEnvelope, type EventType } from "@cartograph/events";
 import { createLogger, parseConfig, queueOwner } from "@cartograph/service-kit";
-import { callSubgraph, deleteQueues, RABBITMQ_URL, startSubgraphHarness, type SubgraphHarness } from "@cartograph/testing";
+import {
+  callSubgraph,
+  deleteQueues,
+  RABBITMQ_URL,
+  startSubgraphHarness,
+  type SubgraphHarness,
+} from "@cartograph/testing";
 import { ORDERS_SERVICE_DIR, startOrdersService, type OrdersService } from "../src/app";
 import { ordersEnvSchema, type OrdersConfig } from "../src/config";
 import { schema } from "../src/db";
@@ -10,8 +16,17 @@ import { schema } from "../src/db";
 export type OrdersHarness = SubgraphHarness<typeof schema, OrdersConfig, OrdersService> & {
   broker: Broker;
   /** Publishes an event on the harness's exchange, as another service would. */
-  publish: <T extends EventType>(type: T, aggregateId: string, data: EventData<T>, occurredAt?: Date) => Promise<EventEnvelope<T>>;
-  gql: <T = Record<string, unknown>>(query: string, variables: Record<string, unknown>, token: string | null) => ReturnType<typeof callSubgraph<T>>;
+  publish: <T extends EventType>(
+    type: T,
+    aggregateId: string,
+    data: EventData<T>,
+    occurredAt?: Date,
+  ) => Promise<EventEnvelope<T>>;
+  gql: <T = Record<string, unknown>>(
+    query: string,
+    variables: Record<string, unknown>,
+    token: string | null,
+  ) => ReturnType<typeof callSubgraph<T>>;
   /** Waits until `check` passes (events are asynchronous). */
   eventually: <T>(check: () => Promise<T>, timeoutMs?: number) => Promise<T>;
 };
@@ -24,7 +39,11 @@ export async function startOrdersHarness(): Promise<OrdersHarness> {
     parseConfig: (env) => parseConfig(ordersEnvSchema, env),
     start: startOrdersService,
   });
-  const broker = connectBroker({ url: RABBITMQ_URL, exchange: harness.config.EVENTS_EXCHANGE, log: createLogger("orders-test-broker", "silent") });
+  const broker = connectBroker({
+    url: RABBITMQ_URL,
+    exchange: harness.config.EVENTS_EXCHANGE,
+    log: createLogger("orders-test-broker", "silent"),
+  });
   return {
     ...harness,
     broker,
@@ -68,7 +87,9 @@ export async function knownVariant(orders: OrdersHarness, { price = 1999, active
     active,
   });
   await orders.eventually(async () => {
-    const { rows } = await orders.database.pool.query("select 1 from catalogue_variants where variant_id = $1", [variantId]);
+    const { rows } = await orders.database.pool.query("select 1 from catalogue_variants where variant_id = $1", [
+      variantId,
+    ]);
     if (rows.length === 0) throw new Error(`variant ${variantId} not yet known`);
   });
   return variantId;
@@ -86,13 +107,29 @@ export interface CartResult {
     discount: { amount: string };
     shipping: { amount: string };
     total: { amount: string };
-    lines: Array<{ id: string; quantity: number; available: boolean; variant: { id: string }; unitPrice: { amount: string }; lineTotal: { amount: string } }>;
+    lines: Array<{
+      id: string;
+      quantity: number;
+      available: boolean;
+      variant: { id: string };
+      unitPrice: { amount: string };
+      lineTotal: { amount: string };
+    }>;
   } | null;
   userErrors: Array<{ code: string; field: string[] | null; message: string }>;
 }
 
-export async function addToCart(orders: OrdersHarness, token: string, variantId: string, quantity = 1): Promise<CartResult> {
-  const result = await orders.gql<{ cartAddLine: CartResult }>(`mutation($v: ID!, $q: Int!) { cartAddLine(variantId: $v, quantity: $q) { ${CART_FIELDS} } }`, { v: variantId, q: quantity }, token);
+export async function addToCart(
+  orders: OrdersHarness,
+  token: string,
+  variantId: string,
+  quantity = 1,
+): Promise<CartResult> {
+  const result = await orders.gql<{ cartAddLine: CartResult }>(
+    `mutation($v: ID!, $q: Int!) { cartAddLine(variantId: $v, quantity: $q) { ${CART_FIELDS} } }`,
+    { v: variantId, q: quantity },
+    token,
+  );
   if (!result.data) throw new Error(JSON.stringify(result.errors));
   return result.data.cartAddLine;
 }
@@ -113,15 +150,31 @@ export interface CheckoutResult {
     discount: { amount: string };
     shipping: { amount: string };
     total: { amount: string };
-    lines: Array<{ sku: string; name: string; quantity: number; unitPrice: { amount: string }; lineTotal: { amount: string }; variant: { id: string } }>;
+    lines: Array<{
+      sku: string;
+      name: string;
+      quantity: number;
+      unitPrice: { amount: string };
+      lineTotal: { amount: string };
+      variant: { id: string };
+    }>;
     statusHistory: Array<{ status: string; reason: string | null }>;
     customer: { id: string };
   } | null;
   userErrors: Array<{ code: string; field: string[] | null; message: string }>;
 }
 
-export async function checkout(orders: OrdersHarness, token: string, idempotencyKey = randomUUID(), paymentToken = "tok_visa"): Promise<CheckoutResult> {
-  const result = await orders.gql<{ checkout: CheckoutResult }>(CHECKOUT, { input: { shippingAddress: ADDRESS, paymentToken, idempotencyKey } }, token);
+export async function checkout(
+  orders: OrdersHarness,
+  token: string,
+  idempotencyKey = randomUUID(),
+  paymentToken = "tok_visa",
+): Promise<CheckoutResult> {
+  const result = await orders.gql<{ checkout: CheckoutResult }>(
+    CHECKOUT,
+    { input: { shippingAddress: ADDRESS, paymentToken, idempotencyKey } },
+    token,
+  );
   if (!result.data) throw new Error(JSON.stringify(result.errors));
   return result.data.checkout;
 }

@@ -1,6 +1,15 @@
 import path from "node:path";
 import { connectBroker, startOutboxRelay } from "@cartograph/events";
-import { connectPostgres, createJwksVerifier, queueOwner, startSubgraphServer, type AccessTokenVerifier, type Database, type Logger, type RunningServer } from "@cartograph/service-kit";
+import {
+  connectPostgres,
+  createJwksVerifier,
+  queueOwner,
+  startSubgraphServer,
+  type AccessTokenVerifier,
+  type Database,
+  type Logger,
+  type RunningServer,
+} from "@cartograph/service-kit";
 import { startCheckoutConsumer } from "./checkout/checkout.events";
 import { CheckoutService } from "./checkout/checkout.service";
 import type { PaymentsConfig } from "./config";
@@ -38,7 +47,11 @@ export async function startPaymentsService(
    * Tests pass an instrumented database, their own token keys and a gateway they can watch; by
    * default from DATABASE_URL, JWKS_URL and PAYMENT_GATEWAY.
    */
-  { database = connectPostgres(config.DATABASE_URL, schema, log), verifier = createJwksVerifier(config.JWKS_URL), ...given }: PaymentsDependencies = {},
+  {
+    database = connectPostgres(config.DATABASE_URL, schema, log),
+    verifier = createJwksVerifier(config.JWKS_URL),
+    ...given
+  }: PaymentsDependencies = {},
 ): Promise<PaymentsService> {
   if (config.PAYMENT_GATEWAY === "test" && config.NODE_ENV === "production") {
     log.warn("PAYMENT_GATEWAY=test in production: test tokens are accepted and no money moves");
@@ -53,7 +66,13 @@ export async function startPaymentsService(
   const invoices = new InvoiceService(database.db);
   const services: PaymentsServices = { payments: new PaymentService(database.db, gateway, log), invoices };
   const checkout = new CheckoutService(database.db, gateway, invoices, services.payments);
-  const consumer = await startCheckoutConsumer({ broker, db: database.db, log, queueOwner: queueOwner("payments", config.EVENTS_QUEUE_NAMESPACE), checkout });
+  const consumer = await startCheckoutConsumer({
+    broker,
+    db: database.db,
+    log,
+    queueOwner: queueOwner("payments", config.EVENTS_QUEUE_NAMESPACE),
+    checkout,
+  });
 
   const server = await startSubgraphServer<PaymentsContext>({
     service: "payments",

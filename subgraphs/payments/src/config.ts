@@ -1,4 +1,11 @@
-import { baseEnvSchema, eventsEnv, jwksUrl, port, postgresUrl, requireProductionSecrets } from "@cartograph/service-kit";
+import {
+  baseEnvSchema,
+  eventsEnv,
+  jwksUrl,
+  port,
+  postgresUrl,
+  requireProductionSecrets,
+} from "@cartograph/service-kit";
 import { z } from "zod";
 
 /** The payment gateways this service can talk to; a real one plugs in behind `PaymentGateway`. */

@@ -1,7 +1,18 @@
 import { randomUUID } from "node:crypto";
 import type { EventEnvelope } from "@cartograph/events";
 import { CANCELLATION_ACTOR } from "../src/checkout/checkout.service";
-import { inventoryReserved, newOrder, orderPlaced, paymentOf, payOrder, processed, settledEventsOf, startPaymentsHarness, waitFor, type PaymentsHarness } from "./harness";
+import {
+  inventoryReserved,
+  newOrder,
+  orderPlaced,
+  paymentOf,
+  payOrder,
+  processed,
+  settledEventsOf,
+  startPaymentsHarness,
+  waitFor,
+  type PaymentsHarness,
+} from "./harness";
 
 let payments: PaymentsHarness;
 beforeAll(async () => {
@@ -9,7 +20,11 @@ beforeAll(async () => {
 });
 afterAll(() => payments?.close());
 
-const orderCancelled = (orderId: string, userId: string, reason = "Cancelled by the customer"): EventEnvelope<"order.cancelled"> => ({
+const orderCancelled = (
+  orderId: string,
+  userId: string,
+  reason = "Cancelled by the customer",
+): EventEnvelope<"order.cancelled"> => ({
   id: randomUUID(),
   type: "order.cancelled",
   occurredAt: new Date().toISOString(),
@@ -18,10 +33,14 @@ const orderCancelled = (orderId: string, userId: string, reason = "Cancelled by 
   data: { orderId, userId, reason },
 });
 
-const chargesFor = (orderId: string) => payments.gatewayCalls.filter((call) => call.kind === "charge" && call.idempotencyKey === orderId);
+const chargesFor = (orderId: string) =>
+  payments.gatewayCalls.filter((call) => call.kind === "charge" && call.idempotencyKey === orderId);
 
 async function refundsOf(paymentId: string) {
-  const { rows } = await payments.database.pool.query<{ amount: string; reason: string; actor: string }>("select amount, reason, actor from refunds where payment_id = $1", [paymentId]);
+  const { rows } = await payments.database.pool.query<{ amount: string; reason: string; actor: string }>(
+    "select amount, reason, actor from refunds where payment_id = $1",
+    [paymentId],
+  );
   return rows;
 }
 
@@ -32,7 +51,9 @@ describe("an order cancelled by its customer", () => {
     await payments.broker.publishEvent(placed);
     await waitFor(() => processed(payments, placed.id), { what: "order.placed" });
     await payments.broker.publishEvent(orderCancelled(order.orderId, order.userId));
-    await waitFor(async () => (await paymentOf(payments, order.orderId))?.status === "CANCELLED", { what: "the intent to be cancelled" });
+    await waitFor(async () => (await paymentOf(payments, order.orderId))?.status === "CANCELLED", {
+      what: "the intent to be cancelled",
+    });
 
     const late = inventoryReserved(order.orderId);
     await payments.broker.publishEvent(late);
@@ -46,16 +67,30 @@ describe("an order cancelled by its customer", () => {
     const order = newOrder();
     const paid = await payOrder(payments, order);
     const cancelled = orderCancelled(order.orderId, order.userId);
-    await Promise.all([payments.broker.publishEvent(cancelled), payments.broker.publishEvent(cancelled), payments.broker.publishEvent(orderCancelled(order.orderId, order.userId))]);
+    await Promise.all([
+      payments.broker.publishEvent(cancelled),
+      payments.broker.publishEvent(cancelled),
+      payments.broker.publishEvent(orderCancelled(order.orderId, order.userId)),
+    ]);
     await waitFor(() => processed(payments, cancelled.id), { what: "order.cancelled" });
-    await waitFor(async () => (await paymentOf(payments, order.orderId))?.status === "REFUNDED", { what: "the refund" });
+    await waitFor(async () => (await paymentOf(payments, order.orderId))?.status === "REFUNDED", {
+      what: "the refund",
+    });
 
     const events = await settledEventsOf(payments, order.orderId);
-    expect(events.map((e) => [e.type, e.type === "payment.refunded" && e.data.fullyRefunded, e.type === "payment.refunded" && e.data.amount.amount])).toEqual([
+    expect(
+      events.map((e) => [
+        e.type,
+        e.type === "payment.refunded" && e.data.fullyRefunded,
+        e.type === "payment.refunded" && e.data.amount.amount,
+      ]),
+    ).toEqual([
       ["payment.succeeded", false, false],
       ["payment.refunded", true, paid.amount],
     ]);
-    expect(await refundsOf(paid.id)).toEqual([{ amount: String(paid.amount), reason: "Order cancelled: Cancelled by the customer", actor: CANCELLATION_ACTOR }]);
+    expect(await refundsOf(paid.id)).toEqual([
+      { amount: String(paid.amount), reason: "Order cancelled: Cancelled by the customer", actor: CANCELLATION_ACTOR },
+    ]);
   });
 
   it("a declined order's cancellation changes nothing", async () => {
@@ -65,7 +100,9 @@ describe("an order cancelled by its customer", () => {
     await payments.broker.publishEvent(cancelled);
     await waitFor(() => processed(payments, cancelled.id), { what: "order.cancelled" });
     expect(await paymentOf(payments, order.orderId)).toMatchObject({ status: "FAILED" });
-    expect(payments.gatewayCalls.filter((call) => call.kind === "refund" && call.idempotencyKey.startsWith(declined.id))).toEqual([]);
+    expect(
+      payments.gatewayCalls.filter((call) => call.kind === "refund" && call.idempotencyKey.startsWith(declined.id)),
+    ).toEqual([]);
     expect((await settledEventsOf(payments, order.orderId)).map((e) => e.type)).toEqual(["payment.failed"]);
   });
 });

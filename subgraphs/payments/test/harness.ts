@@ -2,7 +2,16 @@ import "reflect-metadata";
 import { randomUUID } from "node:crypto";
 import { connectBroker, type Broker, type EventEnvelope, type EventOf } from "@cartograph/events";
 import { connectPostgres, createLogger, parseConfig, queueOwner, type Database } from "@cartograph/service-kit";
-import { callSubgraph, deleteQueueNames, RABBITMQ_URL, sleep, startSubgraphHarness, type SubgraphHarness, uniqueId as sharedUniqueId, waitFor } from "@cartograph/testing";
+import {
+  callSubgraph,
+  deleteQueueNames,
+  RABBITMQ_URL,
+  sleep,
+  startSubgraphHarness,
+  type SubgraphHarness,
+  uniqueId as sharedUniqueId,
+  waitFor,
+} from "@cartograph/testing";
 import { connect, type ChannelModel } from "amqplib";
 import { PAYMENTS_SERVICE_DIR, startPaymentsService, type PaymentsService } from "../src/app";
 import { checkoutQueues } from "../src/checkout/checkout.events";
@@ -23,7 +32,11 @@ export type PaymentsHarness = SubgraphHarness<typeof schema, PaymentsConfig, Pay
   emitted: PaymentEvent[];
   /** Every call the service made to its gateway (the real test gateway, watched). */
   gatewayCalls: Array<{ kind: "charge" | "refund"; idempotencyKey: string }>;
-  gql: <T = Record<string, unknown>>(query: string, variables: Record<string, unknown>, token: string | null) => ReturnType<typeof callSubgraph<T>>;
+  gql: <T = Record<string, unknown>>(
+    query: string,
+    variables: Record<string, unknown>,
+    token: string | null,
+  ) => ReturnType<typeof callSubgraph<T>>;
 };
 
 /** The payments subgraph in-process on a random port, over its own fresh database, exchange and queues. */
@@ -42,9 +55,15 @@ export async function startPaymentsHarness(): Promise<PaymentsHarness> {
       return startPaymentsService(config, log, { ...dependencies, gateway });
     },
   });
-  const broker = connectBroker({ url: RABBITMQ_URL, exchange: harness.config.EVENTS_EXCHANGE, log: createLogger("payments-test-broker", "silent") });
+  const broker = connectBroker({
+    url: RABBITMQ_URL,
+    exchange: harness.config.EVENTS_EXCHANGE,
+    log: createLogger("payments-test-broker", "silent"),
+  });
   const emitted: PaymentEvent[] = [];
-  const observer = await observeEvents(harness.config.EVENTS_EXCHANGE, ["payment.*"], (event) => emitted.push(event as PaymentEvent));
+  const observer = await observeEvents(harness.config.EVENTS_EXCHANGE, ["payment.*"], (event) =>
+    emitted.push(event as PaymentEvent),
+  );
   return {
     ...harness,
     broker,
@@ -56,7 +75,9 @@ export async function startPaymentsHarness(): Promise<PaymentsHarness> {
       await broker.close();
       await harness.close();
       await ledger?.close();
-      await deleteQueueNames(Object.values(checkoutQueues(queueOwner("payments", harness.config.EVENTS_QUEUE_NAMESPACE))));
+      await deleteQueueNames(
+        Object.values(checkoutQueues(queueOwner("payments", harness.config.EVENTS_QUEUE_NAMESPACE))),
+      );
     },
   };
 }
@@ -75,20 +96,32 @@ function watched(gateway: PaymentGateway, calls: PaymentsHarness["gatewayCalls"]
 }
 
 /** An exclusive queue (gone with its connection) bound to the exchange, as another service would listen. */
-async function observeEvents(exchange: string, routingKeys: string[], onEvent: (event: EventOf) => void): Promise<{ close: () => Promise<void> }> {
+async function observeEvents(
+  exchange: string,
+  routingKeys: string[],
+  onEvent: (event: EventOf) => void,
+): Promise<{ close: () => Promise<void> }> {
   const connection: ChannelModel = await connect(RABBITMQ_URL);
   const channel = await connection.createChannel();
   await channel.assertExchange(exchange, "topic", { durable: true });
   const { queue } = await channel.assertQueue("", { exclusive: true });
   for (const key of routingKeys) await channel.bindQueue(queue, exchange, key);
-  await channel.consume(queue, (message) => message && onEvent(JSON.parse(message.content.toString("utf8")) as EventOf), { noAck: true });
+  await channel.consume(
+    queue,
+    (message) => message && onEvent(JSON.parse(message.content.toString("utf8")) as EventOf),
+    { noAck: true },
+  );
   return { close: () => connection.close() };
 }
 
 /** An id nobody else uses, readable in failures. */
 export const uniqueId = (prefix = "ord") => sharedUniqueId(prefix);
 
-const envelope = <T extends EventEnvelope["type"]>(type: T, aggregateId: string, data: EventEnvelope<T>["data"]): EventEnvelope<T> => ({
+const envelope = <T extends EventEnvelope["type"]>(
+  type: T,
+  aggregateId: string,
+  data: EventEnvelope<T>["data"],
+): EventEnvelope<T> => ({
   id: randomUUID(),
   type,
   occurredAt: new Date().toISOString(),
@@ -126,7 +159,12 @@ export const orderPlaced = (order: PlacedOrder) =>
   envelope("order.placed", order.orderId, {
     orderId: order.orderId,
     userId: order.userId,
-    lines: order.lines.map((line) => ({ variantId: line.variantId, productId: `prd_of_${line.variantId}`, quantity: line.quantity, unitPrice: { amount: line.unitPrice, currencyCode: "USD" } })),
+    lines: order.lines.map((line) => ({
+      variantId: line.variantId,
+      productId: `prd_of_${line.variantId}`,
+      quantity: line.quantity,
+      unitPrice: { amount: line.unitPrice, currencyCode: "USD" },
+    })),
     total: { amount: order.total, currencyCode: "USD" },
     paymentToken: order.token,
   });
@@ -134,7 +172,10 @@ export const orderPlaced = (order: PlacedOrder) =>
 export const inventoryReserved = (orderId: string) => envelope("inventory.reserved", orderId, { orderId });
 
 export const inventoryRejected = (orderId: string) =>
-  envelope("inventory.rejected", orderId, { orderId, shortages: [{ variantId: "var_gone", requested: 1, available: 0 }] });
+  envelope("inventory.rejected", orderId, {
+    orderId,
+    shortages: [{ variantId: "var_gone", requested: 1, available: 0 }],
+  });
 
 export async function paymentOf(harness: PaymentsHarness, orderId: string): Promise<PaymentRow | undefined> {
   return harness.database.db.query.payments.findFirst({ where: (payment, { eq }) => eq(payment.orderId, orderId) });
@@ -148,10 +189,15 @@ export async function processed(harness: PaymentsHarness, eventId: string): Prom
 
 /** Waits until every event the service wrote to its outbox has been published. */
 export async function outboxDrained(harness: PaymentsHarness): Promise<void> {
-  await waitFor(async () => {
-    const { rows } = await harness.database.pool.query<{ n: number }>("select count(*)::int as n from outbox_events where published_at is null");
-    return rows[0]!.n === 0;
-  }, { what: "the outbox to drain" });
+  await waitFor(
+    async () => {
+      const { rows } = await harness.database.pool.query<{ n: number }>(
+        "select count(*)::int as n from outbox_events where published_at is null",
+      );
+      return rows[0]!.n === 0;
+    },
+    { what: "the outbox to drain" },
+  );
 }
 
 /** The events emitted about one order, once the outbox is drained and they have had time to arrive. */
@@ -165,10 +211,11 @@ export async function settledEventsOf(harness: PaymentsHarness, orderId: string)
 export async function payOrder(harness: PaymentsHarness, order: PlacedOrder = newOrder()): Promise<PaymentRow> {
   await harness.broker.publishEvent(orderPlaced(order));
   await harness.broker.publishEvent(inventoryReserved(order.orderId));
-  return waitFor(async () => {
-    const payment = await paymentOf(harness, order.orderId);
-    return payment && payment.status !== "PENDING" ? payment : undefined;
-  }, { what: `the payment of ${order.orderId} to settle` });
+  return waitFor(
+    async () => {
+      const payment = await paymentOf(harness, order.orderId);
+      return payment && payment.status !== "PENDING" ? payment : undefined;
+    },
+    { what: `the payment of ${order.orderId} to settle` },
+  );
 }
-
-

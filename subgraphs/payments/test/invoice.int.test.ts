@@ -8,7 +8,10 @@ beforeAll(async () => {
 afterAll(() => payments?.close());
 
 async function invoiceNumberOf(orderId: string): Promise<string | undefined> {
-  const { rows } = await payments.database.pool.query<{ number: string }>("select number from invoices where order_id = $1", [orderId]);
+  const { rows } = await payments.database.pool.query<{ number: string }>(
+    "select number from invoices where order_id = $1",
+    [orderId],
+  );
   return rows[0]?.number;
 }
 
@@ -45,6 +48,8 @@ describe("invoice numbers", () => {
 
     const after = newOrder();
     await payOrder(payments, after);
-    expect(sequenceOf((await invoiceNumberOf(after.orderId))!)).toBe(sequenceOf((await invoiceNumberOf(before.orderId))!) + 1);
+    expect(sequenceOf((await invoiceNumberOf(after.orderId))!)).toBe(
+      sequenceOf((await invoiceNumberOf(before.orderId))!) + 1,
+    );
   });
 });

@@ -1,6 +1,14 @@
 import path from "node:path";
 import { connectBroker, startOutboxRelay } from "@cartograph/events";
-import { connectPostgres, createJwksVerifier, startSubgraphServer, type AccessTokenVerifier, type Database, type Logger, type RunningServer } from "@cartograph/service-kit";
+import {
+  connectPostgres,
+  createJwksVerifier,
+  startSubgraphServer,
+  type AccessTokenVerifier,
+  type Database,
+  type Logger,
+  type RunningServer,
+} from "@cartograph/service-kit";
 import { createCatalogLoaders } from "./catalog/catalog.loaders";
 import { ProductService } from "./catalog/product.service";
 import { CategoryService } from "./category/category.service";

@@ -1,4 +1,11 @@
-import { baseEnvSchema, eventsEnv, jwksUrl, port, postgresUrl, requireProductionSecrets } from "@cartograph/service-kit";
+import {
+  baseEnvSchema,
+  eventsEnv,
+  jwksUrl,
+  port,
+  postgresUrl,
+  requireProductionSecrets,
+} from "@cartograph/service-kit";
 import { z } from "zod";
 
 export const productsEnvSchema = baseEnvSchema

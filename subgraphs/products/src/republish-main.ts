@@ -21,15 +21,32 @@ runCommand("products-republish", async () => {
   let count = 0;
   try {
     for (;;) {
-      const batch = await database.db.select({ id: products.id }).from(products).where(gt(products.id, after)).orderBy(asc(products.id)).limit(200);
+      const batch = await database.db
+        .select({ id: products.id })
+        .from(products)
+        .where(gt(products.id, after))
+        .orderBy(asc(products.id))
+        .limit(200);
       if (batch.length === 0) break;
       await database.db.transaction(async (tx) => {
         const rows = await repository.findByIds(batch.map((row) => row.id));
-        const variants = await repository.variantsOf(rows.map((row) => row.id), tx);
+        const variants = await repository.variantsOf(
+          rows.map((row) => row.id),
+          tx,
+        );
         for (const product of rows) {
           const own = variants.filter((variant) => variant.productId === product.id);
-          await enqueueEvent(tx, { type: "product.updated", aggregateId: product.id, data: productSnapshot(product, own) });
-          for (const variant of own) await enqueueEvent(tx, { type: "variant.updated", aggregateId: variant.id, data: variantSnapshot(product, variant) });
+          await enqueueEvent(tx, {
+            type: "product.updated",
+            aggregateId: product.id,
+            data: productSnapshot(product, own),
+          });
+          for (const variant of own)
+            await enqueueEvent(tx, {
+              type: "variant.updated",
+              aggregateId: variant.id,
+              data: variantSnapshot(product, variant),
+            });
         }
       });
       count += batch.length;

@@ -13,7 +13,10 @@ runCommand("products-seed", async () => {
   try {
     await seedDemoCatalogue(
       database.db,
-      { products: new ProductService(database.db, config.STORE_CURRENCY), categories: new CategoryService(database.db) },
+      {
+        products: new ProductService(database.db, config.STORE_CURRENCY),
+        categories: new CategoryService(database.db),
+      },
       log,
     );
   } finally {

@@ -7,7 +7,11 @@ import { schema } from "../src/db";
 
 export type ProductsHarness = SubgraphHarness<typeof schema, ProductsConfig, ProductsService> & {
   /** Runs an operation as an admin (or as `token` when given). */
-  gql: <T = Record<string, unknown>>(query: string, variables?: Record<string, unknown>, token?: string | null) => ReturnType<typeof callSubgraph<T>>;
+  gql: <T = Record<string, unknown>>(
+    query: string,
+    variables?: Record<string, unknown>,
+    token?: string | null,
+  ) => ReturnType<typeof callSubgraph<T>>;
 };
 
 export async function startProductsHarness(): Promise<ProductsHarness> {
@@ -45,17 +49,31 @@ let skuCounter = 0;
 export const uniqueSku = (label = "SKU") => `${label}-${process.pid}-${++skuCounter}`;
 
 export async function createProduct(harness: ProductsHarness, input: Record<string, unknown>): Promise<CreatedProduct> {
-  const result = await harness.gql<{ createProduct: { product: CreatedProduct | null; userErrors: unknown[] } }>(CREATE_PRODUCT, {
-    input: { description: "A product.", variants: [{ sku: uniqueSku(), title: "Default", price: "10.00" }], ...input },
-  });
+  const result = await harness.gql<{ createProduct: { product: CreatedProduct | null; userErrors: unknown[] } }>(
+    CREATE_PRODUCT,
+    {
+      input: {
+        description: "A product.",
+        variants: [{ sku: uniqueSku(), title: "Default", price: "10.00" }],
+        ...input,
+      },
+    },
+  );
   if (!result.data?.createProduct.product) throw new Error(`createProduct failed: ${JSON.stringify(result)}`);
   return result.data.createProduct.product;
 }
 
-export async function createCategory(harness: ProductsHarness, name: string, parentId?: string): Promise<{ id: string; slug: string }> {
-  const result = await harness.gql<{ createCategory: { category: { id: string; slug: string } | null } }>(CREATE_CATEGORY, {
-    input: { name, slug: `${name.toLowerCase().replace(/[^a-z0-9]+/g, "-")}-${++skuCounter}`, parentId },
-  });
+export async function createCategory(
+  harness: ProductsHarness,
+  name: string,
+  parentId?: string,
+): Promise<{ id: string; slug: string }> {
+  const result = await harness.gql<{ createCategory: { category: { id: string; slug: string } | null } }>(
+    CREATE_CATEGORY,
+    {
+      input: { name, slug: `${name.toLowerCase().replace(/[^a-z0-9]+/g, "-")}-${++skuCounter}`, parentId },
+    },
+  );
   if (!result.data?.createCategory.category) throw new Error(`createCategory failed: ${JSON.stringify(result)}`);
   return result.data.createCategory.category;
 }

@@ -48,12 +48,66 @@ beforeAll(async () => {
     });
     names[key] = product.id;
   };
-  await make("ergonomic", { name: "Ergonomic Office Chair", description: "Lumbar support for long days.", brand: "Sitwell", tags: ["ergonomic", "office"], categoryId: office.id }, ["249.00", "279.00"]);
-  await make("task", { name: "Mesh Task Chair", description: "Breathable mesh.", brand: "Nordhaus", tags: ["office"], categoryId: office.id }, ["129.00"]);
-  await make("dining", { name: "Oak Dining Chair", description: "Solid oak.", brand: "Oakline", tags: ["wood", "dining"], categoryId: chairs.id }, ["89.00"]);
-  await make("desk", { name: "Standing Desk", description: "Pairs well with any chair.", brand: "Nordhaus", tags: ["office", "ergonomic"], categoryId: furniture.id }, ["499.00", "599.00"]);
-  await make("pan", { name: "Cast Iron Pan", description: "Seasoned and ready.", brand: "Ironwood", tags: ["cast iron"], categoryId: kitchen.id }, ["39.00"]);
-  await make("kettle", { name: "Kettle", description: "Boils water fast.", brand: "Ironwood", tags: [], categoryId: kitchen.id }, ["39.00"]);
+  await make(
+    "ergonomic",
+    {
+      name: "Ergonomic Office Chair",
+      description: "Lumbar support for long days.",
+      brand: "Sitwell",
+      tags: ["ergonomic", "office"],
+      categoryId: office.id,
+    },
+    ["249.00", "279.00"],
+  );
+  await make(
+    "task",
+    {
+      name: "Mesh Task Chair",
+      description: "Breathable mesh.",
+      brand: "Nordhaus",
+      tags: ["office"],
+      categoryId: office.id,
+    },
+    ["129.00"],
+  );
+  await make(
+    "dining",
+    {
+      name: "Oak Dining Chair",
+      description: "Solid oak.",
+      brand: "Oakline",
+      tags: ["wood", "dining"],
+      categoryId: chairs.id,
+    },
+    ["89.00"],
+  );
+  await make(
+    "desk",
+    {
+      name: "Standing Desk",
+      description: "Pairs well with any chair.",
+      brand: "Nordhaus",
+      tags: ["office", "ergonomic"],
+      categoryId: furniture.id,
+    },
+    ["499.00", "599.00"],
+  );
+  await make(
+    "pan",
+    {
+      name: "Cast Iron Pan",
+      description: "Seasoned and ready.",
+      brand: "Ironwood",
+      tags: ["cast iron"],
+      categoryId: kitchen.id,
+    },
+    ["39.00"],
+  );
+  await make(
+    "kettle",
+    { name: "Kettle", description: "Boils water fast.", brand: "Ironwood", tags: [], categoryId: kitchen.id },
+    ["39.00"],
+  );
 });
 afterAll(() => products?.close());
 
@@ -92,17 +146,29 @@ describe("filters", () => {
   it("a price range matches products with any variant inside it", async () => {
     const ids = (await list({ filter: { minPrice: "250", maxPrice: "500" } })).nodes.map((n) => n.id).sort();
     expect(ids).toEqual([names.ergonomic, names.desk].sort());
-    expect((await list({ filter: { maxPrice: "39.00" } })).nodes.map((n) => n.id).sort()).toEqual([names.pan, names.kettle].sort());
+    expect((await list({ filter: { maxPrice: "39.00" } })).nodes.map((n) => n.id).sort()).toEqual(
+      [names.pan, names.kettle].sort(),
+    );
   });
 
   it("brands and tags match any of the given values, and filters combine", async () => {
     expect((await list({ filter: { brands: ["Ironwood", "Oakline"] } })).totalCount).toBe(3);
-    expect((await list({ filter: { tags: ["ergonomic"] } })).nodes.map((n) => n.id).sort()).toEqual([names.ergonomic, names.desk].sort());
-    expect((await list({ filter: { tags: ["office"], brands: ["Nordhaus"], categoryId: tree.office } })).nodes.map((n) => n.id)).toEqual([names.task]);
+    expect((await list({ filter: { tags: ["ergonomic"] } })).nodes.map((n) => n.id).sort()).toEqual(
+      [names.ergonomic, names.desk].sort(),
+    );
+    expect(
+      (await list({ filter: { tags: ["office"], brands: ["Nordhaus"], categoryId: tree.office } })).nodes.map(
+        (n) => n.id,
+      ),
+    ).toEqual([names.task]);
   });
 
   it("a malformed price or too many values is BAD_USER_INPUT", async () => {
-    for (const filter of [{ minPrice: "ten" }, { maxPrice: "1.234" }, { brands: Array.from({ length: 51 }, (_, i) => `b${i}`) }]) {
+    for (const filter of [
+      { minPrice: "ten" },
+      { maxPrice: "1.234" },
+      { brands: Array.from({ length: 51 }, (_, i) => `b${i}`) },
+    ]) {
       const result = await products.gql(LIST, { filter }, null);
       expect(result.errors?.[0]?.extensions?.code).toBe("BAD_USER_INPUT");
     }
@@ -116,17 +182,26 @@ describe("facets", () => {
     const paged = await list({ filter, first: 1 });
     expect(paged.facets).toEqual(all.facets);
     const counted = (values: Array<string | null | undefined>) =>
-      Object.fromEntries([...new Set(values.filter(Boolean))].map((value) => [value, values.filter((v) => v === value).length]));
-    const facet = (field: string) => Object.fromEntries(all.facets.find((f) => f.field === field)!.values.map((v) => [v.value, v.count]));
+      Object.fromEntries(
+        [...new Set(values.filter(Boolean))].map((value) => [value, values.filter((v) => v === value).length]),
+      );
+    const facet = (field: string) =>
+      Object.fromEntries(all.facets.find((f) => f.field === field)!.values.map((v) => [v.value, v.count]));
     expect(facet("brand")).toEqual(counted(all.nodes.map((n) => n.brand)));
     expect(facet("tag")).toEqual(counted(all.nodes.flatMap((n) => n.tags)));
     expect(facet("category")).toEqual(counted(all.nodes.map((n) => n.category?.id)));
-    expect(all.facets.find((f) => f.field === "category")!.values.map((v) => v.label).sort()).toEqual(["Chairs", "Furniture", "Office Chairs"]);
+    expect(
+      all.facets
+        .find((f) => f.field === "category")!
+        .values.map((v) => v.label)
+        .sort(),
+    ).toEqual(["Chairs", "Furniture", "Office Chairs"]);
   });
 });
 
 describe("sorting and pagination", () => {
-  const sorted = async (field: string, direction: string) => (await list({ sort: { field, direction }, first: 100 })).nodes;
+  const sorted = async (field: string, direction: string) =>
+    (await list({ sort: { field, direction }, first: 100 })).nodes;
 
   it("sorts by price, name and creation time in both directions", async () => {
     const byPriceAsc = (await sorted("PRICE", "ASC")).map((n) => Number(n.priceRange.min.amount));
@@ -143,7 +218,10 @@ describe("sorting and pagination", () => {
   it("walks every page sorted by price without gaps or repeats, ties included", async () => {
     // 23 more products sharing three prices, so page boundaries fall inside runs of equal prices.
     for (let i = 0; i < 23; i++) {
-      await createProduct(products, { name: `Tie ${i}`, variants: [{ sku: uniqueSku("tie"), title: "T", price: ["5.00", "6.00", "7.00"][i % 3] }] });
+      await createProduct(products, {
+        name: `Tie ${i}`,
+        variants: [{ sku: uniqueSku("tie"), title: "T", price: ["5.00", "6.00", "7.00"][i % 3] }],
+      });
     }
     for (const direction of ["ASC", "DESC"]) {
       const everything = await list({ sort: { field: "PRICE", direction }, first: 100 });

@@ -1,5 +1,14 @@
 import { connectBroker, ProductActivity, startProductActivityConsumer } from "@cartograph/events";
-import { connectMongo, createJwksVerifier, queueOwner, startSubgraphServer, type AccessTokenVerifier, type Logger, type MongoStore, type RunningServer } from "@cartograph/service-kit";
+import {
+  connectMongo,
+  createJwksVerifier,
+  queueOwner,
+  startSubgraphServer,
+  type AccessTokenVerifier,
+  type Logger,
+  type MongoStore,
+  type RunningServer,
+} from "@cartograph/service-kit";
 import type { RecommendationsConfig } from "./config";
 import type { RecommendationsContext, RecommendationsServices } from "./context";
 import { CoPurchaseRepository } from "./copurchase/copurchase.repository";
@@ -24,7 +33,10 @@ export interface RecommendationsDependencies {
 export async function startRecommendationsService(
   config: RecommendationsConfig,
   log: Logger,
-  { store = connectMongo(config.MONGODB_URL, log), verifier = createJwksVerifier(config.JWKS_URL) }: RecommendationsDependencies = {},
+  {
+    store = connectMongo(config.MONGODB_URL, log),
+    verifier = createJwksVerifier(config.JWKS_URL),
+  }: RecommendationsDependencies = {},
 ): Promise<RecommendationsService> {
   await ensureRecommendationsIndexes(store.db);
   const coPurchases = new CoPurchaseRepository(store.db);

@@ -18,7 +18,11 @@ export type PairDocument = PairCounter & { _id: string };
 export type DailySalesDocument = DailySales & { _id: string };
 export type UserProductDocument = UserProduct & { _id: string };
 
-export const DERIVED_COLLECTIONS = { pairs: "copurchases", dailySales: "product_daily_sales", userProducts: "user_products" } as const;
+export const DERIVED_COLLECTIONS = {
+  pairs: "copurchases",
+  dailySales: "product_daily_sales",
+  userProducts: "user_products",
+} as const;
 
 export function recommendationsCollections(db: Db, suffix = "") {
   return {
@@ -37,7 +41,10 @@ export async function ensureDerivedIndexes(collections: RecommendationsCollectio
   await collections.pairs.createIndex({ productId: 1, score: -1, _id: 1 }, { name: "neighbours_by_score_then_id" });
   // Trending: sales since a day.
   await collections.dailySales.createIndex({ day: 1 }, { name: "by_day" });
-  await collections.userProducts.createIndex({ userId: 1, lastPaidAt: -1, _id: 1 }, { name: "user_purchases_recent_first" });
+  await collections.userProducts.createIndex(
+    { userId: 1, lastPaidAt: -1, _id: 1 },
+    { name: "user_purchases_recent_first" },
+  );
 }
 
 /** `pnpm migrate` for MongoDB: the indexes every query relies on (idempotent). */

@@ -3,4 +3,8 @@ export { recommendationsEnvSchema, type RecommendationsConfig } from "./config";
 export { buildRecommendationsSchema } from "./schema";
 export * from "./copurchase/copurchase.model";
 export { generateOrderHistory, type CatalogueProduct, type SyntheticHistoryOptions } from "./seed/synthetic-history";
-export { RecommendationService, type ActiveProducts, type CoPurchaseReader } from "./recommendation/recommendation.service";
+export {
+  RecommendationService,
+  type ActiveProducts,
+  type CoPurchaseReader,
+} from "./recommendation/recommendation.service";

@@ -1,7 +1,11 @@
 import { buildFederatedSchema } from "@cartograph/service-kit";
 import type { GraphQLSchema } from "graphql";
 import { User } from "./user/user.stub";
-import { ProductRecommendationsResolver, TrendingResolver, UserRecommendationsResolver } from "./recommendation/recommendation.resolver";
+import {
+  ProductRecommendationsResolver,
+  TrendingResolver,
+  UserRecommendationsResolver,
+} from "./recommendation/recommendation.resolver";
 
 export function buildRecommendationsSchema(): Promise<GraphQLSchema> {
   return buildFederatedSchema({

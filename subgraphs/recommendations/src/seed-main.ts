@@ -24,14 +24,24 @@ runCommand("recommendations-seed", async () => {
     const products = await settledCatalogue(new ProductActivity(store.db));
     if (products.length === 0) {
       // An old database whose catalogue was seeded before this service's queue existed.
-      log.warn("no product events have arrived: run `pnpm --filter @cartograph/products republish`, then `pnpm seed`; no order history seeded");
+      log.warn(
+        "no product events have arrived: run `pnpm --filter @cartograph/products republish`, then `pnpm seed`; no order history seeded",
+      );
       return;
     }
     const history = generateOrderHistory(products);
     const coPurchases = new CoPurchaseRepository(store.db);
     await coPurchases.recordPurchases(history, { synthetic: true });
     const rebuilt = await coPurchases.rebuild();
-    log.info({ products: products.length, orders: history.length, customers: new Set(history.map((o) => o.userId)).size, pairs: rebuilt.pairs }, "synthetic order history seeded");
+    log.info(
+      {
+        products: products.length,
+        orders: history.length,
+        customers: new Set(history.map((o) => o.userId)).size,
+        pairs: rebuilt.pairs,
+      },
+      "synthetic order history seeded",
+    );
   } finally {
     await store.close();
   }

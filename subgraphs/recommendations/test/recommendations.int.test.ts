@@ -28,13 +28,20 @@ async function pay(userId: string, productIds: string[], paidAt = new Date()) {
 const ids = (list: Array<{ id: string }>) => list.map((item) => item.id);
 
 async function frequentlyBoughtTogether(productId: string, first = 4): Promise<string[]> {
-  const result = await recs.gql<{ _entities: Array<{ frequentlyBoughtTogether: Array<{ id: string }> }> }>(FBT, { r: [{ __typename: "Product", id: productId }], first });
+  const result = await recs.gql<{ _entities: Array<{ frequentlyBoughtTogether: Array<{ id: string }> }> }>(FBT, {
+    r: [{ __typename: "Product", id: productId }],
+    first,
+  });
   expect(result.errors).toBeUndefined();
   return ids(result.data!._entities[0]!.frequentlyBoughtTogether);
 }
 
 async function recommendedFor(userId: string, first = 8, token = recs.tokens.customer(userId)) {
-  return recs.gql<{ _entities: Array<{ recommendedProducts: Array<{ id: string }> }> }>(RECOMMENDED, { r: [{ __typename: "User", id: userId }], first }, token);
+  return recs.gql<{ _entities: Array<{ recommendedProducts: Array<{ id: string }> }> }>(
+    RECOMMENDED,
+    { r: [{ __typename: "User", id: userId }], first },
+    token,
+  );
 }
 
 async function trending(first: number, days: number): Promise<string[]> {
@@ -72,7 +79,14 @@ describe("frequently bought together", () => {
     await pay(uniqueId("usr"), [tent!, stove!]);
     await pay(uniqueId("usr"), [tent!, mat!]);
     expect((await frequentlyBoughtTogether(tent!, 2))[0]).toBe(stove);
-    await recs.deliver(eventEnvelope("product.deleted", stove!, { productId: stove!, slug: stove!, name: "Stove", active: false, categoryId: null, variantIds: [] }, new Date(Date.now() + 1000)));
+    await recs.deliver(
+      eventEnvelope(
+        "product.deleted",
+        stove!,
+        { productId: stove!, slug: stove!, name: "Stove", active: false, categoryId: null, variantIds: [] },
+        new Date(Date.now() + 1000),
+      ),
+    );
     const after = await frequentlyBoughtTogether(tent!, 2);
     expect(after[0]).toBe(mat);
     expect(after).not.toContain(stove);
@@ -91,8 +105,16 @@ describe("a redelivered order.paid", () => {
     const [a, b, c] = await products(3);
     const paid = await pay(uniqueId("usr"), [a!, b!, c!]);
     const snapshot = async () => ({
-      pairs: await recs.store.db.collection("copurchases").find({ productId: { $in: [a, b, c] } }, { projection: { _id: 1, count: 1, score: 1 } }).sort({ _id: 1 }).toArray(),
-      sales: await recs.store.db.collection("product_daily_sales").find({ productId: { $in: [a, b, c] } }, { projection: { _id: 1, units: 1 } }).sort({ _id: 1 }).toArray(),
+      pairs: await recs.store.db
+        .collection("copurchases")
+        .find({ productId: { $in: [a, b, c] } }, { projection: { _id: 1, count: 1, score: 1 } })
+        .sort({ _id: 1 })
+        .toArray(),
+      sales: await recs.store.db
+        .collection("product_daily_sales")
+        .find({ productId: { $in: [a, b, c] } }, { projection: { _id: 1, units: 1 } })
+        .sort({ _id: 1 })
+        .toArray(),
     });
     const before = await snapshot();
     expect(before.pairs).toHaveLength(6);
@@ -100,7 +122,12 @@ describe("a redelivered order.paid", () => {
 
     // A new event id gets past the inbox, so only the per-order guards stand in the way.
     await recs.deliver({ ...paid, id: eventEnvelope("order.paid", paid.aggregateId, paid.data).id });
-    const order = { orderId: paid.data.orderId, userId: paid.data.userId, lines: paid.data.lines, paidAt: new Date(paid.data.paidAt) };
+    const order = {
+      orderId: paid.data.orderId,
+      userId: paid.data.userId,
+      lines: paid.data.lines,
+      paidAt: new Date(paid.data.paidAt),
+    };
     await Promise.all(Array.from({ length: 5 }, () => recs.service.coPurchases.applyPurchase(order)));
     expect(await snapshot()).toEqual(before);
   });
@@ -152,7 +179,9 @@ describe("trending products", () => {
   it("counts units bought within the window only", async () => {
     const [hot, old] = await products(2, "prd_trend");
     for (let i = 0; i < 60; i += 1) await pay(uniqueId("usr"), [old!], daysAgo(20));
-    await recs.deliver(orderPaid({ orderId: uniqueId("ord"), userId: uniqueId("usr"), productIds: [hot!], paidAt: new Date() }));
+    await recs.deliver(
+      orderPaid({ orderId: uniqueId("ord"), userId: uniqueId("usr"), productIds: [hot!], paidAt: new Date() }),
+    );
     const lastWeek = await trending(50, 7);
     expect(lastWeek).toContain(hot);
     expect(lastWeek).not.toContain(old);
@@ -160,7 +189,11 @@ describe("trending products", () => {
   });
 
   it("refuses a window or a size out of range", async () => {
-    for (const variables of [{ first: 8, days: 0 }, { first: 51, days: 7 }, { first: 8, days: 366 }]) {
+    for (const variables of [
+      { first: 8, days: 0 },
+      { first: 51, days: 7 },
+      { first: 8, days: 366 },
+    ]) {
       const result = await recs.gql(TRENDING, variables);
       expect(result.errors?.[0]?.extensions?.code).toBe("BAD_USER_INPUT");
     }
@@ -172,7 +205,12 @@ describe("rebuild", () => {
     const [x, y, z] = await products(3);
     await pay(uniqueId("usr"), [x!, y!], daysAgo(3));
     await pay(uniqueId("usr"), [x!, y!, z!]);
-    const read = () => recs.store.db.collection("copurchases").find({}, { projection: { orders: 0 } }).sort({ _id: 1 }).toArray();
+    const read = () =>
+      recs.store.db
+        .collection("copurchases")
+        .find({}, { projection: { orders: 0 } })
+        .sort({ _id: 1 })
+        .toArray();
     const before = await read();
     const rebuilt = await recs.service.coPurchases.rebuild();
     expect(rebuilt.orders).toBeGreaterThanOrEqual(2);

@@ -1,6 +1,15 @@
 import path from "node:path";
 import { connectBroker, ProductActivity, startProductActivityConsumer } from "@cartograph/events";
-import { connectMongo, createJwksVerifier, queueOwner, startSubgraphServer, type AccessTokenVerifier, type Logger, type MongoStore, type RunningServer } from "@cartograph/service-kit";
+import {
+  connectMongo,
+  createJwksVerifier,
+  queueOwner,
+  startSubgraphServer,
+  type AccessTokenVerifier,
+  type Logger,
+  type MongoStore,
+  type RunningServer,
+} from "@cartograph/service-kit";
 import type { ReviewsConfig } from "./config";
 import type { ReviewsContext, ReviewsServices } from "./context";
 import { ensureReviewsIndexes, reviewsCollections } from "./db";
@@ -29,7 +38,10 @@ export interface ReviewsDependencies {
 export async function startReviewsService(
   config: ReviewsConfig,
   log: Logger,
-  { store = connectMongo(config.MONGODB_URL, log), verifier = createJwksVerifier(config.JWKS_URL) }: ReviewsDependencies = {},
+  {
+    store = connectMongo(config.MONGODB_URL, log),
+    verifier = createJwksVerifier(config.JWKS_URL),
+  }: ReviewsDependencies = {},
 ): Promise<ReviewsService> {
   // Idempotent: a fresh database works without a separate migrate step (which production runs first).
   await ensureReviewsIndexes(store.db);
@@ -37,7 +49,9 @@ export async function startReviewsService(
   const reviewRepository = new ReviewRepository(collections);
   const ratings = new RatingRepository(collections, reviewRepository);
   const products = new ProductActivity(store.db);
-  const services: ReviewsServices = { reviews: new ReviewService(reviewRepository, ratings, new PurchaseRepository(collections), products) };
+  const services: ReviewsServices = {
+    reviews: new ReviewService(reviewRepository, ratings, new PurchaseRepository(collections), products),
+  };
 
   const broker = connectBroker({ url: config.RABBITMQ_URL, exchange: config.EVENTS_EXCHANGE, log });
   const owner = queueOwner("reviews", config.EVENTS_QUEUE_NAMESPACE);

@@ -19,7 +19,15 @@ const USER_REVIEWS = `query($r: [_Any!]!) { _entities(representations: $r) { ...
 
 interface AddResult {
   addReview: {
-    review: { id: string; rating: number; title: string; body: string; verifiedPurchase: boolean; product: { id: string }; author: { id: string } } | null;
+    review: {
+      id: string;
+      rating: number;
+      title: string;
+      body: string;
+      verifiedPurchase: boolean;
+      product: { id: string };
+      author: { id: string };
+    } | null;
     userErrors: Array<{ code: string; field: string[] | null; message: string }>;
   };
 }
@@ -35,7 +43,13 @@ async function newProduct(): Promise<string> {
   return productId;
 }
 
-const review = (productId: string, rating = 5, extra: Partial<{ title: string; body: string }> = {}) => ({ productId, rating, title: "Solid", body: "Does what it says.", ...extra });
+const review = (productId: string, rating = 5, extra: Partial<{ title: string; body: string }> = {}) => ({
+  productId,
+  rating,
+  title: "Solid",
+  body: "Does what it says.",
+  ...extra,
+});
 
 async function addReview(userId: string, input: ReturnType<typeof review>) {
   const result = await reviews.gql<AddResult>(ADD, { input }, reviews.tokens.customer(userId));
@@ -44,7 +58,9 @@ async function addReview(userId: string, input: ReturnType<typeof review>) {
 }
 
 async function ratingOf(productId: string): Promise<Rating> {
-  const result = await reviews.gql<{ _entities: Array<{ rating: Rating }> }>(RATING, { r: [{ __typename: "Product", id: productId }] });
+  const result = await reviews.gql<{ _entities: Array<{ rating: Rating }> }>(RATING, {
+    r: [{ __typename: "Product", id: productId }],
+  });
   expect(result.errors).toBeUndefined();
   return result.data!._entities[0]!.rating;
 }
@@ -55,11 +71,18 @@ describe("reviews", () => {
   it("marks a buyer's review verified and a non-buyer's not", async () => {
     const productId = await newProduct();
     const buyer = uniqueId("usr");
-    await reviews.deliver(orderPaid({ orderId: uniqueId("ord"), userId: buyer, productIds: [productId, uniqueId("prd_other")] }));
+    await reviews.deliver(
+      orderPaid({ orderId: uniqueId("ord"), userId: buyer, productIds: [productId, uniqueId("prd_other")] }),
+    );
 
     const bought = await addReview(buyer, review(productId, 4));
     expect(bought.userErrors).toEqual([]);
-    expect(bought.review).toMatchObject({ rating: 4, verifiedPurchase: true, product: { id: productId }, author: { id: buyer } });
+    expect(bought.review).toMatchObject({
+      rating: 4,
+      verifiedPurchase: true,
+      product: { id: productId },
+      author: { id: buyer },
+    });
 
     const browsed = await addReview(uniqueId("usr"), review(productId, 2));
     expect(browsed.review?.verifiedPurchase).toBe(false);
@@ -89,7 +112,9 @@ describe("reviews", () => {
     expect((await addReview(userId, review(productId, 5))).userErrors).toEqual([]);
     const second = await addReview(userId, review(productId, 1, { title: "Changed my mind" }));
     expect(second.review).toBeNull();
-    expect(second.userErrors).toEqual([{ code: "ALREADY_REVIEWED", field: ["input", "productId"], message: expect.any(String) }]);
+    expect(second.userErrors).toEqual([
+      { code: "ALREADY_REVIEWED", field: ["input", "productId"], message: expect.any(String) },
+    ]);
     expect(await ratingOf(productId)).toEqual({ average: 5, count: 1, distribution: distribution(0, 0, 0, 0, 1) });
   });
 
@@ -121,14 +146,26 @@ describe("reviews", () => {
     expect(stranger.errors?.[0]?.extensions?.code).toBe("FORBIDDEN");
     expect((await ratingOf(productId)).count).toBe(2);
 
-    const own = await reviews.gql<{ deleteReview: { deleted: boolean } }>(DELETE, { id: alices.id }, reviews.tokens.customer(alice));
+    const own = await reviews.gql<{ deleteReview: { deleted: boolean } }>(
+      DELETE,
+      { id: alices.id },
+      reviews.tokens.customer(alice),
+    );
     expect(own.data!.deleteReview).toEqual({ deleted: true, userErrors: [] });
     expect(await ratingOf(productId)).toEqual({ average: 2, count: 1, distribution: distribution(0, 1, 0, 0, 0) });
 
-    const again = await reviews.gql<{ deleteReview: { deleted: boolean | null; userErrors: Array<{ code: string }> } }>(DELETE, { id: alices.id }, reviews.tokens.customer(alice));
+    const again = await reviews.gql<{ deleteReview: { deleted: boolean | null; userErrors: Array<{ code: string }> } }>(
+      DELETE,
+      { id: alices.id },
+      reviews.tokens.customer(alice),
+    );
     expect(again.data!.deleteReview).toMatchObject({ deleted: null, userErrors: [{ code: "NOT_FOUND" }] });
 
-    const byAdmin = await reviews.gql<{ deleteReview: { deleted: boolean } }>(DELETE, { id: bobs.id }, reviews.tokens.admin());
+    const byAdmin = await reviews.gql<{ deleteReview: { deleted: boolean } }>(
+      DELETE,
+      { id: bobs.id },
+      reviews.tokens.admin(),
+    );
     expect(byAdmin.data!.deleteReview.deleted).toBe(true);
     expect(await ratingOf(productId)).toEqual({ average: null, count: 0, distribution: distribution(0, 0, 0, 0, 0) });
   });
@@ -141,17 +178,26 @@ describe("reviews", () => {
       ["INVALID", ["input", "rating"]],
       ["INVALID", ["input", "title"]],
     ]);
-    const trimmed = await addReview(uniqueId("usr"), review(productId, 4, { title: "  <b>Great</b>  ", body: "\n Line one\r\nLine two \n" }));
+    const trimmed = await addReview(
+      uniqueId("usr"),
+      review(productId, 4, { title: "  <b>Great</b>  ", body: "\n Line one\r\nLine two \n" }),
+    );
     expect(trimmed.review).toMatchObject({ title: "<b>Great</b>", body: "Line one\nLine two" });
   });
 
   it("refuses a product it does not know or that was deleted, and anonymous callers", async () => {
     const unknown = await addReview(uniqueId("usr"), review(uniqueId("prd_unknown")));
-    expect(unknown.userErrors).toEqual([{ code: "NOT_FOUND", field: ["input", "productId"], message: expect.any(String) }]);
+    expect(unknown.userErrors).toEqual([
+      { code: "NOT_FOUND", field: ["input", "productId"], message: expect.any(String) },
+    ]);
 
     const productId = await newProduct();
     const created = productCreated(productId);
-    await reviews.deliver({ ...productCreated(productId, { active: false }), type: "product.deleted", occurredAt: new Date(Date.parse(created.occurredAt) + 1000).toISOString() });
+    await reviews.deliver({
+      ...productCreated(productId, { active: false }),
+      type: "product.deleted",
+      occurredAt: new Date(Date.parse(created.occurredAt) + 1000).toISOString(),
+    });
     expect((await addReview(uniqueId("usr"), review(productId))).userErrors[0]?.code).toBe("NOT_FOUND");
 
     const anonymous = await reviews.gql(ADD, { input: review(await newProduct()) }, null);
@@ -161,14 +207,27 @@ describe("reviews", () => {
   it("pages a product's reviews newest first with stable cursors, and lists a user's reviews", async () => {
     const productId = await newProduct();
     const ids: string[] = [];
-    for (let i = 0; i < 5; i += 1) ids.push((await addReview(uniqueId("usr"), review(productId, (i % 5) + 1))).review!.id);
+    for (let i = 0; i < 5; i += 1)
+      ids.push((await addReview(uniqueId("usr"), review(productId, (i % 5) + 1))).review!.id);
     const newestFirst = [...ids].reverse();
 
-    type Page = { _entities: Array<{ reviews: { totalCount: number; nodes: Array<{ id: string }>; pageInfo: { hasNextPage: boolean; endCursor: string | null } } }> };
+    type Page = {
+      _entities: Array<{
+        reviews: {
+          totalCount: number;
+          nodes: Array<{ id: string }>;
+          pageInfo: { hasNextPage: boolean; endCursor: string | null };
+        };
+      }>;
+    };
     const seen: string[] = [];
     let after: string | null = null;
     for (let guard = 0; guard < 5; guard += 1) {
-      const result: Awaited<ReturnType<typeof reviews.gql<Page>>> = await reviews.gql<Page>(PRODUCT_REVIEWS, { r: [{ __typename: "Product", id: productId }], first: 2, after });
+      const result: Awaited<ReturnType<typeof reviews.gql<Page>>> = await reviews.gql<Page>(PRODUCT_REVIEWS, {
+        r: [{ __typename: "Product", id: productId }],
+        first: 2,
+        after,
+      });
       expect(result.errors).toBeUndefined();
       const connection = result.data!._entities[0]!.reviews;
       expect(connection.totalCount).toBe(5);
@@ -180,7 +239,10 @@ describe("reviews", () => {
 
     const wellFormedButWrong = Buffer.from(JSON.stringify(["c1", "yesterday", 7])).toString("base64url");
     for (const cursor of ["not-a-cursor", wellFormedButWrong]) {
-      const malformed = await reviews.gql(PRODUCT_REVIEWS, { r: [{ __typename: "Product", id: productId }], after: cursor });
+      const malformed = await reviews.gql(PRODUCT_REVIEWS, {
+        r: [{ __typename: "Product", id: productId }],
+        after: cursor,
+      });
       expect(malformed.errors?.[0]?.extensions?.code).toBe("BAD_USER_INPUT");
     }
 
@@ -188,8 +250,13 @@ describe("reviews", () => {
     const other = await newProduct();
     await addReview(author, review(productId));
     await addReview(author, review(other));
-    const mine = await reviews.gql<{ _entities: Array<{ reviews: { totalCount: number; nodes: Array<{ product: { id: string } }> } }> }>(USER_REVIEWS, { r: [{ __typename: "User", id: author }] });
-    expect(mine.data!._entities[0]!.reviews).toEqual({ totalCount: 2, nodes: [{ product: { id: other } }, { product: { id: productId } }] });
+    const mine = await reviews.gql<{
+      _entities: Array<{ reviews: { totalCount: number; nodes: Array<{ product: { id: string } }> } }>;
+    }>(USER_REVIEWS, { r: [{ __typename: "User", id: author }] });
+    expect(mine.data!._entities[0]!.reviews).toEqual({
+      totalCount: 2,
+      nodes: [{ product: { id: other } }, { product: { id: productId } }],
+    });
   });
 });
 
@@ -207,11 +274,17 @@ describe("federation contract of the reviews subgraph", () => {
     await addReview(uniqueId("usr"), review(reviewed, 4));
     const ids = [reviewed, ...Array.from({ length: 49 }, () => uniqueId("prd_unreviewed"))];
     reviews.resetQueryCount();
-    const result = await reviews.gql<{ _entities: Array<{ id: string; rating: Rating }> }>(RATING, { r: ids.map((id) => ({ __typename: "Product", id })) });
+    const result = await reviews.gql<{ _entities: Array<{ id: string; rating: Rating }> }>(RATING, {
+      r: ids.map((id) => ({ __typename: "Product", id })),
+    });
     expect(result.errors).toBeUndefined();
     expect(reviews.queryCount()).toBe(1);
     expect(result.data!._entities.map((entity) => entity.id)).toEqual(ids);
     expect(result.data!._entities[0]!.rating.count).toBe(1);
-    expect(result.data!._entities[1]!.rating).toEqual({ average: null, count: 0, distribution: distribution(0, 0, 0, 0, 0) });
+    expect(result.data!._entities[1]!.rating).toEqual({
+      average: null,
+      count: 0,
+      distribution: distribution(0, 0, 0, 0, 0),
+    });
   });
 });

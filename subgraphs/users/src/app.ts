@@ -1,6 +1,12 @@
 import path from "node:path";
 import { connectBroker, startOutboxRelay } from "@cartograph/events";
-import { connectPostgres, startSubgraphServer, type Database, type Logger, type RunningServer } from "@cartograph/service-kit";
+import {
+  connectPostgres,
+  startSubgraphServer,
+  type Database,
+  type Logger,
+  type RunningServer,
+} from "@cartograph/service-kit";
 import { AccountService } from "./account/account.service";
 import { createUserLoaders } from "./account/user.loaders";
 import { AddressService } from "./address/address.service";

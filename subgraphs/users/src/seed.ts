@@ -10,8 +10,10 @@ import { hashPassword } from "./session/password";
  */
 export async function seedAdmin(db: UsersDb, config: UsersConfig): Promise<{ email: string; created: boolean }> {
   const email = config.CARTOGRAPH_ADMIN_EMAIL ?? (config.NODE_ENV === "production" ? undefined : DEMO_ADMIN.email);
-  const password = config.CARTOGRAPH_ADMIN_PASSWORD ?? (config.NODE_ENV === "production" ? undefined : DEMO_ADMIN.password);
-  if (!email || !password) throw new Error("CARTOGRAPH_ADMIN_EMAIL and CARTOGRAPH_ADMIN_PASSWORD are required in production");
+  const password =
+    config.CARTOGRAPH_ADMIN_PASSWORD ?? (config.NODE_ENV === "production" ? undefined : DEMO_ADMIN.password);
+  if (!email || !password)
+    throw new Error("CARTOGRAPH_ADMIN_EMAIL and CARTOGRAPH_ADMIN_PASSWORD are required in production");
   const accounts = new AccountRepository(db);
   const existing = await accounts.findByEmail(email);
   if (existing) {
@@ -19,6 +21,12 @@ export async function seedAdmin(db: UsersDb, config: UsersConfig): Promise<{ ema
     await accounts.update(existing.id, { roles, passwordHash: await hashPassword(password) });
     return { email, created: false };
   }
-  await accounts.insert(db, { id: newId("usr"), email, name: "Admin", passwordHash: await hashPassword(password), roles: [Role.ADMIN, Role.CUSTOMER] });
+  await accounts.insert(db, {
+    id: newId("usr"),
+    email,
+    name: "Admin",
+    passwordHash: await hashPassword(password),
+    roles: [Role.ADMIN, Role.CUSTOMER],
+  });
   return { email, created: true };
 }

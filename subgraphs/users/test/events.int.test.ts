@@ -43,8 +43,15 @@ describe("users events", () => {
     const envelope = JSON.parse(message.content.toString());
     expect(message.fields.routingKey).toBe("user.registered");
     expect(message.properties.messageId).toBe(envelope.id);
-    expect(envelope).toMatchObject({ type: "user.registered", aggregateId: userId, version: 1, data: { userId, email, name: "Evie" } });
-    const { rows } = await users.database.pool.query("select published_at from outbox_events where id = $1", [envelope.id]);
+    expect(envelope).toMatchObject({
+      type: "user.registered",
+      aggregateId: userId,
+      version: 1,
+      data: { userId, email, name: "Evie" },
+    });
+    const { rows } = await users.database.pool.query("select published_at from outbox_events where id = $1", [
+      envelope.id,
+    ]);
     expect(rows[0].published_at).not.toBeNull();
     await new Promise((resolve) => setTimeout(resolve, 300));
     expect(await channel.get(queue, { noAck: true })).toBe(false);
@@ -61,7 +68,10 @@ describe("users events", () => {
     await register("Second");
     await new Promise((resolve) => setTimeout(resolve, 500));
     expect(await channel.get(queue, { noAck: true })).toBe(false);
-    const { rows } = await users.database.pool.query("select count(*)::int as n from outbox_events where envelope->'data'->>'email' = $1", [email]);
+    const { rows } = await users.database.pool.query(
+      "select count(*)::int as n from outbox_events where envelope->'data'->>'email' = $1",
+      [email],
+    );
     expect(rows[0].n).toBe(1);
   });
 });

@@ -28,7 +28,9 @@ describe("federation contract of the users subgraph", () => {
     // Same types and fields as the checked-in SDL that composition reads (federation's own `_` fields aside).
     const shape = (text: string) =>
       parse(text)
-        .definitions.flatMap((d) => ("name" in d && d.name && "fields" in d ? (d.fields ?? []).map((f) => `${d.name!.value}.${f.name.value}`) : []))
+        .definitions.flatMap((d) =>
+          "name" in d && d.name && "fields" in d ? (d.fields ?? []).map((f) => `${d.name!.value}.${f.name.value}`) : [],
+        )
         .filter((field) => !/(^|\.)_/.test(field))
         .sort();
     expect(shape(sdl)).toEqual(shape(readFileSync(path.resolve(__dirname, "../schema.graphql"), "utf8")));
@@ -36,7 +38,10 @@ describe("federation contract of the users subgraph", () => {
 
   it("resolves many User references in one _entities call with one SQL query, in order, null for unknown ids", async () => {
     const created = await Promise.all(["Ann", "Bob", "Cy", "Di", "Ed"].map(registerUser));
-    const representations = [...created.map((u) => ({ __typename: "User", id: u.id })), { __typename: "User", id: "usr_missing" }];
+    const representations = [
+      ...created.map((u) => ({ __typename: "User", id: u.id })),
+      { __typename: "User", id: "usr_missing" },
+    ];
     users.resetQueryCount();
     const result = await callSubgraph<{ _entities: Array<{ id: string; name: string } | null> }>(
       users.url,
@@ -51,9 +56,19 @@ describe("federation contract of the users subgraph", () => {
   it("keeps email private in entity resolution: only the user themself may read it", async () => {
     const [ann, bob] = await Promise.all([registerUser("Ann"), registerUser("Bob")]);
     const query = "query($r: [_Any!]!) { _entities(representations: $r) { ... on User { id email } } }";
-    const asAnn = await callSubgraph<{ _entities: Array<{ email: string } | null> }>(users.url, query, { r: [{ __typename: "User", id: ann.id }] }, { accessToken: ann.accessToken });
+    const asAnn = await callSubgraph<{ _entities: Array<{ email: string } | null> }>(
+      users.url,
+      query,
+      { r: [{ __typename: "User", id: ann.id }] },
+      { accessToken: ann.accessToken },
+    );
     expect(asAnn.data!._entities[0]!.email).toContain("@example.test");
-    const asBob = await callSubgraph(users.url, query, { r: [{ __typename: "User", id: ann.id }] }, { accessToken: bob.accessToken });
+    const asBob = await callSubgraph(
+      users.url,
+      query,
+      { r: [{ __typename: "User", id: ann.id }] },
+      { accessToken: bob.accessToken },
+    );
     expect(asBob.errors?.[0]?.extensions?.code).toBe("FORBIDDEN");
   });
 });

@@ -38,7 +38,12 @@ describe("registration", () => {
     expect(auth.refreshToken).toMatch(/^rt_/);
     const [, payload] = auth.accessToken!.split(".");
     const claims = JSON.parse(Buffer.from(payload!, "base64url").toString());
-    expect(claims).toMatchObject({ sub: auth.user!.id, roles: ["CUSTOMER"], iss: "cartograph-users", aud: "cartograph" });
+    expect(claims).toMatchObject({
+      sub: auth.user!.id,
+      roles: ["CUSTOMER"],
+      iss: "cartograph-users",
+      aud: "cartograph",
+    });
     expect(claims.exp - claims.iat).toBe(900);
     expect(typeof claims.jti).toBe("string");
   });
@@ -77,7 +82,10 @@ describe("login", () => {
   it("signs in with the right password, in any email case", async () => {
     const email = uniqueEmail("Login");
     await register({ email, password: "open sesame", name: "Ali" });
-    const result = await callSubgraph<{ login: AuthResult }>(users.url, LOGIN, { email: email.toUpperCase(), password: "open sesame" });
+    const result = await callSubgraph<{ login: AuthResult }>(users.url, LOGIN, {
+      email: email.toUpperCase(),
+      password: "open sesame",
+    });
     expect(result.data!.login.userErrors).toEqual([]);
     expect(result.data!.login.user!.email).toBe(email);
   });
@@ -85,10 +93,18 @@ describe("login", () => {
   it("gives the same INVALID_CREDENTIALS for a wrong password and an unknown email", async () => {
     const email = uniqueEmail();
     await register({ email, password: "open sesame", name: "Ali" });
-    const wrongPassword = await callSubgraph<{ login: AuthResult }>(users.url, LOGIN, { email, password: "open barley" });
-    const unknownEmail = await callSubgraph<{ login: AuthResult }>(users.url, LOGIN, { email: uniqueEmail("nobody"), password: "open sesame" });
+    const wrongPassword = await callSubgraph<{ login: AuthResult }>(users.url, LOGIN, {
+      email,
+      password: "open barley",
+    });
+    const unknownEmail = await callSubgraph<{ login: AuthResult }>(users.url, LOGIN, {
+      email: uniqueEmail("nobody"),
+      password: "open sesame",
+    });
     expect(wrongPassword.data!.login).toEqual(unknownEmail.data!.login);
-    expect(wrongPassword.data!.login.userErrors).toEqual([{ code: "INVALID_CREDENTIALS", field: null, message: expect.any(String) }]);
+    expect(wrongPassword.data!.login.userErrors).toEqual([
+      { code: "INVALID_CREDENTIALS", field: null, message: expect.any(String) },
+    ]);
     expect(wrongPassword.data!.login.accessToken).toBeNull();
   });
 });
@@ -96,21 +112,27 @@ describe("login", () => {
 describe("refresh tokens", () => {
   it("rotate: each refresh spends the token and issues a new pair", async () => {
     const first = await register({ email: uniqueEmail(), password: "password123", name: "Rota" });
-    const second = (await callSubgraph<{ refreshToken: AuthResult }>(users.url, REFRESH, { t: first.refreshToken })).data!.refreshToken;
+    const second = (await callSubgraph<{ refreshToken: AuthResult }>(users.url, REFRESH, { t: first.refreshToken }))
+      .data!.refreshToken;
     expect(second.userErrors).toEqual([]);
     expect(second.refreshToken).not.toBe(first.refreshToken);
     expect(second.user!.id).toBe(first.user!.id);
-    const third = (await callSubgraph<{ refreshToken: AuthResult }>(users.url, REFRESH, { t: second.refreshToken })).data!.refreshToken;
+    const third = (await callSubgraph<{ refreshToken: AuthResult }>(users.url, REFRESH, { t: second.refreshToken }))
+      .data!.refreshToken;
     expect(third.userErrors).toEqual([]);
   });
 
   it("reusing a spent token revokes the whole family, including the newest token", async () => {
     const first = await register({ email: uniqueEmail(), password: "password123", name: "Thief" });
-    const second = (await callSubgraph<{ refreshToken: AuthResult }>(users.url, REFRESH, { t: first.refreshToken })).data!.refreshToken;
-    const replay = (await callSubgraph<{ refreshToken: AuthResult }>(users.url, REFRESH, { t: first.refreshToken })).data!.refreshToken;
+    const second = (await callSubgraph<{ refreshToken: AuthResult }>(users.url, REFRESH, { t: first.refreshToken }))
+      .data!.refreshToken;
+    const replay = (await callSubgraph<{ refreshToken: AuthResult }>(users.url, REFRESH, { t: first.refreshToken }))
+      .data!.refreshToken;
     expect(replay.userErrors[0]?.code).toBe("INVALID_TOKEN");
     expect(replay.accessToken).toBeNull();
-    const afterRevocation = (await callSubgraph<{ refreshToken: AuthResult }>(users.url, REFRESH, { t: second.refreshToken })).data!.refreshToken;
+    const afterRevocation = (
+      await callSubgraph<{ refreshToken: AuthResult }>(users.url, REFRESH, { t: second.refreshToken })
+    ).data!.refreshToken;
     expect(afterRevocation.userErrors[0]?.code).toBe("INVALID_TOKEN");
   });
 
@@ -132,12 +154,22 @@ describe("refresh tokens", () => {
 
   it("logout ends the session: its refresh token stops working", async () => {
     const auth = await register({ email: uniqueEmail(), password: "password123", name: "Bye" });
-    const logout = await callSubgraph<{ logout: { success: boolean | null } }>(users.url, LOGOUT, { t: auth.refreshToken });
+    const logout = await callSubgraph<{ logout: { success: boolean | null } }>(users.url, LOGOUT, {
+      t: auth.refreshToken,
+    });
     expect(logout.data!.logout.success).toBe(true);
-    const refresh = (await callSubgraph<{ refreshToken: AuthResult }>(users.url, REFRESH, { t: auth.refreshToken })).data!.refreshToken;
+    const refresh = (await callSubgraph<{ refreshToken: AuthResult }>(users.url, REFRESH, { t: auth.refreshToken }))
+      .data!.refreshToken;
     expect(refresh.userErrors[0]?.code).toBe("INVALID_TOKEN");
-    const unknown = await callSubgraph<{ logout: { success: boolean | null; userErrors: Array<{ code: string }> } }>(users.url, LOGOUT, { t: "rt_unknown" });
-    expect(unknown.data!.logout).toEqual({ success: null, userErrors: [{ code: "INVALID_TOKEN", message: expect.any(String) }] });
+    const unknown = await callSubgraph<{ logout: { success: boolean | null; userErrors: Array<{ code: string }> } }>(
+      users.url,
+      LOGOUT,
+      { t: "rt_unknown" },
+    );
+    expect(unknown.data!.logout).toEqual({
+      success: null,
+      userErrors: [{ code: "INVALID_TOKEN", message: expect.any(String) }],
+    });
   });
 });
 
@@ -151,10 +183,16 @@ describe("password guessing", () => {
       const wrong = await callSubgraph<{ login: AuthResult }>(users.url, LOGIN, { email, password: `guess ${i}` });
       expect(wrong.data!.login.userErrors[0]!.code).toBe("INVALID_CREDENTIALS");
     }
-    const blocked = await callSubgraph<{ login: AuthResult }>(users.url, LOGIN, { email: email.toUpperCase(), password: "the right one" });
+    const blocked = await callSubgraph<{ login: AuthResult }>(users.url, LOGIN, {
+      email: email.toUpperCase(),
+      password: "the right one",
+    });
     expect(blocked.errors?.[0]?.extensions?.code).toBe("RATE_LIMITED");
     expect(blocked.errors?.[0]?.message).toMatch(/Try again in 15 minutes/);
-    const fine = await callSubgraph<{ login: AuthResult }>(users.url, LOGIN, { email: other, password: "the right one" });
+    const fine = await callSubgraph<{ login: AuthResult }>(users.url, LOGIN, {
+      email: other,
+      password: "the right one",
+    });
     expect(fine.data!.login.userErrors).toEqual([]);
   });
 
@@ -162,8 +200,14 @@ describe("password guessing", () => {
     const email = uniqueEmail("forgetful");
     await register({ email, password: "the right one", name: "Forgetful" });
     for (let i = 0; i < 9; i++) await callSubgraph(users.url, LOGIN, { email, password: `guess ${i}` });
-    expect((await callSubgraph<{ login: AuthResult }>(users.url, LOGIN, { email, password: "the right one" })).data!.login.userErrors).toEqual([]);
+    expect(
+      (await callSubgraph<{ login: AuthResult }>(users.url, LOGIN, { email, password: "the right one" })).data!.login
+        .userErrors,
+    ).toEqual([]);
     for (let i = 0; i < 9; i++) await callSubgraph(users.url, LOGIN, { email, password: `again ${i}` });
-    expect((await callSubgraph<{ login: AuthResult }>(users.url, LOGIN, { email, password: "the right one" })).data!.login.userErrors).toEqual([]);
+    expect(
+      (await callSubgraph<{ login: AuthResult }>(users.url, LOGIN, { email, password: "the right one" })).data!.login
+        .userErrors,
+    ).toEqual([]);
   });
 });

@@ -11,7 +11,10 @@ export class ProductVariant {
   @Field(() => Boolean, { description: "True when at least one unit can be bought now." })
   inStock!: boolean;
 
-  @Field(() => StockLevel, { nullable: true, description: "(admin) Units on hand and reserved; null when inventory has never stocked this variant." })
+  @Field(() => StockLevel, {
+    nullable: true,
+    description: "(admin) Units on hand and reserved; null when inventory has never stocked this variant.",
+  })
   stock!: StockLevel | null;
 }
 

@@ -1,4 +1,11 @@
-import { enqueueEvent, queueNames, startConsumer, type Broker, type Consumer, type EventData } from "@cartograph/events";
+import {
+  enqueueEvent,
+  queueNames,
+  startConsumer,
+  type Broker,
+  type Consumer,
+  type EventData,
+} from "@cartograph/events";
 import type { Logger } from "@cartograph/service-kit";
 import type { InventoryDb, InventoryTransaction } from "../db";
 import type { ReservationService } from "./reservation.service";
@@ -16,7 +23,13 @@ const CHECKOUT_EVENT_TYPES = ["order.placed", "order.paid", "order.cancelled", "
  * handler runs in the consumer's transaction, which also marks the event processed, so an effect
  * and the events announcing it commit together (outbox) or not at all.
  */
-export function startCheckoutConsumer(options: { broker: Broker; db: InventoryDb; log: Logger; queuePrefix: string; reservations: ReservationService }): Promise<Consumer> {
+export function startCheckoutConsumer(options: {
+  broker: Broker;
+  db: InventoryDb;
+  log: Logger;
+  queuePrefix: string;
+  reservations: ReservationService;
+}): Promise<Consumer> {
   const { reservations, log } = options;
 
   // Announces each order's answer once: only the call that decided it emits. The answer commits
@@ -29,8 +42,18 @@ export function startCheckoutConsumer(options: { broker: Broker; db: InventoryDb
       log.info({ orderId: order.orderId }, "order.placed for an order already answered: not answering again");
       return;
     }
-    if (outcome.ok) await enqueueEvent(tx, { type: "inventory.reserved", aggregateId: order.orderId, data: { orderId: order.orderId } });
-    else await enqueueEvent(tx, { type: "inventory.rejected", aggregateId: order.orderId, data: { orderId: order.orderId, shortages: outcome.shortages } });
+    if (outcome.ok)
+      await enqueueEvent(tx, {
+        type: "inventory.reserved",
+        aggregateId: order.orderId,
+        data: { orderId: order.orderId },
+      });
+    else
+      await enqueueEvent(tx, {
+        type: "inventory.rejected",
+        aggregateId: order.orderId,
+        data: { orderId: order.orderId, shortages: outcome.shortages },
+      });
   }
 
   // Never throws for a stock problem: the order is paid whatever inventory holds, so retrying
@@ -42,13 +65,22 @@ export function startCheckoutConsumer(options: { broker: Broker; db: InventoryDb
       case "already-committed":
         return;
       case "retaken":
-        log.warn({ orderId, lines: outcome.lines }, "paid order's reservation had been released; its units were taken again from available stock");
+        log.warn(
+          { orderId, lines: outcome.lines },
+          "paid order's reservation had been released; its units were taken again from available stock",
+        );
         return;
       case "short":
-        log.error({ orderId, shortages: outcome.shortages }, "paid order's reservation had been released and stock no longer covers it: nothing taken; an operator must resolve it");
+        log.error(
+          { orderId, shortages: outcome.shortages },
+          "paid order's reservation had been released and stock no longer covers it: nothing taken; an operator must resolve it",
+        );
         return;
       case "nothing-held":
-        log.error({ orderId }, "paid order holds no stock (rejected or never reserved): nothing committed; an operator must resolve it");
+        log.error(
+          { orderId },
+          "paid order holds no stock (rejected or never reserved): nothing committed; an operator must resolve it",
+        );
         return;
     }
   }

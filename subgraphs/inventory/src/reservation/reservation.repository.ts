@@ -23,7 +23,10 @@ export class ReservationRepository {
     return claimed.length === 1;
   }
 
-  async outcomeOf(tx: InventoryExecutor, orderId: string): Promise<{ outcome: "RESERVED" | "REJECTED"; shortages: Shortage[] } | undefined> {
+  async outcomeOf(
+    tx: InventoryExecutor,
+    orderId: string,
+  ): Promise<{ outcome: "RESERVED" | "REJECTED"; shortages: Shortage[] } | undefined> {
     const [row] = await tx
       .select({ outcome: orderReservations.outcome, shortages: orderReservations.shortages })
       .from(orderReservations)
@@ -32,16 +35,28 @@ export class ReservationRepository {
   }
 
   async markRejected(tx: InventoryExecutor, orderId: string, shortages: Shortage[]): Promise<void> {
-    await tx.update(orderReservations).set({ outcome: "REJECTED", shortages }).where(eq(orderReservations.orderId, orderId));
+    await tx
+      .update(orderReservations)
+      .set({ outcome: "REJECTED", shortages })
+      .where(eq(orderReservations.orderId, orderId));
   }
 
   /** Serialises everything done to one order's reservation (commit vs release vs the sweeper). False if the order never asked. */
   async lockOrder(tx: InventoryExecutor, orderId: string): Promise<boolean> {
-    const rows = await tx.select({ orderId: orderReservations.orderId }).from(orderReservations).where(eq(orderReservations.orderId, orderId)).for("update");
+    const rows = await tx
+      .select({ orderId: orderReservations.orderId })
+      .from(orderReservations)
+      .where(eq(orderReservations.orderId, orderId))
+      .for("update");
     return rows.length === 1;
   }
 
-  async insertHolds(tx: InventoryExecutor, orderId: string, lines: ReadonlyArray<{ variantId: string; quantity: number }>, ttlSeconds: number): Promise<void> {
+  async insertHolds(
+    tx: InventoryExecutor,
+    orderId: string,
+    lines: ReadonlyArray<{ variantId: string; quantity: number }>,
+    ttlSeconds: number,
+  ): Promise<void> {
     await tx.insert(reservations).values(
       lines.map((line) => ({
         orderId,
@@ -65,7 +80,13 @@ export class ReservationRepository {
     return tx
       .update(reservations)
       .set({ status: to, updatedAt: sql`now()` })
-      .where(and(inArray(reservations.orderId, [...orderIds]), eq(reservations.status, from), expiredOnly ? lte(reservations.expiresAt, sql`now()`) : undefined))
+      .where(
+        and(
+          inArray(reservations.orderId, [...orderIds]),
+          eq(reservations.status, from),
+          expiredOnly ? lte(reservations.expiresAt, sql`now()`) : undefined,
+        ),
+      )
       .returning({ orderId: reservations.orderId, variantId: reservations.variantId, quantity: reservations.quantity });
   }
 
@@ -89,7 +110,12 @@ export class ReservationRepository {
 
   async linesOf(tx: InventoryExecutor, orderId: string): Promise<Array<HeldLine & { status: ReservationStatus }>> {
     return tx
-      .select({ orderId: reservations.orderId, variantId: reservations.variantId, quantity: reservations.quantity, status: reservations.status })
+      .select({
+        orderId: reservations.orderId,
+        variantId: reservations.variantId,
+        quantity: reservations.quantity,
+        status: reservations.status,
+      })
       .from(reservations)
       .where(eq(reservations.orderId, orderId))
       .orderBy(reservations.variantId);

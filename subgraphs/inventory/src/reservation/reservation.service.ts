@@ -52,13 +52,17 @@ const MOVES = {
   restock: { from: "COMMITTED", to: "RESTOCKED", units: (q: number) => ({ onHand: q, reserved: 0 }) },
   // A paid order whose hold was released: units held again just now (holdAll) leave stock at once.
   retake: { from: "RELEASED", to: "COMMITTED", units: (q: number) => ({ onHand: -q, reserved: -q }) },
-} as const satisfies Record<string, { from: ReservationStatus; to: ReservationStatus; units: (q: number) => { onHand: number; reserved: number } }>;
+} as const satisfies Record<
+  string,
+  { from: ReservationStatus; to: ReservationStatus; units: (q: number) => { onHand: number; reserved: number } }
+>;
 
 /**
  * Every transaction touches stock rows in this one order (code-unit order of the variant id),
  * so two transactions can never wait on each other's rows in a cycle (deadlock).
  */
-const byVariantId = (a: OrderLine, b: OrderLine) => (a.variantId < b.variantId ? -1 : a.variantId > b.variantId ? 1 : 0);
+const byVariantId = (a: OrderLine, b: OrderLine) =>
+  a.variantId < b.variantId ? -1 : a.variantId > b.variantId ? 1 : 0;
 
 /** One line per variant (an order may list a variant twice), in lock order. */
 function mergeLines(lines: readonly OrderLine[]): OrderLine[] {
@@ -82,19 +86,31 @@ export class ReservationService {
   private readonly reservations = new ReservationRepository();
   private readonly stock: StockRepository;
 
-  constructor(db: InventoryDb, private readonly options: { ttlSeconds: number }) {
+  constructor(
+    db: InventoryDb,
+    private readonly options: { ttlSeconds: number },
+  ) {
     this.stock = new StockRepository(db);
   }
 
   /** Reserves every line or none. A second call for the same order returns the first outcome. */
-  async reserveOrder(tx: InventoryTransaction, orderId: string, lines: readonly OrderLine[]): Promise<ReservationOutcome> {
+  async reserveOrder(
+    tx: InventoryTransaction,
+    orderId: string,
+    lines: readonly OrderLine[],
+  ): Promise<ReservationOutcome> {
     return (await this.decideOrder(tx, orderId, lines)).outcome;
   }
 
   /** `reserveOrder`, also telling whether this call decided the outcome or repeats an earlier one. */
-  async decideOrder(tx: InventoryTransaction, orderId: string, lines: readonly OrderLine[]): Promise<ReservationDecision> {
+  async decideOrder(
+    tx: InventoryTransaction,
+    orderId: string,
+    lines: readonly OrderLine[],
+  ): Promise<ReservationDecision> {
     const request = requestSchema.parse({ orderId, lines });
-    if (!(await this.reservations.claimOrder(tx, orderId))) return { outcome: await this.previousOutcome(tx, orderId), decidedNow: false };
+    if (!(await this.reservations.claimOrder(tx, orderId)))
+      return { outcome: await this.previousOutcome(tx, orderId), decidedNow: false };
     const merged = mergeLines(request.lines);
     const shortages = await this.holdAll(tx, merged);
     if (shortages.length > 0) {
@@ -149,7 +165,12 @@ export class ReservationService {
     // SKIP LOCKED rechecks the locked row, not the expiry subquery, so such orders come back here
     // and are dropped rather than reported (and announced) twice.
     return orderIds
-      .map((orderId) => ({ orderId, lines: moved.filter((line) => line.orderId === orderId).map(({ variantId, quantity }) => ({ variantId, quantity })) }))
+      .map((orderId) => ({
+        orderId,
+        lines: moved
+          .filter((line) => line.orderId === orderId)
+          .map(({ variantId, quantity }) => ({ variantId, quantity })),
+      }))
       .filter((order) => order.lines.length > 0);
   }
 
@@ -170,7 +191,11 @@ export class ReservationService {
         const shortages: Shortage[] = [];
         for (const line of lines) {
           if (await this.stock.reserve(savepoint, line.variantId, line.quantity)) continue;
-          shortages.push({ variantId: line.variantId, requested: line.quantity, available: await this.stock.availableFor(savepoint, line.variantId) });
+          shortages.push({
+            variantId: line.variantId,
+            requested: line.quantity,
+            available: await this.stock.availableFor(savepoint, line.variantId),
+          });
         }
         if (shortages.length > 0) throw new Shortfall(shortages);
       });
@@ -190,7 +215,11 @@ export class ReservationService {
     return moved.map(({ variantId, quantity }) => ({ variantId, quantity })).sort(byVariantId);
   }
 
-  private async moveUnits(tx: InventoryTransaction, lines: readonly HeldLine[], units: (quantity: number) => { onHand: number; reserved: number }): Promise<void> {
+  private async moveUnits(
+    tx: InventoryTransaction,
+    lines: readonly HeldLine[],
+    units: (quantity: number) => { onHand: number; reserved: number },
+  ): Promise<void> {
     for (const line of mergeLines(lines)) await this.stock.moveUnits(tx, line.variantId, units(line.quantity));
   }
 }

@@ -24,14 +24,22 @@ export interface SweeperOptions {
  * Gives back stock held by orders whose saga got stuck (no payment, no cancellation) once their
  * reservation expires. Safe to run on every replica: batches are claimed with SKIP LOCKED.
  */
-export function startReservationSweeper({ db, reservations, log, intervalMs, batchSize = 50, maxBatches = 20 }: SweeperOptions): ReservationSweeper {
+export function startReservationSweeper({
+  db,
+  reservations,
+  log,
+  intervalMs,
+  batchSize = 50,
+  maxBatches = 20,
+}: SweeperOptions): ReservationSweeper {
   let running: Promise<number> | null = null;
 
   const sweep = async (): Promise<number> => {
     let released = 0;
     for (let batch = 0; batch < maxBatches; batch++) {
       const orders = await db.transaction((tx) => reservations.releaseExpired(tx, batchSize));
-      for (const order of orders) log.info({ orderId: order.orderId, lines: order.lines }, "reservation expired: stock released");
+      for (const order of orders)
+        log.info({ orderId: order.orderId, lines: order.lines }, "reservation expired: stock released");
       released += orders.length;
       if (orders.length < batchSize) break;
     }

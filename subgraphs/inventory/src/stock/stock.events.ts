@@ -9,7 +9,13 @@ export const CATALOGUE_PURPOSE = "catalogue";
 export const catalogueQueues = (queuePrefix: string) => queueNames(queuePrefix, CATALOGUE_PURPOSE);
 
 /** Keeps inventory's copy of the catalogue's variants (id, product, sku, active) from its events. */
-export function startCatalogueConsumer(options: { broker: Broker; db: InventoryDb; log: Logger; queuePrefix: string; stock: StockService }): Promise<Consumer> {
+export function startCatalogueConsumer(options: {
+  broker: Broker;
+  db: InventoryDb;
+  log: Logger;
+  queuePrefix: string;
+  stock: StockService;
+}): Promise<Consumer> {
   return startConsumer({
     broker: options.broker,
     db: options.db,

@@ -13,7 +13,9 @@ export interface StockLoaders {
 /** Per request: one query per entity type however many references a plan sends. */
 export function createStockLoaders(services: InventoryServices): StockLoaders {
   return {
-    stockByVariantId: new DataLoader(async (variantIds) => rowsByKey(variantIds, await services.stock.findByVariantIds(variantIds), (row) => row.variantId)),
+    stockByVariantId: new DataLoader(async (variantIds) =>
+      rowsByKey(variantIds, await services.stock.findByVariantIds(variantIds), (row) => row.variantId),
+    ),
     productInStock: new DataLoader(async (productIds) => {
       const inStock = await services.stock.productsInStock(productIds);
       return productIds.map((id) => inStock.get(id) ?? false);

@@ -17,7 +17,10 @@ export class StockRepository {
   constructor(private readonly db: InventoryExecutor) {}
 
   async findByVariantIds(variantIds: readonly string[], tx: InventoryExecutor = this.db): Promise<StockRow[]> {
-    return tx.select().from(stockLevels).where(inArray(stockLevels.variantId, [...variantIds]));
+    return tx
+      .select()
+      .from(stockLevels)
+      .where(inArray(stockLevels.variantId, [...variantIds]));
   }
 
   /** One grouped query for any number of products; products inventory has never heard of are absent. */
@@ -38,7 +41,11 @@ export class StockRepository {
   }
 
   async setOnHand(tx: InventoryExecutor, variantId: string, onHand: number): Promise<StockRow> {
-    const [row] = await tx.update(stockLevels).set({ onHand, updatedAt: sql`now()` }).where(eq(stockLevels.variantId, variantId)).returning();
+    const [row] = await tx
+      .update(stockLevels)
+      .set({ onHand, updatedAt: sql`now()` })
+      .where(eq(stockLevels.variantId, variantId))
+      .returning();
     return row!;
   }
 
@@ -65,7 +72,13 @@ export class StockRepository {
     const rows = await tx
       .update(stockLevels)
       .set({ reserved: sql`${stockLevels.reserved} + ${quantity}`, updatedAt: sql`now()` })
-      .where(and(eq(stockLevels.variantId, variantId), eq(stockLevels.active, true), gte(sql`${stockLevels.onHand} - ${stockLevels.reserved}`, quantity)))
+      .where(
+        and(
+          eq(stockLevels.variantId, variantId),
+          eq(stockLevels.active, true),
+          gte(sql`${stockLevels.onHand} - ${stockLevels.reserved}`, quantity),
+        ),
+      )
       .returning({ variantId: stockLevels.variantId });
     return rows.length === 1;
   }
@@ -77,10 +90,18 @@ export class StockRepository {
   }
 
   /** Moves units of a reservation that changes state (release, commit, restock). */
-  async moveUnits(tx: InventoryExecutor, variantId: string, change: { onHand: number; reserved: number }): Promise<void> {
+  async moveUnits(
+    tx: InventoryExecutor,
+    variantId: string,
+    change: { onHand: number; reserved: number },
+  ): Promise<void> {
     await tx
       .update(stockLevels)
-      .set({ onHand: sql`${stockLevels.onHand} + ${change.onHand}`, reserved: sql`${stockLevels.reserved} + ${change.reserved}`, updatedAt: sql`now()` })
+      .set({
+        onHand: sql`${stockLevels.onHand} + ${change.onHand}`,
+        reserved: sql`${stockLevels.reserved} + ${change.reserved}`,
+        updatedAt: sql`now()`,
+      })
       .where(eq(stockLevels.variantId, variantId));
   }
 
@@ -93,7 +114,11 @@ export class StockRepository {
   }
 
   async adjustmentsOf(variantId: string): Promise<StockAdjustmentRow[]> {
-    return this.db.select().from(stockAdjustments).where(eq(stockAdjustments.variantId, variantId)).orderBy(stockAdjustments.createdAt, stockAdjustments.id);
+    return this.db
+      .select()
+      .from(stockAdjustments)
+      .where(eq(stockAdjustments.variantId, variantId))
+      .orderBy(stockAdjustments.createdAt, stockAdjustments.id);
   }
 
   /** Variants nobody has ever counted or adjusted (no audit row), locked for the seed. */
@@ -101,7 +126,14 @@ export class StockRepository {
     return tx
       .select()
       .from(stockLevels)
-      .where(notExists(tx.select({ one: sql`1` }).from(stockAdjustments).where(eq(stockAdjustments.variantId, stockLevels.variantId))))
+      .where(
+        notExists(
+          tx
+            .select({ one: sql`1` })
+            .from(stockAdjustments)
+            .where(eq(stockAdjustments.variantId, stockLevels.variantId)),
+        ),
+      )
       .orderBy(stockLevels.variantId)
       .for("update");
   }

@@ -14,9 +14,16 @@ export const deltaSchema = z
   .number()
   .int()
   .refine((delta) => delta !== 0, "The adjustment must add or remove at least one unit.")
-  .refine((delta) => Math.abs(delta) <= MAX_ON_HAND, `An adjustment can move at most ${MAX_ON_HAND.toLocaleString("en-US")} units.`);
+  .refine(
+    (delta) => Math.abs(delta) <= MAX_ON_HAND,
+    `An adjustment can move at most ${MAX_ON_HAND.toLocaleString("en-US")} units.`,
+  );
 
-export const reasonSchema = z.string().trim().min(1, "Give a reason for the adjustment.").max(200, "The reason must be at most 200 characters.");
+export const reasonSchema = z
+  .string()
+  .trim()
+  .min(1, "Give a reason for the adjustment.")
+  .max(200, "The reason must be at most 200 characters.");
 
 /** What the GraphQL `StockLevel` shows. */
 export interface StockLevelView {

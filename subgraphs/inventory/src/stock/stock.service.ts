@@ -1,5 +1,14 @@
 import type { EventData } from "@cartograph/events";
-import { refuse, succeed, userError, UserErrorCode, validateInput, type Outcome, type UserError, type Viewer } from "@cartograph/service-kit";
+import {
+  refuse,
+  succeed,
+  userError,
+  UserErrorCode,
+  validateInput,
+  type Outcome,
+  type UserError,
+  type Viewer,
+} from "@cartograph/service-kit";
 import { z } from "zod";
 import type { InventoryDb, InventoryExecutor } from "../db";
 import type { StockRow } from "../db/schema";
@@ -8,7 +17,8 @@ import { deltaSchema, MAX_ON_HAND, onHandSchema, reasonSchema, toStockLevel, typ
 
 const adjustmentSchema = z.object({ delta: deltaSchema, reason: reasonSchema });
 
-const unknownVariant = () => userError(UserErrorCode.NOT_FOUND, "Inventory knows no variant with this id.", ["variantId"]);
+const unknownVariant = () =>
+  userError(UserErrorCode.NOT_FOUND, "Inventory knows no variant with this id.", ["variantId"]);
 
 const units = (n: number) => `${n} ${n === 1 ? "unit" : "units"}`;
 
@@ -40,11 +50,22 @@ export class StockService {
       if (!current) return refuse(unknownVariant());
       if (valid.value < current.reserved) {
         return refuse(
-          userError(UserErrorCode.INVALID, `Orders hold ${units(current.reserved)} of this variant, so stock on hand cannot be set below ${current.reserved}.`, ["onHand"]),
+          userError(
+            UserErrorCode.INVALID,
+            `Orders hold ${units(current.reserved)} of this variant, so stock on hand cannot be set below ${current.reserved}.`,
+            ["onHand"],
+          ),
         );
       }
       const updated = await this.levels.setOnHand(tx, variantId, valid.value);
-      await this.levels.recordAdjustment(tx, { variantId, kind: "set", delta: updated.onHand - current.onHand, onHandAfter: updated.onHand, reason: null, actor: admin.userId });
+      await this.levels.recordAdjustment(tx, {
+        variantId,
+        kind: "set",
+        delta: updated.onHand - current.onHand,
+        onHandAfter: updated.onHand,
+        reason: null,
+        actor: admin.userId,
+      });
       return succeed(toStockLevel(updated));
     });
   }
@@ -73,13 +94,31 @@ export class StockService {
     const [row] = await this.levels.findByVariantIds([variantId], tx);
     if (!row) return unknownVariant();
     const after = row.onHand + delta;
-    if (after < 0) return userError(UserErrorCode.INVALID, `Only ${units(row.onHand)} are on hand; you cannot remove ${units(-delta)}.`, ["delta"]);
-    if (after > MAX_ON_HAND) return userError(UserErrorCode.INVALID, `Stock on hand can be at most ${MAX_ON_HAND.toLocaleString("en-US")} units.`, ["delta"]);
-    return userError(UserErrorCode.INVALID, `Orders hold ${row.reserved} of the ${units(row.onHand)} on hand, so you can remove at most ${row.onHand - row.reserved}.`, ["delta"]);
+    if (after < 0)
+      return userError(
+        UserErrorCode.INVALID,
+        `Only ${units(row.onHand)} are on hand; you cannot remove ${units(-delta)}.`,
+        ["delta"],
+      );
+    if (after > MAX_ON_HAND)
+      return userError(
+        UserErrorCode.INVALID,
+        `Stock on hand can be at most ${MAX_ON_HAND.toLocaleString("en-US")} units.`,
+        ["delta"],
+      );
+    return userError(
+      UserErrorCode.INVALID,
+      `Orders hold ${row.reserved} of the ${units(row.onHand)} on hand, so you can remove at most ${row.onHand - row.reserved}.`,
+      ["delta"],
+    );
   }
 
   /** Applies a catalogue event (inside the consumer's transaction, which also marks it processed). */
-  async recordVariant(tx: InventoryExecutor, variant: EventData<"variant.created" | "variant.updated">, occurredAt: string): Promise<void> {
+  async recordVariant(
+    tx: InventoryExecutor,
+    variant: EventData<"variant.created" | "variant.updated">,
+    occurredAt: string,
+  ): Promise<void> {
     const { variantId, productId, sku, active } = variant;
     await this.levels.upsertFromCatalogue(tx, { variantId, productId, sku, active }, new Date(occurredAt));
   }

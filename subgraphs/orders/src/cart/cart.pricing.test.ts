@@ -5,12 +5,22 @@ const none = { percentOff: null, amountOff: null, minSubtotal: null };
 
 describe("pricing a cart", () => {
   it("adds lines, then flat shipping below the threshold", () => {
-    expect(priceCart([{ unitPrice: 1999, quantity: 2 }], null, shipping)).toEqual({ subtotal: 3998, discount: 0, shipping: 599, total: 4597 });
+    expect(priceCart([{ unitPrice: 1999, quantity: 2 }], null, shipping)).toEqual({
+      subtotal: 3998,
+      discount: 0,
+      shipping: 599,
+      total: 4597,
+    });
   });
 
   it("ships free from the threshold, measured after the discount", () => {
     expect(priceCart([{ unitPrice: 5000, quantity: 1 }], null, shipping).shipping).toBe(0);
-    expect(priceCart([{ unitPrice: 5000, quantity: 1 }], { ...none, percentOff: 10 }, shipping)).toEqual({ subtotal: 5000, discount: 500, shipping: 599, total: 5099 });
+    expect(priceCart([{ unitPrice: 5000, quantity: 1 }], { ...none, percentOff: 10 }, shipping)).toEqual({
+      subtotal: 5000,
+      discount: 500,
+      shipping: 599,
+      total: 5099,
+    });
   });
 
   it("charges nothing for an empty cart", () => {

@@ -30,7 +30,8 @@ export function lineTotal(line: PricedLine): number {
 export function couponDiscount(coupon: CouponTerms | null, subtotal: number): number {
   if (!coupon || subtotal <= 0) return 0;
   if (coupon.minSubtotal !== null && subtotal < coupon.minSubtotal) return 0;
-  const discount = coupon.percentOff !== null ? Math.floor((subtotal * coupon.percentOff) / 100) : (coupon.amountOff ?? 0);
+  const discount =
+    coupon.percentOff !== null ? Math.floor((subtotal * coupon.percentOff) / 100) : (coupon.amountOff ?? 0);
   return Math.min(discount, subtotal);
 }
 

@@ -21,7 +21,11 @@ export class CartRepository {
   }
 
   linesOf(cartId: string, tx: OrdersExecutor = this.db): Promise<CartLineRow[]> {
-    return tx.select().from(cartLines).where(eq(cartLines.cartId, cartId)).orderBy(asc(cartLines.createdAt), asc(cartLines.id));
+    return tx
+      .select()
+      .from(cartLines)
+      .where(eq(cartLines.cartId, cartId))
+      .orderBy(asc(cartLines.createdAt), asc(cartLines.id));
   }
 
   /** Adds to the line for this variant, or starts one; quantities stop at the maximum. */

@@ -41,13 +41,21 @@ export class CartResolver {
 
   @Authorized()
   @Mutation(() => CartPayload, { description: "Adds to the line for this variant if there is one." })
-  async cartAddLine(@Arg("variantId", () => ID) variantId: string, @Arg("quantity", () => Int) quantity: number, @Ctx() ctx: OrdersContext) {
+  async cartAddLine(
+    @Arg("variantId", () => ID) variantId: string,
+    @Arg("quantity", () => Int) quantity: number,
+    @Ctx() ctx: OrdersContext,
+  ) {
     return cartPayload(await ctx.services.cart.addLine(requireViewer(ctx.viewer), variantId, quantity));
   }
 
   @Authorized()
   @Mutation(() => CartPayload, { description: "A quantity of 0 removes the line." })
-  async cartUpdateLine(@Arg("lineId", () => ID) lineId: string, @Arg("quantity", () => Int) quantity: number, @Ctx() ctx: OrdersContext) {
+  async cartUpdateLine(
+    @Arg("lineId", () => ID) lineId: string,
+    @Arg("quantity", () => Int) quantity: number,
+    @Ctx() ctx: OrdersContext,
+  ) {
     return cartPayload(await ctx.services.cart.updateLine(requireViewer(ctx.viewer), lineId, quantity));
   }
 

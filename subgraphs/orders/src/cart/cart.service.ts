@@ -28,7 +28,11 @@ export interface CartView extends PriceBreakdown {
   currencyCode: string;
 }
 
-const quantitySchema = z.number().int("Quantities are whole numbers.").min(1, "The quantity must be at least 1.").max(MAX_LINE_QUANTITY, `At most ${MAX_LINE_QUANTITY} of one item.`);
+const quantitySchema = z
+  .number()
+  .int("Quantities are whole numbers.")
+  .min(1, "The quantity must be at least 1.")
+  .max(MAX_LINE_QUANTITY, `At most ${MAX_LINE_QUANTITY} of one item.`);
 
 /** Every cart has this id, whether or not its row exists yet: looking at a cart never writes. */
 export const cartIdOf = (userId: string) => `cart_${userId}`;
@@ -53,16 +57,39 @@ export class CartService {
     const cart = await this.carts.findByUser(userId, tx);
     const lines = cart ? await this.carts.linesOf(cart.id, tx) : [];
     const coupon = cart?.couponCode ? ((await this.coupons.find(cart.couponCode, tx)) ?? null) : null;
-    return this.price(userId, cart?.couponCode ?? null, lines, await this.catalogue.findByIds(lines.map((l) => l.variantId), tx), coupon);
+    return this.price(
+      userId,
+      cart?.couponCode ?? null,
+      lines,
+      await this.catalogue.findByIds(
+        lines.map((l) => l.variantId),
+        tx,
+      ),
+      coupon,
+    );
   }
 
-  private price(userId: string, couponCode: string | null, lines: CartLineRow[], variants: CatalogueVariantRow[], coupon: CouponRow | null): CartView {
+  private price(
+    userId: string,
+    couponCode: string | null,
+    lines: CartLineRow[],
+    variants: CatalogueVariantRow[],
+    coupon: CouponRow | null,
+  ): CartView {
     const byId = new Map(variants.map((variant) => [variant.variantId, variant]));
     const views = lines.map((line): CartLineView => {
       const variant = byId.get(line.variantId) ?? null;
       const available = variant !== null && variant.active && variant.currencyCode === this.currencyCode;
       const unitPrice = variant?.price ?? 0;
-      return { id: line.id, variantId: line.variantId, quantity: line.quantity, unitPrice, lineTotal: available ? unitPrice * line.quantity : 0, available, variant };
+      return {
+        id: line.id,
+        variantId: line.variantId,
+        quantity: line.quantity,
+        unitPrice,
+        lineTotal: available ? unitPrice * line.quantity : 0,
+        available,
+        variant,
+      };
     });
     const priced = views.filter((line) => line.available);
     const terms = coupon && isRedeemable(coupon, new Date()) ? coupon : null;
@@ -82,7 +109,8 @@ export class CartService {
     if (!valid.success) return refuse(userError(UserErrorCode.INVALID, valid.error.issues[0]!.message, ["quantity"]));
     const [variant] = await this.catalogue.findByIds([variantId]);
     if (!variant) return refuse(userError(UserErrorCode.NOT_FOUND, "No product variant has this id.", ["variantId"]));
-    if (!variant.active) return refuse(userError(UserErrorCode.INVALID, `${variant.productName} is no longer sold.`, ["variantId"]));
+    if (!variant.active)
+      return refuse(userError(UserErrorCode.INVALID, `${variant.productName} is no longer sold.`, ["variantId"]));
     return this.change(viewer, async (tx, cartId) => {
       await this.carts.addQuantity(tx, cartId, variantId, quantity);
       return null;
@@ -94,13 +122,17 @@ export class CartService {
     const valid = quantitySchema.safeParse(quantity);
     if (!valid.success) return refuse(userError(UserErrorCode.INVALID, valid.error.issues[0]!.message, ["quantity"]));
     return this.change(viewer, async (tx, cartId) =>
-      (await this.carts.setQuantity(tx, cartId, lineId, quantity)) ? null : userError(UserErrorCode.NOT_FOUND, "Your cart has no line with this id.", ["lineId"]),
+      (await this.carts.setQuantity(tx, cartId, lineId, quantity))
+        ? null
+        : userError(UserErrorCode.NOT_FOUND, "Your cart has no line with this id.", ["lineId"]),
     );
   }
 
   removeLine(viewer: Viewer, lineId: string): Promise<Outcome<CartView>> {
     return this.change(viewer, async (tx, cartId) =>
-      (await this.carts.removeLine(tx, cartId, lineId)) ? null : userError(UserErrorCode.NOT_FOUND, "Your cart has no line with this id.", ["lineId"]),
+      (await this.carts.removeLine(tx, cartId, lineId))
+        ? null
+        : userError(UserErrorCode.NOT_FOUND, "Your cart has no line with this id.", ["lineId"]),
     );
   }
 
@@ -126,7 +158,10 @@ export class CartService {
   }
 
   /** Runs a change on the locked cart; a returned user error rolls nothing back but is reported. */
-  private async change(viewer: Viewer, apply: (tx: OrdersExecutor, cartId: string) => Promise<ReturnType<typeof userError> | null>): Promise<Outcome<CartView>> {
+  private async change(
+    viewer: Viewer,
+    apply: (tx: OrdersExecutor, cartId: string) => Promise<ReturnType<typeof userError> | null>,
+  ): Promise<Outcome<CartView>> {
     return this.db.transaction(async (tx) => {
       const cart = await this.carts.lockForUser(tx, viewer.userId, cartIdOf(viewer.userId));
       const problem = await apply(tx, cart.id);

@@ -9,7 +9,9 @@ export class CartLine {
   @Field(() => Int) quantity!: number;
   @Field(() => Money) unitPrice!: Money;
   @Field(() => Money) lineTotal!: Money;
-  @Field(() => Boolean, { description: "False when the item is no longer sold: it is left out of the totals and blocks checkout." })
+  @Field(() => Boolean, {
+    description: "False when the item is no longer sold: it is left out of the totals and blocks checkout.",
+  })
   available!: boolean;
 }
 

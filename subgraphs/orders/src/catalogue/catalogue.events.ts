@@ -8,7 +8,12 @@ import { CatalogueRepository } from "./catalogue.repository";
  * cart is priced without calling products. `pnpm --filter @cartograph/products republish` replays
  * every variant to rebuild it.
  */
-export function startCatalogueConsumer(options: { broker: Broker; db: OrdersDb; log: Logger; queueOwner: string }): Promise<Consumer> {
+export function startCatalogueConsumer(options: {
+  broker: Broker;
+  db: OrdersDb;
+  log: Logger;
+  queueOwner: string;
+}): Promise<Consumer> {
   const catalogue = new CatalogueRepository(options.db);
   return startConsumer({
     broker: options.broker,

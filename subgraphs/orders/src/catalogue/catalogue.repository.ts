@@ -8,7 +8,10 @@ export class CatalogueRepository {
 
   findByIds(variantIds: readonly string[], tx: OrdersExecutor = this.db): Promise<CatalogueVariantRow[]> {
     if (variantIds.length === 0) return Promise.resolve([]);
-    return tx.select().from(catalogueVariants).where(inArray(catalogueVariants.variantId, [...variantIds]));
+    return tx
+      .select()
+      .from(catalogueVariants)
+      .where(inArray(catalogueVariants.variantId, [...variantIds]));
   }
 
   /** Applies a variant snapshot unless a newer one is already here (events may arrive out of order). */

@@ -7,11 +7,17 @@ import { Coupon, CouponPayload, CreateCouponInput } from "./coupon.type";
 export class CouponResolver {
   @Authorized(Role.ADMIN)
   @Mutation(() => CouponPayload, { description: "(admin) Exactly one of percentOff or amountOff." })
-  async createCoupon(@Arg("input", () => CreateCouponInput) input: CreateCouponInput, @Ctx() ctx: OrdersContext): Promise<CouponPayload> {
+  async createCoupon(
+    @Arg("input", () => CreateCouponInput) input: CreateCouponInput,
+    @Ctx() ctx: OrdersContext,
+  ): Promise<CouponPayload> {
     const outcome = await ctx.services.coupons.createCoupon(input);
     if (!outcome.ok) return { coupon: null, userErrors: outcome.errors };
     const coupon = outcome.value;
     const m = (amount: number | null) => (amount === null ? null : money(amount, ctx.services.currencyCode));
-    return { coupon: { ...coupon, amountOff: m(coupon.amountOff), minSubtotal: m(coupon.minSubtotal) }, userErrors: [] };
+    return {
+      coupon: { ...coupon, amountOff: m(coupon.amountOff), minSubtotal: m(coupon.minSubtotal) },
+      userErrors: [],
+    };
   }
 }

@@ -15,7 +15,10 @@ const amount = (currencyCode: string) =>
       if (minor <= 0) ctx.addIssue({ code: "custom", message: "The amount must be more than zero." });
       return minor;
     } catch (error) {
-      ctx.addIssue({ code: "custom", message: error instanceof MoneyFormatError ? error.message : "Enter an amount such as 5.00." });
+      ctx.addIssue({
+        code: "custom",
+        message: error instanceof MoneyFormatError ? error.message : "Enter an amount such as 5.00.",
+      });
       return z.NEVER;
     }
   });
@@ -28,7 +31,12 @@ export const createCouponSchema = (currencyCode: string) =>
         .trim()
         .toUpperCase()
         .regex(/^[A-Z0-9][A-Z0-9_-]{2,31}$/, "Codes are 3 to 32 letters, digits, dashes or underscores."),
-      percentOff: z.number().int("Percentages are whole numbers.").min(1, "At least 1%.").max(100, "At most 100%.").nullish(),
+      percentOff: z
+        .number()
+        .int("Percentages are whole numbers.")
+        .min(1, "At least 1%.")
+        .max(100, "At most 100%.")
+        .nullish(),
       amountOff: amount(currencyCode).nullish(),
       minSubtotal: amount(currencyCode).nullish(),
       expiresAt: z.date().nullish(),
@@ -36,6 +44,8 @@ export const createCouponSchema = (currencyCode: string) =>
     })
     .superRefine((input, ctx) => {
       const kinds = [input.percentOff, input.amountOff].filter((value) => value !== null && value !== undefined).length;
-      if (kinds !== 1) ctx.addIssue({ code: "custom", path: ["percentOff"], message: "Give exactly one of percentOff or amountOff." });
-      if (input.expiresAt && input.expiresAt <= new Date()) ctx.addIssue({ code: "custom", path: ["expiresAt"], message: "The expiry must be in the future." });
+      if (kinds !== 1)
+        ctx.addIssue({ code: "custom", path: ["percentOff"], message: "Give exactly one of percentOff or amountOff." });
+      if (input.expiresAt && input.expiresAt <= new Date())
+        ctx.addIssue({ code: "custom", path: ["expiresAt"], message: "The expiry must be in the future." });
     });

@@ -1,4 +1,12 @@
-import { isUniqueViolation, refuse, succeed, userError, UserErrorCode, validateInput, type Outcome } from "@cartograph/service-kit";
+import {
+  isUniqueViolation,
+  refuse,
+  succeed,
+  userError,
+  UserErrorCode,
+  validateInput,
+  type Outcome,
+} from "@cartograph/service-kit";
 import type { OrdersDb } from "../db";
 import type { CouponRow } from "../db/schema";
 import { CouponRepository } from "./coupon.repository";
@@ -30,7 +38,8 @@ export class CouponService {
         }),
       );
     } catch (error) {
-      if (isUniqueViolation(error)) return refuse(userError(UserErrorCode.TAKEN, `The code ${code} is already in use.`, ["input", "code"]));
+      if (isUniqueViolation(error))
+        return refuse(userError(UserErrorCode.TAKEN, `The code ${code} is already in use.`, ["input", "code"]));
       throw error;
     }
   }

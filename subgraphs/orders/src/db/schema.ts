@@ -1,6 +1,17 @@
 import { createdAtColumn } from "@cartograph/service-kit/src/columns";
 import { sql } from "drizzle-orm";
-import { boolean, index, integer, jsonb, pgSequence, pgTable, primaryKey, text, timestamp, uniqueIndex } from "drizzle-orm/pg-core";
+import {
+  boolean,
+  index,
+  integer,
+  jsonb,
+  pgSequence,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+  uniqueIndex,
+} from "drizzle-orm/pg-core";
 export { outboxEvents, processedEvents } from "@cartograph/events/src/tables";
 
 const timestamptz = (name: string) => timestamp(name, { withTimezone: true, mode: "date" });

@@ -1,5 +1,17 @@
 import { enqueueEvent } from "@cartograph/events";
-import { addressInputSchema, isUniqueViolation, newId, refuse, succeed, userError, UserErrorCode, validateInput, type Outcome, type UserError, type Viewer } from "@cartograph/service-kit";
+import {
+  addressInputSchema,
+  isUniqueViolation,
+  newId,
+  refuse,
+  succeed,
+  userError,
+  UserErrorCode,
+  validateInput,
+  type Outcome,
+  type UserError,
+  type Viewer,
+} from "@cartograph/service-kit";
 import { z } from "zod";
 import { cartIdOf, type CartService, type CartView } from "../cart/cart.service";
 import { CartRepository } from "../cart/cart.repository";
@@ -12,7 +24,11 @@ import { OrderStatus } from "./order.state";
 const checkoutSchema = z.object({
   shippingAddress: addressInputSchema,
   paymentToken: z.string().trim().min(1, "A payment token is required.").max(200, "The payment token is too long."),
-  idempotencyKey: z.string().trim().min(1, "An idempotency key is required.").max(100, "The idempotency key must be at most 100 characters."),
+  idempotencyKey: z
+    .string()
+    .trim()
+    .min(1, "An idempotency key is required.")
+    .max(100, "The idempotency key must be at most 100 characters."),
 });
 
 /** Same cart as the order? (variant and quantity per line, in any order) */
@@ -57,10 +73,23 @@ export class CheckoutService {
         if (existing) return this.replay(tx, existing, cart);
         const problems = this.checkoutProblems(cart);
         if (problems.length) return refuse<OrderRow>(...problems);
-        if (cartRow.couponCode && cart.discount > 0 && !(await this.coupons.redeem(tx, cartRow.couponCode, new Date()))) {
-          return refuse<OrderRow>(userError(UserErrorCode.COUPON_INVALID, "Your coupon was used up or expired just now. Remove it and try again."));
+        if (
+          cartRow.couponCode &&
+          cart.discount > 0 &&
+          !(await this.coupons.redeem(tx, cartRow.couponCode, new Date()))
+        ) {
+          return refuse<OrderRow>(
+            userError(
+              UserErrorCode.COUPON_INVALID,
+              "Your coupon was used up or expired just now. Remove it and try again.",
+            ),
+          );
         }
-        const order = await this.placeOrder(tx, viewer, cart, { shippingAddress, idempotencyKey, couponCode: cart.discount > 0 ? cartRow.couponCode : null });
+        const order = await this.placeOrder(tx, viewer, cart, {
+          shippingAddress,
+          idempotencyKey,
+          couponCode: cart.discount > 0 ? cartRow.couponCode : null,
+        });
         await this.carts.empty(tx, cartRow.id);
         await this.announce(tx, order, cart, paymentToken);
         return succeed(order);
@@ -77,9 +106,14 @@ export class CheckoutService {
 
   /** A retry of a finished checkout returns its order, unless the cart now says something else. */
   private async replay(tx: OrdersExecutor, existing: OrderRow, cart: CartView): Promise<Outcome<OrderRow>> {
-    if (cart.lines.length === 0 || sameLines(await this.orders.linesOf([existing.id], tx), cart)) return succeed(existing);
+    if (cart.lines.length === 0 || sameLines(await this.orders.linesOf([existing.id], tx), cart))
+      return succeed(existing);
     return refuse(
-      userError(UserErrorCode.IDEMPOTENCY_CONFLICT, "This idempotency key was already used for a different cart. Use a new key for a new order.", ["input", "idempotencyKey"]),
+      userError(
+        UserErrorCode.IDEMPOTENCY_CONFLICT,
+        "This idempotency key was already used for a different cart. Use a new key for a new order.",
+        ["input", "idempotencyKey"],
+      ),
     );
   }
 
@@ -87,7 +121,13 @@ export class CheckoutService {
     if (cart.lines.length === 0) return [userError(UserErrorCode.INVALID, "Your cart is empty.")];
     return cart.lines
       .filter((line) => !line.available)
-      .map((line) => userError(UserErrorCode.INVALID, `${line.variant?.productName ?? "An item"} is no longer sold. Remove it to check out.`, ["lines", line.id]));
+      .map((line) =>
+        userError(
+          UserErrorCode.INVALID,
+          `${line.variant?.productName ?? "An item"} is no longer sold. Remove it to check out.`,
+          ["lines", line.id],
+        ),
+      );
   }
 
   private async placeOrder(
@@ -121,7 +161,10 @@ export class CheckoutService {
         variantId: line.variantId,
         productId: line.variant!.productId,
         sku: line.variant!.sku,
-        name: line.variant!.title === "Default" ? line.variant!.productName : `${line.variant!.productName} (${line.variant!.title})`,
+        name:
+          line.variant!.title === "Default"
+            ? line.variant!.productName
+            : `${line.variant!.productName} (${line.variant!.title})`,
         quantity: line.quantity,
         unitPrice: line.unitPrice,
         lineTotal: line.lineTotal,
@@ -137,7 +180,12 @@ export class CheckoutService {
       data: {
         orderId: order.id,
         userId: order.userId,
-        lines: cart.lines.map((line) => ({ variantId: line.variantId, productId: line.variant!.productId, quantity: line.quantity, unitPrice: money(line.unitPrice) })),
+        lines: cart.lines.map((line) => ({
+          variantId: line.variantId,
+          productId: line.variant!.productId,
+          quantity: line.quantity,
+          unitPrice: money(line.unitPrice),
+        })),
         total: money(order.total),
         paymentToken,
       },
@@ -145,7 +193,14 @@ export class CheckoutService {
     await enqueueEvent(tx, {
       type: "order.status_changed",
       aggregateId: order.id,
-      data: { orderId: order.id, userId: order.userId, status: OrderStatus.PENDING, previousStatus: null, reason: null, at: order.placedAt.toISOString() },
+      data: {
+        orderId: order.id,
+        userId: order.userId,
+        status: OrderStatus.PENDING,
+        previousStatus: null,
+        reason: null,
+        at: order.placedAt.toISOString(),
+      },
     });
   }
 }

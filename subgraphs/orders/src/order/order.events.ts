@@ -9,7 +9,13 @@ import { OrderStatus } from "./order.state";
  * transition table. Each event is applied once (idempotent consumer); one that no longer fits
  * the order's status is ignored by the table.
  */
-export function startCheckoutConsumer(options: { broker: Broker; db: OrdersDb; log: Logger; queueOwner: string; orders: OrderService }): Promise<Consumer> {
+export function startCheckoutConsumer(options: {
+  broker: Broker;
+  db: OrdersDb;
+  log: Logger;
+  queueOwner: string;
+  orders: OrderService;
+}): Promise<Consumer> {
   const { orders } = options;
   return startConsumer({
     broker: options.broker,
@@ -24,22 +30,36 @@ export function startCheckoutConsumer(options: { broker: Broker; db: OrdersDb; l
     handle: async (event, tx) => {
       switch (event.type) {
         case "inventory.reserved":
-          await orders.transition(tx, event.data.orderId, OrderStatus.RESERVED, null, { onlyFrom: [OrderStatus.PENDING] });
+          await orders.transition(tx, event.data.orderId, OrderStatus.RESERVED, null, {
+            onlyFrom: [OrderStatus.PENDING],
+          });
           return;
         case "inventory.rejected":
-          await orders.transition(tx, event.data.orderId, OrderStatus.CANCELLED, "Out of stock", { onlyFrom: [OrderStatus.PENDING] });
+          await orders.transition(tx, event.data.orderId, OrderStatus.CANCELLED, "Out of stock", {
+            onlyFrom: [OrderStatus.PENDING],
+          });
           return;
         case "payment.succeeded":
-          await orders.transition(tx, event.data.orderId, OrderStatus.PAID, null, { onlyFrom: [OrderStatus.RESERVED], notYetIn: [OrderStatus.PENDING] });
-          return;
-        case "payment.failed":
-          await orders.transition(tx, event.data.orderId, OrderStatus.CANCELLED, `Payment declined: ${event.data.reason}`, {
+          await orders.transition(tx, event.data.orderId, OrderStatus.PAID, null, {
             onlyFrom: [OrderStatus.RESERVED],
             notYetIn: [OrderStatus.PENDING],
           });
           return;
+        case "payment.failed":
+          await orders.transition(
+            tx,
+            event.data.orderId,
+            OrderStatus.CANCELLED,
+            `Payment declined: ${event.data.reason}`,
+            {
+              onlyFrom: [OrderStatus.RESERVED],
+              notYetIn: [OrderStatus.PENDING],
+            },
+          );
+          return;
         case "payment.refunded":
-          if (event.data.fullyRefunded) await orders.transition(tx, event.data.orderId, OrderStatus.REFUNDED, "Fully refunded");
+          if (event.data.fullyRefunded)
+            await orders.transition(tx, event.data.orderId, OrderStatus.REFUNDED, "Fully refunded");
           return;
       }
     },

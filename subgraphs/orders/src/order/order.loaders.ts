@@ -13,7 +13,11 @@ export interface OrderLoaders {
 export function createOrderLoaders(orders: OrderRepository): OrderLoaders {
   return {
     orderById: new DataLoader(async (ids) => rowsByKey(ids, await orders.findByIds(ids), (order) => order.id)),
-    linesByOrderId: new DataLoader(async (ids) => rowsGroupedByKey(ids, await orders.linesOf(ids), (line) => line.orderId)),
-    historyByOrderId: new DataLoader(async (ids) => rowsGroupedByKey(ids, await orders.historyOf(ids), (change) => change.orderId)),
+    linesByOrderId: new DataLoader(async (ids) =>
+      rowsGroupedByKey(ids, await orders.linesOf(ids), (line) => line.orderId),
+    ),
+    historyByOrderId: new DataLoader(async (ids) =>
+      rowsGroupedByKey(ids, await orders.historyOf(ids), (change) => change.orderId),
+    ),
   };
 }

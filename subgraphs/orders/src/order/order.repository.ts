@@ -1,14 +1,25 @@
 import type { PageRequest } from "@cartograph/service-kit";
 import { and, asc, count, desc, eq, inArray, lt, or, sql } from "drizzle-orm";
 import type { OrdersExecutor } from "../db";
-import { orderLines, orderNumbers, orders, orderStatusChanges, type OrderLineRow, type OrderRow, type OrderStatusChangeRow } from "../db/schema";
+import {
+  orderLines,
+  orderNumbers,
+  orders,
+  orderStatusChanges,
+  type OrderLineRow,
+  type OrderRow,
+  type OrderStatusChangeRow,
+} from "../db/schema";
 import type { OrderStatus } from "./order.state";
 
 export class OrderRepository {
   constructor(private readonly db: OrdersExecutor) {}
 
   findByIds(ids: readonly string[]): Promise<OrderRow[]> {
-    return this.db.select().from(orders).where(inArray(orders.id, [...ids]));
+    return this.db
+      .select()
+      .from(orders)
+      .where(inArray(orders.id, [...ids]));
   }
 
   async findByIdempotencyKey(tx: OrdersExecutor, userId: string, key: string): Promise<OrderRow | undefined> {
@@ -30,14 +41,25 @@ export class OrderRepository {
     return `CG-${result.rows[0]!.value}`;
   }
 
-  async insert(tx: OrdersExecutor, order: typeof orders.$inferInsert, lines: Array<typeof orderLines.$inferInsert>): Promise<OrderRow> {
+  async insert(
+    tx: OrdersExecutor,
+    order: typeof orders.$inferInsert,
+    lines: Array<typeof orderLines.$inferInsert>,
+  ): Promise<OrderRow> {
     const [created] = await tx.insert(orders).values(order).returning();
     await tx.insert(orderLines).values(lines);
-    await tx.insert(orderStatusChanges).values({ orderId: created!.id, status: created!.status, reason: null, at: created!.placedAt });
+    await tx
+      .insert(orderStatusChanges)
+      .values({ orderId: created!.id, status: created!.status, reason: null, at: created!.placedAt });
     return created!;
   }
 
-  async setStatus(tx: OrdersExecutor, id: string, status: OrderStatus, reason: string | null): Promise<{ order: OrderRow; at: Date }> {
+  async setStatus(
+    tx: OrdersExecutor,
+    id: string,
+    status: OrderStatus,
+    reason: string | null,
+  ): Promise<{ order: OrderRow; at: Date }> {
     const at = new Date();
     const [order] = await tx.update(orders).set({ status, updatedAt: at }).where(eq(orders.id, id)).returning();
     await tx.insert(orderStatusChanges).values({ orderId: id, status, reason, at });
@@ -82,6 +104,9 @@ export class OrderRepository {
   }
 
   private matching(filter: { userId?: string; status?: OrderStatus }) {
-    return and(filter.userId ? eq(orders.userId, filter.userId) : undefined, filter.status ? eq(orders.status, filter.status) : undefined);
+    return and(
+      filter.userId ? eq(orders.userId, filter.userId) : undefined,
+      filter.status ? eq(orders.status, filter.status) : undefined,
+    );
   }
 }

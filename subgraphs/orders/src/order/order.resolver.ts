@@ -1,11 +1,33 @@
 import { Address, Money, money, requireOwnerOrAdmin, requireViewer, Role, toPayload } from "@cartograph/service-kit";
-import { Arg, Args, ArgsType, Authorized, Ctx, Field, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from "type-graphql";
+import {
+  Arg,
+  Args,
+  ArgsType,
+  Authorized,
+  Ctx,
+  Field,
+  FieldResolver,
+  ID,
+  Int,
+  Mutation,
+  Query,
+  Resolver,
+  Root,
+} from "type-graphql";
 import type { OrdersContext } from "../context";
 import type { OrderRow } from "../db/schema";
 import { User } from "../user/user.stub";
 import { variantRef } from "../variant/variant.stub";
 import { OrderStatus } from "./order.state";
-import { CheckoutInput, CheckoutPayload, Order, OrderConnection, OrderLine, OrderPayload, OrderStatusChange } from "./order.type";
+import {
+  CheckoutInput,
+  CheckoutPayload,
+  Order,
+  OrderConnection,
+  OrderLine,
+  OrderPayload,
+  OrderStatusChange,
+} from "./order.type";
 
 @ArgsType()
 export class OrderListArgs {
@@ -35,7 +57,9 @@ export class OrderResolver {
   }
 
   @Authorized()
-  @Mutation(() => CheckoutPayload, { description: "Turns your cart into a PENDING order; watch it move on with orderStatusChanged." })
+  @Mutation(() => CheckoutPayload, {
+    description: "Turns your cart into a PENDING order; watch it move on with orderStatusChanged.",
+  })
   async checkout(@Arg("input", () => CheckoutInput) input: CheckoutInput, @Ctx() ctx: OrdersContext) {
     return toPayload("order", await ctx.services.checkout.checkout(requireViewer(ctx.viewer), input));
   }
@@ -48,7 +72,11 @@ export class OrderResolver {
 
   @Authorized(Role.ADMIN)
   @Mutation(() => OrderPayload, { description: "(admin) SHIPPED or DELIVERED." })
-  async updateOrderStatus(@Arg("id", () => ID) id: string, @Arg("status", () => OrderStatus) status: OrderStatus, @Ctx() ctx: OrdersContext) {
+  async updateOrderStatus(
+    @Arg("id", () => ID) id: string,
+    @Arg("status", () => OrderStatus) status: OrderStatus,
+    @Ctx() ctx: OrdersContext,
+  ) {
     return toPayload("order", await ctx.services.orders.updateOrderStatus(id, status));
   }
 
@@ -72,7 +100,11 @@ export class OrderResolver {
 
   @FieldResolver(() => [OrderStatusChange])
   async statusHistory(@Root() order: OrderRow, @Ctx() ctx: OrdersContext): Promise<OrderStatusChange[]> {
-    return (await ctx.loaders.historyByOrderId.load(order.id)).map((change) => ({ status: change.status as OrderStatus, reason: change.reason, at: change.at }));
+    return (await ctx.loaders.historyByOrderId.load(order.id)).map((change) => ({
+      status: change.status as OrderStatus,
+      reason: change.reason,
+      at: change.at,
+    }));
   }
 
   @FieldResolver(() => Address)

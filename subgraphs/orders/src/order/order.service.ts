@@ -1,5 +1,20 @@
 import { enqueueEvent } from "@cartograph/events";
-import { buildConnection, forbidden, hasRole, lazy, parsePageArgs, refuse, Role, succeed, userError, UserErrorCode, type Connection, type Logger, type Outcome, type Viewer } from "@cartograph/service-kit";
+import {
+  buildConnection,
+  forbidden,
+  hasRole,
+  lazy,
+  parsePageArgs,
+  refuse,
+  Role,
+  succeed,
+  userError,
+  UserErrorCode,
+  type Connection,
+  type Logger,
+  type Outcome,
+  type Viewer,
+} from "@cartograph/service-kit";
 import type { OrdersDb, OrdersExecutor } from "../db";
 import type { OrderRow } from "../db/schema";
 import { OrderRepository } from "./order.repository";
@@ -60,13 +75,22 @@ export class OrderService {
         data: {
           orderId,
           userId: order.userId,
-          lines: lines.map((line) => ({ variantId: line.variantId, productId: line.productId, quantity: line.quantity, unitPrice: { amount: line.unitPrice, currencyCode: order.currencyCode } })),
+          lines: lines.map((line) => ({
+            variantId: line.variantId,
+            productId: line.productId,
+            quantity: line.quantity,
+            unitPrice: { amount: line.unitPrice, currencyCode: order.currencyCode },
+          })),
           paidAt: at.toISOString(),
         },
       });
     }
     if (to === OrderStatus.CANCELLED) {
-      await enqueueEvent(tx, { type: "order.cancelled", aggregateId: orderId, data: { orderId, userId: order.userId, reason: reason ?? "Cancelled" } });
+      await enqueueEvent(tx, {
+        type: "order.cancelled",
+        aggregateId: orderId,
+        data: { orderId, userId: order.userId, reason: reason ?? "Cancelled" },
+      });
     }
     if (to === OrderStatus.REFUNDED) {
       await enqueueEvent(tx, { type: "order.refunded", aggregateId: orderId, data: { orderId, userId: order.userId } });
@@ -81,7 +105,11 @@ export class OrderService {
       if (!order) return refuse(userError(UserErrorCode.NOT_FOUND, "No order has this id.", ["id"]));
       if (order.userId !== viewer.userId && !hasRole(viewer, Role.ADMIN)) throw forbidden();
       if (!CANCELLABLE.has(order.status as OrderStatus)) {
-        return refuse(userError(UserErrorCode.INVALID_STATE, `A ${order.status.toLowerCase()} order can no longer be cancelled.`, ["id"]));
+        return refuse(
+          userError(UserErrorCode.INVALID_STATE, `A ${order.status.toLowerCase()} order can no longer be cancelled.`, [
+            "id",
+          ]),
+        );
       }
       const by = order.userId === viewer.userId ? "the customer" : "an administrator";
       const result = await this.transition(tx, orderId, OrderStatus.CANCELLED, `Cancelled by ${by}`);
@@ -92,21 +120,39 @@ export class OrderService {
   /** Admins record fulfilment: SHIPPED, then DELIVERED. */
   async updateOrderStatus(orderId: string, status: string): Promise<Outcome<OrderRow>> {
     if (!isOrderStatus(status) || !ADMIN_SETTABLE.has(status)) {
-      return refuse(userError(UserErrorCode.INVALID, "Only SHIPPED and DELIVERED can be set by hand; the checkout sets the rest.", ["status"]));
+      return refuse(
+        userError(UserErrorCode.INVALID, "Only SHIPPED and DELIVERED can be set by hand; the checkout sets the rest.", [
+          "status",
+        ]),
+      );
     }
     return this.db.transaction(async (tx) => {
       const result = await this.transition(tx, orderId, status, null);
       if (!result) return refuse(userError(UserErrorCode.NOT_FOUND, "No order has this id.", ["id"]));
       if (!result.applied) {
-        return refuse(userError(UserErrorCode.INVALID_STATE, `A ${result.order.status.toLowerCase()} order cannot become ${status.toLowerCase()}.`, ["status"]));
+        return refuse(
+          userError(
+            UserErrorCode.INVALID_STATE,
+            `A ${result.order.status.toLowerCase()} order cannot become ${status.toLowerCase()}.`,
+            ["status"],
+          ),
+        );
       }
       return succeed(result.order);
     });
   }
 
-  async listOrders(filter: { userId?: string; status?: OrderStatus }, args: { first?: number | null; after?: string | null }): Promise<Connection<OrderRow>> {
+  async listOrders(
+    filter: { userId?: string; status?: OrderStatus },
+    args: { first?: number | null; after?: string | null },
+  ): Promise<Connection<OrderRow>> {
     const page = parsePageArgs(args, 2);
     const rows = await this.orders.list(filter, page);
-    return buildConnection(rows, page, lazy(() => this.orders.count(filter)), (order) => [order.placedAt.toISOString(), order.id]);
+    return buildConnection(
+      rows,
+      page,
+      lazy(() => this.orders.count(filter)),
+      (order) => [order.placedAt.toISOString(), order.id],
+    );
   }
 }

@@ -2,7 +2,13 @@ import { canTransition, OrderStatus, orderTransitions } from "./order.state";
 
 describe("the order state machine", () => {
   it("walks the happy path PENDING -> RESERVED -> PAID -> SHIPPED -> DELIVERED", () => {
-    const path = [OrderStatus.PENDING, OrderStatus.RESERVED, OrderStatus.PAID, OrderStatus.SHIPPED, OrderStatus.DELIVERED];
+    const path = [
+      OrderStatus.PENDING,
+      OrderStatus.RESERVED,
+      OrderStatus.PAID,
+      OrderStatus.SHIPPED,
+      OrderStatus.DELIVERED,
+    ];
     for (let i = 1; i < path.length; i++) expect(canTransition(path[i - 1]!, path[i]!)).toBe(true);
   });
 
@@ -21,6 +27,7 @@ describe("the order state machine", () => {
   });
 
   it("gives every allowed move a reason", () => {
-    for (const moves of Object.values(orderTransitions)) for (const reason of Object.values(moves)) expect(reason).toMatch(/\w/);
+    for (const moves of Object.values(orderTransitions))
+      for (const reason of Object.values(moves)) expect(reason).toMatch(/\w/);
   });
 });

@@ -44,8 +44,10 @@ export class OrderConnection extends ConnectionType(Order, "Order") {}
 @InputType()
 export class CheckoutInput {
   @Field(() => AddressInput) shippingAddress!: AddressInput;
-  @Field(() => String, { description: "The payment gateway's token, e.g. tok_visa. Never a card number." }) paymentToken!: string;
-  @Field(() => String, { description: "Retrying with the same key returns the same order and never charges twice." }) idempotencyKey!: string;
+  @Field(() => String, { description: "The payment gateway's token, e.g. tok_visa. Never a card number." })
+  paymentToken!: string;
+  @Field(() => String, { description: "Retrying with the same key returns the same order and never charges twice." })
+  idempotencyKey!: string;
 }
 
 @ObjectType()

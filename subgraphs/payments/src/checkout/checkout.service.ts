@@ -25,7 +25,10 @@ export class PaymentIntentNotYetRecorded extends Error {
 export const CANCELLATION_ACTOR = "system:order-cancelled";
 
 /** What a saga step did, for the consumer's log. */
-export type ChargeStep = { kind: "charged"; payment: PaymentRow } | { kind: "declined"; payment: PaymentRow } | { kind: "skipped"; status: PaymentRow["status"] };
+export type ChargeStep =
+  | { kind: "charged"; payment: PaymentRow }
+  | { kind: "declined"; payment: PaymentRow }
+  | { kind: "skipped"; status: PaymentRow["status"] };
 
 /**
  * Payments' part of the checkout saga. Each step runs in the consumer's transaction (which also
@@ -48,7 +51,10 @@ export class CheckoutService {
     const { currencyCode } = order.total;
     // One currency per payment: a line priced in another is a producer bug, not something to guess about.
     const foreign = order.lines.find((line) => line.unitPrice.currencyCode !== currencyCode);
-    if (foreign) throw new Error(`order ${order.orderId}: line ${foreign.variantId} is priced in ${foreign.unitPrice.currencyCode}, the total in ${currencyCode}`);
+    if (foreign)
+      throw new Error(
+        `order ${order.orderId}: line ${foreign.variantId} is priced in ${foreign.unitPrice.currencyCode}, the total in ${currencyCode}`,
+      );
     return this.payments.insertIntent(tx, {
       id: newId("pay"),
       orderId: order.orderId,
@@ -56,7 +62,12 @@ export class CheckoutService {
       amount: order.total.amount,
       currencyCode,
       paymentToken: order.paymentToken,
-      lines: order.lines.map((line) => ({ variantId: line.variantId, productId: line.productId, quantity: line.quantity, unitPrice: line.unitPrice.amount })),
+      lines: order.lines.map((line) => ({
+        variantId: line.variantId,
+        productId: line.productId,
+        quantity: line.quantity,
+        unitPrice: line.unitPrice.amount,
+      })),
     });
   }
 
@@ -71,7 +82,12 @@ export class CheckoutService {
     if (payment.status !== "PENDING") return { kind: "skipped", status: payment.status };
     if (!payment.paymentToken) throw new Error(`payment ${payment.id} is PENDING without a token`);
 
-    const result = await this.gateway.charge({ idempotencyKey: orderId, amount: payment.amount, currencyCode: payment.currencyCode, token: payment.paymentToken });
+    const result = await this.gateway.charge({
+      idempotencyKey: orderId,
+      amount: payment.amount,
+      currencyCode: payment.currencyCode,
+      token: payment.paymentToken,
+    });
     if (result.status === "declined") {
       const failed = await this.payments.markFailed(tx, payment.id, result.message);
       await announcePaymentFailed(tx, failed, result.message);
@@ -79,7 +95,9 @@ export class CheckoutService {
     }
     if (result.amount !== payment.amount || result.currencyCode !== payment.currencyCode) {
       // Never record a charge that differs from the order: a person must look at this one.
-      throw new Error(`gateway charged ${result.amount} ${result.currencyCode} for order ${orderId}, which costs ${payment.amount} ${payment.currencyCode}`);
+      throw new Error(
+        `gateway charged ${result.amount} ${result.currencyCode} for order ${orderId}, which costs ${payment.amount} ${payment.currencyCode}`,
+      );
     }
     const paid = await this.payments.markSucceeded(tx, payment.id, result);
     await this.invoices.issueFor(tx, paid);
@@ -105,7 +123,11 @@ export class CheckoutService {
    * before shipping ("refunded"), and inventory's reservation may reach us before a customer's
    * cancellation of a PENDING order does, so both cases happen.
    */
-  async cancelOrder(tx: PaymentsTransaction, orderId: string, reason: string): Promise<"cancelled" | "refunded" | "unchanged"> {
+  async cancelOrder(
+    tx: PaymentsTransaction,
+    orderId: string,
+    reason: string,
+  ): Promise<"cancelled" | "refunded" | "unchanged"> {
     const payment = await this.payments.lockByOrderId(tx, orderId);
     if (!payment) throw new PaymentIntentNotYetRecorded(orderId);
     if (payment.status === "PENDING") {
@@ -113,9 +135,16 @@ export class CheckoutService {
       return "cancelled";
     }
     if (!isRefundable(payment.status)) return "unchanged";
-    const refunded = await this.refunds.refundLocked(tx, payment, { amount: refundableOf(payment), reason: `Order cancelled: ${reason}`, actor: CANCELLATION_ACTOR });
+    const refunded = await this.refunds.refundLocked(tx, payment, {
+      amount: refundableOf(payment),
+      reason: `Order cancelled: ${reason}`,
+      actor: CANCELLATION_ACTOR,
+    });
     // A gateway refusing to refund a charge it made needs a person: retry, then the DLQ.
-    if (!refunded.ok) throw new Error(`refund of cancelled order ${orderId} refused: ${refunded.errors.map((e) => e.message).join("; ")}`);
+    if (!refunded.ok)
+      throw new Error(
+        `refund of cancelled order ${orderId} refused: ${refunded.errors.map((e) => e.message).join("; ")}`,
+      );
     return "refunded";
   }
 }

@@ -8,7 +8,14 @@ const timestamptz = (name: string) => timestamp(name, { withTimezone: true, mode
 const minorUnits = (name: string) => bigint(name, { mode: "number" });
 
 /** CANCELLED is internal: the order never reached payment (out of stock); the API never shows it. */
-export const PAYMENT_STATUSES = ["PENDING", "SUCCEEDED", "FAILED", "REFUNDED", "PARTIALLY_REFUNDED", "CANCELLED"] as const;
+export const PAYMENT_STATUSES = [
+  "PENDING",
+  "SUCCEEDED",
+  "FAILED",
+  "REFUNDED",
+  "PARTIALLY_REFUNDED",
+  "CANCELLED",
+] as const;
 export type PaymentStatusValue = (typeof PAYMENT_STATUSES)[number];
 
 /** An order line as `order.placed` announced it; prices in minor units of the payment's currency. */
@@ -50,8 +57,14 @@ export const payments = pgTable(
     uniqueIndex("payments_order_id_key").on(table.orderId),
     check("payments_amount_positive", sql`${table.amount} > 0`),
     // The last line of defence against refunding more than was paid, whatever the code does.
-    check("payments_refunded_within_amount", sql`${table.refundedAmount} >= 0 and ${table.refundedAmount} <= ${table.amount}`),
-    check("payments_status_known", sql`${table.status} in ('PENDING', 'SUCCEEDED', 'FAILED', 'REFUNDED', 'PARTIALLY_REFUNDED', 'CANCELLED')`),
+    check(
+      "payments_refunded_within_amount",
+      sql`${table.refundedAmount} >= 0 and ${table.refundedAmount} <= ${table.amount}`,
+    ),
+    check(
+      "payments_status_known",
+      sql`${table.status} in ('PENDING', 'SUCCEEDED', 'FAILED', 'REFUNDED', 'PARTIALLY_REFUNDED', 'CANCELLED')`,
+    ),
   ],
 );
 
@@ -70,7 +83,10 @@ export const refunds = pgTable(
     actor: text("actor").notNull(),
     createdAt: createdAtColumn(),
   },
-  (table) => [index("refunds_payment_idx").on(table.paymentId, table.createdAt), check("refunds_amount_positive", sql`${table.amount} > 0`)],
+  (table) => [
+    index("refunds_payment_idx").on(table.paymentId, table.createdAt),
+    check("refunds_amount_positive", sql`${table.amount} > 0`),
+  ],
 );
 
 export interface InvoiceLineRecord {
@@ -94,7 +110,10 @@ export const invoices = pgTable(
     currencyCode: text("currency_code").notNull(),
     issuedAt: timestamptz("issued_at").notNull().defaultNow(),
   },
-  (table) => [uniqueIndex("invoices_payment_id_key").on(table.paymentId), uniqueIndex("invoices_order_id_key").on(table.orderId)],
+  (table) => [
+    uniqueIndex("invoices_payment_id_key").on(table.paymentId),
+    uniqueIndex("invoices_order_id_key").on(table.orderId),
+  ],
 );
 
 /**
@@ -124,7 +143,10 @@ export const testGatewayCharges = pgTable(
     declineMessage: text("decline_message"),
     createdAt: createdAtColumn(),
   },
-  (table) => [uniqueIndex("test_gateway_charges_id_key").on(table.id), check("test_gateway_charges_outcome_known", sql`${table.outcome} in ('succeeded', 'declined')`)],
+  (table) => [
+    uniqueIndex("test_gateway_charges_id_key").on(table.id),
+    check("test_gateway_charges_outcome_known", sql`${table.outcome} in ('succeeded', 'declined')`),
+  ],
 );
 
 export const testGatewayRefunds = pgTable(
@@ -139,7 +161,10 @@ export const testGatewayRefunds = pgTable(
     failureMessage: text("failure_message"),
     createdAt: createdAtColumn(),
   },
-  (table) => [index("test_gateway_refunds_charge_idx").on(table.chargeId), check("test_gateway_refunds_outcome_known", sql`${table.outcome} in ('succeeded', 'failed')`)],
+  (table) => [
+    index("test_gateway_refunds_charge_idx").on(table.chargeId),
+    check("test_gateway_refunds_outcome_known", sql`${table.outcome} in ('succeeded', 'failed')`),
+  ],
 );
 
 export type PaymentRow = typeof payments.$inferSelect;

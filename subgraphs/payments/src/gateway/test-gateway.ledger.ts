@@ -24,7 +24,10 @@ export class TestGatewayLedger {
   async recordCharge(attempt: typeof testGatewayCharges.$inferInsert): Promise<TestChargeRecord> {
     const [inserted] = await this.db.insert(testGatewayCharges).values(attempt).onConflictDoNothing().returning();
     if (inserted) return inserted;
-    const [first] = await this.db.select().from(testGatewayCharges).where(eq(testGatewayCharges.idempotencyKey, attempt.idempotencyKey));
+    const [first] = await this.db
+      .select()
+      .from(testGatewayCharges)
+      .where(eq(testGatewayCharges.idempotencyKey, attempt.idempotencyKey));
     return first!;
   }
 
@@ -37,7 +40,10 @@ export class TestGatewayLedger {
         .from(testGatewayCharges)
         .where(and(eq(testGatewayCharges.id, attempt.chargeId), eq(testGatewayCharges.outcome, "succeeded")))
         .for("update");
-      const [first] = await tx.select().from(testGatewayRefunds).where(eq(testGatewayRefunds.idempotencyKey, attempt.idempotencyKey));
+      const [first] = await tx
+        .select()
+        .from(testGatewayRefunds)
+        .where(eq(testGatewayRefunds.idempotencyKey, attempt.idempotencyKey));
       if (first) return first;
 
       const refunded = charge ? await this.refundedOf(tx, charge.id) : 0;

@@ -1,5 +1,12 @@
 import { newId } from "@cartograph/service-kit";
-import type { CardSummary, ChargeRequest, ChargeResult, PaymentGateway, RefundRequest, RefundResult } from "./payment-gateway";
+import type {
+  CardSummary,
+  ChargeRequest,
+  ChargeResult,
+  PaymentGateway,
+  RefundRequest,
+  RefundResult,
+} from "./payment-gateway";
 import { TestGatewayLedger, type TestChargeRecord, type TestRefundRecord } from "./test-gateway.ledger";
 
 type Decline = { code: string; message: string };
@@ -17,13 +24,24 @@ const INVALID_TOKEN: Decline = { code: "invalid_token", message: "The payment to
 
 function chargeResult(record: TestChargeRecord): ChargeResult {
   if (record.outcome === "succeeded") {
-    return { status: "succeeded", chargeId: record.id, amount: record.amount, currencyCode: record.currencyCode, card: { brand: record.cardBrand ?? "", last4: record.cardLast4 ?? "" } };
+    return {
+      status: "succeeded",
+      chargeId: record.id,
+      amount: record.amount,
+      currencyCode: record.currencyCode,
+      card: { brand: record.cardBrand ?? "", last4: record.cardLast4 ?? "" },
+    };
   }
-  return { status: "declined", code: record.declineCode ?? "card_declined", message: record.declineMessage ?? "Your card was declined." };
+  return {
+    status: "declined",
+    code: record.declineCode ?? "card_declined",
+    message: record.declineMessage ?? "Your card was declined.",
+  };
 }
 
 function refundResult(record: TestRefundRecord): RefundResult {
-  if (record.outcome === "succeeded") return { status: "succeeded", refundId: record.id, amount: record.amount, currencyCode: record.currencyCode };
+  if (record.outcome === "succeeded")
+    return { status: "succeeded", refundId: record.id, amount: record.amount, currencyCode: record.currencyCode };
   return { status: "failed", message: record.failureMessage ?? "The refund was refused." };
 }
 
@@ -62,5 +80,6 @@ export function createTestGateway(ledger: TestGatewayLedger): PaymentGateway {
 
 function assertMinorUnits(amount: number): void {
   // A programming error on our side, not a decline: fail loudly.
-  if (!Number.isSafeInteger(amount) || amount <= 0) throw new RangeError(`amount must be a positive integer of minor units, got ${amount}`);
+  if (!Number.isSafeInteger(amount) || amount <= 0)
+    throw new RangeError(`amount must be a positive integer of minor units, got ${amount}`);
 }

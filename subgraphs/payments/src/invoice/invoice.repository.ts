@@ -8,7 +8,10 @@ export class InvoiceRepository {
   constructor(private readonly db: PaymentsExecutor) {}
 
   async findByOrderIds(orderIds: readonly string[]): Promise<InvoiceRow[]> {
-    return this.db.select().from(invoices).where(inArray(invoices.orderId, [...orderIds]));
+    return this.db
+      .select()
+      .from(invoices)
+      .where(inArray(invoices.orderId, [...orderIds]));
   }
 
   /**

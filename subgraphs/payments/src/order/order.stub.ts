@@ -9,7 +9,10 @@ import { Payment } from "../payment/payment.type";
 export class Order {
   @Field(() => ID) id!: string;
 
-  @Field(() => Payment, { nullable: true, description: "(owner) Null until the order reaches payments, and for an order cancelled before payment." })
+  @Field(() => Payment, {
+    nullable: true,
+    description: "(owner) Null until the order reaches payments, and for an order cancelled before payment.",
+  })
   payment!: Payment | null;
 
   @Field(() => Invoice, { nullable: true, description: "(owner) Issued when the payment succeeds." })

@@ -8,7 +8,11 @@ export function announcePaymentSucceeded(tx: PaymentsExecutor, payment: PaymentR
   return enqueueEvent(tx, {
     type: "payment.succeeded",
     aggregateId: payment.orderId,
-    data: { orderId: payment.orderId, paymentId: payment.id, amount: { amount: payment.amount, currencyCode: payment.currencyCode } },
+    data: {
+      orderId: payment.orderId,
+      paymentId: payment.id,
+      amount: { amount: payment.amount, currencyCode: payment.currencyCode },
+    },
   });
 }
 

@@ -15,8 +15,14 @@ export interface PaymentLoaders {
 export function createPaymentLoaders({ payments, invoices }: PaymentsServices): PaymentLoaders {
   return {
     paymentById: new DataLoader(async (ids) => rowsByKey(ids, await payments.findByIds(ids), (row) => row.id)),
-    paymentByOrderId: new DataLoader(async (orderIds) => rowsByKey(orderIds, await payments.findByOrderIds(orderIds), (row) => row.orderId)),
-    refundsByPaymentId: new DataLoader(async (ids) => rowsGroupedByKey(ids, await payments.refundsOf(ids), (row) => row.paymentId)),
-    invoiceByOrderId: new DataLoader(async (orderIds) => rowsByKey(orderIds, await invoices.findByOrderIds(orderIds), (row) => row.orderId)),
+    paymentByOrderId: new DataLoader(async (orderIds) =>
+      rowsByKey(orderIds, await payments.findByOrderIds(orderIds), (row) => row.orderId),
+    ),
+    refundsByPaymentId: new DataLoader(async (ids) =>
+      rowsGroupedByKey(ids, await payments.refundsOf(ids), (row) => row.paymentId),
+    ),
+    invoiceByOrderId: new DataLoader(async (orderIds) =>
+      rowsByKey(orderIds, await invoices.findByOrderIds(orderIds), (row) => row.orderId),
+    ),
   };
 }

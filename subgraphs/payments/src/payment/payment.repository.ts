@@ -4,7 +4,10 @@ import type { PaymentsExecutor } from "../db";
 import { payments, refunds, type PaymentRow, type PaymentStatusValue, type RefundRow } from "../db/schema";
 import type { CardSummary } from "../gateway/payment-gateway";
 
-export type NewPaymentIntent = Pick<typeof payments.$inferInsert, "id" | "orderId" | "userId" | "amount" | "currencyCode" | "paymentToken" | "lines">;
+export type NewPaymentIntent = Pick<
+  typeof payments.$inferInsert,
+  "id" | "orderId" | "userId" | "amount" | "currencyCode" | "paymentToken" | "lines"
+>;
 export type NewRefund = typeof refunds.$inferInsert;
 
 /** The queries of payments and their refunds; writes run in the caller's transaction. */
@@ -12,16 +15,26 @@ export class PaymentRepository {
   constructor(private readonly db: PaymentsExecutor) {}
 
   async findByIds(ids: readonly string[]): Promise<PaymentRow[]> {
-    return this.db.select().from(payments).where(inArray(payments.id, [...ids]));
+    return this.db
+      .select()
+      .from(payments)
+      .where(inArray(payments.id, [...ids]));
   }
 
   async findByOrderIds(orderIds: readonly string[]): Promise<PaymentRow[]> {
-    return this.db.select().from(payments).where(inArray(payments.orderId, [...orderIds]));
+    return this.db
+      .select()
+      .from(payments)
+      .where(inArray(payments.orderId, [...orderIds]));
   }
 
   /** Refunds of many payments in one query, oldest first. */
   async refundsOf(paymentIds: readonly string[]): Promise<RefundRow[]> {
-    return this.db.select().from(refunds).where(inArray(refunds.paymentId, [...paymentIds])).orderBy(asc(refunds.createdAt), asc(refunds.id));
+    return this.db
+      .select()
+      .from(refunds)
+      .where(inArray(refunds.paymentId, [...paymentIds]))
+      .orderBy(asc(refunds.createdAt), asc(refunds.id));
   }
 
   /** True when recorded; false when the order already has a payment (a redelivered `order.placed`). */
@@ -46,7 +59,11 @@ export class PaymentRepository {
   }
 
   // The token is single-use: once the intent leaves PENDING it is never needed again.
-  async markSucceeded(tx: PaymentsExecutor, id: string, charge: { chargeId: string; card: CardSummary }): Promise<PaymentRow> {
+  async markSucceeded(
+    tx: PaymentsExecutor,
+    id: string,
+    charge: { chargeId: string; card: CardSummary },
+  ): Promise<PaymentRow> {
     return this.update(tx, id, {
       status: "SUCCEEDED",
       gatewayChargeId: charge.chargeId,
@@ -65,7 +82,12 @@ export class PaymentRepository {
     return this.update(tx, id, { status: "CANCELLED", paymentToken: null });
   }
 
-  async recordRefunded(tx: PaymentsExecutor, id: string, refundedAmount: number, status: PaymentStatusValue): Promise<PaymentRow> {
+  async recordRefunded(
+    tx: PaymentsExecutor,
+    id: string,
+    refundedAmount: number,
+    status: PaymentStatusValue,
+  ): Promise<PaymentRow> {
     return this.update(tx, id, { refundedAmount, status });
   }
 
@@ -79,7 +101,11 @@ export class PaymentRepository {
     return row!;
   }
 
-  private async update(tx: PaymentsExecutor, id: string, changes: PgUpdateSetSource<typeof payments>): Promise<PaymentRow> {
+  private async update(
+    tx: PaymentsExecutor,
+    id: string,
+    changes: PgUpdateSetSource<typeof payments>,
+  ): Promise<PaymentRow> {
     const [row] = await tx
       .update(payments)
       .set({ ...changes, updatedAt: sql`now()` })

@@ -1,5 +1,18 @@
 import { Money, money, Role, requireViewer, toPayload } from "@cartograph/service-kit";
-import { Arg, Args, ArgsType, Authorized, Ctx, Field, FieldResolver, ID, Mutation, Query, Resolver, Root } from "type-graphql";
+import {
+  Arg,
+  Args,
+  ArgsType,
+  Authorized,
+  Ctx,
+  Field,
+  FieldResolver,
+  ID,
+  Mutation,
+  Query,
+  Resolver,
+  Root,
+} from "type-graphql";
 import type { PaymentsContext } from "../context";
 import type { PaymentRow, RefundRow } from "../db/schema";
 import { Order, type OrderRoot } from "../order/order.stub";
@@ -10,8 +23,13 @@ import { Payment, PaymentMethod, PaymentPayload, PaymentStatus, Refund } from ".
 @ArgsType()
 export class RefundPaymentArgs {
   @Field(() => ID) paymentId!: string;
-  @Field(() => String, { nullable: true, description: 'A decimal string such as "12.50"; omitted for everything not yet refunded.' }) amount?: string | null;
-  @Field(() => String, { nullable: true, description: "Why, for the shopper and the books: at most 500 characters." }) reason?: string | null;
+  @Field(() => String, {
+    nullable: true,
+    description: 'A decimal string such as "12.50"; omitted for everything not yet refunded.',
+  })
+  amount?: string | null;
+  @Field(() => String, { nullable: true, description: "Why, for the shopper and the books: at most 500 characters." })
+  reason?: string | null;
 }
 
 @Resolver(() => Payment)

@@ -1,6 +1,14 @@
 import { Role, UserErrorCode } from "@cartograph/service-kit";
 import type { PaymentRow } from "../db/schema";
-import { methodOf, publicStatus, refundableOf, refundAmountOf, refundReasonSchema, statusAfterRefund, viewablePayment } from "./payment.rules";
+import {
+  methodOf,
+  publicStatus,
+  refundableOf,
+  refundAmountOf,
+  refundReasonSchema,
+  statusAfterRefund,
+  viewablePayment,
+} from "./payment.rules";
 
 const payment = (overrides: Partial<PaymentRow> = {}): PaymentRow => ({
   id: "pay_1",
@@ -47,7 +55,14 @@ describe("refund amounts", () => {
   ])("refuses %p as INVALID on amount", (amount, message) => {
     const outcome = refundAmountOf(amount, 2500, "USD");
     expect(outcome.ok).toBe(false);
-    if (!outcome.ok) expect(outcome.errors).toEqual([expect.objectContaining({ code: UserErrorCode.INVALID, field: ["amount"], message: expect.stringMatching(message) })]);
+    if (!outcome.ok)
+      expect(outcome.errors).toEqual([
+        expect.objectContaining({
+          code: UserErrorCode.INVALID,
+          field: ["amount"],
+          message: expect.stringMatching(message),
+        }),
+      ]);
   });
 });
 
@@ -55,7 +70,8 @@ describe("payment status and visibility", () => {
   it("only succeeded and partially refunded payments have anything refundable", () => {
     expect(refundableOf(payment({ refundedAmount: 1000 }))).toBe(4997);
     expect(refundableOf(payment({ status: "PARTIALLY_REFUNDED", refundedAmount: 1000 }))).toBe(4997);
-    for (const status of ["PENDING", "FAILED", "REFUNDED", "CANCELLED"] as const) expect(refundableOf(payment({ status }))).toBe(0);
+    for (const status of ["PENDING", "FAILED", "REFUNDED", "CANCELLED"] as const)
+      expect(refundableOf(payment({ status }))).toBe(0);
   });
 
   it("is REFUNDED once the refunds reach the amount, else PARTIALLY_REFUNDED", () => {
@@ -74,8 +90,12 @@ describe("payment status and visibility", () => {
     expect(viewablePayment(viewer("usr_admin", [Role.ADMIN]), row)).toBe(row);
     expect(viewablePayment(viewer("usr_owner"), payment({ status: "CANCELLED" }))).toBeNull();
     expect(viewablePayment(viewer("usr_other"), null)).toBeNull();
-    expect(() => viewablePayment(viewer("usr_other"), row)).toThrow(expect.objectContaining({ extensions: expect.objectContaining({ code: "FORBIDDEN" }) }));
-    expect(() => viewablePayment(null, row)).toThrow(expect.objectContaining({ extensions: expect.objectContaining({ code: "UNAUTHENTICATED" }) }));
+    expect(() => viewablePayment(viewer("usr_other"), row)).toThrow(
+      expect.objectContaining({ extensions: expect.objectContaining({ code: "FORBIDDEN" }) }),
+    );
+    expect(() => viewablePayment(null, row)).toThrow(
+      expect.objectContaining({ extensions: expect.objectContaining({ code: "UNAUTHENTICATED" }) }),
+    );
   });
 
   it("shows the charged card, or Unknown with no digits before any charge", () => {

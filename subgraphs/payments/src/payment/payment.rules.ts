@@ -1,4 +1,15 @@
-import { formatMinorUnits, MoneyFormatError, parseMoney, refuse, requireOwnerOrAdmin, succeed, userError, UserErrorCode, type Outcome, type Viewer } from "@cartograph/service-kit";
+import {
+  formatMinorUnits,
+  MoneyFormatError,
+  parseMoney,
+  refuse,
+  requireOwnerOrAdmin,
+  succeed,
+  userError,
+  UserErrorCode,
+  type Outcome,
+  type Viewer,
+} from "@cartograph/service-kit";
 import { z } from "zod";
 import type { PaymentRow, PaymentStatusValue } from "../db/schema";
 import { PaymentStatus } from "./payment.type";
@@ -31,7 +42,9 @@ export function viewablePayment(viewer: Viewer | null, payment: PaymentRow | nul
 }
 
 export function methodOf(payment: Pick<PaymentRow, "cardBrand" | "cardLast4">): { brand: string; last4: string } {
-  return payment.cardBrand && payment.cardLast4 ? { brand: payment.cardBrand, last4: payment.cardLast4 } : { ...UNKNOWN_METHOD };
+  return payment.cardBrand && payment.cardLast4
+    ? { brand: payment.cardBrand, last4: payment.cardLast4 }
+    : { ...UNKNOWN_METHOD };
 }
 
 export function isRefundable(status: PaymentStatusValue): boolean {
@@ -48,7 +61,11 @@ export function statusAfterRefund(payment: Pick<PaymentRow, "amount">, refundedA
 }
 
 /** The refund's amount in minor units: everything left when omitted, else a positive amount within it. */
-export function refundAmountOf(amount: string | null | undefined, refundable: number, currencyCode: string): Outcome<number> {
+export function refundAmountOf(
+  amount: string | null | undefined,
+  refundable: number,
+  currencyCode: string,
+): Outcome<number> {
   if (amount === null || amount === undefined) return succeed(refundable);
   const invalid = (message: string) => refuse<number>(userError(UserErrorCode.INVALID, message, ["amount"]));
   let minor: number;
@@ -59,6 +76,7 @@ export function refundAmountOf(amount: string | null | undefined, refundable: nu
     throw error;
   }
   if (minor <= 0) return invalid("The refund amount must be more than zero.");
-  if (minor > refundable) return invalid(`At most ${formatMinorUnits(refundable, currencyCode)} ${currencyCode} can still be refunded.`);
+  if (minor > refundable)
+    return invalid(`At most ${formatMinorUnits(refundable, currencyCode)} ${currencyCode} can still be refunded.`);
   return succeed(minor);
 }

@@ -1,10 +1,28 @@
-import { newId, refuse, serviceUnavailable, succeed, userError, UserErrorCode, validateInput, type Logger, type Outcome, type Viewer } from "@cartograph/service-kit";
+import {
+  newId,
+  refuse,
+  serviceUnavailable,
+  succeed,
+  userError,
+  UserErrorCode,
+  validateInput,
+  type Logger,
+  type Outcome,
+  type Viewer,
+} from "@cartograph/service-kit";
 import type { PaymentsDb, PaymentsTransaction } from "../db";
 import type { PaymentRow, RefundRow } from "../db/schema";
 import type { PaymentGateway, RefundRequest, RefundResult } from "../gateway/payment-gateway";
 import { announcePaymentRefunded } from "./payment.events";
 import { PaymentRepository } from "./payment.repository";
-import { isRefundable, publicStatus, refundableOf, refundAmountOf, refundReasonSchema, statusAfterRefund } from "./payment.rules";
+import {
+  isRefundable,
+  publicStatus,
+  refundableOf,
+  refundAmountOf,
+  refundReasonSchema,
+  statusAfterRefund,
+} from "./payment.rules";
 
 export interface RefundCommand {
   paymentId: string;
@@ -56,9 +74,16 @@ export class PaymentService {
     if (!reason.ok) return reason;
     return this.db.transaction(async (tx) => {
       const payment = await this.payments.lockById(tx, command.paymentId);
-      if (!payment || !publicStatus(payment.status)) return refuse(userError(UserErrorCode.NOT_FOUND, "There is no payment with this id.", ["paymentId"]));
+      if (!payment || !publicStatus(payment.status))
+        return refuse(userError(UserErrorCode.NOT_FOUND, "There is no payment with this id.", ["paymentId"]));
       if (!isRefundable(payment.status)) {
-        return refuse(userError(UserErrorCode.INVALID_STATE, `Only a succeeded payment can be refunded; this one is ${statusWords[payment.status]}.`, ["paymentId"]));
+        return refuse(
+          userError(
+            UserErrorCode.INVALID_STATE,
+            `Only a succeeded payment can be refunded; this one is ${statusWords[payment.status]}.`,
+            ["paymentId"],
+          ),
+        );
       }
       const amount = refundAmountOf(command.amount, refundableOf(payment), payment.currencyCode);
       if (!amount.ok) return amount;
@@ -71,7 +96,11 @@ export class PaymentService {
    * Refunds `amount` (minor units, within what is refundable) of a payment the caller has locked
    * in `tx`: the gateway's refund, the Refund row, the new status and `payment.refunded`, together.
    */
-  async refundLocked(tx: PaymentsTransaction, payment: PaymentRow, refund: { amount: number; reason: string | null; actor: string }): Promise<Outcome<PaymentRow>> {
+  async refundLocked(
+    tx: PaymentsTransaction,
+    payment: PaymentRow,
+    refund: { amount: number; reason: string | null; actor: string },
+  ): Promise<Outcome<PaymentRow>> {
     // Numbered by the refunds recorded so far: if our transaction rolled back after the gateway
     // refunded, the retry reuses the key and gets that refund back instead of a second one.
     const refundNumber = (await this.payments.countRefunds(tx, payment.id)) + 1;
@@ -81,7 +110,10 @@ export class PaymentService {
       amount: refund.amount,
       currencyCode: payment.currencyCode,
     });
-    if (result.status === "failed") return refuse(userError(UserErrorCode.PAYMENT_DECLINED, `The payment gateway refused the refund: ${result.message}`));
+    if (result.status === "failed")
+      return refuse(
+        userError(UserErrorCode.PAYMENT_DECLINED, `The payment gateway refused the refund: ${result.message}`),
+      );
 
     const recorded = await this.payments.insertRefund(tx, {
       id: newId("ref"),
@@ -93,7 +125,12 @@ export class PaymentService {
       actor: refund.actor,
     });
     const refundedAfter = payment.refundedAmount + recorded.amount;
-    const updated = await this.payments.recordRefunded(tx, payment.id, refundedAfter, statusAfterRefund(payment, refundedAfter));
+    const updated = await this.payments.recordRefunded(
+      tx,
+      payment.id,
+      refundedAfter,
+      statusAfterRefund(payment, refundedAfter),
+    );
     await announcePaymentRefunded(tx, updated, recorded);
     return succeed(updated);
   }

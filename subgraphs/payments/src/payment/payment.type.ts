@@ -34,7 +34,9 @@ export class PaymentMethod {
 export class Refund {
   @Field(() => ID) id!: string;
   @Field(() => Money) amount!: Money;
-  @Field(() => String, { nullable: true, description: "Why, as the admin who refunded wrote it." }) reason!: string | null;
+  @Field(() => String, { nullable: true, description: "Why, as the admin who refunded wrote it." }) reason!:
+    | string
+    | null;
   @Field(() => Date) createdAt!: Date;
 }
 
@@ -45,9 +47,14 @@ export class Payment {
   @Field(() => Order) order!: Order;
   @Field(() => Money, { description: "What the order costs, and what is charged." }) amount!: Money;
   @Field(() => PaymentStatus) status!: PaymentStatus;
-  @Field(() => PaymentMethod, { description: 'The card charged; brand "Unknown" and last4 "" when no card was charged (pending or declined).' })
+  @Field(() => PaymentMethod, {
+    description: 'The card charged; brand "Unknown" and last4 "" when no card was charged (pending or declined).',
+  })
   method!: PaymentMethod;
-  @Field(() => String, { nullable: true, description: "Why the charge failed, in words a shopper can read; null unless FAILED." })
+  @Field(() => String, {
+    nullable: true,
+    description: "Why the charge failed, in words a shopper can read; null unless FAILED.",
+  })
   failureReason!: string | null;
   @Field(() => [Refund], { description: "Oldest first." }) refunds!: Refund[];
   @Field(() => Money, { description: "The sum of the refunds so far." }) refundedAmount!: Money;

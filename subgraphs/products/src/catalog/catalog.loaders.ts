@@ -16,9 +16,17 @@ export interface CatalogLoaders {
 export function createCatalogLoaders({ products, categories }: ProductsServices): CatalogLoaders {
   return {
     productById: new DataLoader(async (ids) => rowsByKey(ids, await products.products.findByIds(ids), (row) => row.id)),
-    variantById: new DataLoader(async (ids) => rowsByKey(ids, await products.products.variantsByIds(ids), (row) => row.id)),
-    variantsByProductId: new DataLoader(async (ids) => rowsGroupedByKey(ids, await products.products.variantsOf(ids), (row) => row.productId)),
-    categoryById: new DataLoader(async (ids) => rowsByKey(ids, await categories.categories.findByIds(ids), (row) => row.id)),
-    childrenByCategoryId: new DataLoader(async (ids) => rowsGroupedByKey(ids, await categories.categories.childrenOf(ids), (row) => row.parentId ?? "")),
+    variantById: new DataLoader(async (ids) =>
+      rowsByKey(ids, await products.products.variantsByIds(ids), (row) => row.id),
+    ),
+    variantsByProductId: new DataLoader(async (ids) =>
+      rowsGroupedByKey(ids, await products.products.variantsOf(ids), (row) => row.productId),
+    ),
+    categoryById: new DataLoader(async (ids) =>
+      rowsByKey(ids, await categories.categories.findByIds(ids), (row) => row.id),
+    ),
+    childrenByCategoryId: new DataLoader(async (ids) =>
+      rowsGroupedByKey(ids, await categories.categories.childrenOf(ids), (row) => row.parentId ?? ""),
+    ),
   };
 }

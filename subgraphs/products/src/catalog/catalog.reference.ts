@@ -4,12 +4,15 @@ import type { ProductsContext } from "../context";
 // Entities resolve even when inactive: old orders still point at deleted products.
 export const catalogReferenceResolvers: ReferenceResolvers = {
   Product: {
-    __resolveReference: (reference: { id: string }, context: ProductsContext) => context.loaders.productById.load(reference.id),
+    __resolveReference: (reference: { id: string }, context: ProductsContext) =>
+      context.loaders.productById.load(reference.id),
   },
   ProductVariant: {
-    __resolveReference: (reference: { id: string }, context: ProductsContext) => context.loaders.variantById.load(reference.id),
+    __resolveReference: (reference: { id: string }, context: ProductsContext) =>
+      context.loaders.variantById.load(reference.id),
   },
   Category: {
-    __resolveReference: (reference: { id: string }, context: ProductsContext) => context.loaders.categoryById.load(reference.id),
+    __resolveReference: (reference: { id: string }, context: ProductsContext) =>
+      context.loaders.categoryById.load(reference.id),
   },
 };

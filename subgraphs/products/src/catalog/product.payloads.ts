@@ -11,7 +11,9 @@ export class ProductPayload {
 
 @ObjectType()
 export class DeleteProductPayload {
-  @Field(() => Boolean, { nullable: true, description: "True when the product was deactivated." }) deleted!: boolean | null;
+  @Field(() => Boolean, { nullable: true, description: "True when the product was deactivated." }) deleted!:
+    | boolean
+    | null;
   @Field(() => [UserError]) userErrors!: UserError[];
 }
 

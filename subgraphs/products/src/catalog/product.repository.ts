@@ -2,7 +2,15 @@ import type { PageRequest } from "@cartograph/service-kit";
 import { and, asc, count, eq, getTableColumns, inArray, sql } from "drizzle-orm";
 import type { ProductsExecutor } from "../db";
 import { categories, products, variants, type ProductRow, type VariantRow } from "../db/schema";
-import { afterCursor, effectiveSort, filterCondition, orderBy, sortExpression, type ListingFilter, type ListingSort } from "./product-listing";
+import {
+  afterCursor,
+  effectiveSort,
+  filterCondition,
+  orderBy,
+  sortExpression,
+  type ListingFilter,
+  type ListingSort,
+} from "./product-listing";
 
 // Every column but the search vector, which is large and only ever used inside SQL.
 const { search: _search, ...productColumns } = getTableColumns(products);
@@ -23,7 +31,10 @@ export class ProductRepository {
   constructor(private readonly db: ProductsExecutor) {}
 
   findByIds(ids: readonly string[]): Promise<ProductRecord[]> {
-    return this.db.select(productColumns).from(products).where(inArray(products.id, [...ids]));
+    return this.db
+      .select(productColumns)
+      .from(products)
+      .where(inArray(products.id, [...ids]));
   }
 
   async findBySlug(slug: string): Promise<ProductRecord | undefined> {
@@ -42,7 +53,12 @@ export class ProductRepository {
     const rows = await tx
       .select({ sku: variants.sku })
       .from(variants)
-      .where(inArray(sql`lower(${variants.sku})`, skus.map((sku) => sku.toLowerCase())));
+      .where(
+        inArray(
+          sql`lower(${variants.sku})`,
+          skus.map((sku) => sku.toLowerCase()),
+        ),
+      );
     return new Set(rows.map((row) => row.sku.toLowerCase()));
   }
 
@@ -55,7 +71,11 @@ export class ProductRepository {
     return tx.insert(variants).values(rows).returning();
   }
 
-  async updateProduct(tx: ProductsExecutor, id: string, changes: Partial<typeof products.$inferInsert>): Promise<ProductRecord | undefined> {
+  async updateProduct(
+    tx: ProductsExecutor,
+    id: string,
+    changes: Partial<typeof products.$inferInsert>,
+  ): Promise<ProductRecord | undefined> {
     const [row] = await tx
       .update(products)
       .set({ ...changes, updatedAt: new Date() })
@@ -73,11 +93,18 @@ export class ProductRepository {
   }
 
   variantsByIds(ids: readonly string[]): Promise<VariantRow[]> {
-    return this.db.select().from(variants).where(inArray(variants.id, [...ids]));
+    return this.db
+      .select()
+      .from(variants)
+      .where(inArray(variants.id, [...ids]));
   }
 
   /** One page of the filtered, sorted list (limit + 1 rows: the extra says a next page exists). */
-  async listPage(filter: ListingFilter, requestedSort: ListingSort, page: PageRequest): Promise<{ rows: ListedProduct[]; sort: ListingSort }> {
+  async listPage(
+    filter: ListingFilter,
+    requestedSort: ListingSort,
+    page: PageRequest,
+  ): Promise<{ rows: ListedProduct[]; sort: ListingSort }> {
     const sort = effectiveSort(requestedSort, filter);
     const rows = await this.db
       .select({ ...productColumns, sortValue: sortExpression(sort, filter).mapWith(sortValueOf(sort)) })
@@ -94,7 +121,10 @@ export class ProductRepository {
   }
 
   /** brand, tag and category counts over the whole filtered set (not just one page). */
-  async facetCounts(filter: ListingFilter, limit = 50): Promise<{ brand: FacetCount[]; tag: FacetCount[]; category: FacetCount[] }> {
+  async facetCounts(
+    filter: ListingFilter,
+    limit = 50,
+  ): Promise<{ brand: FacetCount[]; tag: FacetCount[]; category: FacetCount[] }> {
     const where = filterCondition(filter);
     const [brand, tag, category] = await Promise.all([
       this.db

@@ -1,31 +1,60 @@
 import { badUserInput, hasRole, money, Role, toPayload } from "@cartograph/service-kit";
-import { Arg, Args, ArgsType, Authorized, Ctx, Field, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from "type-graphql";
+import {
+  Arg,
+  Args,
+  ArgsType,
+  Authorized,
+  Ctx,
+  Field,
+  FieldResolver,
+  ID,
+  Int,
+  Mutation,
+  Query,
+  Resolver,
+  Root,
+} from "type-graphql";
 import { Category } from "../category/category.type";
 import type { ProductsContext } from "../context";
 import { ProductVariant } from "../variant/variant.type";
 import { DeleteProductPayload, ProductPayload } from "./product.payloads";
 import type { ProductListing } from "./product.service";
 import type { ProductRecord } from "./product.repository";
-import { CreateProductInput, Facet, PriceRange, Product, ProductConnection, ProductFilter, ProductSort, UpdateProductInput } from "./product.type";
+import {
+  CreateProductInput,
+  Facet,
+  PriceRange,
+  Product,
+  ProductConnection,
+  ProductFilter,
+  ProductSort,
+  UpdateProductInput,
+} from "./product.type";
 
 @ArgsType()
 export class ProductListArgs {
   @Field(() => Int, { nullable: true, description: "Defaults to 20, at most 100." }) first?: number | null;
   @Field(() => String, { nullable: true }) after?: string | null;
   @Field(() => ProductFilter, { nullable: true }) filter?: ProductFilter | null;
-  @Field(() => ProductSort, { nullable: true, description: "Defaults to RELEVANCE with a search, else newest first." }) sort?: ProductSort | null;
+  @Field(() => ProductSort, { nullable: true, description: "Defaults to RELEVANCE with a search, else newest first." })
+  sort?: ProductSort | null;
 }
 
 @Resolver(() => Product)
 export class ProductResolver {
-  @Query(() => Product, { nullable: true, description: "By id or by slug (exactly one). Deleted products are visible to admins only." })
+  @Query(() => Product, {
+    nullable: true,
+    description: "By id or by slug (exactly one). Deleted products are visible to admins only.",
+  })
   async product(
     @Arg("id", () => ID, { nullable: true }) id: string | null,
     @Arg("slug", () => String, { nullable: true }) slug: string | null,
     @Ctx() ctx: ProductsContext,
   ): Promise<ProductRecord | null> {
     if ((id ? 1 : 0) + (slug ? 1 : 0) !== 1) throw badUserInput("Give exactly one of `id` or `slug`.");
-    const product = id ? await ctx.loaders.productById.load(id) : ((await ctx.services.products.products.findBySlug(slug!)) ?? null);
+    const product = id
+      ? await ctx.loaders.productById.load(id)
+      : ((await ctx.services.products.products.findBySlug(slug!)) ?? null);
     return product && (product.active || hasRole(ctx.viewer, Role.ADMIN)) ? product : null;
   }
 
@@ -42,7 +71,11 @@ export class ProductResolver {
 
   @Authorized(Role.ADMIN)
   @Mutation(() => ProductPayload, { description: "(admin)" })
-  async updateProduct(@Arg("id", () => ID) id: string, @Arg("input", () => UpdateProductInput) input: UpdateProductInput, @Ctx() ctx: ProductsContext) {
+  async updateProduct(
+    @Arg("id", () => ID) id: string,
+    @Arg("input", () => UpdateProductInput) input: UpdateProductInput,
+    @Ctx() ctx: ProductsContext,
+  ) {
     return toPayload("product", await ctx.services.products.updateProduct(id, input));
   }
 

@@ -18,7 +18,12 @@ const images = z
         .trim()
         .max(2000)
         .refine((url) => /^https?:\/\//i.test(url) && URL.canParse(url), "Images need an http(s) URL."),
-      alt: z.string().trim().max(200).nullish().transform((alt) => alt || null),
+      alt: z
+        .string()
+        .trim()
+        .max(200)
+        .nullish()
+        .transform((alt) => alt || null),
     }),
   )
   .max(20, "A product has at most 20 images.");
@@ -38,7 +43,10 @@ export const priceIn = (currencyCode: string) =>
       if (minor <= 0) ctx.addIssue({ code: "custom", message: "The price must be more than zero." });
       return minor;
     } catch (error) {
-      ctx.addIssue({ code: "custom", message: error instanceof MoneyFormatError ? error.message : "Enter a price such as 19.99." });
+      ctx.addIssue({
+        code: "custom",
+        message: error instanceof MoneyFormatError ? error.message : "Enter a price such as 19.99.",
+      });
       return z.NEVER;
     }
   });
@@ -66,17 +74,33 @@ export const createProductSchema = (currencyCode: string) =>
       name: text("The name", 200),
       slug: slug.nullish(),
       description: text("The description", 10_000),
-      brand: z.string().trim().max(100).nullish().transform((brand) => brand || null),
+      brand: z
+        .string()
+        .trim()
+        .max(100)
+        .nullish()
+        .transform((brand) => brand || null),
       tags: tags.nullish().transform((list) => list ?? []),
-      categoryId: z.string().nullish().transform((id) => id ?? null),
+      categoryId: z
+        .string()
+        .nullish()
+        .transform((id) => id ?? null),
       images: images.nullish().transform((list) => list ?? []),
-      variants: z.array(variantInputSchema(currencyCode)).min(1, "A product needs at least one variant.").max(100, "A product has at most 100 variants."),
+      variants: z
+        .array(variantInputSchema(currencyCode))
+        .min(1, "A product needs at least one variant.")
+        .max(100, "A product has at most 100 variants."),
     })
     .superRefine((input, ctx) => {
       const seen = new Map<string, number>();
       input.variants.forEach((variant, index) => {
         const key = variant.sku.toLowerCase();
-        if (seen.has(key)) ctx.addIssue({ code: "custom", path: ["variants", index, "sku"], message: `The SKU ${variant.sku} appears twice.` });
+        if (seen.has(key))
+          ctx.addIssue({
+            code: "custom",
+            path: ["variants", index, "sku"],
+            message: `The SKU ${variant.sku} appears twice.`,
+          });
         seen.set(key, index);
       });
     });

@@ -63,7 +63,12 @@ export class ProductService {
     if (!filter) return { ...buildConnection([], page, 0, () => []), facets: async () => [] };
     const { rows } = await this.products.listPage(filter, requested, page);
     return {
-      ...buildConnection(rows, page, lazy(() => this.products.countMatching(filter)), (row) => [row.sortValue, row.id]),
+      ...buildConnection(
+        rows,
+        page,
+        lazy(() => this.products.countMatching(filter)),
+        (row) => [row.sortValue, row.id],
+      ),
       facets: async () => {
         const counts = await this.products.facetCounts(filter);
         return [
@@ -76,13 +81,19 @@ export class ProductService {
   }
 
   /** Validates a filter; null when it can match nothing (an unknown category). */
-  private async listingFilter(filter: NonNullable<ProductListArgs["filter"]>, includeInactive: boolean): Promise<ListingFilter | null> {
+  private async listingFilter(
+    filter: NonNullable<ProductListArgs["filter"]>,
+    includeInactive: boolean,
+  ): Promise<ListingFilter | null> {
     const price = (value: string | null | undefined, argument: string) => {
       if (value === null || value === undefined || value === "") return null;
       try {
         return parseMoney(value, this.currencyCode);
       } catch (error) {
-        throw badUserInput(`filter.${argument}: ${error instanceof MoneyFormatError ? error.message : "not an amount"}`, `filter.${argument}`);
+        throw badUserInput(
+          `filter.${argument}: ${error instanceof MoneyFormatError ? error.message : "not an amount"}`,
+          `filter.${argument}`,
+        );
       }
     };
     const search = filter.search?.trim() ? filter.search.trim().slice(0, 200) : null;
@@ -93,7 +104,8 @@ export class ProductService {
       categoryPath = category.path;
     }
     const list = (values: string[] | null | undefined, max: number, argument: string) => {
-      if ((values?.length ?? 0) > max) throw badUserInput(`filter.${argument} takes at most ${max} values.`, `filter.${argument}`);
+      if ((values?.length ?? 0) > max)
+        throw badUserInput(`filter.${argument} takes at most ${max} values.`, `filter.${argument}`);
       return [...new Set((values ?? []).map((value) => value.trim()).filter(Boolean))];
     };
     return {
@@ -116,10 +128,20 @@ export class ProductService {
         if (fields.categoryId && (await new CategoryRepository(tx).findByIds([fields.categoryId])).length === 0) {
           return refuse(userError(UserErrorCode.NOT_FOUND, "No category has this id.", ["input", "categoryId"]));
         }
-        const taken = await this.products.takenSkus(tx, variantInputs.map((variant) => variant.sku));
+        const taken = await this.products.takenSkus(
+          tx,
+          variantInputs.map((variant) => variant.sku),
+        );
         const skuErrors = variantInputs.flatMap((variant, index) =>
           taken.has(variant.sku.toLowerCase())
-            ? [userError(UserErrorCode.TAKEN, `The SKU ${variant.sku} is already used by another variant.`, ["input", "variants", String(index), "sku"])]
+            ? [
+                userError(UserErrorCode.TAKEN, `The SKU ${variant.sku} is already used by another variant.`, [
+                  "input",
+                  "variants",
+                  String(index),
+                  "sku",
+                ]),
+              ]
             : [],
         );
         if (skuErrors.length) return refuse(...skuErrors);
@@ -135,11 +157,25 @@ export class ProductService {
         });
         const variants = await this.products.insertVariants(
           tx,
-          variantInputs.map((variant, position) => ({ id: newId("var"), productId: product.id, ...variant, currencyCode: this.currencyCode, position })),
+          variantInputs.map((variant, position) => ({
+            id: newId("var"),
+            productId: product.id,
+            ...variant,
+            currencyCode: this.currencyCode,
+            position,
+          })),
         );
-        await enqueueEvent(tx, { type: "product.created", aggregateId: product.id, data: productSnapshot(product, variants) });
+        await enqueueEvent(tx, {
+          type: "product.created",
+          aggregateId: product.id,
+          data: productSnapshot(product, variants),
+        });
         for (const variant of variants) {
-          await enqueueEvent(tx, { type: "variant.created", aggregateId: variant.id, data: variantSnapshot(product, variant) });
+          await enqueueEvent(tx, {
+            type: "variant.created",
+            aggregateId: variant.id,
+            data: variantSnapshot(product, variant),
+          });
         }
         return succeed(product);
       });
@@ -148,7 +184,9 @@ export class ProductService {
         return refuse(userError(UserErrorCode.TAKEN, "Another product already has this slug.", ["input", "slug"]));
       }
       if (isUniqueViolation(error, "variants_sku_key")) {
-        return refuse(userError(UserErrorCode.TAKEN, "One of these SKUs was just taken by another product.", ["input", "variants"]));
+        return refuse(
+          userError(UserErrorCode.TAKEN, "One of these SKUs was just taken by another product.", ["input", "variants"]),
+        );
       }
       throw error;
     }
@@ -157,7 +195,9 @@ export class ProductService {
   async updateProduct(id: string, input: unknown): Promise<Outcome<ProductRecord>> {
     const valid = validateInput(updateProductSchema, input, ["input"]);
     if (!valid.ok) return valid;
-    const changes = Object.fromEntries(Object.entries(valid.value).filter(([, value]) => value !== undefined && value !== null)) as Partial<ProductRecord>;
+    const changes = Object.fromEntries(
+      Object.entries(valid.value).filter(([, value]) => value !== undefined && value !== null),
+    ) as Partial<ProductRecord>;
     // Explicit nulls clear optional fields.
     if (valid.value.brand === null || valid.value.brand === "") changes.brand = null;
     if (valid.value.categoryId === null) changes.categoryId = null;
@@ -183,11 +223,19 @@ export class ProductService {
   }
 
   /** A product change also changes what every one of its variants' snapshots says. */
-  private async announce(tx: ProductsExecutor, product: ProductRecord, type: "product.updated" | "product.deleted"): Promise<void> {
+  private async announce(
+    tx: ProductsExecutor,
+    product: ProductRecord,
+    type: "product.updated" | "product.deleted",
+  ): Promise<void> {
     const variants = await this.products.variantsOf([product.id], tx);
     await enqueueEvent(tx, { type, aggregateId: product.id, data: productSnapshot(product, variants) });
     for (const variant of variants) {
-      await enqueueEvent(tx, { type: "variant.updated", aggregateId: variant.id, data: variantSnapshot(product, variant) });
+      await enqueueEvent(tx, {
+        type: "variant.updated",
+        aggregateId: variant.id,
+        data: variantSnapshot(product, variant),
+      });
     }
   }
 

@@ -26,9 +26,11 @@ export class Product {
   @Field(() => [String]) tags!: string[];
   @Field(() => [ProductImage]) images!: ProductImage[];
   @Field(() => Category, { nullable: true }) category!: Category | null;
-  @Field(() => [ProductVariant], { description: "A product without options has exactly one variant." }) variants!: ProductVariant[];
+  @Field(() => [ProductVariant], { description: "A product without options has exactly one variant." })
+  variants!: ProductVariant[];
   @Field(() => PriceRange) priceRange!: PriceRange;
-  @Field(() => Boolean, { description: "False once deleted: hidden from listings, still resolvable for past orders." }) active!: boolean;
+  @Field(() => Boolean, { description: "False once deleted: hidden from listings, still resolvable for past orders." })
+  active!: boolean;
   @Field(() => Date) createdAt!: Date;
 }
 
@@ -52,7 +54,11 @@ export class ProductConnection extends ConnectionType(Product, "Product") {
 
 @InputType()
 export class ProductFilter {
-  @Field(() => String, { nullable: true, description: "Full-text search over names, brands and descriptions, names weighing most." }) search?: string | null;
+  @Field(() => String, {
+    nullable: true,
+    description: "Full-text search over names, brands and descriptions, names weighing most.",
+  })
+  search?: string | null;
   @Field(() => ID, { nullable: true, description: "Includes the category's descendants." }) categoryId?: string | null;
   @Field(() => String, { nullable: true, description: 'Decimal amount, e.g. "10.00".' }) minPrice?: string | null;
   @Field(() => String, { nullable: true }) maxPrice?: string | null;
@@ -66,7 +72,10 @@ export enum ProductSortField {
   NAME = "NAME",
   CREATED_AT = "CREATED_AT",
 }
-registerEnumType(ProductSortField, { name: "ProductSortField", description: "RELEVANCE needs a search; without one it sorts newest first." });
+registerEnumType(ProductSortField, {
+  name: "ProductSortField",
+  description: "RELEVANCE needs a search; without one it sorts newest first.",
+});
 
 export enum SortDirection {
   ASC = "ASC",

@@ -6,7 +6,10 @@ export class CategoryRepository {
   constructor(private readonly db: ProductsExecutor) {}
 
   findByIds(ids: readonly string[]): Promise<CategoryRow[]> {
-    return this.db.select().from(categories).where(inArray(categories.id, [...ids]));
+    return this.db
+      .select()
+      .from(categories)
+      .where(inArray(categories.id, [...ids]));
   }
 
   childrenOf(parentIds: readonly string[]): Promise<CategoryRow[]> {
@@ -18,7 +21,11 @@ export class CategoryRepository {
   }
 
   roots(): Promise<CategoryRow[]> {
-    return this.db.select().from(categories).where(isNull(categories.parentId)).orderBy(asc(categories.name), asc(categories.id));
+    return this.db
+      .select()
+      .from(categories)
+      .where(isNull(categories.parentId))
+      .orderBy(asc(categories.name), asc(categories.id));
   }
 
   async findBySlug(slug: string): Promise<CategoryRow | undefined> {

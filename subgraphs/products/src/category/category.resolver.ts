@@ -27,7 +27,10 @@ export class CategoryResolver {
 
   @Authorized(Role.ADMIN)
   @Mutation(() => CategoryPayload, { description: "(admin)" })
-  async createCategory(@Arg("input", () => CreateCategoryInput) input: CreateCategoryInput, @Ctx() ctx: ProductsContext) {
+  async createCategory(
+    @Arg("input", () => CreateCategoryInput) input: CreateCategoryInput,
+    @Ctx() ctx: ProductsContext,
+  ) {
     return toPayload("category", await ctx.services.categories.createCategory(input));
   }
 
@@ -42,7 +45,11 @@ export class CategoryResolver {
   }
 
   @FieldResolver(() => ProductConnection, { description: "Products in this category and its descendants." })
-  products(@Root() category: CategoryRow, @Args(() => ProductListArgs) args: ProductListArgs, @Ctx() ctx: ProductsContext) {
+  products(
+    @Root() category: CategoryRow,
+    @Args(() => ProductListArgs) args: ProductListArgs,
+    @Ctx() ctx: ProductsContext,
+  ) {
     return ctx.services.products.listProducts({ ...args, filter: { ...args.filter, categoryId: category.id } });
   }
 }

@@ -85,7 +85,10 @@ export const variants = pgTable(
     position: integer("position").notNull().default(0),
     createdAt: createdAtColumn(),
   },
-  (table) => [uniqueIndex("variants_sku_key").on(sql`lower(${table.sku})`), index("variants_product_idx").on(table.productId, table.position)],
+  (table) => [
+    uniqueIndex("variants_sku_key").on(sql`lower(${table.sku})`),
+    index("variants_product_idx").on(table.productId, table.position),
+  ],
 );
 
 export type CategoryRow = typeof categories.$inferSelect;

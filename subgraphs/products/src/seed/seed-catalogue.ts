@@ -14,7 +14,11 @@ export const PRODUCTS_PER_LEAF = 10;
  * variant is announced on the outbox and inventory and orders learn of it. Idempotent:
  * categories and products that exist (by slug) are left alone.
  */
-export async function seedDemoCatalogue(db: ProductsDb, services: { products: ProductService; categories: CategoryService }, log: Logger) {
+export async function seedDemoCatalogue(
+  db: ProductsDb,
+  services: { products: ProductService; categories: CategoryService },
+  log: Logger,
+) {
   const categories = new CategoryRepository(db);
   const random = seededRandom(20261122);
   let created = 0;
@@ -25,7 +29,8 @@ export async function seedDemoCatalogue(db: ProductsDb, services: { products: Pr
     const found = await categories.findBySlug(slug);
     if (found) return found;
     const outcome = await services.categories.createCategory({ name, slug, parentId: parent?.id ?? null });
-    if (!outcome.ok) throw new Error(`could not create category ${name}: ${outcome.errors.map((e) => e.message).join("; ")}`);
+    if (!outcome.ok)
+      throw new Error(`could not create category ${name}: ${outcome.errors.map((e) => e.message).join("; ")}`);
     return outcome.value;
   };
 
@@ -43,7 +48,8 @@ export async function seedDemoCatalogue(db: ProductsDb, services: { products: Pr
             continue;
           }
           const outcome = await services.products.createProduct({ ...product, categoryId: leafRow.id });
-          if (!outcome.ok) throw new Error(`could not create ${product.name}: ${outcome.errors.map((e) => e.message).join("; ")}`);
+          if (!outcome.ok)
+            throw new Error(`could not create ${product.name}: ${outcome.errors.map((e) => e.message).join("; ")}`);
           created += 1;
         }
       }

@@ -1,4 +1,13 @@
-import { aggregateHistory, APPLIED_ORDERS_KEPT, coPurchasePairs, dayOf, fillUp, rankCandidates, recencyWeight, type PaidOrder } from "./copurchase.model";
+import {
+  aggregateHistory,
+  APPLIED_ORDERS_KEPT,
+  coPurchasePairs,
+  dayOf,
+  fillUp,
+  rankCandidates,
+  recencyWeight,
+  type PaidOrder,
+} from "./copurchase.model";
 
 const order = (orderId: string, productIds: string[], paidAt: string, userId = "usr_1"): PaidOrder => ({
   orderId,
@@ -15,12 +24,24 @@ describe("co-purchase model", () => {
   });
 
   it("pairs every two distinct products of an order both ways, never a product with itself", () => {
-    const pairs = coPurchasePairs({ lines: [{ productId: "b", quantity: 1 }, { productId: "a", quantity: 2 }, { productId: "a", quantity: 1 }] });
-    expect(pairs).toEqual([["a", "b"], ["b", "a"]]);
+    const pairs = coPurchasePairs({
+      lines: [
+        { productId: "b", quantity: 1 },
+        { productId: "a", quantity: 2 },
+        { productId: "a", quantity: 1 },
+      ],
+    });
+    expect(pairs).toEqual([
+      ["a", "b"],
+      ["b", "a"],
+    ]);
   });
 
   it("adds up a history: pair scores, daily units and what each user bought", () => {
-    const history = aggregateHistory([order("o1", ["a", "b"], "2026-06-01T10:00:00Z"), order("o2", ["a", "b", "c"], "2026-06-01T12:00:00Z", "usr_2")]);
+    const history = aggregateHistory([
+      order("o1", ["a", "b"], "2026-06-01T10:00:00Z"),
+      order("o2", ["a", "b", "c"], "2026-06-01T12:00:00Z", "usr_2"),
+    ]);
     expect(history.pairs.get("a|b")).toMatchObject({ count: 2, orders: ["o1", "o2"] });
     expect(history.pairs.get("a|c")?.count).toBe(1);
     expect(history.dailySales.get(`a|${dayOf(new Date("2026-06-01T10:00:00Z")).toISOString()}`)?.units).toBe(2);
@@ -28,7 +49,9 @@ describe("co-purchase model", () => {
   });
 
   it("remembers only the last orders applied to a counter", () => {
-    const many = Array.from({ length: APPLIED_ORDERS_KEPT + 5 }, (_, i) => order(`o${i}`, ["a", "b"], "2026-06-01T10:00:00Z"));
+    const many = Array.from({ length: APPLIED_ORDERS_KEPT + 5 }, (_, i) =>
+      order(`o${i}`, ["a", "b"], "2026-06-01T10:00:00Z"),
+    );
     const pair = aggregateHistory(many).pairs.get("a|b")!;
     expect(pair.count).toBe(APPLIED_ORDERS_KEPT + 5);
     expect(pair.orders).toHaveLength(APPLIED_ORDERS_KEPT);
@@ -38,8 +61,14 @@ describe("co-purchase model", () => {
   it("ranks candidates by summed score, leaving out the excluded, and fills up from a fallback", () => {
     const ranked = rankCandidates(
       [
-        [{ otherId: "x", score: 1 }, { otherId: "y", score: 3 }],
-        [{ otherId: "x", score: 2.5 }, { otherId: "mine", score: 9 }],
+        [
+          { otherId: "x", score: 1 },
+          { otherId: "y", score: 3 },
+        ],
+        [
+          { otherId: "x", score: 2.5 },
+          { otherId: "mine", score: 9 },
+        ],
       ],
       new Set(["mine"]),
     );

@@ -94,7 +94,14 @@ export function aggregateHistory(orders: Iterable<PaidOrder>): HistoryAggregate 
     const weight = recencyWeight(order.paidAt);
     for (const [productId, otherId] of coPurchasePairs(order)) {
       const key = pairKey(productId, otherId);
-      const pair = aggregate.pairs.get(key) ?? { productId, otherId, score: 0, count: 0, lastPaidAt: order.paidAt, orders: [] };
+      const pair = aggregate.pairs.get(key) ?? {
+        productId,
+        otherId,
+        score: 0,
+        count: 0,
+        lastPaidAt: order.paidAt,
+        orders: [],
+      };
       pair.score += weight;
       pair.count += 1;
       if (order.paidAt > pair.lastPaidAt) pair.lastPaidAt = order.paidAt;
@@ -113,7 +120,8 @@ export function aggregateHistory(orders: Iterable<PaidOrder>): HistoryAggregate 
     for (const productId of unitsOf(order).keys()) {
       const key = pairKey(order.userId, productId);
       const bought = aggregate.userProducts.get(key);
-      if (!bought || order.paidAt > bought.lastPaidAt) aggregate.userProducts.set(key, { userId: order.userId, productId, lastPaidAt: order.paidAt });
+      if (!bought || order.paidAt > bought.lastPaidAt)
+        aggregate.userProducts.set(key, { userId: order.userId, productId, lastPaidAt: order.paidAt });
     }
   }
   return aggregate;
@@ -128,14 +136,24 @@ export interface Neighbour {
  * Candidates ranked by the sum of their scores over every list (one list per product the
  * shopper looks at or bought), best first, ties by id; `excluded` never appears.
  */
-export function rankCandidates(lists: ReadonlyArray<ReadonlyArray<Neighbour>>, excluded: ReadonlySet<string>): string[] {
+export function rankCandidates(
+  lists: ReadonlyArray<ReadonlyArray<Neighbour>>,
+  excluded: ReadonlySet<string>,
+): string[] {
   const totals = new Map<string, number>();
-  for (const list of lists) for (const { otherId, score } of list) if (!excluded.has(otherId)) totals.set(otherId, (totals.get(otherId) ?? 0) + score);
+  for (const list of lists)
+    for (const { otherId, score } of list)
+      if (!excluded.has(otherId)) totals.set(otherId, (totals.get(otherId) ?? 0) + score);
   return [...totals.entries()].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).map(([id]) => id);
 }
 
 /** Appends `fallback` ids not yet chosen nor excluded until `limit` are chosen. */
-export function fillUp(chosen: readonly string[], fallback: readonly string[], excluded: ReadonlySet<string>, limit: number): string[] {
+export function fillUp(
+  chosen: readonly string[],
+  fallback: readonly string[],
+  excluded: ReadonlySet<string>,
+  limit: number,
+): string[] {
   const result = chosen.slice(0, limit);
   const taken = new Set(result);
   for (const id of fallback) {

@@ -1,12 +1,31 @@
 import { ignoringDuplicateKeys } from "@cartograph/service-kit";
 import type { AnyBulkWriteOperation, Db } from "mongodb";
-import { DERIVED_COLLECTIONS, ensureDerivedIndexes, recommendationsCollections, type RecommendationsCollections } from "../db";
-import { aggregateHistory, APPLIED_ORDERS_KEPT, coPurchasePairs, dayOf, pairKey, recencyWeight, unitsOf, type Neighbour, type PaidOrder } from "./copurchase.model";
+import {
+  DERIVED_COLLECTIONS,
+  ensureDerivedIndexes,
+  recommendationsCollections,
+  type RecommendationsCollections,
+} from "../db";
+import {
+  aggregateHistory,
+  APPLIED_ORDERS_KEPT,
+  coPurchasePairs,
+  dayOf,
+  pairKey,
+  recencyWeight,
+  unitsOf,
+  type Neighbour,
+  type PaidOrder,
+} from "./copurchase.model";
 
 const BULK_CHUNK = 1_000;
 
-async function bulkWriteInChunks<T extends { _id: string }>(collection: { bulkWrite: (ops: AnyBulkWriteOperation<T>[], options: { ordered: boolean }) => Promise<unknown> }, ops: AnyBulkWriteOperation<T>[]): Promise<void> {
-  for (let start = 0; start < ops.length; start += BULK_CHUNK) await collection.bulkWrite(ops.slice(start, start + BULK_CHUNK), { ordered: false });
+async function bulkWriteInChunks<T extends { _id: string }>(
+  collection: { bulkWrite: (ops: AnyBulkWriteOperation<T>[], options: { ordered: boolean }) => Promise<unknown> },
+  ops: AnyBulkWriteOperation<T>[],
+): Promise<void> {
+  for (let start = 0; start < ops.length; start += BULK_CHUNK)
+    await collection.bulkWrite(ops.slice(start, start + BULK_CHUNK), { ordered: false });
 }
 
 /**
@@ -29,7 +48,15 @@ export class CoPurchaseRepository {
       orders.map((order) => ({
         updateOne: {
           filter: { _id: order.orderId },
-          update: { $setOnInsert: { userId: order.userId, lines: order.lines.map(({ productId, quantity }) => ({ productId, quantity })), paidAt: order.paidAt, recordedAt, ...(synthetic ? { synthetic } : {}) } },
+          update: {
+            $setOnInsert: {
+              userId: order.userId,
+              lines: order.lines.map(({ productId, quantity }) => ({ productId, quantity })),
+              paidAt: order.paidAt,
+              recordedAt,
+              ...(synthetic ? { synthetic } : {}),
+            },
+          },
           upsert: true,
         },
       })),
@@ -39,7 +66,11 @@ export class CoPurchaseRepository {
   /** Adds one paid order to every counter it touches, at most once per counter. */
   async applyPurchase(order: PaidOrder): Promise<void> {
     const weight = recencyWeight(order.paidAt);
-    const pairKeys = coPurchasePairs(order).map(([productId, otherId]) => ({ _id: pairKey(productId, otherId), productId, otherId }));
+    const pairKeys = coPurchasePairs(order).map(([productId, otherId]) => ({
+      _id: pairKey(productId, otherId),
+      productId,
+      otherId,
+    }));
     if (pairKeys.length > 0) {
       await ignoringDuplicateKeys(
         this.collections.pairs.bulkWrite(
@@ -48,7 +79,12 @@ export class CoPurchaseRepository {
               // Matches only a counter this order has not touched; otherwise the upsert's insert
               // collides with the existing _id and is ignored as "already applied".
               filter: { _id, orders: { $ne: order.orderId } },
-              update: { $inc: { score: weight, count: 1 }, $max: { lastPaidAt: order.paidAt }, $push: { orders: order.orderId }, $setOnInsert: { productId, otherId } },
+              update: {
+                $inc: { score: weight, count: 1 },
+                $max: { lastPaidAt: order.paidAt },
+                $push: { orders: order.orderId },
+                $setOnInsert: { productId, otherId },
+              },
               upsert: true,
             },
           })),
@@ -57,7 +93,11 @@ export class CoPurchaseRepository {
       );
     }
     const day = dayOf(order.paidAt);
-    const sales = [...unitsOf(order)].map(([productId, units]) => ({ _id: pairKey(productId, day.toISOString()), productId, units }));
+    const sales = [...unitsOf(order)].map(([productId, units]) => ({
+      _id: pairKey(productId, day.toISOString()),
+      productId,
+      units,
+    }));
     await ignoringDuplicateKeys(
       this.collections.dailySales.bulkWrite(
         sales.map(({ _id, productId, units }) => ({
@@ -82,8 +122,15 @@ export class CoPurchaseRepository {
     );
     // `$push` with `$slice` is not in FerretDB: trim the remembered orders in a second step.
     const trim = { [`orders.${APPLIED_ORDERS_KEPT}`]: { $exists: true } };
-    if (pairKeys.length > 0) await this.collections.pairs.updateMany({ _id: { $in: pairKeys.map((key) => key._id) }, ...trim }, { $pop: { orders: -1 } });
-    await this.collections.dailySales.updateMany({ _id: { $in: sales.map((sale) => sale._id) }, ...trim }, { $pop: { orders: -1 } });
+    if (pairKeys.length > 0)
+      await this.collections.pairs.updateMany(
+        { _id: { $in: pairKeys.map((key) => key._id) }, ...trim },
+        { $pop: { orders: -1 } },
+      );
+    await this.collections.dailySales.updateMany(
+      { _id: { $in: sales.map((sale) => sale._id) }, ...trim },
+      { $pop: { orders: -1 } },
+    );
   }
 
   /**
@@ -93,7 +140,10 @@ export class CoPurchaseRepository {
    */
   private async replaceCollection(from: string, to: string): Promise<void> {
     for (let attempt = 1; ; attempt += 1) {
-      await this.db.collection(to).drop().catch(() => undefined);
+      await this.db
+        .collection(to)
+        .drop()
+        .catch(() => undefined);
       try {
         await this.db.renameCollection(from, to);
         return;
@@ -117,33 +167,56 @@ export class CoPurchaseRepository {
    * Neighbour lists of several products, in one query (the best `limit` overall), leaving out
    * `excluded` in the query itself so pairs among the products themselves cannot fill the limit.
    */
-  async neighboursOfAll(productIds: readonly string[], limit: number, excluded: readonly string[] = []): Promise<Neighbour[][]> {
+  async neighboursOfAll(
+    productIds: readonly string[],
+    limit: number,
+    excluded: readonly string[] = [],
+  ): Promise<Neighbour[][]> {
     if (productIds.length === 0) return [];
     const rows = await this.collections.pairs
-      .find({ productId: { $in: [...productIds] }, otherId: { $nin: [...excluded] } }, { projection: { productId: 1, otherId: 1, score: 1 } })
+      .find(
+        { productId: { $in: [...productIds] }, otherId: { $nin: [...excluded] } },
+        { projection: { productId: 1, otherId: 1, score: 1 } },
+      )
       .sort({ score: -1, _id: 1 })
       .limit(limit)
       .toArray();
-    return productIds.map((productId) => rows.filter((row) => row.productId === productId).map((row) => ({ otherId: row.otherId, score: row.score })));
+    return productIds.map((productId) =>
+      rows.filter((row) => row.productId === productId).map((row) => ({ otherId: row.otherId, score: row.score })),
+    );
   }
 
   /** What the user bought, most recent first. */
   async boughtBy(userId: string, limit: number): Promise<string[]> {
-    const rows = await this.collections.userProducts.find({ userId }, { projection: { productId: 1 } }).sort({ lastPaidAt: -1, _id: 1 }).limit(limit).toArray();
+    const rows = await this.collections.userProducts
+      .find({ userId }, { projection: { productId: 1 } })
+      .sort({ lastPaidAt: -1, _id: 1 })
+      .limit(limit)
+      .toArray();
     return rows.map((row) => row.productId);
   }
 
   /** The ones among `productIds` the user has bought. */
   async boughtAmong(userId: string, productIds: readonly string[]): Promise<Set<string>> {
     if (productIds.length === 0) return new Set();
-    const rows = await this.collections.userProducts.find({ _id: { $in: productIds.map((productId) => pairKey(userId, productId)) } }, { projection: { productId: 1 } }).toArray();
+    const rows = await this.collections.userProducts
+      .find(
+        { _id: { $in: productIds.map((productId) => pairKey(userId, productId)) } },
+        { projection: { productId: 1 } },
+      )
+      .toArray();
     return new Set(rows.map((row) => row.productId));
   }
 
   /** Products by units sold since `since`, most first (one accumulator per `$group`: FerretDB). */
   async bestSellersSince(since: Date, limit: number): Promise<string[]> {
     const rows = await this.collections.dailySales
-      .aggregate<{ _id: string; units: number }>([{ $match: { day: { $gte: dayOf(since) } } }, { $group: { _id: "$productId", units: { $sum: "$units" } } }, { $sort: { units: -1, _id: 1 } }, { $limit: limit }])
+      .aggregate<{ _id: string; units: number }>([
+        { $match: { day: { $gte: dayOf(since) } } },
+        { $group: { _id: "$productId", units: { $sum: "$units" } } },
+        { $sort: { units: -1, _id: 1 } },
+        { $limit: limit },
+      ])
       .toArray();
     return rows.map((row) => row._id);
   }
@@ -163,22 +236,36 @@ export class CoPurchaseRepository {
       .toArray();
     const aggregate = aggregateHistory(orders);
     const fresh = recommendationsCollections(this.db, "_rebuild");
-    for (const name of Object.values(DERIVED_COLLECTIONS)) await this.db.collection(`${name}_rebuild`).drop().catch(() => undefined);
-    await bulkWriteInChunks(fresh.pairs, [...aggregate.pairs].map(([_id, pair]) => ({ insertOne: { document: { _id, ...pair } } })));
-    await bulkWriteInChunks(fresh.dailySales, [...aggregate.dailySales].map(([_id, sales]) => ({ insertOne: { document: { _id, ...sales } } })));
-    await bulkWriteInChunks(fresh.userProducts, [...aggregate.userProducts].map(([_id, bought]) => ({ insertOne: { document: { _id, ...bought } } })));
+    for (const name of Object.values(DERIVED_COLLECTIONS))
+      await this.db
+        .collection(`${name}_rebuild`)
+        .drop()
+        .catch(() => undefined);
+    await bulkWriteInChunks(
+      fresh.pairs,
+      [...aggregate.pairs].map(([_id, pair]) => ({ insertOne: { document: { _id, ...pair } } })),
+    );
+    await bulkWriteInChunks(
+      fresh.dailySales,
+      [...aggregate.dailySales].map(([_id, sales]) => ({ insertOne: { document: { _id, ...sales } } })),
+    );
+    await bulkWriteInChunks(
+      fresh.userProducts,
+      [...aggregate.userProducts].map(([_id, bought]) => ({ insertOne: { document: { _id, ...bought } } })),
+    );
     await ensureDerivedIndexes(fresh);
     for (const name of Object.values(DERIVED_COLLECTIONS)) {
       // An empty history creates no collection to rename.
       await this.db.createCollection(`${name}_rebuild`).catch(() => undefined);
-        await this.replaceCollection(`${name}_rebuild`, name);
+      await this.replaceCollection(`${name}_rebuild`, name);
     }
     // Orders recorded around or after the read that it did not see (their live updates went to the
     // old collections); what the read saw is in the new counters already.
     const seen = new Set(orders.map((order) => order.orderId));
     const recent = await this.collections.purchases.find({ recordedAt: { $gte: startedAt } }).toArray();
     const meanwhile = recent.filter((row) => !seen.has(row._id));
-    for (const row of meanwhile) await this.applyPurchase({ orderId: row._id, userId: row.userId, lines: row.lines, paidAt: row.paidAt });
+    for (const row of meanwhile)
+      await this.applyPurchase({ orderId: row._id, userId: row.userId, lines: row.lines, paidAt: row.paidAt });
     return { orders: orders.length + meanwhile.length, pairs: aggregate.pairs.size };
   }
 }

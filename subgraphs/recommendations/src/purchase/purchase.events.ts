@@ -4,7 +4,13 @@ import type { Db } from "mongodb";
 import type { CoPurchaseRepository } from "../copurchase/copurchase.repository";
 
 /** `recommendations.purchases`: every paid order is kept as history and added to the counts. */
-export function startPurchaseConsumer(options: { broker: Broker; db: Db; log: Logger; queueOwner: string; coPurchases: CoPurchaseRepository }): Promise<Consumer> {
+export function startPurchaseConsumer(options: {
+  broker: Broker;
+  db: Db;
+  log: Logger;
+  queueOwner: string;
+  coPurchases: CoPurchaseRepository;
+}): Promise<Consumer> {
   return startConsumer({
     broker: options.broker,
     store: mongoIdempotencyStore(options.db),
@@ -13,7 +19,12 @@ export function startPurchaseConsumer(options: { broker: Broker; db: Db; log: Lo
     purpose: "purchases",
     eventTypes: ["order.paid"],
     handle: async (event) => {
-      const order = { orderId: event.data.orderId, userId: event.data.userId, lines: event.data.lines, paidAt: new Date(event.data.paidAt) };
+      const order = {
+        orderId: event.data.orderId,
+        userId: event.data.userId,
+        lines: event.data.lines,
+        paidAt: new Date(event.data.paidAt),
+      };
       // History first: if applying fails half-way, the retry (or a rebuild) finds the order.
       await options.coPurchases.recordPurchases([order]);
       await options.coPurchases.applyPurchase(order);

@@ -6,7 +6,9 @@ import { User } from "../user/user.stub";
 
 @Resolver()
 export class TrendingResolver {
-  @Query(() => [Product], { description: "The most bought products over the last `days` days (1 to 365), active ones only." })
+  @Query(() => [Product], {
+    description: "The most bought products over the last `days` days (1 to 365), active ones only.",
+  })
   async trendingProducts(
     @Arg("first", () => Int, { nullable: true, defaultValue: 8, description: "At most 50." }) first: number | null,
     @Arg("days", () => Int, { nullable: true, defaultValue: 7 }) days: number | null,
@@ -18,16 +20,30 @@ export class TrendingResolver {
 
 @Resolver(() => Product)
 export class ProductRecommendationsResolver {
-  @FieldResolver(() => [Product], { description: "Products most often bought with this one, recent orders weighing more; trending ones when there is too little history." })
-  async frequentlyBoughtTogether(@Root() product: Product, @Arg("first", () => Int, { nullable: true, defaultValue: 4, description: "At most 50." }) first: number | null, @Ctx() ctx: RecommendationsContext): Promise<Product[]> {
+  @FieldResolver(() => [Product], {
+    description:
+      "Products most often bought with this one, recent orders weighing more; trending ones when there is too little history.",
+  })
+  async frequentlyBoughtTogether(
+    @Root() product: Product,
+    @Arg("first", () => Int, { nullable: true, defaultValue: 4, description: "At most 50." }) first: number | null,
+    @Ctx() ctx: RecommendationsContext,
+  ): Promise<Product[]> {
     return productRefs(await ctx.services.recommendations.frequentlyBoughtTogether(product.id, first ?? 4));
   }
 }
 
 @Resolver(() => User)
 export class UserRecommendationsResolver {
-  @FieldResolver(() => [Product], { description: "(owner) Suggestions from what this user bought, never something they already bought; trending ones for a new customer." })
-  async recommendedProducts(@Root() user: User, @Arg("first", () => Int, { nullable: true, defaultValue: 8, description: "At most 50." }) first: number | null, @Ctx() ctx: RecommendationsContext): Promise<Product[]> {
+  @FieldResolver(() => [Product], {
+    description:
+      "(owner) Suggestions from what this user bought, never something they already bought; trending ones for a new customer.",
+  })
+  async recommendedProducts(
+    @Root() user: User,
+    @Arg("first", () => Int, { nullable: true, defaultValue: 8, description: "At most 50." }) first: number | null,
+    @Ctx() ctx: RecommendationsContext,
+  ): Promise<Product[]> {
     requireOwnerOrAdmin(ctx.viewer, user.id);
     return productRefs(await ctx.services.recommendations.recommendedProducts(user.id, first ?? 8));
   }

@@ -11,11 +11,15 @@ const overRead = (first: number) => first * 3 + 10;
 const RECENT_PURCHASES = 20;
 
 function checkFirst(first: number): void {
-  if (!Number.isInteger(first) || first < 0 || first > MAX_RESULTS) throw badUserInput(`\`first\` must be between 0 and ${MAX_RESULTS}.`, "first");
+  if (!Number.isInteger(first) || first < 0 || first > MAX_RESULTS)
+    throw badUserInput(`\`first\` must be between 0 and ${MAX_RESULTS}.`, "first");
 }
 
 /** What the service reads: MongoDB in the service, memory in the offline evaluation (bench/). */
-export type CoPurchaseReader = Pick<CoPurchaseRepository, "neighbours" | "neighboursOfAll" | "boughtBy" | "boughtAmong" | "bestSellersSince">;
+export type CoPurchaseReader = Pick<
+  CoPurchaseRepository,
+  "neighbours" | "neighboursOfAll" | "boughtBy" | "boughtAmong" | "bestSellersSince"
+>;
 export type ActiveProducts = Pick<ProductActivity, "activeAmong">;
 
 /** Never the product itself, an inactive product, or one the user already bought; cold starts fall back to trending. */
@@ -27,7 +31,8 @@ export class RecommendationService {
 
   async trendingProducts(first: number, days: number, excluded: ReadonlySet<string> = new Set()): Promise<string[]> {
     checkFirst(first);
-    if (!Number.isInteger(days) || days < 1 || days > MAX_DAYS) throw badUserInput(`\`days\` must be between 1 and ${MAX_DAYS}.`, "days");
+    if (!Number.isInteger(days) || days < 1 || days > MAX_DAYS)
+      throw badUserInput(`\`days\` must be between 1 and ${MAX_DAYS}.`, "days");
     if (first === 0) return [];
     const since = new Date(Date.now() - (days - 1) * 86_400_000);
     const bestSellers = await this.coPurchases.bestSellersSince(since, overRead(first) + excluded.size);
@@ -52,7 +57,10 @@ export class RecommendationService {
     const candidates = rankCandidates(lists, new Set(recent));
     // Bought long ago (not among the recent ones) still counts as bought.
     const boughtEarlier = await this.coPurchases.boughtAmong(userId, candidates);
-    const recommended = await this.keepActive(candidates.filter((id) => !boughtEarlier.has(id)), first);
+    const recommended = await this.keepActive(
+      candidates.filter((id) => !boughtEarlier.has(id)),
+      first,
+    );
     if (recommended.length >= first) return recommended;
     const excluded = new Set([...recent, ...boughtEarlier, ...recommended]);
     const trending = await this.trendingProducts(Math.min(MAX_RESULTS, first + excluded.size), 30);

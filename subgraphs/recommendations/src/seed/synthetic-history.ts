@@ -40,7 +40,10 @@ function pickPopular<T>(items: readonly T[], next: () => number): T {
  * categories; each product has a companion in a complementary category (desk and chair) and one
  * in its own (two lamps), which shoppers often add; a few popular products everybody buys.
  */
-export function generateOrderHistory(products: readonly CatalogueProduct[], options: SyntheticHistoryOptions = {}): PaidOrder[] {
+export function generateOrderHistory(
+  products: readonly CatalogueProduct[],
+  options: SyntheticHistoryOptions = {},
+): PaidOrder[] {
   const { customers = 400, days = 120, now = new Date(), seed = 20261122 } = options;
   if (products.length < 2) return [];
   const next = seededRandom(seed);

@@ -40,6 +40,9 @@ export class RatingRepository {
     const buckets = ratingBuckets(await this.reviews.ratingCounts(productId));
     const count = buckets.reduce((total, n) => total + n, 0);
     const sum = buckets.reduce((total, n, index) => total + n * (index + 1), 0);
-    await this.collections.ratingSummaries.updateOne({ _id: productId, appliedSeq: { $lt: seq } }, { $set: { count, sum, buckets, appliedSeq: seq } });
+    await this.collections.ratingSummaries.updateOne(
+      { _id: productId, appliedSeq: { $lt: seq } },
+      { $set: { count, sum, buckets, appliedSeq: seq } },
+    );
   }
 }

@@ -8,7 +8,10 @@ export class RatingBucket {
 
 @ObjectType({ description: "A product's ratings, kept current as reviews come and go." })
 export class RatingSummary {
-  @Field(() => Float, { nullable: true, description: "Mean rating to two decimals; null until someone reviews the product." })
+  @Field(() => Float, {
+    nullable: true,
+    description: "Mean rating to two decimals; null until someone reviews the product.",
+  })
   average!: number | null;
 
   @Field(() => Int) count!: number;

@@ -14,6 +14,8 @@ export interface ReviewLoaders {
 export function createReviewLoaders(reviews: ReviewRepository, ratings: RatingRepository): ReviewLoaders {
   return {
     reviewById: new DataLoader(async (ids) => rowsByKey(ids, await reviews.findByIds(ids), (row) => row._id)),
-    ratingByProductId: new DataLoader(async (ids) => rowsByKey(ids, await ratings.findByProductIds(ids), (row) => row._id)),
+    ratingByProductId: new DataLoader(async (ids) =>
+      rowsByKey(ids, await ratings.findByProductIds(ids), (row) => row._id),
+    ),
   };
 }

@@ -4,6 +4,7 @@ import type { ReviewDocument } from "../db";
 
 export const reviewReferenceResolvers: ReferenceResolvers = {
   Review: {
-    __resolveReference: (reference: { id: string }, context: ReviewsContext): Promise<ReviewDocument | null> => context.loaders.reviewById.load(reference.id),
+    __resolveReference: (reference: { id: string }, context: ReviewsContext): Promise<ReviewDocument | null> =>
+      context.loaders.reviewById.load(reference.id),
   },
 };

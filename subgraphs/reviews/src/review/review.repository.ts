@@ -50,13 +50,19 @@ export class ReviewRepository {
 
   /** Marks the author's reviews of these products verified (after a paid order). */
   async markVerified(authorId: string, productIds: readonly string[]): Promise<void> {
-    await this.collections.reviews.updateMany({ authorId, productId: { $in: [...productIds] }, verifiedPurchase: false }, { $set: { verifiedPurchase: true } });
+    await this.collections.reviews.updateMany(
+      { authorId, productId: { $in: [...productIds] }, verifiedPurchase: false },
+      { $set: { verifiedPurchase: true } },
+    );
   }
 
   /** Per-rating review counts of one product (one accumulator per `$group`: FerretDB's limit). */
   async ratingCounts(productId: string): Promise<Array<{ rating: number; count: number }>> {
     const rows = await this.collections.reviews
-      .aggregate<{ _id: number; count: number }>([{ $match: { productId } }, { $group: { _id: "$rating", count: { $sum: 1 } } }])
+      .aggregate<{ _id: number; count: number }>([
+        { $match: { productId } },
+        { $group: { _id: "$rating", count: { $sum: 1 } } },
+      ])
       .toArray();
     return rows.map((row) => ({ rating: row._id, count: row.count }));
   }

@@ -9,7 +9,9 @@ import { AddReviewInput, DeleteReviewPayload, Review, ReviewPayload } from "./re
 @Resolver(() => Review)
 export class ReviewResolver {
   @Authorized()
-  @Mutation(() => ReviewPayload, { description: "Reviews a product, once per customer; verified when the customer has paid for it." })
+  @Mutation(() => ReviewPayload, {
+    description: "Reviews a product, once per customer; verified when the customer has paid for it.",
+  })
   async addReview(@Arg("input", () => AddReviewInput) input: AddReviewInput, @Ctx() ctx: ReviewsContext) {
     return toPayload("review", await ctx.services.reviews.addReview(requireViewer(ctx.viewer), { ...input }));
   }

@@ -31,7 +31,12 @@ describe("review input", () => {
 
 describe("rating summary", () => {
   it("spreads counts over five buckets and averages to two decimals", () => {
-    expect(ratingBuckets([{ rating: 5, count: 2 }, { rating: 1, count: 1 }])).toEqual([1, 0, 0, 0, 2]);
+    expect(
+      ratingBuckets([
+        { rating: 5, count: 2 },
+        { rating: 1, count: 1 },
+      ]),
+    ).toEqual([1, 0, 0, 0, 2]);
     expect(averageRating(11, 3)).toBe(3.67);
     expect(averageRating(0, 0)).toBeNull();
   });

@@ -9,12 +9,14 @@ export const BODY_MAX = 5000;
  * line breaks normalized, Unicode composed, and the ends trimmed.
  */
 export function plainText(value: string): string {
-  return value
-    .normalize("NFC")
-    .replace(/\r\n?/g, "\n")
-    // eslint-disable-next-line no-control-regex
-    .replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F\u200B-\u200F\u202A-\u202E\u2066-\u2069]/g, "")
-    .trim();
+  return (
+    value
+      .normalize("NFC")
+      .replace(/\r\n?/g, "\n")
+      // eslint-disable-next-line no-control-regex
+      .replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F\u200B-\u200F\u202A-\u202E\u2066-\u2069]/g, "")
+      .trim()
+  );
 }
 
 const text = (name: string, max: number) =>
@@ -25,7 +27,11 @@ const text = (name: string, max: number) =>
 
 export const addReviewInputSchema = z.object({
   productId: z.string().trim().min(1, "Choose a product.").max(100, "No product has this id."),
-  rating: z.number().int("A rating is a whole number of stars.").min(1, "A rating is 1 to 5 stars.").max(5, "A rating is 1 to 5 stars."),
+  rating: z
+    .number()
+    .int("A rating is a whole number of stars.")
+    .min(1, "A rating is 1 to 5 stars.")
+    .max(5, "A rating is 1 to 5 stars."),
   title: text("The title", TITLE_MAX),
   body: text("The review", BODY_MAX),
 });

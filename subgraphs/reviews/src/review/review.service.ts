@@ -54,7 +54,9 @@ export class ReviewService {
       if (!isDuplicateKeyError(error)) throw error;
       // A retry after a failure between insert and summary lands here: let it heal the summary.
       await this.ratings.refresh(productId);
-      return refuse(userError(UserErrorCode.ALREADY_REVIEWED, "You have already reviewed this product.", ["input", "productId"]));
+      return refuse(
+        userError(UserErrorCode.ALREADY_REVIEWED, "You have already reviewed this product.", ["input", "productId"]),
+      );
     }
     if (!review.verifiedPurchase && (await this.purchases.hasBought(viewer.userId, productId))) {
       // The order was paid between the check and the insert, and its event found no review yet.
@@ -69,7 +71,8 @@ export class ReviewService {
   async deleteReview(viewer: Viewer, reviewId: string): Promise<Outcome<true>> {
     const review = await this.reviews.findById(reviewId);
     if (!review) return refuse(userError(UserErrorCode.NOT_FOUND, "No review has this id.", ["id"]));
-    if (review.authorId !== viewer.userId && !hasRole(viewer, Role.ADMIN)) throw forbidden("Only the review's author or an admin can delete it.");
+    if (review.authorId !== viewer.userId && !hasRole(viewer, Role.ADMIN))
+      throw forbidden("Only the review's author or an admin can delete it.");
     const deleted = await this.reviews.delete(reviewId);
     if (!deleted) {
       // Deleted meanwhile (a concurrent or retried call): make sure its summary caught up.
@@ -80,9 +83,19 @@ export class ReviewService {
     return succeed(true);
   }
 
-  listReviews(scope: { productId: string } | { authorId: string }, args: { first?: number | null; after?: string | null }): Promise<Connection<ReviewDocument>> {
+  listReviews(
+    scope: { productId: string } | { authorId: string },
+    args: { first?: number | null; after?: string | null },
+  ): Promise<Connection<ReviewDocument>> {
     const page = parsePageArgs(args, 2);
-    return this.reviews.page(scope, page).then((rows) => buildConnection(rows, page, lazy(() => this.reviews.count(scope)), reviewCursorOf));
+    return this.reviews.page(scope, page).then((rows) =>
+      buildConnection(
+        rows,
+        page,
+        lazy(() => this.reviews.count(scope)),
+        reviewCursorOf,
+      ),
+    );
   }
 
   /** A paid order's products become verified purchases, and the buyer's reviews of them verified. */

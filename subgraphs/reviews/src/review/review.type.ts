@@ -12,7 +12,8 @@ export class Review {
   @Field(() => Int, { description: "1 to 5 stars." }) rating!: number;
   @Field(() => String) title!: string;
   @Field(() => String) body!: string;
-  @Field(() => Boolean, { description: "True when the author has a paid order containing the product." }) verifiedPurchase!: boolean;
+  @Field(() => Boolean, { description: "True when the author has a paid order containing the product." })
+  verifiedPurchase!: boolean;
   @Field(() => Date) createdAt!: Date;
 }
 

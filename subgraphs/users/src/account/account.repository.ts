@@ -7,11 +7,17 @@ export class AccountRepository {
   constructor(private readonly db: UsersExecutor) {}
 
   async findByIds(ids: readonly string[]): Promise<UserRow[]> {
-    return this.db.select().from(users).where(inArray(users.id, [...ids]));
+    return this.db
+      .select()
+      .from(users)
+      .where(inArray(users.id, [...ids]));
   }
 
   async findByEmail(email: string): Promise<UserRow | undefined> {
-    const [row] = await this.db.select().from(users).where(eq(sql`lower(${users.email})`, email.toLowerCase()));
+    const [row] = await this.db
+      .select()
+      .from(users)
+      .where(eq(sql`lower(${users.email})`, email.toLowerCase()));
     return row;
   }
 
@@ -20,7 +26,10 @@ export class AccountRepository {
     return created!;
   }
 
-  async update(id: string, changes: Partial<Pick<UserRow, "name" | "roles" | "passwordHash">>): Promise<UserRow | undefined> {
+  async update(
+    id: string,
+    changes: Partial<Pick<UserRow, "name" | "roles" | "passwordHash">>,
+  ): Promise<UserRow | undefined> {
     const [row] = await this.db
       .update(users)
       .set({ ...changes, updatedAt: new Date() })
@@ -38,7 +47,12 @@ export class AccountRepository {
         )
       : undefined;
     const [rows, [total]] = await Promise.all([
-      this.db.select().from(users).where(after).orderBy(desc(users.createdAt), desc(users.id)).limit(page.limit + 1),
+      this.db
+        .select()
+        .from(users)
+        .where(after)
+        .orderBy(desc(users.createdAt), desc(users.id))
+        .limit(page.limit + 1),
       this.db.select({ value: count() }).from(users),
     ]);
     return { rows, totalCount: total?.value ?? 0 };

@@ -1,4 +1,16 @@
-import { buildConnection, parsePageArgs, refuse, Role, succeed, userError, UserErrorCode, validateInput, type Connection, type Outcome, type Viewer } from "@cartograph/service-kit";
+import {
+  buildConnection,
+  parsePageArgs,
+  refuse,
+  Role,
+  succeed,
+  userError,
+  UserErrorCode,
+  validateInput,
+  type Connection,
+  type Outcome,
+  type Viewer,
+} from "@cartograph/service-kit";
 import { z } from "zod";
 import type { UsersDb } from "../db";
 import type { UserRow } from "../db/schema";

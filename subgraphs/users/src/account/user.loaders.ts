@@ -12,6 +12,8 @@ export interface UserLoaders {
 export function createUserLoaders(services: UsersServices): UserLoaders {
   return {
     userById: new DataLoader(async (ids) => rowsByKey(ids, await services.accounts.findByIds(ids), (user) => user.id)),
-    addressesByUserId: new DataLoader(async (userIds) => rowsGroupedByKey(userIds, await services.addresses.findByUserIds(userIds), (row) => row.userId)),
+    addressesByUserId: new DataLoader(async (userIds) =>
+      rowsGroupedByKey(userIds, await services.addresses.findByUserIds(userIds), (row) => row.userId),
+    ),
   };
 }

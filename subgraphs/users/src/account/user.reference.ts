@@ -3,6 +3,7 @@ import type { UsersContext } from "../context";
 
 export const userReferenceResolvers: ReferenceResolvers = {
   User: {
-    __resolveReference: (reference: { id: string }, context: UsersContext) => context.loaders.userById.load(reference.id),
+    __resolveReference: (reference: { id: string }, context: UsersContext) =>
+      context.loaders.userById.load(reference.id),
   },
 };

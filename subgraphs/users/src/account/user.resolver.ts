@@ -1,5 +1,20 @@
 import { Role, requireOwnerOrAdmin, requireViewer, toPayload } from "@cartograph/service-kit";
-import { Arg, Args, ArgsType, Authorized, Ctx, Field, FieldResolver, ID, Int, Mutation, ObjectType, Query, Resolver, Root } from "type-graphql";
+import {
+  Arg,
+  Args,
+  ArgsType,
+  Authorized,
+  Ctx,
+  Field,
+  FieldResolver,
+  ID,
+  Int,
+  Mutation,
+  ObjectType,
+  Query,
+  Resolver,
+  Root,
+} from "type-graphql";
 import { ConnectionType } from "@cartograph/service-kit";
 import type { UsersContext } from "../context";
 import type { UserRow } from "../db/schema";
@@ -43,7 +58,11 @@ export class UserResolver {
 
   @Authorized(Role.ADMIN)
   @Mutation(() => UserPayload, { description: "(admin) Replaces the user's roles." })
-  async setUserRoles(@Arg("userId", () => ID) userId: string, @Arg("roles", () => [Role]) roles: Role[], @Ctx() ctx: UsersContext) {
+  async setUserRoles(
+    @Arg("userId", () => ID) userId: string,
+    @Arg("roles", () => [Role]) roles: Role[],
+    @Ctx() ctx: UsersContext,
+  ) {
     return toPayload("user", await ctx.services.accounts.setUserRoles(requireViewer(ctx.viewer), userId, roles));
   }
 

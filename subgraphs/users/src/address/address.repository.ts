@@ -19,7 +19,10 @@ export class AddressRepository {
   }
 
   async clearDefault(tx: UsersExecutor, userId: string): Promise<void> {
-    await tx.update(addresses).set({ isDefault: false }).where(and(eq(addresses.userId, userId), eq(addresses.isDefault, true)));
+    await tx
+      .update(addresses)
+      .set({ isDefault: false })
+      .where(and(eq(addresses.userId, userId), eq(addresses.isDefault, true)));
   }
 
   async insert(tx: UsersExecutor, row: typeof addresses.$inferInsert): Promise<AddressRow> {
@@ -51,4 +54,3 @@ export class AddressRepository {
     await tx.execute(sql`select id from users where id = ${userId} for update`);
   }
 }
-

@@ -1,4 +1,14 @@
-import { addressInputSchema, newId, refuse, succeed, userError, UserErrorCode, validateInput, type Outcome, type Viewer } from "@cartograph/service-kit";
+import {
+  addressInputSchema,
+  newId,
+  refuse,
+  succeed,
+  userError,
+  UserErrorCode,
+  validateInput,
+  type Outcome,
+  type Viewer,
+} from "@cartograph/service-kit";
 import type { UsersDb } from "../db";
 import type { AddressRow } from "../db/schema";
 import { AddressRepository } from "./address.repository";
@@ -24,11 +34,23 @@ export class AddressService {
       await this.addresses.lockUser(tx, viewer.userId);
       const existing = await this.addresses.countForUser(tx, viewer.userId);
       if (existing >= MAX_ADDRESSES_PER_USER) {
-        return refuse(userError(UserErrorCode.INVALID, `You can keep at most ${MAX_ADDRESSES_PER_USER} addresses. Remove one first.`));
+        return refuse(
+          userError(
+            UserErrorCode.INVALID,
+            `You can keep at most ${MAX_ADDRESSES_PER_USER} addresses. Remove one first.`,
+          ),
+        );
       }
       const makeDefault = existing === 0 || isDefault === true;
       if (makeDefault) await this.addresses.clearDefault(tx, viewer.userId);
-      return succeed(await this.addresses.insert(tx, { id: newId("adr"), userId: viewer.userId, ...address, isDefault: makeDefault }));
+      return succeed(
+        await this.addresses.insert(tx, {
+          id: newId("adr"),
+          userId: viewer.userId,
+          ...address,
+          isDefault: makeDefault,
+        }),
+      );
     });
   }
 

@@ -33,7 +33,9 @@ export class LoginThrottle {
   async recordFailure(email: string, now = new Date()): Promise<void> {
     await this.db.insert(loginFailures).values({ email: email.toLowerCase(), failedAt: now });
     // Old rows serve no purpose; drop them as we go rather than with a separate job.
-    await this.db.delete(loginFailures).where(and(eq(loginFailures.email, email.toLowerCase()), lt(loginFailures.failedAt, this.since(now))));
+    await this.db
+      .delete(loginFailures)
+      .where(and(eq(loginFailures.email, email.toLowerCase()), lt(loginFailures.failedAt, this.since(now))));
   }
 
   async clear(email: string): Promise<void> {

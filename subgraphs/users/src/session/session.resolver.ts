@@ -20,11 +20,17 @@ export class SessionResolver {
   }
 
   @Mutation(() => AuthPayload)
-  async login(@Arg("email", () => String) email: string, @Arg("password", () => String) password: string, @Ctx() ctx: UsersContext) {
+  async login(
+    @Arg("email", () => String) email: string,
+    @Arg("password", () => String) password: string,
+    @Ctx() ctx: UsersContext,
+  ) {
     return authPayload(await ctx.services.sessions.login(email, password), ctx);
   }
 
-  @Mutation(() => AuthPayload, { description: "Rotates: the given token is spent. Reusing a spent one ends the session everywhere." })
+  @Mutation(() => AuthPayload, {
+    description: "Rotates: the given token is spent. Reusing a spent one ends the session everywhere.",
+  })
   async refreshToken(@Arg("refreshToken", () => String) refreshToken: string, @Ctx() ctx: UsersContext) {
     return authPayload(await ctx.services.sessions.refresh(refreshToken), ctx);
   }

@@ -1,6 +1,17 @@
 import { createHash, randomBytes } from "node:crypto";
 import { enqueueEvent } from "@cartograph/events";
-import { isUniqueViolation, newId, rateLimited, refuse, Role, succeed, userError, UserErrorCode, validateInput, type Outcome } from "@cartograph/service-kit";
+import {
+  isUniqueViolation,
+  newId,
+  rateLimited,
+  refuse,
+  Role,
+  succeed,
+  userError,
+  UserErrorCode,
+  validateInput,
+  type Outcome,
+} from "@cartograph/service-kit";
 import type { Logger } from "@cartograph/service-kit";
 import { z } from "zod";
 import { AccountRepository } from "../account/account.repository";
@@ -50,7 +61,10 @@ export class SessionService {
     private readonly log: Logger,
   ) {
     this.accounts = new AccountRepository(db);
-    this.throttle = new LoginThrottle(db, { maxFailures: settings.maxLoginFailures, windowMinutes: settings.loginWindowMinutes });
+    this.throttle = new LoginThrottle(db, {
+      maxFailures: settings.maxLoginFailures,
+      windowMinutes: settings.loginWindowMinutes,
+    });
   }
 
   async register(input: unknown): Promise<Outcome<IssuedSession>> {
@@ -62,8 +76,18 @@ export class SessionService {
       return succeed(
         await this.db.transaction(async (tx) => {
           // `register` never creates an admin: roles come only from an admin or the seed.
-          const user = await this.accounts.insert(tx, { id: newId("usr"), email, name, passwordHash, roles: [Role.CUSTOMER] });
-          await enqueueEvent(tx, { type: "user.registered", aggregateId: user.id, data: { userId: user.id, email, name } });
+          const user = await this.accounts.insert(tx, {
+            id: newId("usr"),
+            email,
+            name,
+            passwordHash,
+            roles: [Role.CUSTOMER],
+          });
+          await enqueueEvent(tx, {
+            type: "user.registered",
+            aggregateId: user.id,
+            data: { userId: user.id, email, name },
+          });
           return this.issue(tx, user, newId("rtf"));
         }),
       );
@@ -80,7 +104,8 @@ export class SessionService {
     if (await this.throttle.isBlocked(normalized)) {
       throw rateLimited(`Too many failed sign-in attempts. Try again in ${this.settings.loginWindowMinutes} minutes.`);
     }
-    const user = email.length <= 254 && password.length <= 128 ? await this.accounts.findByEmail(normalized) : undefined;
+    const user =
+      email.length <= 254 && password.length <= 128 ? await this.accounts.findByEmail(normalized) : undefined;
     // Unknown email and wrong password are indistinguishable, in answer and in time.
     if (!(await verifyPassword(user?.passwordHash ?? null, password)) || !user) {
       await this.throttle.recordFailure(normalized);
@@ -93,7 +118,9 @@ export class SessionService {
   /** Exchanges a refresh token for new tokens. Presenting an already-used one revokes its family. */
   async refresh(refreshToken: string): Promise<Outcome<IssuedSession>> {
     const invalid = refuse<IssuedSession>(
-      userError(UserErrorCode.INVALID_TOKEN, "The refresh token is invalid, expired or already used. Sign in again.", ["refreshToken"]),
+      userError(UserErrorCode.INVALID_TOKEN, "The refresh token is invalid, expired or already used. Sign in again.", [
+        "refreshToken",
+      ]),
     );
     if (!refreshToken.startsWith(REFRESH_TOKEN_PREFIX) || refreshToken.length > 100) return invalid;
     const tokenHash = hashToken(refreshToken);
@@ -108,7 +135,8 @@ export class SessionService {
       if (known && (known.rotatedAt || known.revokedAt)) {
         // A used token came back: it was stolen, or the session was ended. Either way, end the family.
         const revoked = await this.refreshTokens.revokeFamily(tx, known.familyId, now);
-        if (revoked > 0) this.log.warn({ userId: known.userId, familyId: known.familyId }, "refresh token reuse: family revoked");
+        if (revoked > 0)
+          this.log.warn({ userId: known.userId, familyId: known.familyId }, "refresh token reuse: family revoked");
       }
       return { session: null };
     });
@@ -117,8 +145,11 @@ export class SessionService {
 
   /** Ends the session the refresh token belongs to (its whole family). */
   async logout(refreshToken: string): Promise<Outcome<true>> {
-    const known = refreshToken.startsWith(REFRESH_TOKEN_PREFIX) ? await this.refreshTokens.findByHash(this.db, hashToken(refreshToken)) : undefined;
-    if (!known) return refuse(userError(UserErrorCode.INVALID_TOKEN, "The refresh token is not valid.", ["refreshToken"]));
+    const known = refreshToken.startsWith(REFRESH_TOKEN_PREFIX)
+      ? await this.refreshTokens.findByHash(this.db, hashToken(refreshToken))
+      : undefined;
+    if (!known)
+      return refuse(userError(UserErrorCode.INVALID_TOKEN, "The refresh token is not valid.", ["refreshToken"]));
     await this.refreshTokens.revokeFamily(this.db, known.familyId, new Date());
     return succeed(true);
   }
@@ -132,7 +163,11 @@ export class SessionService {
       tokenHash: hashToken(refreshToken),
       expiresAt: new Date(Date.now() + this.settings.refreshTokenTtlDays * 86_400_000),
     });
-    const accessToken = signAccessToken(this.signingKey, { userId: user.id, roles: user.roles as Role[] }, this.settings.accessTokenTtlSeconds);
+    const accessToken = signAccessToken(
+      this.signingKey,
+      { userId: user.id, roles: user.roles as Role[] },
+      this.settings.accessTokenTtlSeconds,
+    );
     return { accessToken, refreshToken, expiresIn: this.settings.accessTokenTtlSeconds, user };
   }
 }

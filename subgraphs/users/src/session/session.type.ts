@@ -11,10 +11,16 @@ export class RegisterInput {
 
 @ObjectType({ description: "Tokens for a signed-in session, or why none were issued." })
 export class AuthPayload {
-  @Field(() => String, { nullable: true, description: "RS256 JWT for `Authorization: Bearer`, valid `expiresIn` seconds." })
+  @Field(() => String, {
+    nullable: true,
+    description: "RS256 JWT for `Authorization: Bearer`, valid `expiresIn` seconds.",
+  })
   accessToken!: string | null;
 
-  @Field(() => String, { nullable: true, description: "Opaque; exchange it with `refreshToken` for new tokens. Single use." })
+  @Field(() => String, {
+    nullable: true,
+    description: "Opaque; exchange it with `refreshToken` for new tokens. Single use.",
+  })
   refreshToken!: string | null;
 
   @Field(() => Int, { nullable: true, description: "Seconds until the access token expires." })

@@ -42,7 +42,11 @@ export function verifierFor(key: SigningKey): AccessTokenVerifier {
   return createStaticKeyVerifier(new Map([[key.kid, key.publicKey]]));
 }
 
-export function signAccessToken(key: SigningKey, subject: { userId: string; roles: Role[] }, ttlSeconds: number): string {
+export function signAccessToken(
+  key: SigningKey,
+  subject: { userId: string; roles: Role[] },
+  ttlSeconds: number,
+): string {
   return jwt.sign({ roles: subject.roles }, key.privateKey, {
     algorithm: "RS256",
     keyid: key.kid,
