@@ -28,6 +28,7 @@ module.exports = {
         "<rootDir>/packages/*/src/**/*.test.ts",
         "<rootDir>/subgraphs/*/src/**/*.test.ts",
         "<rootDir>/router/src/**/*.test.ts",
+        "<rootDir>/scripts/lint/**/*.test.ts",
       ],
     },
     {

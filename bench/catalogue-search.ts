@@ -7,11 +7,10 @@
  * It creates (and afterwards drops) a database `bench_catalogue_<pid>`.
  */
 import { performance } from "node:perf_hooks";
-import { connectPostgres, createLogger, migratePostgres } from "@cartograph/service-kit";
+import { createLogger } from "@cartograph/service-kit";
+import { connectPostgres, migratePostgres } from "@cartograph/service-kit/db";
 import { createTestDatabase } from "@cartograph/testing";
-import { PRODUCTS_SERVICE_DIR } from "../subgraphs/products/src/app";
-import { ProductService, type ProductListArgs } from "../subgraphs/products/src/catalog/product.service";
-import { schema } from "../subgraphs/products/src/db";
+import { PRODUCTS_SERVICE_DIR, ProductService, productsTables, type ProductListArgs } from "@cartograph/products";
 
 const productCount = Number(process.argv[2] ?? 100_000);
 const log = createLogger("bench", "warn");
@@ -59,7 +58,7 @@ const brands = Array.from({ length: 40 }, (_, i) => `Brand${i}`);
 const tags = ["office", "outdoor", "kitchen", "kids", "eco", "premium", "sale", "new", "gift", "handmade"];
 
 async function seed(url: string): Promise<void> {
-  const database = connectPostgres(url, schema, log, { max: 2 });
+  const database = connectPostgres(url, productsTables, log, { max: 2 });
   await migratePostgres(database.db, PRODUCTS_SERVICE_DIR);
   const client = await database.pool.connect();
   try {
@@ -101,7 +100,7 @@ async function main() {
     const seeding = performance.now();
     await seed(testDb.url);
     process.stdout.write(`seeded ${productCount} products in ${((performance.now() - seeding) / 1000).toFixed(1)} s\n`);
-    const database = connectPostgres(testDb.url, schema, log, { max: 4 });
+    const database = connectPostgres(testDb.url, productsTables, log, { max: 4 });
     const service = new ProductService(database.db, "USD");
     const cases: Array<[string, ProductListArgs, boolean]> = [
       ["search 'chairs' by relevance", { filter: { search: "chairs" } }, false],

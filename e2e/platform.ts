@@ -12,9 +12,9 @@ import {
   type TestMongoDatabase,
 } from "@cartograph/testing";
 import { queueOwner } from "@cartograph/service-kit";
-import { launchPlatform } from "../scripts/platform";
-import { subgraphs } from "../scripts/subgraphs";
-import type { ServiceProcess } from "../scripts/processes";
+import { launchPlatform } from "@cartograph/scripts/platform";
+import type { ServiceProcess } from "@cartograph/scripts/processes";
+import { subgraphs } from "@cartograph/scripts/subgraphs";
 
 export const E2E_ADMIN = { email: "admin@e2e.test", password: "e2e-admin-password" };
 

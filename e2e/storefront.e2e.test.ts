@@ -1,9 +1,18 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { CartographRequestError } from "@cartograph/client";
-import { createJwksVerifier, type AccessTokenVerifier } from "@cartograph/service-kit";
-import { startInventoryHarness, type InventoryHarness } from "../subgraphs/inventory/test/harness";
-import { subgraphs } from "../scripts/subgraphs";
+import { createJwksVerifier, type AccessTokenVerifier } from "@cartograph/service-kit/auth";
+import {
+  INVENTORY_SERVICE_DIR,
+  inventoryEnvSchema,
+  inventoryTables,
+  startInventorySubgraph,
+  type InventoryConfig,
+  type InventorySubgraph,
+} from "@cartograph/inventory";
+import { subgraphs } from "@cartograph/scripts/subgraphs";
+import { parseConfig } from "@cartograph/service-kit";
+import { startSubgraphHarness, type SubgraphHarness } from "@cartograph/testing";
 import { E2E_ADMIN, platformEvents, startPlatform, type Platform } from "./platform";
 
 /** Forwards to a subgraph and remembers every operation the router sent it. */
@@ -34,7 +43,7 @@ async function recordingProxy(
   };
 }
 
-let inventory: InventoryHarness;
+let inventory: SubgraphHarness<typeof inventoryTables, InventoryConfig, InventorySubgraph>;
 let proxy: Awaited<ReturnType<typeof recordingProxy>>;
 let platform: Platform;
 
@@ -48,7 +57,15 @@ beforeAll(async () => {
     verify: (token) =>
       usersVerifier ? usersVerifier.verify(token) : Promise.reject(new Error("the users service is not up yet")),
   };
-  inventory = await startInventoryHarness(events, { verifier });
+  inventory = await startSubgraphHarness({
+    label: "inventory",
+    serviceDir: INVENTORY_SERVICE_DIR,
+    dbSchema: inventoryTables,
+    parseConfig: (values) => parseConfig(inventoryEnvSchema, values),
+    start: startInventorySubgraph,
+    verifier,
+    env: events,
+  });
   proxy = await recordingProxy(inventory.url);
   platform = await startPlatform({ external: { inventory: proxy.url }, events });
   usersVerifier = createJwksVerifier(`${platform.services.users!.baseUrl}/.well-known/jwks.json`);

@@ -3,7 +3,7 @@ import { subgraphs } from "./subgraphs";
 
 // `pnpm migrate`: every PostgreSQL subgraph's checked-in migrations.
 async function main() {
-  for (const subgraph of subgraphs) await runTs(subgraph.dir, "src/migrate.ts");
+  for (const subgraph of subgraphs) await runTs(subgraph.dir, "src/bin/migrate.ts");
 }
 
 main().catch((error: unknown) => {

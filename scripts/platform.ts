@@ -63,8 +63,8 @@ export async function launchPlatform(options: PlatformOptions): Promise<RunningP
         ...options.env,
         ...(databaseUrl ? { [subgraph.store === "mongodb" ? "MONGODB_URL" : "DATABASE_URL"]: databaseUrl } : {}),
       };
-      await command(subgraph, "src/migrate.ts");
-      if (subgraph.seed === "before-start") await command(subgraph, "src/seed-main.ts");
+      await command(subgraph, "src/bin/migrate.ts");
+      if (subgraph.seed === "before-start") await command(subgraph, "src/bin/seed.ts");
     }
     const routerEnv: Record<string, string> = { ...options.env };
     for (const [name, url] of Object.entries(external)) routerEnv[`SUBGRAPH_${name.toUpperCase()}_URL`] = url;
@@ -89,7 +89,7 @@ export async function launchPlatform(options: PlatformOptions): Promise<RunningP
       env: routerEnv,
       onLine: (line) => options.onLine?.("router", line),
     });
-    for (const subgraph of local.filter((s) => s.seed === "after-start")) await command(subgraph, "src/seed-main.ts");
+    for (const subgraph of local.filter((s) => s.seed === "after-start")) await command(subgraph, "src/bin/seed.ts");
     return {
       routerUrl: `${services.router!.baseUrl}/graphql`,
       services,

@@ -11,7 +11,7 @@ export interface ServiceProcess {
 }
 
 /**
- * Runs a service's `src/main.ts` as its own process, as in production, and waits until its
+ * Runs a service's `src/bin/main.ts` as its own process, as in production, and waits until its
  * `/healthz` answers. Its output is kept and shown if it fails to start.
  */
 export async function startServiceProcess(options: {
@@ -23,7 +23,7 @@ export async function startServiceProcess(options: {
   /** Each line the process prints (by default it is only kept, and shown if start-up fails). */
   onLine?: (line: string) => void;
 }): Promise<ServiceProcess> {
-  const child: ChildProcess = spawn(process.execPath, ["--import", "tsx", "src/main.ts"], {
+  const child: ChildProcess = spawn(process.execPath, ["--import", "tsx", "src/bin/main.ts"], {
     cwd: options.cwd,
     env: { ...process.env, HOST: "127.0.0.1", PORT: String(options.port), ...options.env },
     stdio: ["ignore", "pipe", "pipe"],

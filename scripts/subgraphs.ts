@@ -9,10 +9,10 @@ export interface SubgraphEntry {
   name: string;
   dir: string;
   port: number;
-  /** Its own database: PostgreSQL (drizzle migrations) or MongoDB (indexes); `src/migrate.ts` prepares it before start. */
+  /** Its own database: PostgreSQL (drizzle migrations) or MongoDB (indexes); `src/bin/migrate.ts` prepares it before start. */
   store: "postgres" | "mongodb";
   /**
-   * `src/seed-main.ts` for demo data: "before-start" runs it before any service starts (its
+   * `src/bin/seed.ts` for demo data: "before-start" runs it before any service starts (its
    * events wait in the outbox); "after-start" once everything is up (it needs events consumed).
    */
   seed: "before-start" | "after-start" | null;

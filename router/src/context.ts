@@ -1,4 +1,5 @@
-import { bearerToken, type AccessTokenVerifier, type Logger, type Viewer } from "@cartograph/service-kit";
+import { type Logger } from "@cartograph/service-kit";
+import { bearerToken, type AccessTokenVerifier, type Viewer } from "@cartograph/service-kit/auth";
 
 /** Per-request state at the router: who is calling (already verified) and what to forward. */
 export interface RouterContext {

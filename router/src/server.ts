@@ -7,16 +7,9 @@ import { ApolloServerPluginDrainHttpServer } from "@apollo/server/plugin/drainHt
 import { ApolloServerPluginLandingPageDisabled } from "@apollo/server/plugin/disabled";
 import { ApolloServerPluginLandingPageLocalDefault } from "@apollo/server/plugin/landingPage/default";
 import { expressMiddleware } from "@as-integrations/express5";
-import {
-  createJwksVerifier,
-  headerValue,
-  mountHealthRoutes,
-  requestIdFrom,
-  REQUEST_ID_HEADER,
-  type AccessTokenVerifier,
-  type Logger,
-  type RunningServer,
-} from "@cartograph/service-kit";
+import { headerValue, requestIdFrom, REQUEST_ID_HEADER, type Logger } from "@cartograph/service-kit";
+import { createJwksVerifier, type AccessTokenVerifier } from "@cartograph/service-kit/auth";
+import { mountHealthRoutes, type RunningServer } from "@cartograph/service-kit/server";
 import cors from "cors";
 import express from "express";
 import { subgraphUrlOverride, type RouterConfig } from "./config";

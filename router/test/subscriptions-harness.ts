@@ -6,17 +6,13 @@ import path from "node:path";
 import { composeServices } from "@apollo/composition";
 import { buildSubgraphSchema } from "@apollo/subgraph";
 import {
-  bearerToken,
   forbidden,
-  hasRole,
   REQUEST_ID_HEADER,
-  Role,
   ROUTER_SECRET_HEADER,
   secretsMatch,
   unauthenticated,
-  type AccessTokenVerifier,
-  type Viewer,
 } from "@cartograph/service-kit";
+import { bearerToken, hasRole, Role, type AccessTokenVerifier, type Viewer } from "@cartograph/service-kit/auth";
 import { TEST_ROUTER_SECRET } from "@cartograph/testing";
 import { graphql, GraphQLError, parse, type GraphQLSchema } from "graphql";
 

@@ -1,11 +1,26 @@
 import { randomUUID } from "node:crypto";
 import { connect, type ChannelModel } from "amqplib";
 import { connectBroker, type Broker, type EventEnvelope } from "@cartograph/events";
-import { createLogger, parseConfig, Role } from "@cartograph/service-kit";
-import { RABBITMQ_URL, TEST_ROUTER_SECRET, uniqueTopologyName } from "@cartograph/testing";
+import { createLogger, parseConfig } from "@cartograph/service-kit";
+import { Role } from "@cartograph/service-kit/auth";
+import {
+  PRODUCTS_SERVICE_DIR,
+  productsEnvSchema,
+  productsTables,
+  startProductsSubgraph,
+  type ProductsConfig,
+  type ProductsSubgraph,
+} from "@cartograph/products";
+import {
+  callSubgraph,
+  RABBITMQ_URL,
+  startSubgraphHarness,
+  TEST_ROUTER_SECRET,
+  uniqueTopologyName,
+  type SubgraphHarness,
+} from "@cartograph/testing";
 import { createClient, type Client, type ExecutionResult } from "graphql-ws";
 import WebSocket from "ws";
-import { createProduct, startProductsHarness, type ProductsHarness } from "../../subgraphs/products/test/harness";
 import { routerEnvSchema } from "../src/config";
 import { startRouter, type RunningRouter } from "../src/server";
 import {
@@ -22,7 +37,27 @@ type StatusEvent = EventEnvelope<"order.status_changed">;
 const log = createLogger("router-test", process.env.TEST_LOG_LEVEL ?? "silent");
 const exchange = uniqueTopologyName("router");
 
-let products: ProductsHarness;
+/** A product with one variant, created through the products subgraph as an admin would. */
+async function createProduct(name: string, sku: string): Promise<{ id: string; variants: Array<{ id: string }> }> {
+  const result = await callSubgraph<{
+    createProduct: { product: { id: string; variants: Array<{ id: string }> } | null };
+  }>(
+    products.url,
+    `mutation($input: CreateProductInput!) { createProduct(input: $input) { product { id variants { id } } userErrors { message } } }`,
+    {
+      input: {
+        name,
+        description: "A product.",
+        variants: [{ sku: `${sku}-${randomUUID().slice(0, 8)}`, title: "Default", price: "10.00" }],
+      },
+    },
+    { accessToken: products.tokens.admin() },
+  );
+  if (!result.data?.createProduct.product) throw new Error(`createProduct failed: ${JSON.stringify(result)}`);
+  return result.data.createProduct.product;
+}
+
+let products: SubgraphHarness<typeof productsTables, ProductsConfig, ProductsSubgraph>;
 let productsProxy: CountingServer;
 let orders: Awaited<ReturnType<typeof startStandInOrders>>;
 let supergraphPath: string;
@@ -52,12 +87,18 @@ function routerFor(namespace = uniqueTopologyName("router")) {
 }
 
 beforeAll(async () => {
-  products = await startProductsHarness();
+  products = await startSubgraphHarness({
+    label: "products",
+    serviceDir: PRODUCTS_SERVICE_DIR,
+    dbSchema: productsTables,
+    parseConfig: (env) => parseConfig(productsEnvSchema, env),
+    start: startProductsSubgraph,
+  });
   productsProxy = await startCountingProxy(products.url);
   orders = await startStandInOrders(products.tokens.verifier);
   supergraphPath = composeTestSupergraph({ orders: orders.url, products: productsProxy.url });
-  const lamp = await createProduct(products, { name: "Brass Desk Lamp" });
-  const chair = await createProduct(products, { name: "Oak Chair" });
+  const lamp = await createProduct("Brass Desk Lamp", "LAMP");
+  const chair = await createProduct("Oak Chair", "CHAIR");
   variants = [
     { id: lamp.variants[0]!.id, productName: "Brass Desk Lamp" },
     { id: chair.variants[0]!.id, productName: "Oak Chair" },

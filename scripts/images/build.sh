@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Builds cartograph/<name> for every service (the router and each subgraph with a src/main.ts)
+# Builds cartograph/<name> for every service (the router and each subgraph with a src/bin/main.ts)
 # from its Dockerfile with podman, making the base image first if it is missing, then prints
 # each image's size.
 #

@@ -56,8 +56,8 @@ function transpile(packageDir: string, out: string): string[] {
 }
 
 /**
- * A workspace package copied into node_modules: compiled in place (src/x.ts -> src/x.js, since
- * services also import `@cartograph/events/src/tables` and the like), sources dropped.
+ * A workspace package copied into node_modules: compiled in place (src/x.ts -> src/x.js, its
+ * `exports` rewritten to match), sources dropped.
  */
 function compileWorkspacePackage(packageDir: string): void {
   for (const source of transpile(packageDir, "src")) rmSync(source);
@@ -66,6 +66,16 @@ function compileWorkspacePackage(packageDir: string): void {
   if (manifest.main !== "src/index.ts")
     throw new Error(`${manifestPath}: expected main src/index.ts, found ${String(manifest.main)}`);
   manifest.main = "src/index.js";
+  // Subpath entry points (`@cartograph/service-kit/db` and the like) point at the compiled files too.
+  const entryPoints = manifest.exports as Record<string, string> | undefined;
+  if (entryPoints) {
+    manifest.exports = Object.fromEntries(
+      Object.entries(entryPoints).map(([subpath, target]) => {
+        if (!target.endsWith(".ts")) throw new Error(`${manifestPath}: export ${subpath} is not a TypeScript source`);
+        return [subpath, target.replace(/\.ts$/, ".js")];
+      }),
+    );
+  }
   delete manifest.types;
   // A new file, not a write through: pnpm hard-links injected packages to the workspace's own files.
   rmSync(manifestPath);
@@ -113,7 +123,8 @@ function main(): void {
     compileWorkspacePackage(copy);
   }
   transpile(deployDir, "dist");
-  if (!existsSync(path.join(deployDir, "dist", "main.js"))) throw new Error("the service has no src/main.ts");
+  if (!existsSync(path.join(deployDir, "dist", "bin", "main.js")))
+    throw new Error("the service has no src/bin/main.ts");
 
   const pruned = pruneNodeModules(nodeModules);
   rmSync(outDir, { recursive: true, force: true });
@@ -121,9 +132,7 @@ function main(): void {
     const from = path.join(deployDir, part);
     if (existsSync(from)) cpSync(from, path.join(outDir, part), { recursive: true, verbatimSymlinks: true });
   }
-  const entries = readdirSync(path.join(outDir, "dist")).filter(
-    (file) => file === "main.js" || file === "migrate.js" || /^[\w-]+-main\.js$|^rebuild\.js$/.test(file),
-  );
+  const entries = readdirSync(path.join(outDir, "dist", "bin")).map((file) => `dist/bin/${file}`);
   process.stdout.write(
     `compiled ${path.basename(deployDir)}: entry points ${entries.join(", ")}; pruned ${(pruned / 1e6).toFixed(1)} MB of types, maps, sources and docs\n`,
   );

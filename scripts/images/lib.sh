@@ -48,11 +48,11 @@ ensure_tools() {
     die "apt-get install podman runc debootstrap failed"
 }
 
-# The deployable services: every subgraph with a src/main.ts (others are still being written), then the router.
+# The deployable services: every subgraph with a src/bin/main.ts (others are still being written), then the router.
 services() {
   local dir
   for dir in "$REPO_ROOT"/subgraphs/*/; do
-    [[ -f $dir/src/main.ts ]] && basename "$dir"
+    [[ -f $dir/src/bin/main.ts ]] && basename "$dir"
   done
   echo router
 }

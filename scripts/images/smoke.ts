@@ -12,7 +12,7 @@ import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
-import { queueOwner } from "../../packages/service-kit/src/config";
+import { queueOwner } from "@cartograph/service-kit";
 import {
   createTestDatabase,
   createTestMongoDatabase,
@@ -21,7 +21,7 @@ import {
   generateSigningKeyPem,
   RABBITMQ_URL,
   uniqueTopologyName,
-} from "../../packages/testing/src";
+} from "@cartograph/testing";
 import { repoRoot, subgraphs as platformOrder, type SubgraphEntry } from "../subgraphs";
 
 /** SIGTERM, then this long before podman kills (exit 137): above the services' own 25 s grace. */
@@ -61,7 +61,7 @@ const envArgs = (env: Record<string, string>) =>
 // What k8s' restricted securityContext will impose; the images must run under it.
 const hardening = ["--network", "host", "--read-only", "--cap-drop", "all", "--security-opt", "no-new-privileges"];
 
-/** A one-off job from an image (`node dist/migrate.js` and the like); fails on a non-zero exit. */
+/** A one-off job from an image (`node dist/bin/migrate.js` and the like); fails on a non-zero exit. */
 async function job(image: string, entry: string, env: Record<string, string>): Promise<void> {
   process.stdout.write(`smoke: ${image} node ${entry}\n`);
   const result = await podman(["run", "--rm", ...hardening, ...envArgs(env), image, "node", entry], { quiet: true });
@@ -139,7 +139,7 @@ function deployedSubgraphs(): SubgraphEntry[] {
         store: readFileSync(path.join(dir, "src", "config.ts"), "utf8").includes("mongodbUrl(")
           ? "mongodb"
           : "postgres",
-        seed: existsSync(path.join(dir, "src", "seed-main.ts")) ? "after-start" : null,
+        seed: existsSync(path.join(dir, "src", "bin", "seed.ts")) ? "after-start" : null,
         queues: [],
       }),
     );
@@ -190,8 +190,8 @@ async function main(): Promise<void> {
 
   for (const subgraph of subgraphs) {
     const image = `cartograph/${subgraph.name}`;
-    await job(image, "dist/migrate.js", envOf[subgraph.name]!);
-    if (subgraph.seed === "before-start") await job(image, "dist/seed-main.js", envOf[subgraph.name]!);
+    await job(image, "dist/bin/migrate.js", envOf[subgraph.name]!);
+    if (subgraph.seed === "before-start") await job(image, "dist/bin/seed.js", envOf[subgraph.name]!);
   }
   for (const subgraph of subgraphs) await start(subgraph.name, ports[subgraph.name]!, envOf[subgraph.name]!);
   const routerEnv: Record<string, string> = { ...common, ...jwks };
@@ -199,7 +199,7 @@ async function main(): Promise<void> {
     routerEnv[`SUBGRAPH_${subgraph.name.toUpperCase()}_URL`] = `http://127.0.0.1:${ports[subgraph.name]}/graphql`;
   await start("router", ports.router!, routerEnv);
   for (const subgraph of subgraphs.filter((s) => s.seed === "after-start"))
-    await job(`cartograph/${subgraph.name}`, "dist/seed-main.js", envOf[subgraph.name]!);
+    await job(`cartograph/${subgraph.name}`, "dist/bin/seed.js", envOf[subgraph.name]!);
 
   const routerUrl = `http://127.0.0.1:${ports.router}/graphql`;
   process.stdout.write(`smoke: platform up from the images, router at ${routerUrl}; running e2e/smoke.e2e.test.ts\n`);

@@ -6,7 +6,7 @@ import type { IContainer } from "kubernetes-models/v1/Container";
 import type { IPodTemplateSpec } from "kubernetes-models/v1/PodTemplateSpec";
 import type { IProbe } from "kubernetes-models/v1/Probe";
 import type { IService } from "kubernetes-models/v1/Service";
-import { LIVENESS_PATH, READINESS_PATH } from "../../packages/service-kit/src/health";
+import { LIVENESS_PATH, READINESS_PATH } from "@cartograph/service-kit/server";
 import { repoRoot, subgraphs } from "../subgraphs";
 import {
   composeEnvExample,
@@ -183,9 +183,8 @@ describe("docker compose", () => {
         build: { context: ".", dockerfile },
       });
       if (service.store)
-        expect(compose.services[`${service.name}-migrate`]?.command).toEqual(["node", "dist/migrate.js"]);
-      if (service.seed)
-        expect(compose.services[`${service.name}-seed`]?.command).toEqual(["node", "dist/seed-main.js"]);
+        expect(compose.services[`${service.name}-migrate`]?.command).toEqual(["node", "dist/bin/migrate.js"]);
+      if (service.seed) expect(compose.services[`${service.name}-seed`]?.command).toEqual(["node", "dist/bin/seed.js"]);
       else
         expect({ service: service.name, seedJob: compose.services[`${service.name}-seed`] }).toEqual({
           service: service.name,

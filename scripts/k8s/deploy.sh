@@ -25,9 +25,9 @@ die() {
   exit 1
 }
 
-# The deployable services: every subgraph with a src/main.ts, and the router.
+# The deployable services: every subgraph with a src/bin/main.ts, and the router.
 services=()
-for dir in subgraphs/*/; do [[ -f $dir/src/main.ts ]] && services+=("$(basename "$dir")"); done
+for dir in subgraphs/*/; do [[ -f $dir/src/bin/main.ts ]] && services+=("$(basename "$dir")"); done
 services+=(router)
 all_services=(users products inventory orders payments reviews recommendations router)
 

@@ -116,12 +116,13 @@ function isEnvSchema(value: unknown): value is EnvSchema {
   return typeof candidate.safeParse === "function" && typeof candidate.shape === "object" && candidate.shape !== null;
 }
 
-async function loadEnvSchema(dir: string): Promise<EnvSchema> {
-  const file = path.join(dir, "src/config.ts");
-  const module: unknown = await import(file);
+/** A service's env schema, from its package's public `./config` entry (`@cartograph/<name>/config`). */
+async function loadEnvSchema(name: string): Promise<EnvSchema> {
+  const entry = `@cartograph/${name}/config`;
+  const module: unknown = await import(entry);
   const exported = Object.entries(module as Record<string, unknown>).filter(([key]) => key.endsWith("EnvSchema"));
   const found = exported.find(([, value]) => isEnvSchema(value));
-  if (!found || !isEnvSchema(found[1])) throw new Error(`${file} exports no <name>EnvSchema zod object`);
+  if (!found || !isEnvSchema(found[1])) throw new Error(`${entry} exports no <name>EnvSchema zod object`);
   return found[1];
 }
 
@@ -145,7 +146,7 @@ export async function deployedServices(): Promise<DeployedService[]> {
   const services: DeployedService[] = [];
   for (const name of [...names, "router"]) {
     const dir = name === "router" ? path.join(repoRoot, "router") : path.join(repoRoot, "subgraphs", name);
-    const schema = await loadEnvSchema(dir);
+    const schema = await loadEnvSchema(name);
     const port = schemaDefault(schema, "PORT");
     if (typeof port !== "number") throw new Error(`${name}: its env schema has no numeric PORT default`);
     const keys = Object.keys(schema.shape);

@@ -1,9 +1,8 @@
 import type { ConfirmChannel, ConsumeMessage, Options } from "amqplib";
-import type { NodePgDatabase } from "drizzle-orm/node-postgres";
 import type { Logger } from "pino";
 import type { Broker } from "./broker";
 import { InvalidEventError, parseEnvelope, type EventOf, type EventType } from "./catalogue";
-import { postgresIdempotencyStore, type IdempotencyStore, type PgTransaction } from "./inbox";
+import type { IdempotencyStore } from "./idempotency";
 
 export const ATTEMPT_HEADER = "x-cartograph-attempt";
 export const ERROR_HEADER = "x-cartograph-error";
@@ -42,22 +41,14 @@ export function queueNames(service: string, purpose: string) {
 }
 
 /**
- * Idempotent consumer for a PostgreSQL service (`db`), or any store implementing the
- * inbox seam (`store`). Resolves once the queue is declared, bound and consumed.
+ * Idempotent consumer over any inbox (`store`: `postgresIdempotencyStore` from
+ * `@cartograph/events/postgres`, `mongoIdempotencyStore` from `@cartograph/events/mongo`).
+ * Resolves once the queue is declared, bound and consumed.
  */
-export function startConsumer<T extends EventType, TSchema extends Record<string, unknown>>(
-  options: ConsumerOptions<T, PgTransaction<TSchema>> & { db: NodePgDatabase<TSchema> },
-): Promise<Consumer>;
 export function startConsumer<T extends EventType, Tx>(
   options: ConsumerOptions<T, Tx> & { store: IdempotencyStore<Tx> },
-): Promise<Consumer>;
-export function startConsumer<T extends EventType, Tx>(
-  options: ConsumerOptions<T, Tx> & ({ store: IdempotencyStore<Tx> } | { db: NodePgDatabase<Record<string, unknown>> }),
 ): Promise<Consumer> {
-  // The overloads tie Tx to the db's transaction type; here that link is invisible to the compiler.
-  const store =
-    "store" in options ? options.store : (postgresIdempotencyStore(options.db) as unknown as IdempotencyStore<Tx>);
-  return consume(options, store);
+  return consume(options, options.store);
 }
 
 const BROKER_HEADERS = new Set([

@@ -1,9 +1,6 @@
-export * from "./catalogue";
-export * from "./tables";
-export * from "./outbox";
+// `@cartograph/events`: the event catalogue, the broker and idempotent consumers, whatever the
+// store. A service's inbox and outbox come from `@cartograph/events/postgres` or `/mongo`.
 export * from "./broker";
-export * from "./relay";
-export * from "./inbox";
+export * from "./catalogue";
 export * from "./consumer";
-export * from "./mongo-inbox";
-export * from "./product-activity";
+export * from "./idempotency";

@@ -1,7 +1,8 @@
 import { randomUUID } from "node:crypto";
 import { sql } from "drizzle-orm";
-import { RABBITMQ_URL, uniqueTopologyName } from "../../testing/src";
-import { connectBroker, postgresIdempotencyStore, queueNames, startConsumer, type Consumer } from "../src";
+import { RABBITMQ_URL, uniqueTopologyName } from "@cartograph/test-datastores";
+import { connectBroker, queueNames, startConsumer, type Consumer } from "../src";
+import { postgresIdempotencyStore } from "../src/postgres";
 import { counterValue, createTestbed, log, waitFor, type EventsTestbed } from "./harness";
 
 describe("broker", () => {

@@ -1,22 +1,20 @@
 import { randomUUID } from "node:crypto";
 import { sql } from "drizzle-orm";
-import { RABBITMQ_URL, uniqueTopologyName } from "../../testing/src";
+import { RABBITMQ_URL, uniqueTopologyName } from "@cartograph/test-datastores";
 import {
   ATTEMPT_HEADER,
   connectBroker,
   ERROR_HEADER,
   eventMessageOptions,
-  postgresIdempotencyStore,
   queueNames,
   REASON_HEADER,
   startConsumer,
-  startOutboxRelay,
   type ConsumeContext,
   type Consumer,
   type EventEnvelope,
   type IdempotencyStore,
-  type PgTransaction,
 } from "../src";
+import { postgresIdempotencyStore, startOutboxRelay, type PgTransaction } from "../src/postgres";
 import {
   counterValue,
   createTestbed,

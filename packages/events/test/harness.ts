@@ -5,9 +5,9 @@ import { sql } from "drizzle-orm";
 import { drizzle, type NodePgDatabase } from "drizzle-orm/node-postgres";
 import pg from "pg";
 import pino from "pino";
-// By path, not as a dependency: @cartograph/testing depends on this package.
-import { createTestDatabase, RABBITMQ_URL, uniqueTopologyName } from "../../testing/src";
-import { connectBroker, enqueueEvent, type Broker, type IdempotencyStore } from "../src";
+import { createTestDatabase, RABBITMQ_URL, uniqueTopologyName } from "@cartograph/test-datastores";
+import { connectBroker, type Broker, type IdempotencyStore } from "../src";
+import { enqueueEvent } from "../src/postgres";
 
 export const log = pino({ level: process.env.LOG_LEVEL ?? "silent" });
 

@@ -1,6 +1,7 @@
 import { sql } from "drizzle-orm";
 import { getTableConfig } from "drizzle-orm/pg-core";
-import { connectBroker, enqueueEvent, outboxEvents, processedEvents, startOutboxRelay, type OutboxRelay } from "../src";
+import { connectBroker } from "../src";
+import { enqueueEvent, outboxEvents, processedEvents, startOutboxRelay, type OutboxRelay } from "../src/postgres";
 import { createTestbed, enqueueUserRegistered, log, sleep, waitFor, type EventsTestbed } from "./harness";
 
 interface OutboxState {

@@ -6,12 +6,12 @@ import jwt from "jsonwebtoken";
 import {
   ACCESS_TOKEN_AUDIENCE,
   ACCESS_TOKEN_ISSUER,
-  authChecker,
   bearerToken,
   createJwksVerifier,
   requireOwnerOrAdmin,
   Role,
 } from "./auth";
+import { authChecker } from "./graphql/auth-checker";
 
 const { privateKey, publicKey } = generateKeyPairSync("rsa", { modulusLength: 2048 });
 const kid = "key-1";

@@ -1,14 +1,21 @@
-import "reflect-metadata";
-import { createPublicKey, type JsonWebKey, type KeyObject } from "node:crypto";
-import jwt from "jsonwebtoken";
-import { registerEnumType, type AuthCheckerFn } from "type-graphql";
+import type { KeyObject } from "node:crypto";
+import { GraphQLError } from "graphql";
+import {
+  createRemoteJWKSet,
+  decodeProtectedHeader,
+  errors,
+  exportJWK,
+  jwtVerify,
+  type JWK,
+  type JWTPayload,
+  type JWTVerifyGetKey,
+} from "jose";
 import { forbidden, invalidToken, unauthenticated } from "./errors";
 
 export enum Role {
   CUSTOMER = "CUSTOMER",
   ADMIN = "ADMIN",
 }
-registerEnumType(Role, { name: "Role" });
 
 export const ACCESS_TOKEN_ISSUER = "cartograph-users";
 export const ACCESS_TOKEN_AUDIENCE = "cartograph";
@@ -20,14 +27,8 @@ export interface Viewer {
   tokenId: string;
 }
 
-export interface AccessTokenClaims {
-  sub: string;
-  roles: Role[];
-  jti: string;
-}
-
 export interface JwksDocument {
-  keys: Array<JsonWebKey & { kid?: string }>;
+  keys: JWK[];
 }
 
 export interface AccessTokenVerifier {
@@ -37,105 +38,80 @@ export interface AccessTokenVerifier {
 
 const roleValues = new Set<string>(Object.values(Role));
 
-function viewerFromClaims(payload: unknown): Viewer {
-  if (typeof payload !== "object" || payload === null) throw invalidToken();
-  const { sub, roles, jti } = payload as Record<string, unknown>;
+function viewerFromClaims({ sub, roles, jti }: JWTPayload): Viewer {
   if (
     typeof sub !== "string" ||
     typeof jti !== "string" ||
     !Array.isArray(roles) ||
-    !roles.every((r) => roleValues.has(r))
+    !roles.every((role) => roleValues.has(role))
   ) {
     throw invalidToken();
   }
   return { userId: sub, roles: roles as Role[], tokenId: jti };
 }
 
-/** Verifies RS256 access tokens against a fixed key set (users' own keys, or tests). */
-export function createStaticKeyVerifier(keysByKid: Map<string, KeyObject>): AccessTokenVerifier {
-  return {
-    async verify(token) {
-      const kid = readKid(token);
-      const key = kid ? keysByKid.get(kid) : undefined;
-      if (!key) throw invalidToken();
-      return verifyWithKey(token, key);
-    },
-  };
-}
-
-function readKid(token: string): string | undefined {
-  const decoded = jwt.decode(token, { complete: true });
-  const kid = decoded?.header.kid;
-  return typeof kid === "string" ? kid : undefined;
-}
-
-function verifyWithKey(token: string, key: KeyObject): Viewer {
+/** RS256 only, our issuer and audience; every failure is UNAUTHENTICATED, with a reason where it helps. */
+async function verifyWith(token: string, keys: JWTVerifyGetKey): Promise<Viewer> {
   try {
-    const payload = jwt.verify(token, key, {
+    const { payload } = await jwtVerify(token, keys, {
       algorithms: ["RS256"],
       issuer: ACCESS_TOKEN_ISSUER,
       audience: ACCESS_TOKEN_AUDIENCE,
     });
     return viewerFromClaims(payload);
   } catch (error) {
-    if (error instanceof jwt.TokenExpiredError)
+    if (error instanceof GraphQLError) throw error;
+    if (error instanceof errors.JWTExpired)
       throw invalidToken("The access token has expired. Refresh it and try again.");
+    // The key set could not be fetched (refused, timed out, an HTTP error): not the token's fault.
+    // Without keys no token can be trusted; the caller sees an auth failure, not a crash.
+    if (
+      !(error instanceof errors.JOSEError) ||
+      error.code === "ERR_JOSE_GENERIC" ||
+      error instanceof errors.JWKSTimeout
+    ) {
+      throw invalidToken("Access tokens cannot be verified right now. Try again shortly.");
+    }
     throw invalidToken();
   }
 }
 
-export function keysFromJwks(jwks: JwksDocument): Map<string, KeyObject> {
-  const keys = new Map<string, KeyObject>();
-  for (const jwk of jwks.keys) {
-    if (jwk.kty !== "RSA" || !jwk.kid) continue;
-    keys.set(jwk.kid, createPublicKey({ key: jwk, format: "jwk" }));
-  }
-  return keys;
+/** Verifies RS256 access tokens against a fixed key set (users' own keys, or tests). */
+export function createStaticKeyVerifier(keysByKid: Map<string, KeyObject>): AccessTokenVerifier {
+  return {
+    verify: (token) => verifyWith(token, ({ kid }) => keysByKid.get(kid ?? "") ?? noMatchingKey()),
+  };
+}
+
+function noMatchingKey(): never {
+  throw new errors.JWKSNoMatchingKey();
 }
 
 /**
- * Verifies access tokens with keys fetched from the users service's JWKS. Keys are cached; an
- * unknown `kid` (a rotated key) triggers a refetch, at most once per `minRefetchMs`.
+ * Verifies access tokens with keys fetched from the users service's JWKS (jose caches them; an
+ * unknown `kid`, i.e. a rotated key, refetches at most once per `minRefetchMs`).
  */
 export function createJwksVerifier(
   jwksUrl: string,
   { minRefetchMs = 30_000, timeoutMs = 3_000 } = {},
 ): AccessTokenVerifier {
-  let keys = new Map<string, KeyObject>();
-  let lastFetch = 0;
-  let inFlight: Promise<void> | null = null;
-
-  const refresh = () => {
-    inFlight ??= (async () => {
-      try {
-        const response = await fetch(jwksUrl, { signal: AbortSignal.timeout(timeoutMs) });
-        if (!response.ok) throw new Error(`JWKS request failed with HTTP ${response.status}`);
-        keys = keysFromJwks((await response.json()) as JwksDocument);
-        lastFetch = Date.now();
-      } finally {
-        inFlight = null;
-      }
-    })();
-    return inFlight;
-  };
-
+  const keys = createRemoteJWKSet(new URL(jwksUrl), { cooldownDuration: minRefetchMs, timeoutDuration: timeoutMs });
   return {
-    async verify(token) {
-      const kid = readKid(token);
-      if (!kid) throw invalidToken();
-      if (!keys.has(kid) && Date.now() - lastFetch >= minRefetchMs) {
-        try {
-          await refresh();
-        } catch {
-          // Without keys no token can be trusted; the caller sees an auth failure, not a crash.
-          throw invalidToken("Access tokens cannot be verified right now. Try again shortly.");
-        }
+    verify: (token) => {
+      // A token that is not even a JWS never costs a JWKS fetch.
+      try {
+        decodeProtectedHeader(token);
+      } catch {
+        return Promise.reject(invalidToken());
       }
-      const key = keys.get(kid);
-      if (!key) throw invalidToken();
-      return verifyWithKey(token, key);
+      return verifyWith(token, keys);
     },
   };
+}
+
+/** The public half of a signing key as a JWK for `/.well-known/jwks.json`. */
+export async function publicJwk(publicKey: KeyObject, kid: string): Promise<JWK> {
+  return { ...(await exportJWK(publicKey)), kid, use: "sig", alg: "RS256" };
 }
 
 /** Reads `Authorization: Bearer <token>`; a malformed header is treated as a bad token. */
@@ -156,20 +132,14 @@ export function requireViewer(viewer: Viewer | null): Viewer {
   return viewer;
 }
 
-/** "(owner)" in API.md: the owning user or an admin, else FORBIDDEN. */
+/** "(owner)" in docs/api.md: the owning user or an admin, else FORBIDDEN. */
 export function requireOwnerOrAdmin(viewer: Viewer | null, ownerId: string): Viewer {
   const signedIn = requireViewer(viewer);
   if (signedIn.userId !== ownerId && !hasRole(signedIn, Role.ADMIN)) throw forbidden();
   return signedIn;
 }
 
+/** Who is asking, as every resolver context carries it. */
 export interface AuthContext {
   viewer: Viewer | null;
 }
-
-/** type-graphql `authChecker`: `@Authorized()` needs a viewer, `@Authorized(Role.ADMIN)` that role. */
-export const authChecker: AuthCheckerFn<AuthContext, Role> = ({ context }, roles) => {
-  const viewer = requireViewer(context.viewer);
-  if (roles.length > 0 && !roles.some((role) => viewer.roles.includes(role))) throw forbidden();
-  return true;
-};

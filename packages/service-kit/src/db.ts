@@ -1,8 +1,12 @@
 import path from "node:path";
+import { sql } from "drizzle-orm";
 import { drizzle, type NodePgDatabase } from "drizzle-orm/node-postgres";
 import { migrate } from "drizzle-orm/node-postgres/migrator";
+import { timestamp } from "drizzle-orm/pg-core";
 import pg from "pg";
-import type { Logger } from "pino";
+import type { z } from "zod";
+import { runServiceCommand } from "./lifecycle";
+import type { Logger } from "./logger";
 
 export interface Database<TSchema extends Record<string, unknown>> {
   pool: pg.Pool;
@@ -41,4 +45,24 @@ export function isUniqueViolation(error: unknown, constraint?: string): boolean 
   const pgError = (error as { cause?: unknown })?.cause ?? error;
   const { code, constraint: violated } = (pgError ?? {}) as { code?: string; constraint?: string };
   return code === "23505" && (constraint === undefined || violated === constraint);
+}
+
+/**
+ * A `timestamptz` stamped at creation, truncated to milliseconds: JavaScript dates carry only
+ * milliseconds, so a keyset cursor built from one must match the stored value exactly.
+ */
+export const createdAtColumn = (name = "created_at") =>
+  timestamp(name, { withTimezone: true, mode: "date" }).notNull().default(sql`date_trunc('milliseconds', now())`);
+
+/** `pnpm migrate` of a PostgreSQL service (`src/bin/migrate.ts`): its checked-in drizzle migrations. */
+export function runMigrations<S extends z.ZodType>(service: string, envSchema: S, serviceDir: string): void {
+  runServiceCommand(service, "migrate", envSchema, async (config, log) => {
+    const database = connectPostgres((config as { DATABASE_URL: string }).DATABASE_URL, {}, log, { max: 1 });
+    try {
+      await migratePostgres(database.db, serviceDir);
+      log.info(`${service} database migrated`);
+    } finally {
+      await database.close();
+    }
+  });
 }

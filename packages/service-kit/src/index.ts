@@ -1,22 +1,12 @@
-import "reflect-metadata";
-
-export * from "./address";
-export * from "./auth";
-export * from "./columns";
+// `@cartograph/service-kit`: what every process needs, whatever it serves or stores. The heavier
+// pieces have their own entry points, so a process loads only what it uses:
+//   /auth (access tokens, roles), /graphql (type-graphql subgraph schemas), /server (a subgraph's
+//   HTTP server and probes), /db (PostgreSQL), /mongo (MongoDB).
 export * from "./config";
-export * from "./db";
-export * from "./entrypoints";
 export * from "./errors";
-export * from "./federation";
-export * from "./health";
 export * from "./ids";
 export * from "./lifecycle";
 export * from "./loaders";
 export * from "./logger";
 export * from "./money";
-export * from "./mongo";
-export * from "./pagination";
-export * from "./random";
 export * from "./request";
-export * from "./server";
-export * from "./user-error";

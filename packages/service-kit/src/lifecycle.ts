@@ -1,6 +1,54 @@
-import type { Logger } from "pino";
+import type { z } from "zod";
+import { loadConfigOrExit } from "./config";
+import { createLogger, type Logger } from "./logger";
 
 export type Shutdown = () => Promise<void>;
+
+/**
+ * What a service started, stopped in reverse: the last thing started is the first stopped (the
+ * server before the consumers, the consumers before the broker, the broker before the pool), so
+ * no `stop` lists the order by hand.
+ */
+export class StopStack {
+  private readonly steps: Array<{ name: string; stop: Shutdown }> = [];
+
+  /** Registers how to stop what was just started, and hands it back. */
+  add<T>(name: string, started: T, stop: (started: T) => Promise<unknown>): T {
+    this.steps.push({ name, stop: async () => void (await stop(started)) });
+    return started;
+  }
+
+  /** Stops everything registered, last first. A failing step does not keep the others from stopping. */
+  async stopAll(log?: Logger): Promise<void> {
+    const failures: unknown[] = [];
+    for (const { name, stop } of this.steps.splice(0).reverse()) {
+      try {
+        await stop();
+      } catch (error) {
+        log?.error({ err: error, step: name }, "stopping failed");
+        failures.push(error);
+      }
+    }
+    if (failures.length > 0) throw new AggregateError(failures, `${failures.length} shutdown step(s) failed`);
+  }
+}
+
+/**
+ * Runs `start` with a fresh stop stack. If starting fails half-way, what already started is
+ * stopped before the error propagates; otherwise the result gets `stop`, which unwinds the stack.
+ */
+export async function startStopping<T extends object>(
+  start: (stops: StopStack) => Promise<T>,
+): Promise<T & { stop: Shutdown }> {
+  const stops = new StopStack();
+  try {
+    const started = await start(stops);
+    return Object.assign(started, { stop: () => stops.stopAll() });
+  } catch (error) {
+    await stops.stopAll().catch(() => undefined);
+    throw error;
+  }
+}
 
 /**
  * Runs the given shutdown steps in order on SIGTERM/SIGINT (stop accepting, finish in-flight
@@ -34,4 +82,39 @@ export function stopOnSignals(log: Logger, steps: Shutdown[], { graceMs = 25_000
   };
   process.once("SIGTERM", onSignal);
   process.once("SIGINT", onSignal);
+}
+
+/** Ends a command-line process with a one-line reason instead of an unhandled rejection. */
+export function runCommand(label: string, command: () => Promise<void>): void {
+  command().catch((error: unknown) => {
+    process.stderr.write(`[${label}] ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    process.exit(1);
+  });
+}
+
+/** What a one-off command of a service (migrate, seed, rebuild) gets: its config and a logger. */
+export function runServiceCommand<S extends z.ZodType>(
+  service: string,
+  command: string,
+  envSchema: S,
+  run: (config: z.infer<S>, log: Logger) => Promise<void>,
+): void {
+  runCommand(`${service}-${command}`, async () => {
+    const config = loadConfigOrExit(service, envSchema);
+    await run(config, createLogger(`${service}-${command}`, (config as { LOG_LEVEL?: string }).LOG_LEVEL));
+  });
+}
+
+/** `src/bin/main.ts` of every service: config -> start -> stop gracefully on SIGTERM/SIGINT. */
+export function runService<S extends z.ZodType>(
+  service: string,
+  envSchema: S,
+  start: (config: z.infer<S>, log: Logger) => Promise<{ stop: Shutdown }>,
+): void {
+  runCommand(service, async () => {
+    const config = loadConfigOrExit(service, envSchema);
+    const log = createLogger(service, (config as { LOG_LEVEL?: string }).LOG_LEVEL);
+    const running = await start(config, log);
+    stopOnSignals(log, [running.stop]);
+  });
 }

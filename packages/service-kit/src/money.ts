@@ -1,6 +1,3 @@
-import "reflect-metadata";
-import { Directive, Field, ObjectType } from "type-graphql";
-
 /** Digits after the decimal point for a currency (USD 2, JPY 0, KWD 3), from the runtime's ICU data. */
 export function minorUnitDigits(currencyCode: string): number {
   return (
@@ -41,20 +38,4 @@ export function formatMinorUnits(minor: number, currencyCode: string): string {
   if (digits === 0) return sign + abs;
   const padded = abs.padStart(digits + 1, "0");
   return `${sign}${padded.slice(0, -digits)}.${padded.slice(-digits)}`;
-}
-
-@ObjectType({
-  description: "An amount of money. Never a float: `amount` is a decimal string with the currency's minor units.",
-})
-@Directive("@shareable")
-export class Money {
-  @Field(() => String, { description: 'Decimal string, e.g. "59.97".' })
-  amount!: string;
-
-  @Field(() => String, { description: "ISO 4217 currency code." })
-  currencyCode!: string;
-}
-
-export function money(minor: number, currencyCode: string): Money {
-  return Object.assign(new Money(), { amount: formatMinorUnits(minor, currencyCode), currencyCode });
 }

@@ -1,5 +1,7 @@
 import { MongoBulkWriteError, MongoClient, MongoServerError, type Db } from "mongodb";
-import type { Logger } from "pino";
+import type { z } from "zod";
+import { runServiceCommand } from "./lifecycle";
+import type { Logger } from "./logger";
 
 export interface MongoStore {
   client: MongoClient;
@@ -66,4 +68,21 @@ export async function ignoringDuplicateKeys<T>(write: Promise<T>): Promise<T | n
     }
     throw error;
   }
+}
+
+/** `pnpm migrate` of a MongoDB service (`src/bin/migrate.ts`): its indexes (there is no schema to migrate). */
+export function runMongoMigrations<S extends z.ZodType>(
+  service: string,
+  envSchema: S,
+  ensureIndexes: (db: Db) => Promise<void>,
+): void {
+  runServiceCommand(service, "migrate", envSchema, async (config, log) => {
+    const store = connectMongo((config as { MONGODB_URL: string }).MONGODB_URL, log, { maxPoolSize: 1 });
+    try {
+      await ensureIndexes(store.db);
+      log.info(`${service} indexes ensured`);
+    } finally {
+      await store.close();
+    }
+  });
 }

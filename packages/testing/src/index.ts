@@ -1,10 +1,8 @@
+// What a subgraph's or the router's tests share: the subgraph harness, access tokens, GraphQL
+// calls with the router's credential, event builders, and (re-exported) fresh datastores.
+export * from "@cartograph/test-datastores";
 export * from "./events";
 export * from "./graphql";
 export * from "./keys";
-export * from "./mongo";
-export * from "./postgres";
-export * from "./ports";
-export * from "./rabbitmq";
 export * from "./subgraph-harness";
 export * from "./tokens";
-export * from "./waiting";

@@ -1,23 +1,20 @@
 import { connectBroker, type Broker, type EventEnvelope } from "@cartograph/events";
+import { createLogger, queueOwner, type Logger } from "@cartograph/service-kit";
+import { type AccessTokenVerifier } from "@cartograph/service-kit/auth";
+import { connectPostgres, migratePostgres, type Database } from "@cartograph/service-kit/db";
+import { connectMongo, type MongoStore } from "@cartograph/service-kit/mongo";
+import { type RunningServer } from "@cartograph/service-kit/server";
 import {
-  connectMongo,
-  connectPostgres,
-  createLogger,
-  migratePostgres,
-  queueOwner,
-  type AccessTokenVerifier,
-  type Database,
-  type Logger,
-  type MongoStore,
-  type RunningServer,
-} from "@cartograph/service-kit";
+  createTestDatabase,
+  createTestMongoDatabase,
+  deleteQueues,
+  RABBITMQ_URL,
+  uniqueTopologyName,
+  waitFor,
+} from "@cartograph/test-datastores";
 import { generateSigningKeyPem } from "./keys";
 import { callSubgraph, TEST_ROUTER_SECRET, type GraphQLResult } from "./graphql";
 import { createTestTokens, type TestTokens } from "./tokens";
-import { createTestMongoDatabase } from "./mongo";
-import { createTestDatabase } from "./postgres";
-import { deleteQueues, RABBITMQ_URL, uniqueTopologyName } from "./rabbitmq";
-import { waitFor } from "./waiting";
 
 export interface StartedService {
   server: RunningServer;

@@ -5,7 +5,7 @@ import {
   createStaticKeyVerifier,
   Role,
   type AccessTokenVerifier,
-} from "@cartograph/service-kit";
+} from "@cartograph/service-kit/auth";
 import jwt from "jsonwebtoken";
 
 /** Signs access tokens as the users service would, for testing a subgraph on its own. */

@@ -3,14 +3,8 @@ import type http from "node:http";
 import type { GraphQLDataSource } from "@apollo/gateway";
 import type { ApolloServerPlugin } from "@apollo/server";
 import { connectBroker, type Broker, type EventOf } from "@cartograph/events";
-import {
-  hasRole,
-  queueOwner,
-  Role,
-  serviceUnavailable,
-  type AccessTokenVerifier,
-  type Logger,
-} from "@cartograph/service-kit";
+import { queueOwner, serviceUnavailable, type Logger } from "@cartograph/service-kit";
+import { hasRole, Role, type AccessTokenVerifier } from "@cartograph/service-kit/auth";
 import {
   GraphQLError,
   parse,

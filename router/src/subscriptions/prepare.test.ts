@@ -1,7 +1,8 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { composeServices } from "@apollo/composition";
-import { createLogger, Role } from "@cartograph/service-kit";
+import { createLogger } from "@cartograph/service-kit";
+import { Role } from "@cartograph/service-kit/auth";
 import { parse } from "graphql";
 import type { RouterContext } from "../context";
 import { SupergraphExecutor } from "./executor";

@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type http from "node:http";
-import { serviceUnavailable, type AccessTokenVerifier, type Logger } from "@cartograph/service-kit";
+import { serviceUnavailable, type Logger } from "@cartograph/service-kit";
+import { type AccessTokenVerifier } from "@cartograph/service-kit/auth";
 import { GraphQLError, type ExecutionArgs, type GraphQLFormattedError } from "graphql";
 import { CloseCode } from "graphql-ws";
 import { useServer } from "graphql-ws/use/ws";

@@ -1,12 +1,13 @@
-import type { RequestContext } from "@cartograph/service-kit";
+import type { RequestContext } from "@cartograph/service-kit/server";
 import type { StockLoaders } from "./stock/stock.loaders";
 import type { StockService } from "./stock/stock.service";
 
-export interface InventoryServices {
+/** The domain services resolvers call, one per bounded context. */
+export interface InventoryServiceRegistry {
   stock: StockService;
 }
 
 export interface InventoryContext extends RequestContext {
-  services: InventoryServices;
+  services: InventoryServiceRegistry;
   loaders: StockLoaders;
 }

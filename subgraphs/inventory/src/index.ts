@@ -1,10 +1,13 @@
-export { startInventoryService, INVENTORY_SERVICE_DIR, type InventoryService } from "./app";
+// The inventory subgraph's public face: how to start it, its configuration, schema and tables, the
+// saga's reservation primitives, and its demo seed.
+export { INVENTORY_SERVICE_DIR, startInventorySubgraph, type InventorySubgraph } from "./app";
 export { inventoryEnvSchema, type InventoryConfig } from "./config";
-export { buildInventorySchema } from "./schema";
+export { schema as inventoryTables } from "./db";
 export {
   ReservationService,
   type OrderLine,
   type ReservationOutcome,
   type Shortage,
 } from "./reservation/reservation.service";
-export { seedDemoStock, demoStockFor } from "./seed";
+export { buildInventorySchema } from "./schema";
+export { demoStockFor, seedDemoStock } from "./seed/stock";

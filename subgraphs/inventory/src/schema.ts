@@ -1,4 +1,4 @@
-import { buildFederatedSchema } from "@cartograph/service-kit";
+import { buildFederatedSchema } from "@cartograph/service-kit/graphql";
 import type { GraphQLSchema } from "graphql";
 import { ProductVariantResolver } from "./product/product-variant.resolver";
 import { productReferenceResolvers } from "./product/product.reference";

@@ -1,7 +1,7 @@
 import { createLogger, parseConfig, queueOwner } from "@cartograph/service-kit";
 import { callSubgraph } from "@cartograph/testing";
 import { inventoryEnvSchema } from "../src/config";
-import { waitForCatalogueToSettle } from "../src/seed-wait";
+import { waitForCatalogueToSettle } from "../src/seed/catalogue-settled";
 import { catalogueQueues } from "../src/stock/stock.events";
 import { startInventoryHarness, stockRow, uniqueId, variantEvent, waitFor, type InventoryHarness } from "./harness";
 
@@ -24,7 +24,7 @@ const settled = () =>
   waitForCatalogueToSettle(
     {
       rabbitmqUrl: inventory.config.RABBITMQ_URL,
-      queuePrefix: queueOwner("inventory", inventory.config.EVENTS_QUEUE_NAMESPACE),
+      queueOwner: queueOwner("inventory", inventory.config.EVENTS_QUEUE_NAMESPACE),
       db: inventory.database.db,
       log: createLogger("settle", "silent"),
     },

@@ -1,7 +1,8 @@
 import "reflect-metadata";
 import { randomUUID } from "node:crypto";
 import { connectBroker, type Broker, type EventEnvelope } from "@cartograph/events";
-import { createLogger, parseConfig, queueOwner, type AccessTokenVerifier } from "@cartograph/service-kit";
+import { createLogger, parseConfig, queueOwner } from "@cartograph/service-kit";
+import { type AccessTokenVerifier } from "@cartograph/service-kit/auth";
 import {
   deleteQueueNames,
   RABBITMQ_URL,
@@ -11,7 +12,7 @@ import {
   uniqueId as sharedUniqueId,
   waitFor,
 } from "@cartograph/testing";
-import { startInventoryService, INVENTORY_SERVICE_DIR, type InventoryService } from "../src/app";
+import { startInventorySubgraph, INVENTORY_SERVICE_DIR, type InventorySubgraph } from "../src/app";
 import { inventoryEnvSchema, type InventoryConfig } from "../src/config";
 import { schema } from "../src/db";
 import { checkoutQueues } from "../src/reservation/reservation.events";
@@ -20,7 +21,7 @@ import { StockService } from "../src/stock/stock.service";
 
 export { sleep, waitFor };
 
-export type InventoryHarness = SubgraphHarness<typeof schema, InventoryConfig, InventoryService> & {
+export type InventoryHarness = SubgraphHarness<typeof schema, InventoryConfig, InventorySubgraph> & {
   /** Publishes on the harness's own exchange, as the catalogue or orders would. */
   broker: Broker;
 };
@@ -35,7 +36,7 @@ export async function startInventoryHarness(
     serviceDir: INVENTORY_SERVICE_DIR,
     dbSchema: schema,
     parseConfig: (values) => parseConfig(inventoryEnvSchema, values),
-    start: startInventoryService,
+    start: startInventorySubgraph,
     ...(verifier ? { verifier } : {}),
     env: {
       // Tests run the sweeper themselves (sweepOnce); the timer must not race them.
@@ -54,11 +55,8 @@ export async function startInventoryHarness(
     close: async () => {
       await broker.close();
       await harness.close();
-      const queuePrefix = queueOwner("inventory", harness.config.EVENTS_QUEUE_NAMESPACE);
-      await deleteQueueNames([
-        ...Object.values(catalogueQueues(queuePrefix)),
-        ...Object.values(checkoutQueues(queuePrefix)),
-      ]);
+      const owner = queueOwner("inventory", harness.config.EVENTS_QUEUE_NAMESPACE);
+      await deleteQueueNames([...Object.values(catalogueQueues(owner)), ...Object.values(checkoutQueues(owner))]);
     },
   };
 }

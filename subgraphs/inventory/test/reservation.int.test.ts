@@ -1,4 +1,5 @@
-import { connectPostgres, createLogger, type Database } from "@cartograph/service-kit";
+import { createLogger } from "@cartograph/service-kit";
+import { connectPostgres, type Database } from "@cartograph/service-kit/db";
 import { schema, type InventoryDb } from "../src/db";
 import { ReservationService, type OrderLine } from "../src/reservation/reservation.service";
 import { sleep, startInventoryHarness, stockRow, stockVariant, uniqueId, type InventoryHarness } from "./harness";

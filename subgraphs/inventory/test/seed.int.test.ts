@@ -1,6 +1,6 @@
 import { createLogger, queueOwner } from "@cartograph/service-kit";
-import { demoStockFor, seedDemoStock } from "../src/seed";
-import { waitForCatalogueToSettle } from "../src/seed-wait";
+import { demoStockFor, seedDemoStock } from "../src/seed/stock";
+import { waitForCatalogueToSettle } from "../src/seed/catalogue-settled";
 import { startInventoryHarness, stockRow, stockVariant, uniqueId, type InventoryHarness } from "./harness";
 
 let inventory: InventoryHarness;
@@ -52,7 +52,7 @@ describe("demo stock seed", () => {
     const settled = await waitForCatalogueToSettle(
       {
         rabbitmqUrl: inventory.config.RABBITMQ_URL,
-        queuePrefix: queueOwner("inventory", inventory.config.EVENTS_QUEUE_NAMESPACE),
+        queueOwner: queueOwner("inventory", inventory.config.EVENTS_QUEUE_NAMESPACE),
         db: inventory.database.db,
         log,
       },
@@ -60,7 +60,7 @@ describe("demo stock seed", () => {
     );
     expect(settled).toBe(true);
     const missing = await waitForCatalogueToSettle(
-      { rabbitmqUrl: inventory.config.RABBITMQ_URL, queuePrefix: uniqueId("nobody"), db: inventory.database.db, log },
+      { rabbitmqUrl: inventory.config.RABBITMQ_URL, queueOwner: uniqueId("nobody"), db: inventory.database.db, log },
       { quietMs: 300, pollMs: 50, timeoutMs: 5_000 },
     );
     expect(missing).toBe(false);

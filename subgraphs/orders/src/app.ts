@@ -1,88 +1,84 @@
 import path from "node:path";
-import { connectBroker, startOutboxRelay } from "@cartograph/events";
-import {
-  connectPostgres,
-  createJwksVerifier,
-  parseMoney,
-  queueOwner,
-  startSubgraphServer,
-  type AccessTokenVerifier,
-  type Database,
-  type Logger,
-  type RunningServer,
-} from "@cartograph/service-kit";
+import { connectBroker } from "@cartograph/events";
+import { startOutboxRelay } from "@cartograph/events/postgres";
+import { parseMoney, queueOwner, startStopping, type Logger } from "@cartograph/service-kit";
+import { createJwksVerifier, type AccessTokenVerifier } from "@cartograph/service-kit/auth";
+import { connectPostgres, type Database } from "@cartograph/service-kit/db";
+import { startSubgraphServer, type RunningServer } from "@cartograph/service-kit/server";
 import { CartService } from "./cart/cart.service";
 import { startCatalogueConsumer } from "./catalogue/catalogue.events";
+import { startCheckoutConsumer } from "./checkout/checkout.events";
+import { CheckoutService } from "./checkout/checkout.service";
 import type { OrdersConfig } from "./config";
-import type { OrdersContext, OrdersServices } from "./context";
+import type { OrdersContext, OrdersServiceRegistry } from "./context";
 import { CouponService } from "./coupon/coupon.service";
 import { schema } from "./db";
-import { CheckoutService } from "./order/checkout.service";
-import { startCheckoutConsumer } from "./order/order.events";
 import { createOrderLoaders } from "./order/order.loaders";
+import { OrderRepository } from "./order/order.repository";
 import { OrderService } from "./order/order.service";
 import { buildOrdersSchema } from "./schema";
 
 export const ORDERS_SERVICE_DIR = path.resolve(__dirname, "..");
 
-export interface OrdersService {
+/** The running orders subgraph. `stop` is graceful: requests and events finish, connections close. */
+export interface OrdersSubgraph {
   server: RunningServer;
   stop: () => Promise<void>;
 }
 
 /** Wires the orders subgraph: PostgreSQL, the outbox relay, the saga and catalogue consumers, the server. */
-export async function startOrdersService(
+export function startOrdersSubgraph(
   config: OrdersConfig,
   log: Logger,
-  {
-    database = connectPostgres(config.DATABASE_URL, schema, log),
-    verifier = createJwksVerifier(config.JWKS_URL),
-  }: { database?: Database<typeof schema>; verifier?: AccessTokenVerifier } = {},
-): Promise<OrdersService> {
-  const broker = connectBroker({ url: config.RABBITMQ_URL, exchange: config.EVENTS_EXCHANGE, log });
-  const relay = startOutboxRelay({ pool: database.pool, broker, log });
-  const currency = config.STORE_CURRENCY;
-  const cart = new CartService(
-    database.db,
-    {
-      flatRate: parseMoney(config.SHIPPING_FLAT_RATE, currency),
-      freeFrom: parseMoney(config.FREE_SHIPPING_THRESHOLD, currency),
-    },
-    currency,
-  );
-  const services: OrdersServices = {
-    cart,
-    checkout: new CheckoutService(database.db, cart),
-    coupons: new CouponService(database.db, currency),
-    orders: new OrderService(database.db, log),
-    currencyCode: currency,
-  };
-  const owner = queueOwner("orders", config.EVENTS_QUEUE_NAMESPACE);
-  const consumers = [
-    await startCatalogueConsumer({ broker, db: database.db, log, queueOwner: owner }),
-    await startCheckoutConsumer({ broker, db: database.db, log, queueOwner: owner, orders: services.orders }),
-  ];
+  /** Tests pass an instrumented database and their own token keys; by default from DATABASE_URL and JWKS_URL. */
+  given: { database?: Database<typeof schema>; verifier?: AccessTokenVerifier } = {},
+): Promise<OrdersSubgraph> {
+  return startStopping(async (stops) => {
+    const database = stops.add("postgres", given.database ?? connectPostgres(config.DATABASE_URL, schema, log), (d) =>
+      d.close(),
+    );
+    const broker = stops.add(
+      "broker",
+      connectBroker({ url: config.RABBITMQ_URL, exchange: config.EVENTS_EXCHANGE, log }),
+      (b) => b.close(),
+    );
+    stops.add("outbox relay", startOutboxRelay({ pool: database.pool, broker, log }), (r) => r.stop());
 
-  const server = await startSubgraphServer<OrdersContext>({
-    service: "orders",
-    schema: await buildOrdersSchema(),
-    host: config.HOST,
-    port: config.PORT,
-    routerSecret: config.ROUTER_SECRET,
-    log,
-    verifier,
-    createContext: (base) => ({ ...base, services, loaders: createOrderLoaders(services.orders.orders) }),
-    readiness: { postgres: database.ping, rabbitmq: broker.ping },
+    const currency = config.STORE_CURRENCY;
+    const cart = new CartService(
+      database.db,
+      {
+        flatRate: parseMoney(config.SHIPPING_FLAT_RATE, currency),
+        freeFrom: parseMoney(config.FREE_SHIPPING_THRESHOLD, currency),
+      },
+      currency,
+    );
+    const services: OrdersServiceRegistry = {
+      cart,
+      checkout: new CheckoutService(database.db, cart),
+      coupons: new CouponService(database.db, currency),
+      orders: new OrderService(database.db, log),
+      currencyCode: currency,
+    };
+    const consumed = { broker, db: database.db, log, queueOwner: queueOwner("orders", config.EVENTS_QUEUE_NAMESPACE) };
+    stops.add("catalogue consumer", await startCatalogueConsumer(consumed), (c) => c.stop());
+    stops.add("checkout consumer", await startCheckoutConsumer({ ...consumed, orders: services.orders }), (c) =>
+      c.stop(),
+    );
+    const orders = new OrderRepository(database.db);
+
+    const server = await startSubgraphServer<OrdersContext>({
+      service: "orders",
+      schema: await buildOrdersSchema(),
+      host: config.HOST,
+      port: config.PORT,
+      routerSecret: config.ROUTER_SECRET,
+      log,
+      verifier: given.verifier ?? createJwksVerifier(config.JWKS_URL),
+      createContext: (base) => ({ ...base, services, loaders: createOrderLoaders(orders) }),
+      readiness: { postgres: database.ping, rabbitmq: broker.ping },
+    });
+    stops.add("server", server, (s) => s.stop());
+    return { server };
   });
-
-  return {
-    server,
-    stop: async () => {
-      await server.stop();
-      for (const consumer of consumers) await consumer.stop();
-      await relay.stop();
-      await broker.close();
-      await database.close();
-    },
-  };
 }

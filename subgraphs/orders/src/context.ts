@@ -1,11 +1,12 @@
-import type { RequestContext } from "@cartograph/service-kit";
+import type { RequestContext } from "@cartograph/service-kit/server";
 import type { CartService } from "./cart/cart.service";
+import type { CheckoutService } from "./checkout/checkout.service";
 import type { CouponService } from "./coupon/coupon.service";
-import type { CheckoutService } from "./order/checkout.service";
 import type { OrderLoaders } from "./order/order.loaders";
 import type { OrderService } from "./order/order.service";
 
-export interface OrdersServices {
+/** The domain services resolvers call, one per bounded context. */
+export interface OrdersServiceRegistry {
   cart: CartService;
   checkout: CheckoutService;
   coupons: CouponService;
@@ -14,6 +15,6 @@ export interface OrdersServices {
 }
 
 export interface OrdersContext extends RequestContext {
-  services: OrdersServices;
+  services: OrdersServiceRegistry;
   loaders: OrderLoaders;
 }

@@ -1,4 +1,4 @@
-import { buildFederatedSchema } from "@cartograph/service-kit";
+import { buildFederatedSchema } from "@cartograph/service-kit/graphql";
 import type { GraphQLSchema } from "graphql";
 import { CartResolver } from "./cart/cart.resolver";
 import { CouponResolver } from "./coupon/coupon.resolver";

@@ -9,11 +9,11 @@ import {
   startSubgraphHarness,
   type SubgraphHarness,
 } from "@cartograph/testing";
-import { ORDERS_SERVICE_DIR, startOrdersService, type OrdersService } from "../src/app";
+import { ORDERS_SERVICE_DIR, startOrdersSubgraph, type OrdersSubgraph } from "../src/app";
 import { ordersEnvSchema, type OrdersConfig } from "../src/config";
 import { schema } from "../src/db";
 
-export type OrdersHarness = SubgraphHarness<typeof schema, OrdersConfig, OrdersService> & {
+export type OrdersHarness = SubgraphHarness<typeof schema, OrdersConfig, OrdersSubgraph> & {
   broker: Broker;
   /** Publishes an event on the harness's exchange, as another service would. */
   publish: <T extends EventType>(
@@ -37,7 +37,7 @@ export async function startOrdersHarness(): Promise<OrdersHarness> {
     serviceDir: ORDERS_SERVICE_DIR,
     dbSchema: schema,
     parseConfig: (env) => parseConfig(ordersEnvSchema, env),
-    start: startOrdersService,
+    start: startOrdersSubgraph,
   });
   const broker = connectBroker({
     url: RABBITMQ_URL,

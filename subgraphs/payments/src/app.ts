@@ -1,35 +1,32 @@
 import path from "node:path";
-import { connectBroker, startOutboxRelay } from "@cartograph/events";
-import {
-  connectPostgres,
-  createJwksVerifier,
-  queueOwner,
-  startSubgraphServer,
-  type AccessTokenVerifier,
-  type Database,
-  type Logger,
-  type RunningServer,
-} from "@cartograph/service-kit";
+import { connectBroker } from "@cartograph/events";
+import { startOutboxRelay } from "@cartograph/events/postgres";
+import { queueOwner, startStopping, type Logger } from "@cartograph/service-kit";
+import { createJwksVerifier, type AccessTokenVerifier } from "@cartograph/service-kit/auth";
+import { connectPostgres, type Database } from "@cartograph/service-kit/db";
+import { startSubgraphServer, type RunningServer } from "@cartograph/service-kit/server";
 import { startCheckoutConsumer } from "./checkout/checkout.events";
 import { CheckoutService } from "./checkout/checkout.service";
 import type { PaymentsConfig } from "./config";
-import type { PaymentsContext, PaymentsServices } from "./context";
+import type { PaymentsContext, PaymentsServiceRegistry } from "./context";
 import { schema } from "./db";
 import { createPaymentGateway } from "./gateway/create-gateway";
 import type { PaymentGateway } from "./gateway/payment-gateway";
+import { InvoiceRepository } from "./invoice/invoice.repository";
 import { InvoiceService } from "./invoice/invoice.service";
 import { createPaymentLoaders } from "./payment/payment.loaders";
+import { PaymentRepository } from "./payment/payment.repository";
 import { PaymentService } from "./payment/payment.service";
 import { buildPaymentsSchema } from "./schema";
 
 export const PAYMENTS_SERVICE_DIR = path.resolve(__dirname, "..");
 
-export interface PaymentsService {
+/** The running payments subgraph. `stop` is graceful: requests and events finish, connections close. */
+export interface PaymentsSubgraph {
   server: RunningServer;
   /** The saga's steps (used by its consumer, and by tests). */
   checkout: CheckoutService;
   gateway: PaymentGateway;
-  /** Graceful: stop taking requests and events, finish in-flight work, close connections. */
   stop: () => Promise<void>;
 }
 
@@ -40,63 +37,69 @@ export interface PaymentsDependencies {
 }
 
 /** Wires the payments subgraph: PostgreSQL, the gateway, the checkout consumer, the outbox relay, the HTTP server. */
-export async function startPaymentsService(
+export function startPaymentsSubgraph(
   config: PaymentsConfig,
   log: Logger,
   /**
    * Tests pass an instrumented database, their own token keys and a gateway they can watch; by
    * default from DATABASE_URL, JWKS_URL and PAYMENT_GATEWAY.
    */
-  {
-    database = connectPostgres(config.DATABASE_URL, schema, log),
-    verifier = createJwksVerifier(config.JWKS_URL),
-    ...given
-  }: PaymentsDependencies = {},
-): Promise<PaymentsService> {
-  if (config.PAYMENT_GATEWAY === "test" && config.NODE_ENV === "production") {
-    log.warn("PAYMENT_GATEWAY=test in production: test tokens are accepted and no money moves");
-  }
-  // The test gateway stands in for an outside service: its own connections, so a charge made
-  // while a saga transaction holds one of ours never waits for a connection of our pool.
-  const gatewayDatabase = given.gateway ? undefined : connectPostgres(config.DATABASE_URL, schema, log, { max: 4 });
-  const gateway = given.gateway ?? createPaymentGateway(config, gatewayDatabase!.db);
-  const broker = connectBroker({ url: config.RABBITMQ_URL, exchange: config.EVENTS_EXCHANGE, log });
-  const relay = startOutboxRelay({ pool: database.pool, broker, log });
+  given: PaymentsDependencies = {},
+): Promise<PaymentsSubgraph> {
+  return startStopping(async (stops) => {
+    if (config.PAYMENT_GATEWAY === "test" && config.NODE_ENV === "production") {
+      log.warn("PAYMENT_GATEWAY=test in production: test tokens are accepted and no money moves");
+    }
+    const database = stops.add("postgres", given.database ?? connectPostgres(config.DATABASE_URL, schema, log), (d) =>
+      d.close(),
+    );
+    // The test gateway stands in for an outside service: its own connections, so a charge made
+    // while a saga transaction holds one of ours never waits for a connection of our pool.
+    const gateway =
+      given.gateway ??
+      createPaymentGateway(
+        config,
+        stops.add("gateway's postgres", connectPostgres(config.DATABASE_URL, schema, log, { max: 4 }), (d) => d.close())
+          .db,
+      );
+    const broker = stops.add(
+      "broker",
+      connectBroker({ url: config.RABBITMQ_URL, exchange: config.EVENTS_EXCHANGE, log }),
+      (b) => b.close(),
+    );
+    stops.add("outbox relay", startOutboxRelay({ pool: database.pool, broker, log }), (r) => r.stop());
 
-  const invoices = new InvoiceService(database.db);
-  const services: PaymentsServices = { payments: new PaymentService(database.db, gateway, log), invoices };
-  const checkout = new CheckoutService(database.db, gateway, invoices, services.payments);
-  const consumer = await startCheckoutConsumer({
-    broker,
-    db: database.db,
-    log,
-    queueOwner: queueOwner("payments", config.EVENTS_QUEUE_NAMESPACE),
-    checkout,
+    const invoices = new InvoiceService(database.db);
+    const services: PaymentsServiceRegistry = { payments: new PaymentService(database.db, gateway, log), invoices };
+    const checkout = new CheckoutService(database.db, gateway, invoices, services.payments);
+    stops.add(
+      "checkout consumer",
+      await startCheckoutConsumer({
+        broker,
+        db: database.db,
+        log,
+        queueOwner: queueOwner("payments", config.EVENTS_QUEUE_NAMESPACE),
+        checkout,
+      }),
+      (c) => c.stop(),
+    );
+    const loaderSources = {
+      payments: new PaymentRepository(database.db),
+      invoices: new InvoiceRepository(database.db),
+    };
+
+    const server = await startSubgraphServer<PaymentsContext>({
+      service: "payments",
+      schema: await buildPaymentsSchema(),
+      host: config.HOST,
+      port: config.PORT,
+      routerSecret: config.ROUTER_SECRET,
+      log,
+      verifier: given.verifier ?? createJwksVerifier(config.JWKS_URL),
+      createContext: (base) => ({ ...base, services, loaders: createPaymentLoaders(loaderSources) }),
+      readiness: { postgres: database.ping, rabbitmq: broker.ping },
+    });
+    stops.add("server", server, (s) => s.stop());
+    return { server, checkout, gateway };
   });
-
-  const server = await startSubgraphServer<PaymentsContext>({
-    service: "payments",
-    schema: await buildPaymentsSchema(),
-    host: config.HOST,
-    port: config.PORT,
-    routerSecret: config.ROUTER_SECRET,
-    log,
-    verifier,
-    createContext: (base) => ({ ...base, services, loaders: createPaymentLoaders(services) }),
-    readiness: { postgres: database.ping, rabbitmq: broker.ping },
-  });
-
-  return {
-    server,
-    checkout,
-    gateway,
-    stop: async () => {
-      await server.stop();
-      await consumer.stop();
-      await relay.stop();
-      await broker.close();
-      await gatewayDatabase?.close();
-      await database.close();
-    },
-  };
 }

@@ -1,11 +1,14 @@
-export { startPaymentsService, PAYMENTS_SERVICE_DIR, type PaymentsService } from "./app";
+// The payments subgraph's public face: how to start it, its configuration, schema and tables, and
+// the gateway seam (tests and other gateways implement it).
+export { PAYMENTS_SERVICE_DIR, startPaymentsSubgraph, type PaymentsSubgraph } from "./app";
 export { paymentsEnvSchema, type PaymentsConfig } from "./config";
-export { buildPaymentsSchema } from "./schema";
+export { schema as paymentsTables } from "./db";
 export type {
-  PaymentGateway,
+  CardSummary,
   ChargeRequest,
   ChargeResult,
+  PaymentGateway,
   RefundRequest,
   RefundResult,
-  CardSummary,
 } from "./gateway/payment-gateway";
+export { buildPaymentsSchema } from "./schema";

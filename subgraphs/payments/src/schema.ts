@@ -1,4 +1,4 @@
-import { buildFederatedSchema } from "@cartograph/service-kit";
+import { buildFederatedSchema } from "@cartograph/service-kit/graphql";
 import type { GraphQLSchema } from "graphql";
 import { InvoiceResolver } from "./invoice/invoice.resolver";
 import { OrderResolver } from "./order/order.resolver";

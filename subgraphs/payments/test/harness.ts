@@ -1,7 +1,8 @@
 import "reflect-metadata";
 import { randomUUID } from "node:crypto";
 import { connectBroker, type Broker, type EventEnvelope, type EventOf } from "@cartograph/events";
-import { connectPostgres, createLogger, parseConfig, queueOwner, type Database } from "@cartograph/service-kit";
+import { createLogger, parseConfig, queueOwner } from "@cartograph/service-kit";
+import { connectPostgres, type Database } from "@cartograph/service-kit/db";
 import {
   callSubgraph,
   deleteQueueNames,
@@ -13,7 +14,8 @@ import {
   waitFor,
 } from "@cartograph/testing";
 import { connect, type ChannelModel } from "amqplib";
-import { PAYMENTS_SERVICE_DIR, startPaymentsService, type PaymentsService } from "../src/app";
+import { eq } from "drizzle-orm";
+import { PAYMENTS_SERVICE_DIR, startPaymentsSubgraph, type PaymentsSubgraph } from "../src/app";
 import { checkoutQueues } from "../src/checkout/checkout.events";
 import { paymentsEnvSchema, type PaymentsConfig } from "../src/config";
 import { schema } from "../src/db";
@@ -25,7 +27,7 @@ export { sleep, waitFor };
 
 type PaymentEvent = EventOf<"payment.succeeded" | "payment.failed" | "payment.refunded">;
 
-export type PaymentsHarness = SubgraphHarness<typeof schema, PaymentsConfig, PaymentsService> & {
+export type PaymentsHarness = SubgraphHarness<typeof schema, PaymentsConfig, PaymentsSubgraph> & {
   /** Publishes on the harness's own exchange, as orders and inventory would. */
   broker: Broker;
   /** Every `payment.*` event published on the harness's exchange, in arrival order. */
@@ -52,7 +54,7 @@ export async function startPaymentsHarness(): Promise<PaymentsHarness> {
       // The gateway's own connections, as in production, outside the counted service pool.
       ledger = connectPostgres(config.DATABASE_URL, schema, log, { max: 4 });
       const gateway = watched(createPaymentGateway(config, ledger.db), gatewayCalls);
-      return startPaymentsService(config, log, { ...dependencies, gateway });
+      return startPaymentsSubgraph(config, log, { ...dependencies, gateway });
     },
   });
   const broker = connectBroker({
@@ -178,7 +180,7 @@ export const inventoryRejected = (orderId: string) =>
   });
 
 export async function paymentOf(harness: PaymentsHarness, orderId: string): Promise<PaymentRow | undefined> {
-  return harness.database.db.query.payments.findFirst({ where: (payment, { eq }) => eq(payment.orderId, orderId) });
+  return harness.database.db.query.payments.findFirst({ where: eq(schema.payments.orderId, orderId) });
 }
 
 /** True once the consumer has applied (and committed) the event with this id. */

@@ -1,4 +1,5 @@
-import { connectPostgres, createLogger, type Database } from "@cartograph/service-kit";
+import { createLogger } from "@cartograph/service-kit";
+import { connectPostgres, type Database } from "@cartograph/service-kit/db";
 import { schema } from "../src/db";
 import { createPaymentGateway } from "../src/gateway/create-gateway";
 import type { PaymentGateway } from "../src/gateway/payment-gateway";

@@ -1,65 +1,71 @@
 import path from "node:path";
-import { connectBroker, startOutboxRelay } from "@cartograph/events";
-import {
-  connectPostgres,
-  createJwksVerifier,
-  startSubgraphServer,
-  type AccessTokenVerifier,
-  type Database,
-  type Logger,
-  type RunningServer,
-} from "@cartograph/service-kit";
-import { createCatalogLoaders } from "./catalog/catalog.loaders";
-import { ProductService } from "./catalog/product.service";
+import { connectBroker } from "@cartograph/events";
+import { startOutboxRelay } from "@cartograph/events/postgres";
+import { startStopping, type Logger } from "@cartograph/service-kit";
+import { createJwksVerifier, type AccessTokenVerifier } from "@cartograph/service-kit/auth";
+import { connectPostgres, type Database } from "@cartograph/service-kit/db";
+import { startSubgraphServer, type RunningServer } from "@cartograph/service-kit/server";
+import { createCategoryLoaders } from "./category/category.loaders";
+import { CategoryRepository } from "./category/category.repository";
 import { CategoryService } from "./category/category.service";
 import type { ProductsConfig } from "./config";
-import type { ProductsContext, ProductsServices } from "./context";
+import type { ProductsContext, ProductsServiceRegistry } from "./context";
 import { schema } from "./db";
+import { createProductLoaders } from "./product/product.loaders";
+import { ProductRepository } from "./product/product.repository";
+import { ProductService } from "./product/product.service";
 import { buildProductsSchema } from "./schema";
 
 export const PRODUCTS_SERVICE_DIR = path.resolve(__dirname, "..");
 
-export interface ProductsService {
+/** The running products subgraph. `stop` is graceful: requests finish, the relay drains, connections close. */
+export interface ProductsSubgraph {
   server: RunningServer;
   stop: () => Promise<void>;
 }
 
 /** Wires the products subgraph: PostgreSQL, the outbox relay to RabbitMQ, and the HTTP server. */
-export async function startProductsService(
+export function startProductsSubgraph(
   config: ProductsConfig,
   log: Logger,
-  {
-    database = connectPostgres(config.DATABASE_URL, schema, log),
-    verifier = createJwksVerifier(config.JWKS_URL),
-  }: { database?: Database<typeof schema>; verifier?: AccessTokenVerifier } = {},
-): Promise<ProductsService> {
-  const broker = connectBroker({ url: config.RABBITMQ_URL, exchange: config.EVENTS_EXCHANGE, log });
-  const relay = startOutboxRelay({ pool: database.pool, broker, log });
-  const services: ProductsServices = {
-    products: new ProductService(database.db, config.STORE_CURRENCY),
-    categories: new CategoryService(database.db),
-    currencyCode: config.STORE_CURRENCY,
-  };
+  /** Tests pass an instrumented database and their own token keys; by default from DATABASE_URL and JWKS_URL. */
+  given: { database?: Database<typeof schema>; verifier?: AccessTokenVerifier } = {},
+): Promise<ProductsSubgraph> {
+  return startStopping(async (stops) => {
+    const database = stops.add("postgres", given.database ?? connectPostgres(config.DATABASE_URL, schema, log), (d) =>
+      d.close(),
+    );
+    const broker = stops.add(
+      "broker",
+      connectBroker({ url: config.RABBITMQ_URL, exchange: config.EVENTS_EXCHANGE, log }),
+      (b) => b.close(),
+    );
+    stops.add("outbox relay", startOutboxRelay({ pool: database.pool, broker, log }), (r) => r.stop());
 
-  const server = await startSubgraphServer<ProductsContext>({
-    service: "products",
-    schema: await buildProductsSchema(),
-    host: config.HOST,
-    port: config.PORT,
-    routerSecret: config.ROUTER_SECRET,
-    log,
-    verifier,
-    createContext: (base) => ({ ...base, services, loaders: createCatalogLoaders(services) }),
-    readiness: { postgres: database.ping, rabbitmq: broker.ping },
+    const services: ProductsServiceRegistry = {
+      products: new ProductService(database.db, config.STORE_CURRENCY),
+      categories: new CategoryService(database.db),
+      currencyCode: config.STORE_CURRENCY,
+    };
+    const products = new ProductRepository(database.db);
+    const categories = new CategoryRepository(database.db);
+
+    const server = await startSubgraphServer<ProductsContext>({
+      service: "products",
+      schema: await buildProductsSchema(),
+      host: config.HOST,
+      port: config.PORT,
+      routerSecret: config.ROUTER_SECRET,
+      log,
+      verifier: given.verifier ?? createJwksVerifier(config.JWKS_URL),
+      createContext: (base) => ({
+        ...base,
+        services,
+        loaders: { ...createProductLoaders(products), ...createCategoryLoaders(categories) },
+      }),
+      readiness: { postgres: database.ping, rabbitmq: broker.ping },
+    });
+    stops.add("server", server, (s) => s.stop());
+    return { server };
   });
-
-  return {
-    server,
-    stop: async () => {
-      await server.stop();
-      await relay.stop();
-      await broker.close();
-      await database.close();
-    },
-  };
 }

@@ -1,15 +1,17 @@
-import type { RequestContext } from "@cartograph/service-kit";
-import type { CatalogLoaders } from "./catalog/catalog.loaders";
-import type { ProductService } from "./catalog/product.service";
+import type { RequestContext } from "@cartograph/service-kit/server";
+import type { CategoryLoaders } from "./category/category.loaders";
 import type { CategoryService } from "./category/category.service";
+import type { ProductLoaders } from "./product/product.loaders";
+import type { ProductService } from "./product/product.service";
 
-export interface ProductsServices {
+/** The domain services resolvers call, one per bounded context. */
+export interface ProductsServiceRegistry {
   products: ProductService;
   categories: CategoryService;
   currencyCode: string;
 }
 
 export interface ProductsContext extends RequestContext {
-  services: ProductsServices;
-  loaders: CatalogLoaders;
+  services: ProductsServiceRegistry;
+  loaders: ProductLoaders & CategoryLoaders;
 }

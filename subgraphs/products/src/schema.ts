@@ -1,13 +1,14 @@
-import { buildFederatedSchema } from "@cartograph/service-kit";
+import { buildFederatedSchema } from "@cartograph/service-kit/graphql";
 import type { GraphQLSchema } from "graphql";
-import { catalogReferenceResolvers } from "./catalog/catalog.reference";
-import { ProductConnectionResolver, ProductResolver } from "./catalog/product.resolver";
+import { categoryReferenceResolvers } from "./category/category.reference";
 import { CategoryResolver } from "./category/category.resolver";
-import { VariantResolver } from "./variant/variant.resolver";
+import { ProductVariantResolver } from "./product/product-variant.resolver";
+import { productReferenceResolvers } from "./product/product.reference";
+import { ProductConnectionResolver, ProductResolver } from "./product/product.resolver";
 
 export function buildProductsSchema(): Promise<GraphQLSchema> {
   return buildFederatedSchema({
-    resolvers: [ProductResolver, ProductConnectionResolver, VariantResolver, CategoryResolver],
-    referenceResolvers: catalogReferenceResolvers,
+    resolvers: [ProductResolver, ProductConnectionResolver, ProductVariantResolver, CategoryResolver],
+    referenceResolvers: { ...productReferenceResolvers, ...categoryReferenceResolvers },
   });
 }

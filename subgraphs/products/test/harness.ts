@@ -1,11 +1,11 @@
 import "reflect-metadata";
 import { parseConfig } from "@cartograph/service-kit";
 import { callSubgraph, startSubgraphHarness, type SubgraphHarness } from "@cartograph/testing";
-import { PRODUCTS_SERVICE_DIR, startProductsService, type ProductsService } from "../src/app";
+import { PRODUCTS_SERVICE_DIR, startProductsSubgraph, type ProductsSubgraph } from "../src/app";
 import { productsEnvSchema, type ProductsConfig } from "../src/config";
 import { schema } from "../src/db";
 
-export type ProductsHarness = SubgraphHarness<typeof schema, ProductsConfig, ProductsService> & {
+export type ProductsHarness = SubgraphHarness<typeof schema, ProductsConfig, ProductsSubgraph> & {
   /** Runs an operation as an admin (or as `token` when given). */
   gql: <T = Record<string, unknown>>(
     query: string,
@@ -20,7 +20,7 @@ export async function startProductsHarness(): Promise<ProductsHarness> {
     serviceDir: PRODUCTS_SERVICE_DIR,
     dbSchema: schema,
     parseConfig: (env) => parseConfig(productsEnvSchema, env),
-    start: startProductsService,
+    start: startProductsSubgraph,
   });
   const admin = harness.tokens.admin();
   return {

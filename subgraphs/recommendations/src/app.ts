@@ -1,25 +1,25 @@
-import { connectBroker, ProductActivity, startProductActivityConsumer } from "@cartograph/events";
-import {
-  connectMongo,
-  createJwksVerifier,
-  queueOwner,
-  startSubgraphServer,
-  type AccessTokenVerifier,
-  type Logger,
-  type MongoStore,
-  type RunningServer,
-} from "@cartograph/service-kit";
+import path from "node:path";
+import { connectBroker } from "@cartograph/events";
+import { queueOwner, startStopping, type Logger } from "@cartograph/service-kit";
+import { createJwksVerifier, type AccessTokenVerifier } from "@cartograph/service-kit/auth";
+import { connectMongo, type MongoStore } from "@cartograph/service-kit/mongo";
+import { startSubgraphServer, type RunningServer } from "@cartograph/service-kit/server";
+import { startCatalogueConsumer } from "./catalogue/catalogue.events";
+import { CatalogueRepository } from "./catalogue/catalogue.repository";
 import type { RecommendationsConfig } from "./config";
-import type { RecommendationsContext, RecommendationsServices } from "./context";
+import type { RecommendationsContext, RecommendationsServiceRegistry } from "./context";
 import { CoPurchaseRepository } from "./copurchase/copurchase.repository";
 import { ensureRecommendationsIndexes } from "./db";
 import { startPurchaseConsumer } from "./purchase/purchase.events";
 import { RecommendationService } from "./recommendation/recommendation.service";
 import { buildRecommendationsSchema } from "./schema";
 
-export interface RecommendationsService {
+export const RECOMMENDATIONS_SERVICE_DIR = path.resolve(__dirname, "..");
+
+/** The running recommendations subgraph. `stop` is graceful: requests and events finish, connections close. */
+export interface RecommendationsSubgraph {
   server: RunningServer;
-  services: RecommendationsServices;
+  services: RecommendationsServiceRegistry;
   coPurchases: CoPurchaseRepository;
   stop: () => Promise<void>;
 }
@@ -30,47 +30,47 @@ export interface RecommendationsDependencies {
 }
 
 /** Wires the recommendations subgraph: MongoDB, the purchase and catalogue consumers, the HTTP server. */
-export async function startRecommendationsService(
+export function startRecommendationsSubgraph(
   config: RecommendationsConfig,
   log: Logger,
-  {
-    store = connectMongo(config.MONGODB_URL, log),
-    verifier = createJwksVerifier(config.JWKS_URL),
-  }: RecommendationsDependencies = {},
-): Promise<RecommendationsService> {
-  await ensureRecommendationsIndexes(store.db);
-  const coPurchases = new CoPurchaseRepository(store.db);
-  const products = new ProductActivity(store.db);
-  const services: RecommendationsServices = { recommendations: new RecommendationService(coPurchases, products) };
+  given: RecommendationsDependencies = {},
+): Promise<RecommendationsSubgraph> {
+  return startStopping(async (stops) => {
+    const store = stops.add("mongodb", given.store ?? connectMongo(config.MONGODB_URL, log), (s) => s.close());
+    // Idempotent: a fresh database works without a separate migrate step (which production runs first).
+    await ensureRecommendationsIndexes(store.db);
+    const coPurchases = new CoPurchaseRepository(store.db);
+    const catalogue = new CatalogueRepository(store.db);
+    const services: RecommendationsServiceRegistry = {
+      recommendations: new RecommendationService(coPurchases, catalogue),
+    };
 
-  const broker = connectBroker({ url: config.RABBITMQ_URL, exchange: config.EVENTS_EXCHANGE, log });
-  const owner = queueOwner("recommendations", config.EVENTS_QUEUE_NAMESPACE);
-  const consumers = [
-    await startProductActivityConsumer({ broker, db: store.db, log, queueOwner: owner, activity: products }),
-    await startPurchaseConsumer({ broker, db: store.db, log, queueOwner: owner, coPurchases }),
-  ];
+    const broker = stops.add(
+      "broker",
+      connectBroker({ url: config.RABBITMQ_URL, exchange: config.EVENTS_EXCHANGE, log }),
+      (b) => b.close(),
+    );
+    const consumed = {
+      broker,
+      db: store.db,
+      log,
+      queueOwner: queueOwner("recommendations", config.EVENTS_QUEUE_NAMESPACE),
+    };
+    stops.add("catalogue consumer", await startCatalogueConsumer({ ...consumed, catalogue }), (c) => c.stop());
+    stops.add("purchase consumer", await startPurchaseConsumer({ ...consumed, coPurchases }), (c) => c.stop());
 
-  const server = await startSubgraphServer<RecommendationsContext>({
-    service: "recommendations",
-    schema: await buildRecommendationsSchema(),
-    host: config.HOST,
-    port: config.PORT,
-    routerSecret: config.ROUTER_SECRET,
-    log,
-    verifier,
-    createContext: (base) => ({ ...base, services }),
-    readiness: { mongodb: store.ping, rabbitmq: broker.ping },
+    const server = await startSubgraphServer<RecommendationsContext>({
+      service: "recommendations",
+      schema: await buildRecommendationsSchema(),
+      host: config.HOST,
+      port: config.PORT,
+      routerSecret: config.ROUTER_SECRET,
+      log,
+      verifier: given.verifier ?? createJwksVerifier(config.JWKS_URL),
+      createContext: (base) => ({ ...base, services }),
+      readiness: { mongodb: store.ping, rabbitmq: broker.ping },
+    });
+    stops.add("server", server, (s) => s.stop());
+    return { server, services, coPurchases };
   });
-
-  return {
-    server,
-    services,
-    coPurchases,
-    stop: async () => {
-      await server.stop();
-      for (const consumer of consumers) await consumer.stop();
-      await broker.close();
-      await store.close();
-    },
-  };
 }

@@ -1,10 +1,11 @@
-import type { RequestContext } from "@cartograph/service-kit";
+import type { RequestContext } from "@cartograph/service-kit/server";
 import type { RecommendationService } from "./recommendation/recommendation.service";
 
-export interface RecommendationsServices {
+/** The domain services resolvers call, one per bounded context. */
+export interface RecommendationsServiceRegistry {
   recommendations: RecommendationService;
 }
 
 export interface RecommendationsContext extends RequestContext {
-  services: RecommendationsServices;
+  services: RecommendationsServiceRegistry;
 }

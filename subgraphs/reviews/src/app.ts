@@ -1,17 +1,13 @@
 import path from "node:path";
-import { connectBroker, ProductActivity, startProductActivityConsumer } from "@cartograph/events";
-import {
-  connectMongo,
-  createJwksVerifier,
-  queueOwner,
-  startSubgraphServer,
-  type AccessTokenVerifier,
-  type Logger,
-  type MongoStore,
-  type RunningServer,
-} from "@cartograph/service-kit";
+import { connectBroker } from "@cartograph/events";
+import { queueOwner, startStopping, type Logger } from "@cartograph/service-kit";
+import { createJwksVerifier, type AccessTokenVerifier } from "@cartograph/service-kit/auth";
+import { connectMongo, type MongoStore } from "@cartograph/service-kit/mongo";
+import { startSubgraphServer, type RunningServer } from "@cartograph/service-kit/server";
+import { startCatalogueConsumer } from "./catalogue/catalogue.events";
+import { CatalogueRepository } from "./catalogue/catalogue.repository";
 import type { ReviewsConfig } from "./config";
-import type { ReviewsContext, ReviewsServices } from "./context";
+import type { ReviewsContext, ReviewsServiceRegistry } from "./context";
 import { ensureReviewsIndexes, reviewsCollections } from "./db";
 import { startPurchaseConsumer } from "./purchase/purchase.events";
 import { PurchaseRepository } from "./purchase/purchase.repository";
@@ -23,9 +19,10 @@ import { buildReviewsSchema } from "./schema";
 
 export const REVIEWS_SERVICE_DIR = path.resolve(__dirname, "..");
 
-export interface ReviewsService {
+/** The running reviews subgraph. `stop` is graceful: requests and events finish, connections close. */
+export interface ReviewsSubgraph {
   server: RunningServer;
-  services: ReviewsServices;
+  services: ReviewsServiceRegistry;
   stop: () => Promise<void>;
 }
 
@@ -35,51 +32,46 @@ export interface ReviewsDependencies {
 }
 
 /** Wires the reviews subgraph: MongoDB, the purchase and catalogue consumers, the HTTP server. */
-export async function startReviewsService(
+export function startReviewsSubgraph(
   config: ReviewsConfig,
   log: Logger,
-  {
-    store = connectMongo(config.MONGODB_URL, log),
-    verifier = createJwksVerifier(config.JWKS_URL),
-  }: ReviewsDependencies = {},
-): Promise<ReviewsService> {
-  // Idempotent: a fresh database works without a separate migrate step (which production runs first).
-  await ensureReviewsIndexes(store.db);
-  const collections = reviewsCollections(store.db);
-  const reviewRepository = new ReviewRepository(collections);
-  const ratings = new RatingRepository(collections, reviewRepository);
-  const products = new ProductActivity(store.db);
-  const services: ReviewsServices = {
-    reviews: new ReviewService(reviewRepository, ratings, new PurchaseRepository(collections), products),
-  };
+  given: ReviewsDependencies = {},
+): Promise<ReviewsSubgraph> {
+  return startStopping(async (stops) => {
+    const store = stops.add("mongodb", given.store ?? connectMongo(config.MONGODB_URL, log), (s) => s.close());
+    // Idempotent: a fresh database works without a separate migrate step (which production runs first).
+    await ensureReviewsIndexes(store.db);
+    const collections = reviewsCollections(store.db);
+    const reviewRepository = new ReviewRepository(collections);
+    const ratings = new RatingRepository(collections, reviewRepository);
+    const catalogue = new CatalogueRepository(store.db);
+    const services: ReviewsServiceRegistry = {
+      reviews: new ReviewService(reviewRepository, ratings, new PurchaseRepository(collections), catalogue),
+    };
 
-  const broker = connectBroker({ url: config.RABBITMQ_URL, exchange: config.EVENTS_EXCHANGE, log });
-  const owner = queueOwner("reviews", config.EVENTS_QUEUE_NAMESPACE);
-  const consumers = [
-    await startProductActivityConsumer({ broker, db: store.db, log, queueOwner: owner, activity: products }),
-    await startPurchaseConsumer({ broker, db: store.db, log, queueOwner: owner, reviews: services.reviews }),
-  ];
+    const broker = stops.add(
+      "broker",
+      connectBroker({ url: config.RABBITMQ_URL, exchange: config.EVENTS_EXCHANGE, log }),
+      (b) => b.close(),
+    );
+    const consumed = { broker, db: store.db, log, queueOwner: queueOwner("reviews", config.EVENTS_QUEUE_NAMESPACE) };
+    stops.add("catalogue consumer", await startCatalogueConsumer({ ...consumed, catalogue }), (c) => c.stop());
+    stops.add("purchase consumer", await startPurchaseConsumer({ ...consumed, reviews: services.reviews }), (c) =>
+      c.stop(),
+    );
 
-  const server = await startSubgraphServer<ReviewsContext>({
-    service: "reviews",
-    schema: await buildReviewsSchema(),
-    host: config.HOST,
-    port: config.PORT,
-    routerSecret: config.ROUTER_SECRET,
-    log,
-    verifier,
-    createContext: (base) => ({ ...base, services, loaders: createReviewLoaders(reviewRepository, ratings) }),
-    readiness: { mongodb: store.ping, rabbitmq: broker.ping },
+    const server = await startSubgraphServer<ReviewsContext>({
+      service: "reviews",
+      schema: await buildReviewsSchema(),
+      host: config.HOST,
+      port: config.PORT,
+      routerSecret: config.ROUTER_SECRET,
+      log,
+      verifier: given.verifier ?? createJwksVerifier(config.JWKS_URL),
+      createContext: (base) => ({ ...base, services, loaders: createReviewLoaders(reviewRepository, ratings) }),
+      readiness: { mongodb: store.ping, rabbitmq: broker.ping },
+    });
+    stops.add("server", server, (s) => s.stop());
+    return { server, services };
   });
-
-  return {
-    server,
-    services,
-    stop: async () => {
-      await server.stop();
-      for (const consumer of consumers) await consumer.stop();
-      await broker.close();
-      await store.close();
-    },
-  };
 }

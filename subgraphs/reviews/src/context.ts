@@ -1,12 +1,13 @@
-import type { RequestContext } from "@cartograph/service-kit";
+import type { RequestContext } from "@cartograph/service-kit/server";
 import type { ReviewLoaders } from "./review/review.loaders";
 import type { ReviewService } from "./review/review.service";
 
-export interface ReviewsServices {
+/** The domain services resolvers call, one per bounded context. */
+export interface ReviewsServiceRegistry {
   reviews: ReviewService;
 }
 
 export interface ReviewsContext extends RequestContext {
-  services: ReviewsServices;
+  services: ReviewsServiceRegistry;
   loaders: ReviewLoaders;
 }

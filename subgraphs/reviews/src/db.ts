@@ -1,4 +1,4 @@
-import { ensureInboxIndexes } from "@cartograph/events";
+import { ensureInboxIndexes } from "@cartograph/events/mongo";
 import type { Db } from "mongodb";
 
 export interface ReviewDocument {

@@ -1,4 +1,4 @@
-import { buildFederatedSchema } from "@cartograph/service-kit";
+import { buildFederatedSchema } from "@cartograph/service-kit/graphql";
 import type { GraphQLSchema } from "graphql";
 import { ProductReviewsResolver } from "./product/product.resolver";
 import { reviewReferenceResolvers } from "./review/review.reference";

@@ -1,10 +1,10 @@
 import "reflect-metadata";
 import { parseConfig } from "@cartograph/service-kit";
 import { startMongoSubgraphHarness, type MongoSubgraphHarness } from "@cartograph/testing";
-import { startReviewsService, type ReviewsService } from "../src/app";
+import { startReviewsSubgraph, type ReviewsSubgraph } from "../src/app";
 import { reviewsEnvSchema, type ReviewsConfig } from "../src/config";
 
-export type ReviewsHarness = MongoSubgraphHarness<ReviewsConfig, ReviewsService>;
+export type ReviewsHarness = MongoSubgraphHarness<ReviewsConfig, ReviewsSubgraph>;
 
 /** The reviews subgraph in-process, over its own fresh MongoDB database, exchange and queues. */
 export function startReviewsHarness(): Promise<ReviewsHarness> {
@@ -12,6 +12,6 @@ export function startReviewsHarness(): Promise<ReviewsHarness> {
     label: "reviews",
     queuePurposes: ["catalogue", "purchases"],
     parseConfig: (values) => parseConfig(reviewsEnvSchema, values),
-    start: (config, log, dependencies) => startReviewsService(config, log, dependencies),
+    start: (config, log, dependencies) => startReviewsSubgraph(config, log, dependencies),
   });
 }

@@ -1,17 +1,16 @@
 import path from "node:path";
-import { connectBroker, startOutboxRelay } from "@cartograph/events";
-import {
-  connectPostgres,
-  startSubgraphServer,
-  type Database,
-  type Logger,
-  type RunningServer,
-} from "@cartograph/service-kit";
+import { connectBroker } from "@cartograph/events";
+import { startOutboxRelay } from "@cartograph/events/postgres";
+import { startStopping, type Logger } from "@cartograph/service-kit";
+import { connectPostgres, type Database } from "@cartograph/service-kit/db";
+import { startSubgraphServer, type RunningServer } from "@cartograph/service-kit/server";
+import { AccountRepository } from "./account/account.repository";
 import { AccountService } from "./account/account.service";
 import { createUserLoaders } from "./account/user.loaders";
+import { AddressRepository } from "./address/address.repository";
 import { AddressService } from "./address/address.service";
 import type { UsersConfig } from "./config";
-import type { UsersContext, UsersServices } from "./context";
+import type { UsersContext, UsersServiceRegistry } from "./context";
 import { schema } from "./db";
 import { buildUsersSchema } from "./schema";
 import { SessionService } from "./session/session.service";
@@ -19,67 +18,77 @@ import { jwksOf, loadSigningKey, verifierFor } from "./session/signing-key";
 
 export const USERS_SERVICE_DIR = path.resolve(__dirname, "..");
 
-export interface UsersService {
+/** The running users subgraph. `stop` is graceful: requests finish, the relay drains, connections close. */
+export interface UsersSubgraph {
   server: RunningServer;
-  /** Graceful: stop taking requests, finish in-flight ones, drain the outbox relay, close connections. */
   stop: () => Promise<void>;
 }
 
 /** Wires the users subgraph: PostgreSQL, the outbox relay to RabbitMQ, and the HTTP server. */
-export async function startUsersService(
+export function startUsersSubgraph(
   config: UsersConfig,
   log: Logger,
   /** Tests pass an instrumented database; by default one is opened from DATABASE_URL. */
-  { database = connectPostgres(config.DATABASE_URL, schema, log) }: { database?: Database<typeof schema> } = {},
-): Promise<UsersService> {
-  const { key, generated } = loadSigningKey(config.JWT_PRIVATE_KEY);
-  if (generated) log.warn("JWT_PRIVATE_KEY is not set: signing with a throwaway key; tokens die with this process");
+  given: { database?: Database<typeof schema> } = {},
+): Promise<UsersSubgraph> {
+  return startStopping(async (stops) => {
+    const { key, generated } = await loadSigningKey(config.JWT_PRIVATE_KEY);
+    if (generated) log.warn("JWT_PRIVATE_KEY is not set: signing with a throwaway key; tokens die with this process");
 
-  const broker = connectBroker({ url: config.RABBITMQ_URL, exchange: config.EVENTS_EXCHANGE, log });
-  const relay = startOutboxRelay({ pool: database.pool, broker, log });
+    const database = stops.add("postgres", given.database ?? connectPostgres(config.DATABASE_URL, schema, log), (d) =>
+      d.close(),
+    );
+    const broker = stops.add(
+      "broker",
+      connectBroker({ url: config.RABBITMQ_URL, exchange: config.EVENTS_EXCHANGE, log }),
+      (b) => b.close(),
+    );
+    stops.add("outbox relay", startOutboxRelay({ pool: database.pool, broker, log }), (r) => r.stop());
 
-  const services: UsersServices = {
-    accounts: new AccountService(database.db),
-    addresses: new AddressService(database.db),
-    sessions: new SessionService(
-      database.db,
-      key,
-      {
-        accessTokenTtlSeconds: config.ACCESS_TOKEN_TTL_SECONDS,
-        refreshTokenTtlDays: config.REFRESH_TOKEN_TTL_DAYS,
-        maxLoginFailures: config.MAX_LOGIN_FAILURES,
-        loginWindowMinutes: config.LOGIN_WINDOW_MINUTES,
-      },
+    const services: UsersServiceRegistry = {
+      accounts: new AccountService(database.db),
+      addresses: new AddressService(database.db),
+      sessions: new SessionService(
+        database.db,
+        key,
+        {
+          accessTokenTtlSeconds: config.ACCESS_TOKEN_TTL_SECONDS,
+          refreshTokenTtlDays: config.REFRESH_TOKEN_TTL_DAYS,
+          maxLoginFailures: config.MAX_LOGIN_FAILURES,
+          loginWindowMinutes: config.LOGIN_WINDOW_MINUTES,
+        },
+        log,
+      ),
+    };
+    const loaderSources = {
+      accounts: new AccountRepository(database.db),
+      addresses: new AddressRepository(database.db),
+    };
+    const jwks = await jwksOf(key);
+
+    const server = await startSubgraphServer<UsersContext>({
+      service: "users",
+      schema: await buildUsersSchema(),
+      host: config.HOST,
+      port: config.PORT,
+      routerSecret: config.ROUTER_SECRET,
       log,
-    ),
-  };
-  const jwks = jwksOf(key);
-
-  const server = await startSubgraphServer<UsersContext>({
-    service: "users",
-    schema: await buildUsersSchema(),
-    host: config.HOST,
-    port: config.PORT,
-    routerSecret: config.ROUTER_SECRET,
-    log,
-    verifier: verifierFor(key),
-    createContext: (base) => ({ ...base, services, loaders: createUserLoaders(services), signedInNow: new Set() }),
-    readiness: { postgres: database.ping, rabbitmq: broker.ping },
-    publicRoutes: (app) => {
-      app.get("/.well-known/jwks.json", (_req, res) => {
-        res.setHeader("cache-control", "public, max-age=300");
-        res.json(jwks);
-      });
-    },
+      verifier: verifierFor(key),
+      createContext: (base) => ({
+        ...base,
+        services,
+        loaders: createUserLoaders(loaderSources),
+        signedInNow: new Set(),
+      }),
+      readiness: { postgres: database.ping, rabbitmq: broker.ping },
+      publicRoutes: (app) => {
+        app.get("/.well-known/jwks.json", (_req, res) => {
+          res.setHeader("cache-control", "public, max-age=300");
+          res.json(jwks);
+        });
+      },
+    });
+    stops.add("server", server, (s) => s.stop());
+    return { server };
   });
-
-  return {
-    server,
-    stop: async () => {
-      await server.stop();
-      await relay.stop();
-      await broker.close();
-      await database.close();
-    },
-  };
 }

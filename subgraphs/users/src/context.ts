@@ -1,17 +1,18 @@
-import type { RequestContext } from "@cartograph/service-kit";
+import type { RequestContext } from "@cartograph/service-kit/server";
 import type { AccountService } from "./account/account.service";
 import type { UserLoaders } from "./account/user.loaders";
 import type { AddressService } from "./address/address.service";
 import type { SessionService } from "./session/session.service";
 
-export interface UsersServices {
+/** The domain services resolvers call, one per bounded context. */
+export interface UsersServiceRegistry {
   accounts: AccountService;
   addresses: AddressService;
   sessions: SessionService;
 }
 
 export interface UsersContext extends RequestContext {
-  services: UsersServices;
+  services: UsersServiceRegistry;
   loaders: UserLoaders;
   /** Users who signed in or registered in this very request: they may read their own private fields. */
   signedInNow: Set<string>;

@@ -1,4 +1,4 @@
-import { buildFederatedSchema } from "@cartograph/service-kit";
+import { buildFederatedSchema } from "@cartograph/service-kit/graphql";
 import type { GraphQLSchema } from "graphql";
 import { UserResolver } from "./account/user.resolver";
 import { userReferenceResolvers } from "./account/user.reference";

@@ -1,11 +1,11 @@
 import "reflect-metadata";
 import { parseConfig } from "@cartograph/service-kit";
 import { startSubgraphHarness, type SubgraphHarness } from "@cartograph/testing";
-import { startUsersService, USERS_SERVICE_DIR, type UsersService } from "../src/app";
+import { startUsersSubgraph, USERS_SERVICE_DIR, type UsersSubgraph } from "../src/app";
 import { usersEnvSchema, type UsersConfig } from "../src/config";
 import { schema } from "../src/db";
 
-export type UsersHarness = SubgraphHarness<typeof schema, UsersConfig, UsersService>;
+export type UsersHarness = SubgraphHarness<typeof schema, UsersConfig, UsersSubgraph>;
 
 /** The users subgraph in-process on a random port, over its own fresh database and exchange. */
 export function startUsersHarness(): Promise<UsersHarness> {
@@ -14,6 +14,6 @@ export function startUsersHarness(): Promise<UsersHarness> {
     serviceDir: USERS_SERVICE_DIR,
     dbSchema: schema,
     parseConfig: (env) => parseConfig(usersEnvSchema, env),
-    start: startUsersService,
+    start: startUsersSubgraph,
   });
 }

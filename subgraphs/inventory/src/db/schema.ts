@@ -1,6 +1,6 @@
 import { sql } from "drizzle-orm";
 import { boolean, check, index, integer, jsonb, pgTable, primaryKey, text, timestamp } from "drizzle-orm/pg-core";
-export { outboxEvents, processedEvents } from "@cartograph/events/src/tables";
+export { outboxEvents, processedEvents } from "@cartograph/events/postgres";
 
 const timestamptz = (name: string) => timestamp(name, { withTimezone: true, mode: "date" });
 

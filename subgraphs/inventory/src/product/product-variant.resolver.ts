@@ -1,4 +1,4 @@
-import { Role } from "@cartograph/service-kit";
+import { Role } from "@cartograph/service-kit/auth";
 import { Authorized, FieldResolver, Resolver, Root } from "type-graphql";
 import { toStockLevel, type StockLevelView } from "../stock/stock.rules";
 import { StockLevel } from "../stock/stock-level.type";

@@ -1,4 +1,4 @@
-import type { ReferenceResolvers } from "@cartograph/service-kit";
+import type { ReferenceResolvers } from "@cartograph/service-kit/graphql";
 import type { InventoryContext } from "../context";
 import { isInStock } from "../stock/stock.rules";
 import type { ProductVariantRoot } from "./product-variant.stub";

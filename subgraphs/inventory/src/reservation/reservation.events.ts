@@ -1,24 +1,28 @@
-import {
-  enqueueEvent,
-  queueNames,
-  startConsumer,
-  type Broker,
-  type Consumer,
-  type EventData,
-} from "@cartograph/events";
+import { queueNames, startConsumer, type Broker, type Consumer, type EventData } from "@cartograph/events";
+import { enqueueEvent, postgresIdempotencyStore } from "@cartograph/events/postgres";
 import type { Logger } from "@cartograph/service-kit";
 import type { InventoryDb, InventoryTransaction } from "../db";
-import type { ReservationService } from "./reservation.service";
+import type { ReservationService, Shortage } from "./reservation.service";
 
 export const CHECKOUT_PURPOSE = "checkout";
 
-/** `inventory.checkout` (and its retry and dead-letter queues) for the default prefix. */
-export const checkoutQueues = (queuePrefix: string) => queueNames(queuePrefix, CHECKOUT_PURPOSE);
+/** `<owner>.checkout` (and its retry and dead-letter queues). */
+export const checkoutQueues = (queueOwner: string) => queueNames(queueOwner, CHECKOUT_PURPOSE);
+
+// What inventory announces. Each is written to the outbox in the transaction that made it true.
+
+export function announceStockReserved(tx: InventoryTransaction, orderId: string) {
+  return enqueueEvent(tx, { type: "inventory.reserved", aggregateId: orderId, data: { orderId } });
+}
+
+export function announceStockRejected(tx: InventoryTransaction, orderId: string, shortages: Shortage[]) {
+  return enqueueEvent(tx, { type: "inventory.rejected", aggregateId: orderId, data: { orderId, shortages } });
+}
 
 const CHECKOUT_EVENT_TYPES = ["order.placed", "order.paid", "order.cancelled", "order.refunded"] as const;
 
 /**
- * Inventory's steps of the checkout saga (ARCHITECTURE.md): answers `order.placed` with a
+ * Inventory's steps of the checkout saga (docs/architecture.md): answers `order.placed` with a
  * reservation or a rejection, and commits, releases or restocks it as the order moves on. Each
  * handler runs in the consumer's transaction, which also marks the event processed, so an effect
  * and the events announcing it commit together (outbox) or not at all.
@@ -27,7 +31,7 @@ export function startCheckoutConsumer(options: {
   broker: Broker;
   db: InventoryDb;
   log: Logger;
-  queuePrefix: string;
+  queueOwner: string;
   reservations: ReservationService;
 }): Promise<Consumer> {
   const { reservations, log } = options;
@@ -42,18 +46,8 @@ export function startCheckoutConsumer(options: {
       log.info({ orderId: order.orderId }, "order.placed for an order already answered: not answering again");
       return;
     }
-    if (outcome.ok)
-      await enqueueEvent(tx, {
-        type: "inventory.reserved",
-        aggregateId: order.orderId,
-        data: { orderId: order.orderId },
-      });
-    else
-      await enqueueEvent(tx, {
-        type: "inventory.rejected",
-        aggregateId: order.orderId,
-        data: { orderId: order.orderId, shortages: outcome.shortages },
-      });
+    if (outcome.ok) await announceStockReserved(tx, order.orderId);
+    else await announceStockRejected(tx, order.orderId, outcome.shortages);
   }
 
   // Never throws for a stock problem: the order is paid whatever inventory holds, so retrying
@@ -87,9 +81,9 @@ export function startCheckoutConsumer(options: {
 
   return startConsumer({
     broker: options.broker,
-    db: options.db,
+    store: postgresIdempotencyStore(options.db),
     log,
-    service: options.queuePrefix,
+    service: options.queueOwner,
     purpose: CHECKOUT_PURPOSE,
     eventTypes: CHECKOUT_EVENT_TYPES,
     handle: async (event, tx) => {

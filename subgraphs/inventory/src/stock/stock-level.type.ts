@@ -1,4 +1,4 @@
-import { UserError } from "@cartograph/service-kit";
+import { UserError } from "@cartograph/service-kit/graphql";
 import { ArgsType, Field, ID, Int, ObjectType } from "type-graphql";
 
 @ObjectType({ description: "Units of one variant in the warehouse." })

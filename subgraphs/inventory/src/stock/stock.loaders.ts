@@ -1,7 +1,7 @@
 import { rowsByKey } from "@cartograph/service-kit";
 import DataLoader from "dataloader";
-import type { InventoryServices } from "../context";
 import type { StockRow } from "../db/schema";
+import type { StockRepository } from "./stock.repository";
 
 export interface StockLoaders {
   /** Null for a variant inventory has never heard of. */
@@ -11,14 +11,14 @@ export interface StockLoaders {
 }
 
 /** Per request: one query per entity type however many references a plan sends. */
-export function createStockLoaders(services: InventoryServices): StockLoaders {
+export function createStockLoaders(levels: StockRepository): StockLoaders {
   return {
     stockByVariantId: new DataLoader(async (variantIds) =>
-      rowsByKey(variantIds, await services.stock.findByVariantIds(variantIds), (row) => row.variantId),
+      rowsByKey(variantIds, await levels.findByVariantIds(variantIds), (row) => row.variantId),
     ),
     productInStock: new DataLoader(async (productIds) => {
-      const inStock = await services.stock.productsInStock(productIds);
-      return productIds.map((id) => inStock.get(id) ?? false);
+      const rows = rowsByKey(productIds, await levels.productsInStock(productIds), (row) => row.productId);
+      return rows.map((row) => row?.inStock ?? false);
     }),
   };
 }

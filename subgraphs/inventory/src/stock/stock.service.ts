@@ -1,4 +1,5 @@
 import type { EventData } from "@cartograph/events";
+import { type Viewer } from "@cartograph/service-kit/auth";
 import {
   refuse,
   succeed,
@@ -7,11 +8,9 @@ import {
   validateInput,
   type Outcome,
   type UserError,
-  type Viewer,
-} from "@cartograph/service-kit";
+} from "@cartograph/service-kit/graphql";
 import { z } from "zod";
 import type { InventoryDb, InventoryExecutor } from "../db";
-import type { StockRow } from "../db/schema";
 import { StockRepository } from "./stock.repository";
 import { deltaSchema, MAX_ON_HAND, onHandSchema, reasonSchema, toStockLevel, type StockLevelView } from "./stock.rules";
 
@@ -28,16 +27,6 @@ export class StockService {
 
   constructor(private readonly db: InventoryDb) {
     this.levels = new StockRepository(db);
-  }
-
-  findByVariantIds(variantIds: readonly string[]): Promise<StockRow[]> {
-    return this.levels.findByVariantIds(variantIds);
-  }
-
-  /** Product id -> any of its variants available. */
-  async productsInStock(productIds: readonly string[]): Promise<Map<string, boolean>> {
-    const rows = await this.levels.productsInStock(productIds);
-    return new Map(rows.map((row) => [row.productId, row.inStock]));
   }
 
   /** Sets the counted units on hand (a stocktake). It cannot drop below what orders hold. */

@@ -1,7 +1,8 @@
-import { money, requireViewer, type Outcome } from "@cartograph/service-kit";
+import { requireViewer } from "@cartograph/service-kit/auth";
+import { money, type Outcome } from "@cartograph/service-kit/graphql";
 import { Arg, Authorized, Ctx, ID, Int, Mutation, Query, Resolver } from "type-graphql";
 import type { OrdersContext } from "../context";
-import { variantRef } from "../variant/variant.stub";
+import { variantRef } from "../product/product-variant.stub";
 import type { CartView } from "./cart.service";
 import { Cart, CartPayload } from "./cart.type";
 

@@ -1,4 +1,5 @@
-import { refuse, succeed, userError, UserErrorCode, type Outcome, type Viewer } from "@cartograph/service-kit";
+import { type Viewer } from "@cartograph/service-kit/auth";
+import { refuse, succeed, userError, UserErrorCode, type Outcome } from "@cartograph/service-kit/graphql";
 import { z } from "zod";
 import { CatalogueRepository } from "../catalogue/catalogue.repository";
 import { CouponRepository } from "../coupon/coupon.repository";

@@ -1,6 +1,6 @@
-import { Money, UserError } from "@cartograph/service-kit";
+import { Money, UserError } from "@cartograph/service-kit/graphql";
 import { Field, ID, Int, ObjectType } from "type-graphql";
-import { ProductVariant } from "../variant/variant.stub";
+import { ProductVariant } from "../product/product-variant.stub";
 
 @ObjectType()
 export class CartLine {

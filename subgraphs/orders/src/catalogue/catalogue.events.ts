@@ -1,4 +1,5 @@
 import { startConsumer, type Broker, type Consumer } from "@cartograph/events";
+import { postgresIdempotencyStore } from "@cartograph/events/postgres";
 import type { Logger } from "@cartograph/service-kit";
 import type { OrdersDb } from "../db";
 import { CatalogueRepository } from "./catalogue.repository";
@@ -17,7 +18,7 @@ export function startCatalogueConsumer(options: {
   const catalogue = new CatalogueRepository(options.db);
   return startConsumer({
     broker: options.broker,
-    db: options.db,
+    store: postgresIdempotencyStore(options.db),
     log: options.log,
     service: options.queueOwner,
     purpose: "catalogue",

@@ -1,4 +1,5 @@
-import { money, Role } from "@cartograph/service-kit";
+import { Role } from "@cartograph/service-kit/auth";
+import { money } from "@cartograph/service-kit/graphql";
 import { Arg, Authorized, Ctx, Mutation, Resolver } from "type-graphql";
 import type { OrdersContext } from "../context";
 import { Coupon, CouponPayload, CreateCouponInput } from "./coupon.type";

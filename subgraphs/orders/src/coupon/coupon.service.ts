@@ -1,12 +1,12 @@
+import { isUniqueViolation } from "@cartograph/service-kit/db";
 import {
-  isUniqueViolation,
   refuse,
   succeed,
   userError,
   UserErrorCode,
   validateInput,
   type Outcome,
-} from "@cartograph/service-kit";
+} from "@cartograph/service-kit/graphql";
 import type { OrdersDb } from "../db";
 import type { CouponRow } from "../db/schema";
 import { CouponRepository } from "./coupon.repository";

@@ -1,4 +1,4 @@
-import { Money, UserError } from "@cartograph/service-kit";
+import { Money, UserError } from "@cartograph/service-kit/graphql";
 import { Field, InputType, Int, ObjectType } from "type-graphql";
 
 @ObjectType({ description: "A discount code shoppers apply to their cart." })

@@ -1,4 +1,4 @@
-import { createdAtColumn } from "@cartograph/service-kit/src/columns";
+import { createdAtColumn } from "@cartograph/service-kit/db";
 import { sql } from "drizzle-orm";
 import {
   boolean,
@@ -12,7 +12,7 @@ import {
   timestamp,
   uniqueIndex,
 } from "drizzle-orm/pg-core";
-export { outboxEvents, processedEvents } from "@cartograph/events/src/tables";
+export { outboxEvents, processedEvents } from "@cartograph/events/postgres";
 
 const timestamptz = (name: string) => timestamp(name, { withTimezone: true, mode: "date" });
 

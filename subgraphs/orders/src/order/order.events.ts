@@ -1,67 +1,80 @@
-import { startConsumer, type Broker, type Consumer } from "@cartograph/events";
-import type { Logger } from "@cartograph/service-kit";
-import type { OrdersDb } from "../db";
-import type { OrderService } from "./order.service";
+import { enqueueEvent } from "@cartograph/events/postgres";
+import type { OrdersExecutor } from "../db";
+import type { OrderLineRow, OrderRow } from "../db/schema";
 import { OrderStatus } from "./order.state";
 
-/**
- * Orders' side of the checkout saga: inventory's and payments' answers move the order along the
- * transition table. Each event is applied once (idempotent consumer); one that no longer fits
- * the order's status is ignored by the table.
- */
-export function startCheckoutConsumer(options: {
-  broker: Broker;
-  db: OrdersDb;
-  log: Logger;
-  queueOwner: string;
-  orders: OrderService;
-}): Promise<Consumer> {
-  const { orders } = options;
-  return startConsumer({
-    broker: options.broker,
-    db: options.db,
-    log: options.log,
-    service: options.queueOwner,
-    purpose: "checkout",
-    eventTypes: ["inventory.reserved", "inventory.rejected", "payment.succeeded", "payment.failed", "payment.refunded"],
-    // An overtaking payment answer waits for inventory's: retry soon and for a while.
-    retryDelaysMs: [200, 500, 1000, 2000, 5000, 10_000],
-    maxAttempts: 12,
-    handle: async (event, tx) => {
-      switch (event.type) {
-        case "inventory.reserved":
-          await orders.transition(tx, event.data.orderId, OrderStatus.RESERVED, null, {
-            onlyFrom: [OrderStatus.PENDING],
-          });
-          return;
-        case "inventory.rejected":
-          await orders.transition(tx, event.data.orderId, OrderStatus.CANCELLED, "Out of stock", {
-            onlyFrom: [OrderStatus.PENDING],
-          });
-          return;
-        case "payment.succeeded":
-          await orders.transition(tx, event.data.orderId, OrderStatus.PAID, null, {
-            onlyFrom: [OrderStatus.RESERVED],
-            notYetIn: [OrderStatus.PENDING],
-          });
-          return;
-        case "payment.failed":
-          await orders.transition(
-            tx,
-            event.data.orderId,
-            OrderStatus.CANCELLED,
-            `Payment declined: ${event.data.reason}`,
-            {
-              onlyFrom: [OrderStatus.RESERVED],
-              notYetIn: [OrderStatus.PENDING],
-            },
-          );
-          return;
-        case "payment.refunded":
-          if (event.data.fullyRefunded)
-            await orders.transition(tx, event.data.orderId, OrderStatus.REFUNDED, "Fully refunded");
-          return;
-      }
+// What orders announces. Each is written to the outbox in the transaction that made it true.
+
+type LineSnapshot = Pick<OrderLineRow, "variantId" | "productId" | "quantity" | "unitPrice">;
+
+const linesOf = (order: OrderRow, lines: LineSnapshot[]) =>
+  lines.map((line) => ({
+    variantId: line.variantId,
+    productId: line.productId,
+    quantity: line.quantity,
+    unitPrice: { amount: line.unitPrice, currencyCode: order.currencyCode },
+  }));
+
+/** A new PENDING order: the saga starts here (inventory reserves, payments waits for it). */
+export async function announceOrderPlaced(
+  tx: OrdersExecutor,
+  order: OrderRow,
+  lines: LineSnapshot[],
+  paymentToken: string,
+) {
+  await enqueueEvent(tx, {
+    type: "order.placed",
+    aggregateId: order.id,
+    data: {
+      orderId: order.id,
+      userId: order.userId,
+      lines: linesOf(order, lines),
+      total: { amount: order.total, currencyCode: order.currencyCode },
+      paymentToken,
     },
+  });
+  await announceStatusChanged(tx, order, OrderStatus.PENDING, null, null, order.placedAt);
+}
+
+/** Every status change, for the order's live subscription. */
+export function announceStatusChanged(
+  tx: OrdersExecutor,
+  order: OrderRow,
+  status: OrderStatus,
+  previousStatus: OrderStatus | null,
+  reason: string | null,
+  at: Date,
+) {
+  return enqueueEvent(tx, {
+    type: "order.status_changed",
+    aggregateId: order.id,
+    data: { orderId: order.id, userId: order.userId, status, previousStatus, reason, at: at.toISOString() },
+  });
+}
+
+/** Paid: inventory commits the held units, reviews and recommendations learn who bought what. */
+export function announceOrderPaid(tx: OrdersExecutor, order: OrderRow, lines: LineSnapshot[], paidAt: Date) {
+  return enqueueEvent(tx, {
+    type: "order.paid",
+    aggregateId: order.id,
+    data: { orderId: order.id, userId: order.userId, lines: linesOf(order, lines), paidAt: paidAt.toISOString() },
+  });
+}
+
+/** Cancelled: inventory releases or restocks, payments refunds what was charged. */
+export function announceOrderCancelled(tx: OrdersExecutor, order: OrderRow, reason: string) {
+  return enqueueEvent(tx, {
+    type: "order.cancelled",
+    aggregateId: order.id,
+    data: { orderId: order.id, userId: order.userId, reason },
+  });
+}
+
+/** Fully refunded: inventory restocks. */
+export function announceOrderRefunded(tx: OrdersExecutor, order: OrderRow) {
+  return enqueueEvent(tx, {
+    type: "order.refunded",
+    aggregateId: order.id,
+    data: { orderId: order.id, userId: order.userId },
   });
 }

@@ -1,4 +1,5 @@
-import { requireOwnerOrAdmin, type ReferenceResolvers } from "@cartograph/service-kit";
+import { requireOwnerOrAdmin } from "@cartograph/service-kit/auth";
+import { type ReferenceResolvers } from "@cartograph/service-kit/graphql";
 import type { OrdersContext } from "../context";
 
 export const orderReferenceResolvers: ReferenceResolvers = {

@@ -1,4 +1,4 @@
-import type { PageRequest } from "@cartograph/service-kit";
+import type { PageRequest } from "@cartograph/service-kit/graphql";
 import { and, asc, count, desc, eq, inArray, lt, or, sql } from "drizzle-orm";
 import type { OrdersExecutor } from "../db";
 import {

@@ -1,4 +1,5 @@
-import { Address, Money, money, requireOwnerOrAdmin, requireViewer, Role, toPayload } from "@cartograph/service-kit";
+import { requireOwnerOrAdmin, requireViewer, Role } from "@cartograph/service-kit/auth";
+import { Address, Money, money, PageArgs, toPayload } from "@cartograph/service-kit/graphql";
 import {
   Arg,
   Args,
@@ -8,7 +9,6 @@ import {
   Field,
   FieldResolver,
   ID,
-  Int,
   Mutation,
   Query,
   Resolver,
@@ -17,7 +17,7 @@ import {
 import type { OrdersContext } from "../context";
 import type { OrderRow } from "../db/schema";
 import { User } from "../user/user.stub";
-import { variantRef } from "../variant/variant.stub";
+import { variantRef } from "../product/product-variant.stub";
 import { OrderStatus } from "./order.state";
 import {
   CheckoutInput,
@@ -30,13 +30,7 @@ import {
 } from "./order.type";
 
 @ArgsType()
-export class OrderListArgs {
-  @Field(() => Int, { nullable: true, description: "Defaults to 20, at most 100." }) first?: number | null;
-  @Field(() => String, { nullable: true }) after?: string | null;
-}
-
-@ArgsType()
-class AdminOrderListArgs extends OrderListArgs {
+class AdminOrderListArgs extends PageArgs {
   @Field(() => OrderStatus, { nullable: true }) status?: OrderStatus | null;
 }
 

@@ -1,22 +1,24 @@
-import { enqueueEvent } from "@cartograph/events";
+import { forbidden, type Logger } from "@cartograph/service-kit";
+import { hasRole, Role, type Viewer } from "@cartograph/service-kit/auth";
 import {
   buildConnection,
-  forbidden,
-  hasRole,
   lazy,
   parsePageArgs,
   refuse,
-  Role,
   succeed,
   userError,
   UserErrorCode,
   type Connection,
-  type Logger,
   type Outcome,
-  type Viewer,
-} from "@cartograph/service-kit";
+} from "@cartograph/service-kit/graphql";
 import type { OrdersDb, OrdersExecutor } from "../db";
 import type { OrderRow } from "../db/schema";
+import {
+  announceOrderCancelled,
+  announceOrderPaid,
+  announceOrderRefunded,
+  announceStatusChanged,
+} from "./order.events";
 import { OrderRepository } from "./order.repository";
 import { ADMIN_SETTABLE, CANCELLABLE, canTransition, isOrderStatus, OrderStatus } from "./order.state";
 
@@ -30,7 +32,7 @@ export interface TransitionResult {
 
 /** Order status, its history, and who may see or change what. */
 export class OrderService {
-  readonly orders: OrderRepository;
+  private readonly orders: OrderRepository;
 
   constructor(
     private readonly db: OrdersDb,
@@ -62,39 +64,10 @@ export class OrderService {
       return { order, applied: false };
     }
     const { order: updated, at } = await this.orders.setStatus(tx, orderId, to, reason);
-    await enqueueEvent(tx, {
-      type: "order.status_changed",
-      aggregateId: orderId,
-      data: { orderId, userId: order.userId, status: to, previousStatus: from, reason, at: at.toISOString() },
-    });
-    if (to === OrderStatus.PAID) {
-      const lines = await this.orders.linesOf([orderId], tx);
-      await enqueueEvent(tx, {
-        type: "order.paid",
-        aggregateId: orderId,
-        data: {
-          orderId,
-          userId: order.userId,
-          lines: lines.map((line) => ({
-            variantId: line.variantId,
-            productId: line.productId,
-            quantity: line.quantity,
-            unitPrice: { amount: line.unitPrice, currencyCode: order.currencyCode },
-          })),
-          paidAt: at.toISOString(),
-        },
-      });
-    }
-    if (to === OrderStatus.CANCELLED) {
-      await enqueueEvent(tx, {
-        type: "order.cancelled",
-        aggregateId: orderId,
-        data: { orderId, userId: order.userId, reason: reason ?? "Cancelled" },
-      });
-    }
-    if (to === OrderStatus.REFUNDED) {
-      await enqueueEvent(tx, { type: "order.refunded", aggregateId: orderId, data: { orderId, userId: order.userId } });
-    }
+    await announceStatusChanged(tx, order, to, from, reason, at);
+    if (to === OrderStatus.PAID) await announceOrderPaid(tx, order, await this.orders.linesOf([orderId], tx), at);
+    if (to === OrderStatus.CANCELLED) await announceOrderCancelled(tx, order, reason ?? "Cancelled");
+    if (to === OrderStatus.REFUNDED) await announceOrderRefunded(tx, order);
     return { order: updated, applied: true };
   }
 

@@ -1,7 +1,7 @@
-import { Address, AddressInput, ConnectionType, Money, UserError } from "@cartograph/service-kit";
+import { Address, AddressInput, ConnectionType, Money, UserError } from "@cartograph/service-kit/graphql";
 import { Directive, Field, ID, InputType, Int, ObjectType } from "type-graphql";
 import { User } from "../user/user.stub";
-import { ProductVariant } from "../variant/variant.stub";
+import { ProductVariant } from "../product/product-variant.stub";
 import { OrderStatus } from "./order.state";
 
 @ObjectType({ description: "What was bought, as it was at checkout." })

@@ -1,14 +1,14 @@
-import { requireOwnerOrAdmin } from "@cartograph/service-kit";
+import { requireOwnerOrAdmin } from "@cartograph/service-kit/auth";
+import { PageArgs } from "@cartograph/service-kit/graphql";
 import { Args, Ctx, FieldResolver, Resolver, Root } from "type-graphql";
 import type { OrdersContext } from "../context";
-import { OrderListArgs } from "../order/order.resolver";
 import { OrderConnection } from "../order/order.type";
 import { User } from "./user.stub";
 
 @Resolver(() => User)
 export class UserOrdersResolver {
   @FieldResolver(() => OrderConnection, { description: "(owner) This user's orders, newest first." })
-  orders(@Root() user: User, @Args(() => OrderListArgs) args: OrderListArgs, @Ctx() ctx: OrdersContext) {
+  orders(@Root() user: User, @Args(() => PageArgs) args: PageArgs, @Ctx() ctx: OrdersContext) {
     requireOwnerOrAdmin(ctx.viewer, user.id);
     return ctx.services.orders.listOrders({ userId: user.id }, args);
   }

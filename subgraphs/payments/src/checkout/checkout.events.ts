@@ -1,4 +1,5 @@
 import { queueNames, startConsumer, type Broker, type Consumer } from "@cartograph/events";
+import { postgresIdempotencyStore } from "@cartograph/events/postgres";
 import type { Logger } from "@cartograph/service-kit";
 import type { PaymentsDb } from "../db";
 import type { CheckoutService } from "./checkout.service";
@@ -26,7 +27,7 @@ export function startCheckoutConsumer(options: {
   const { checkout, log } = options;
   return startConsumer({
     broker: options.broker,
-    db: options.db,
+    store: postgresIdempotencyStore(options.db),
     log,
     service: options.queueOwner,
     purpose: CHECKOUT_PURPOSE,

@@ -1,7 +1,7 @@
-import { createdAtColumn } from "@cartograph/service-kit/src/columns";
+import { createdAtColumn } from "@cartograph/service-kit/db";
 import { sql } from "drizzle-orm";
 import { bigint, check, index, integer, jsonb, pgTable, text, timestamp, uniqueIndex } from "drizzle-orm/pg-core";
-export { outboxEvents, processedEvents } from "@cartograph/events/src/tables";
+export { outboxEvents, processedEvents } from "@cartograph/events/postgres";
 
 const timestamptz = (name: string) => timestamp(name, { withTimezone: true, mode: "date" });
 // Totals are quantity x price sums: int4 would overflow at $21M, so amounts are int8 (still exact in a JS number).

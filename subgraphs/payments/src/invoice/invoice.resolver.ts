@@ -1,4 +1,4 @@
-import { Money, money } from "@cartograph/service-kit";
+import { Money, money } from "@cartograph/service-kit/graphql";
 import { FieldResolver, Resolver, Root } from "type-graphql";
 import type { InvoiceRow } from "../db/schema";
 import { Invoice, InvoiceLine } from "./invoice.type";

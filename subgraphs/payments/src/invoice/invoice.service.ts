@@ -11,10 +11,6 @@ export class InvoiceService {
     this.invoices = new InvoiceRepository(db);
   }
 
-  findByOrderIds(orderIds: readonly string[]): Promise<InvoiceRow[]> {
-    return this.invoices.findByOrderIds(orderIds);
-  }
-
   /** Issues the invoice of a payment that just succeeded, inside the transaction that records it. */
   async issueFor(tx: PaymentsExecutor, payment: PaymentRow): Promise<InvoiceRow> {
     const sequence = await this.invoices.takeNextNumber(tx);

@@ -1,4 +1,4 @@
-import { Money } from "@cartograph/service-kit";
+import { Money } from "@cartograph/service-kit/graphql";
 import { Field, Int, ObjectType } from "type-graphql";
 import { ProductVariant } from "../product/product-variant.stub";
 

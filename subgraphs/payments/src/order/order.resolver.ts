@@ -1,4 +1,4 @@
-import { requireOwnerOrAdmin } from "@cartograph/service-kit";
+import { requireOwnerOrAdmin } from "@cartograph/service-kit/auth";
 import { Ctx, FieldResolver, Resolver, Root } from "type-graphql";
 import type { PaymentsContext } from "../context";
 import type { InvoiceRow, PaymentRow } from "../db/schema";
@@ -9,12 +9,15 @@ import { Order, type OrderRoot } from "./order.stub";
 
 @Resolver(() => Order)
 export class OrderResolver {
-  @FieldResolver(() => Payment, { nullable: true })
+  @FieldResolver(() => Payment, {
+    nullable: true,
+    description: "(owner) Null until the order reaches payments, and for an order cancelled before payment.",
+  })
   payment(@Root() order: OrderRoot, @Ctx() ctx: PaymentsContext): PaymentRow | null {
     return viewablePayment(ctx.viewer, order.payment);
   }
 
-  @FieldResolver(() => Invoice, { nullable: true })
+  @FieldResolver(() => Invoice, { nullable: true, description: "(owner) Issued when the payment succeeds." })
   async invoice(@Root() order: OrderRoot, @Ctx() ctx: PaymentsContext): Promise<InvoiceRow | null> {
     // No payment, no invoice; the payment's owner is the invoice's.
     if (!order.payment) return null;

@@ -1,4 +1,4 @@
-import { enqueueEvent } from "@cartograph/events";
+import { enqueueEvent } from "@cartograph/events/postgres";
 import type { PaymentsExecutor } from "../db";
 import type { PaymentRow, RefundRow } from "../db/schema";
 

@@ -1,7 +1,8 @@
 import { rowsByKey, rowsGroupedByKey } from "@cartograph/service-kit";
 import DataLoader from "dataloader";
-import type { PaymentsServices } from "../context";
 import type { InvoiceRow, PaymentRow, RefundRow } from "../db/schema";
+import type { InvoiceRepository } from "../invoice/invoice.repository";
+import type { PaymentRepository } from "./payment.repository";
 
 export interface PaymentLoaders {
   paymentById: DataLoader<string, PaymentRow | null>;
@@ -12,7 +13,13 @@ export interface PaymentLoaders {
 }
 
 /** Per request: one query per entity type however many references a query plan sends. */
-export function createPaymentLoaders({ payments, invoices }: PaymentsServices): PaymentLoaders {
+export function createPaymentLoaders({
+  payments,
+  invoices,
+}: {
+  payments: PaymentRepository;
+  invoices: InvoiceRepository;
+}): PaymentLoaders {
   return {
     paymentById: new DataLoader(async (ids) => rowsByKey(ids, await payments.findByIds(ids), (row) => row.id)),
     paymentByOrderId: new DataLoader(async (orderIds) =>

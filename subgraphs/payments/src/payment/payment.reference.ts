@@ -1,4 +1,4 @@
-import type { ReferenceResolvers } from "@cartograph/service-kit";
+import type { ReferenceResolvers } from "@cartograph/service-kit/graphql";
 import type { PaymentsContext } from "../context";
 import type { PaymentRow } from "../db/schema";
 import { viewablePayment } from "./payment.rules";

@@ -1,4 +1,5 @@
-import { Money, money, Role, requireViewer, toPayload } from "@cartograph/service-kit";
+import { Role, requireViewer } from "@cartograph/service-kit/auth";
+import { Money, money, toPayload } from "@cartograph/service-kit/graphql";
 import {
   Arg,
   Args,

@@ -1,4 +1,5 @@
-import { Role, UserErrorCode } from "@cartograph/service-kit";
+import { Role } from "@cartograph/service-kit/auth";
+import { UserErrorCode } from "@cartograph/service-kit/graphql";
 import type { PaymentRow } from "../db/schema";
 import {
   methodOf,

@@ -1,15 +1,6 @@
-import {
-  formatMinorUnits,
-  MoneyFormatError,
-  parseMoney,
-  refuse,
-  requireOwnerOrAdmin,
-  succeed,
-  userError,
-  UserErrorCode,
-  type Outcome,
-  type Viewer,
-} from "@cartograph/service-kit";
+import { formatMinorUnits, MoneyFormatError, parseMoney } from "@cartograph/service-kit";
+import { requireOwnerOrAdmin, type Viewer } from "@cartograph/service-kit/auth";
+import { refuse, succeed, userError, UserErrorCode, type Outcome } from "@cartograph/service-kit/graphql";
 import { z } from "zod";
 import type { PaymentRow, PaymentStatusValue } from "../db/schema";
 import { PaymentStatus } from "./payment.type";

@@ -1,17 +1,15 @@
+import { newId, serviceUnavailable, type Logger } from "@cartograph/service-kit";
+import { type Viewer } from "@cartograph/service-kit/auth";
 import {
-  newId,
   refuse,
-  serviceUnavailable,
   succeed,
   userError,
   UserErrorCode,
   validateInput,
-  type Logger,
   type Outcome,
-  type Viewer,
-} from "@cartograph/service-kit";
+} from "@cartograph/service-kit/graphql";
 import type { PaymentsDb, PaymentsTransaction } from "../db";
-import type { PaymentRow, RefundRow } from "../db/schema";
+import type { PaymentRow } from "../db/schema";
 import type { PaymentGateway, RefundRequest, RefundResult } from "../gateway/payment-gateway";
 import { announcePaymentRefunded } from "./payment.events";
 import { PaymentRepository } from "./payment.repository";
@@ -50,18 +48,6 @@ export class PaymentService {
     private readonly log: Logger,
   ) {
     this.payments = new PaymentRepository(db);
-  }
-
-  findByIds(ids: readonly string[]): Promise<PaymentRow[]> {
-    return this.payments.findByIds(ids);
-  }
-
-  findByOrderIds(orderIds: readonly string[]): Promise<PaymentRow[]> {
-    return this.payments.findByOrderIds(orderIds);
-  }
-
-  refundsOf(paymentIds: readonly string[]): Promise<RefundRow[]> {
-    return this.payments.refundsOf(paymentIds);
   }
 
   /**

@@ -1,4 +1,4 @@
-import { Money, UserError } from "@cartograph/service-kit";
+import { Money, UserError } from "@cartograph/service-kit/graphql";
 import { Directive, Field, ID, ObjectType, registerEnumType } from "type-graphql";
 import { Order } from "../order/order.stub";
 

@@ -1,17 +1,18 @@
-import { badUserInput, Role, toPayload } from "@cartograph/service-kit";
+import { badUserInput } from "@cartograph/service-kit";
+import { Role } from "@cartograph/service-kit/auth";
+import { toPayload } from "@cartograph/service-kit/graphql";
 import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from "type-graphql";
-import { CategoryPayload } from "../catalog/product.payloads";
-import { ProductListArgs } from "../catalog/product.resolver";
-import { ProductConnection } from "../catalog/product.type";
 import type { ProductsContext } from "../context";
 import type { CategoryRow } from "../db/schema";
-import { Category, CreateCategoryInput } from "./category.type";
+import { ProductListArgs } from "../product/product.resolver";
+import { ProductConnection } from "../product/product.type";
+import { Category, CategoryPayload, CreateCategoryInput } from "./category.type";
 
 @Resolver(() => Category)
 export class CategoryResolver {
   @Query(() => [Category], { description: "The roots of the category tree." })
   categories(@Ctx() ctx: ProductsContext): Promise<CategoryRow[]> {
-    return ctx.services.categories.categories.roots();
+    return ctx.services.categories.roots();
   }
 
   @Query(() => Category, { nullable: true, description: "By id or by slug (exactly one)." })
@@ -22,7 +23,7 @@ export class CategoryResolver {
   ): Promise<CategoryRow | null> {
     if ((id ? 1 : 0) + (slug ? 1 : 0) !== 1) throw badUserInput("Give exactly one of `id` or `slug`.");
     if (id) return ctx.loaders.categoryById.load(id);
-    return (await ctx.services.categories.categories.findBySlug(slug!)) ?? null;
+    return (await ctx.services.categories.findBySlug(slug!)) ?? null;
   }
 
   @Authorized(Role.ADMIN)

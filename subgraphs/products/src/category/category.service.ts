@@ -1,15 +1,15 @@
+import { newId } from "@cartograph/service-kit";
+import { isUniqueViolation } from "@cartograph/service-kit/db";
 import {
-  isUniqueViolation,
-  newId,
   refuse,
   succeed,
   userError,
   UserErrorCode,
   validateInput,
   type Outcome,
-} from "@cartograph/service-kit";
+} from "@cartograph/service-kit/graphql";
 import { z } from "zod";
-import { SLUG_PATTERN, slugify } from "../catalog/slug";
+import { SLUG_PATTERN, slugify } from "../product/slug";
 import type { ProductsDb } from "../db";
 import type { CategoryRow } from "../db/schema";
 import { CategoryRepository } from "./category.repository";
@@ -27,10 +27,19 @@ const createCategorySchema = z.object({
 });
 
 export class CategoryService {
-  readonly categories: CategoryRepository;
+  private readonly categories: CategoryRepository;
 
   constructor(private readonly db: ProductsDb) {
     this.categories = new CategoryRepository(db);
+  }
+
+  /** The roots of the category tree. */
+  roots(): Promise<CategoryRow[]> {
+    return this.categories.roots();
+  }
+
+  findBySlug(slug: string): Promise<CategoryRow | undefined> {
+    return this.categories.findBySlug(slug);
   }
 
   async createCategory(input: unknown): Promise<Outcome<CategoryRow>> {

@@ -1,3 +1,4 @@
+import { UserError } from "@cartograph/service-kit/graphql";
 import { Directive, Field, ID, InputType, ObjectType } from "type-graphql";
 
 @ObjectType({ description: "A node of the category tree." })
@@ -13,4 +14,10 @@ export class CreateCategoryInput {
   @Field(() => String) name!: string;
   @Field(() => String, { nullable: true, description: "Derived from the name when omitted." }) slug?: string | null;
   @Field(() => ID, { nullable: true }) parentId?: string | null;
+}
+
+@ObjectType()
+export class CategoryPayload {
+  @Field(() => Category, { nullable: true }) category!: Category | null;
+  @Field(() => [UserError]) userErrors!: UserError[];
 }

@@ -1,7 +1,7 @@
-import { createdAtColumn } from "@cartograph/service-kit/src/columns";
+import { createdAtColumn } from "@cartograph/service-kit/db";
 import { sql } from "drizzle-orm";
 import { boolean, customType, index, integer, jsonb, pgTable, text, timestamp, uniqueIndex } from "drizzle-orm/pg-core";
-export { outboxEvents, processedEvents } from "@cartograph/events/src/tables";
+export { outboxEvents, processedEvents } from "@cartograph/events/postgres";
 
 const tsvector = customType<{ data: string }>({
   dataType: () => "tsvector",

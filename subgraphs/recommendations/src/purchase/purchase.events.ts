@@ -1,4 +1,5 @@
-import { mongoIdempotencyStore, startConsumer, type Broker, type Consumer } from "@cartograph/events";
+import { startConsumer, type Broker, type Consumer } from "@cartograph/events";
+import { mongoIdempotencyStore } from "@cartograph/events/mongo";
 import type { Logger } from "@cartograph/service-kit";
 import type { Db } from "mongodb";
 import type { CoPurchaseRepository } from "../copurchase/copurchase.repository";

@@ -1,4 +1,4 @@
-import { requireOwnerOrAdmin } from "@cartograph/service-kit";
+import { requireOwnerOrAdmin } from "@cartograph/service-kit/auth";
 import { Arg, Ctx, FieldResolver, Int, Query, Resolver, Root } from "type-graphql";
 import type { RecommendationsContext } from "../context";
 import { Product, productRefs } from "../product/product.stub";

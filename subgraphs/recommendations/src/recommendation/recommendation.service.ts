@@ -1,5 +1,5 @@
-import type { ProductActivity } from "@cartograph/events";
 import { badUserInput } from "@cartograph/service-kit";
+import type { CatalogueRepository } from "../catalogue/catalogue.repository";
 import { fillUp, rankCandidates } from "../copurchase/copurchase.model";
 import type { CoPurchaseRepository } from "../copurchase/copurchase.repository";
 
@@ -20,7 +20,7 @@ export type CoPurchaseReader = Pick<
   CoPurchaseRepository,
   "neighbours" | "neighboursOfAll" | "boughtBy" | "boughtAmong" | "bestSellersSince"
 >;
-export type ActiveProducts = Pick<ProductActivity, "activeAmong">;
+export type ActiveProducts = Pick<CatalogueRepository, "activeAmong">;
 
 /** Never the product itself, an inactive product, or one the user already bought; cold starts fall back to trending. */
 export class RecommendationService {

@@ -1,4 +1,4 @@
-import { seededRandom } from "@cartograph/service-kit";
+import { seededRandom } from "@cartograph/demo-data";
 import type { PaidOrder } from "../copurchase/copurchase.model";
 
 export interface CatalogueProduct {

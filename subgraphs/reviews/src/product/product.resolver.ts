@@ -1,14 +1,15 @@
+import { PageArgs } from "@cartograph/service-kit/graphql";
 import { Args, Ctx, FieldResolver, Resolver, Root } from "type-graphql";
 import type { ReviewsContext } from "../context";
 import { RatingSummary } from "../rating/rating.type";
 import { averageRating } from "../review/review.rules";
-import { ReviewConnection, ReviewListArgs } from "../review/review.type";
+import { ReviewConnection } from "../review/review.type";
 import { Product } from "./product.stub";
 
 @Resolver(() => Product)
 export class ProductReviewsResolver {
   @FieldResolver(() => ReviewConnection, { description: "Reviews of this product, newest first." })
-  reviews(@Root() product: Product, @Args(() => ReviewListArgs) args: ReviewListArgs, @Ctx() ctx: ReviewsContext) {
+  reviews(@Root() product: Product, @Args(() => PageArgs) args: PageArgs, @Ctx() ctx: ReviewsContext) {
     return ctx.services.reviews.listReviews({ productId: product.id }, args);
   }
 

@@ -1,4 +1,4 @@
-import { ignoringDuplicateKeys } from "@cartograph/service-kit";
+import { ignoringDuplicateKeys } from "@cartograph/service-kit/mongo";
 import type { ReviewsCollections } from "../db";
 
 export class PurchaseRepository {

@@ -1,4 +1,4 @@
-import { isDuplicateKeyError } from "@cartograph/service-kit";
+import { isDuplicateKeyError } from "@cartograph/service-kit/mongo";
 import type { RatingSummaryDocument, ReviewsCollections } from "../db";
 import { ratingBuckets } from "../review/review.rules";
 import type { ReviewRepository } from "../review/review.repository";

@@ -1,4 +1,4 @@
-import type { ReferenceResolvers } from "@cartograph/service-kit";
+import type { ReferenceResolvers } from "@cartograph/service-kit/graphql";
 import type { ReviewsContext } from "../context";
 import type { ReviewDocument } from "../db";
 

@@ -1,4 +1,5 @@
-import { badUserInput, type CursorKey, type PageRequest } from "@cartograph/service-kit";
+import { badUserInput } from "@cartograph/service-kit";
+import { type CursorKey, type PageRequest } from "@cartograph/service-kit/graphql";
 import type { Filter } from "mongodb";
 import type { ReviewDocument, ReviewsCollections } from "../db";
 

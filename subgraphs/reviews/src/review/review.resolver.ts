@@ -1,4 +1,5 @@
-import { requireViewer, toPayload } from "@cartograph/service-kit";
+import { requireViewer } from "@cartograph/service-kit/auth";
+import { toPayload } from "@cartograph/service-kit/graphql";
 import { Arg, Authorized, Ctx, FieldResolver, ID, Mutation, Resolver, Root } from "type-graphql";
 import type { ReviewsContext } from "../context";
 import type { ReviewDocument } from "../db";

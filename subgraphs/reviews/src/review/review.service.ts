@@ -1,22 +1,19 @@
-import type { ProductActivity } from "@cartograph/events";
+import { forbidden, newId } from "@cartograph/service-kit";
+import { hasRole, Role, type Viewer } from "@cartograph/service-kit/auth";
 import {
   buildConnection,
-  forbidden,
-  hasRole,
-  isDuplicateKeyError,
   lazy,
-  newId,
   parsePageArgs,
   refuse,
-  Role,
   succeed,
   userError,
   UserErrorCode,
   validateInput,
   type Connection,
   type Outcome,
-  type Viewer,
-} from "@cartograph/service-kit";
+} from "@cartograph/service-kit/graphql";
+import { isDuplicateKeyError } from "@cartograph/service-kit/mongo";
+import type { CatalogueRepository } from "../catalogue/catalogue.repository";
 import type { ReviewDocument } from "../db";
 import type { PurchaseRepository } from "../purchase/purchase.repository";
 import type { RatingRepository } from "../rating/rating.repository";
@@ -28,14 +25,14 @@ export class ReviewService {
     private readonly reviews: ReviewRepository,
     private readonly ratings: RatingRepository,
     private readonly purchases: PurchaseRepository,
-    private readonly products: ProductActivity,
+    private readonly catalogue: CatalogueRepository,
   ) {}
 
   async addReview(viewer: Viewer, input: unknown): Promise<Outcome<ReviewDocument>> {
     const valid = validateInput(addReviewInputSchema, input, ["input"]);
     if (!valid.ok) return valid;
     const { productId, rating, title, body } = valid.value;
-    if (!(await this.products.isActive(productId))) {
+    if (!(await this.catalogue.isActive(productId))) {
       return refuse(userError(UserErrorCode.NOT_FOUND, "No product on sale has this id.", ["input", "productId"]));
     }
     const review: ReviewDocument = {

@@ -1,5 +1,5 @@
-import { ConnectionType, UserError } from "@cartograph/service-kit";
-import { ArgsType, Directive, Field, ID, InputType, Int, ObjectType } from "type-graphql";
+import { ConnectionType, UserError } from "@cartograph/service-kit/graphql";
+import { Directive, Field, ID, InputType, Int, ObjectType } from "type-graphql";
 import { Product } from "../product/product.stub";
 import { User } from "../user/user.stub";
 
@@ -19,12 +19,6 @@ export class Review {
 
 @ObjectType()
 export class ReviewConnection extends ConnectionType(Review, "Review") {}
-
-@ArgsType()
-export class ReviewListArgs {
-  @Field(() => Int, { nullable: true, description: "At most 100; 20 when omitted." }) first?: number | null;
-  @Field(() => String, { nullable: true }) after?: string | null;
-}
 
 @InputType()
 export class AddReviewInput {

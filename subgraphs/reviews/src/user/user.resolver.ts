@@ -1,12 +1,13 @@
+import { PageArgs } from "@cartograph/service-kit/graphql";
 import { Args, Ctx, FieldResolver, Resolver, Root } from "type-graphql";
 import type { ReviewsContext } from "../context";
-import { ReviewConnection, ReviewListArgs } from "../review/review.type";
+import { ReviewConnection } from "../review/review.type";
 import { User } from "./user.stub";
 
 @Resolver(() => User)
 export class UserReviewsResolver {
   @FieldResolver(() => ReviewConnection, { description: "Reviews this user wrote, newest first (reviews are public)." })
-  reviews(@Root() user: User, @Args(() => ReviewListArgs) args: ReviewListArgs, @Ctx() ctx: ReviewsContext) {
+  reviews(@Root() user: User, @Args(() => PageArgs) args: PageArgs, @Ctx() ctx: ReviewsContext) {
     return ctx.services.reviews.listReviews({ authorId: user.id }, args);
   }
 }

@@ -1,4 +1,4 @@
-import { UserError } from "@cartograph/service-kit";
+import { UserError } from "@cartograph/service-kit/graphql";
 import { Field, InputType, ObjectType } from "type-graphql";
 import { Address } from "../address/address.type";
 import { User } from "./user.type";

@@ -1,4 +1,4 @@
-import type { PageRequest } from "@cartograph/service-kit";
+import type { PageRequest } from "@cartograph/service-kit/graphql";
 import { and, count, desc, eq, inArray, lt, or, sql } from "drizzle-orm";
 import type { UsersExecutor } from "../db";
 import { users, type UserRow } from "../db/schema";

@@ -1,16 +1,15 @@
+import { Role, type Viewer } from "@cartograph/service-kit/auth";
 import {
   buildConnection,
   parsePageArgs,
   refuse,
-  Role,
   succeed,
   userError,
   UserErrorCode,
   validateInput,
   type Connection,
   type Outcome,
-  type Viewer,
-} from "@cartograph/service-kit";
+} from "@cartograph/service-kit/graphql";
 import { z } from "zod";
 import type { UsersDb } from "../db";
 import type { UserRow } from "../db/schema";
@@ -30,10 +29,6 @@ export class AccountService {
 
   constructor(db: UsersDb) {
     this.accounts = new AccountRepository(db);
-  }
-
-  findByIds(ids: readonly string[]): Promise<UserRow[]> {
-    return this.accounts.findByIds(ids);
   }
 
   async listUsers(args: { first?: number | null; after?: string | null }): Promise<Connection<UserRow>> {

@@ -1,4 +1,5 @@
-import { Role, requireOwnerOrAdmin, requireViewer, toPayload } from "@cartograph/service-kit";
+import { Role, requireOwnerOrAdmin, requireViewer } from "@cartograph/service-kit/auth";
+import { toPayload } from "@cartograph/service-kit/graphql";
 import {
   Arg,
   Args,
@@ -15,7 +16,7 @@ import {
   Resolver,
   Root,
 } from "type-graphql";
-import { ConnectionType } from "@cartograph/service-kit";
+import { ConnectionType } from "@cartograph/service-kit/graphql";
 import type { UsersContext } from "../context";
 import type { UserRow } from "../db/schema";
 import { Address } from "../address/address.type";

@@ -1,4 +1,4 @@
-import { Role } from "@cartograph/service-kit";
+import { Role } from "@cartograph/service-kit/auth";
 import { Directive, Field, ID, ObjectType } from "type-graphql";
 import { Address } from "../address/address.type";
 

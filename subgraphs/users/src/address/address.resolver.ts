@@ -1,4 +1,5 @@
-import { requireViewer, toPayload } from "@cartograph/service-kit";
+import { requireViewer } from "@cartograph/service-kit/auth";
+import { toPayload } from "@cartograph/service-kit/graphql";
 import { Arg, Authorized, Ctx, ID, Mutation, Resolver } from "type-graphql";
 import { AddressPayload, RemoveAddressPayload } from "../account/account.payloads";
 import type { UsersContext } from "../context";

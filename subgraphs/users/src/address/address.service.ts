@@ -1,14 +1,14 @@
+import { newId } from "@cartograph/service-kit";
+import { type Viewer } from "@cartograph/service-kit/auth";
 import {
   addressInputSchema,
-  newId,
   refuse,
   succeed,
   userError,
   UserErrorCode,
   validateInput,
   type Outcome,
-  type Viewer,
-} from "@cartograph/service-kit";
+} from "@cartograph/service-kit/graphql";
 import type { UsersDb } from "../db";
 import type { AddressRow } from "../db/schema";
 import { AddressRepository } from "./address.repository";
@@ -20,10 +20,6 @@ export class AddressService {
 
   constructor(private readonly db: UsersDb) {
     this.addresses = new AddressRepository(db);
-  }
-
-  findByUserIds(userIds: readonly string[]): Promise<AddressRow[]> {
-    return this.addresses.findByUserIds(userIds);
   }
 
   async addAddress(viewer: Viewer, input: unknown): Promise<Outcome<AddressRow>> {

@@ -1,4 +1,4 @@
-import type { Outcome } from "@cartograph/service-kit";
+import type { Outcome } from "@cartograph/service-kit/graphql";
 import { Arg, Ctx, Mutation, Resolver } from "type-graphql";
 import type { UsersContext } from "../context";
 import type { IssuedSession } from "./session.service";

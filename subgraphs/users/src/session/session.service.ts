@@ -1,17 +1,16 @@
 import { createHash, randomBytes } from "node:crypto";
-import { enqueueEvent } from "@cartograph/events";
+import { enqueueEvent } from "@cartograph/events/postgres";
+import { newId, rateLimited } from "@cartograph/service-kit";
+import { Role } from "@cartograph/service-kit/auth";
+import { isUniqueViolation } from "@cartograph/service-kit/db";
 import {
-  isUniqueViolation,
-  newId,
-  rateLimited,
   refuse,
-  Role,
   succeed,
   userError,
   UserErrorCode,
   validateInput,
   type Outcome,
-} from "@cartograph/service-kit";
+} from "@cartograph/service-kit/graphql";
 import type { Logger } from "@cartograph/service-kit";
 import { z } from "zod";
 import { AccountRepository } from "../account/account.repository";

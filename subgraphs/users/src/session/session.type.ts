@@ -1,4 +1,4 @@
-import { UserError } from "@cartograph/service-kit";
+import { UserError } from "@cartograph/service-kit/graphql";
 import { Field, InputType, Int, ObjectType } from "type-graphql";
 import { User } from "../account/user.type";
 

@@ -1,5 +1,0 @@
-import { runMigrations } from "@cartograph/service-kit";
-import { ORDERS_SERVICE_DIR } from "./app";
-import { ordersEnvSchema } from "./config";
-
-runMigrations("orders", ordersEnvSchema, ORDERS_SERVICE_DIR);

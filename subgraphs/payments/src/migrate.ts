@@ -1,5 +1,0 @@
-import { runMigrations } from "@cartograph/service-kit";
-import { PAYMENTS_SERVICE_DIR } from "./app";
-import { paymentsEnvSchema } from "./config";
-
-runMigrations("payments", paymentsEnvSchema, PAYMENTS_SERVICE_DIR);

@@ -1,5 +1,0 @@
-import { runMigrations } from "@cartograph/service-kit";
-import { PRODUCTS_SERVICE_DIR } from "./app";
-import { productsEnvSchema } from "./config";
-
-runMigrations("products", productsEnvSchema, PRODUCTS_SERVICE_DIR);

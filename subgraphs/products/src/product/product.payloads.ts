@@ -1,0 +1,17 @@
+import { UserError } from "@cartograph/service-kit/graphql";
+import { Field, ObjectType } from "type-graphql";
+import { Product } from "./product.type";
+
+@ObjectType()
+export class ProductPayload {
+  @Field(() => Product, { nullable: true }) product!: Product | null;
+  @Field(() => [UserError]) userErrors!: UserError[];
+}
+
+@ObjectType()
+export class DeleteProductPayload {
+  @Field(() => Boolean, { nullable: true, description: "True when the product was deactivated." }) deleted!:
+    | boolean
+    | null;
+  @Field(() => [UserError]) userErrors!: UserError[];
+}

@@ -1,0 +1,110 @@
+import { badUserInput } from "@cartograph/service-kit";
+import { hasRole, Role } from "@cartograph/service-kit/auth";
+import { money, PageArgs, toPayload } from "@cartograph/service-kit/graphql";
+import {
+  Arg,
+  Args,
+  ArgsType,
+  Authorized,
+  Ctx,
+  Field,
+  FieldResolver,
+  ID,
+  Mutation,
+  Query,
+  Resolver,
+  Root,
+} from "type-graphql";
+import { Category } from "../category/category.type";
+import type { ProductsContext } from "../context";
+import { DeleteProductPayload, ProductPayload } from "./product.payloads";
+import type { ProductListing } from "./product.service";
+import type { ProductRecord } from "./product.repository";
+import {
+  CreateProductInput,
+  Facet,
+  PriceRange,
+  Product,
+  ProductConnection,
+  ProductFilter,
+  ProductSort,
+  ProductVariant,
+  UpdateProductInput,
+} from "./product.type";
+
+@ArgsType()
+export class ProductListArgs extends PageArgs {
+  @Field(() => ProductFilter, { nullable: true }) filter?: ProductFilter | null;
+  @Field(() => ProductSort, { nullable: true, description: "Defaults to RELEVANCE with a search, else newest first." })
+  sort?: ProductSort | null;
+}
+
+@Resolver(() => Product)
+export class ProductResolver {
+  @Query(() => Product, {
+    nullable: true,
+    description: "By id or by slug (exactly one). Deleted products are visible to admins only.",
+  })
+  async product(
+    @Arg("id", () => ID, { nullable: true }) id: string | null,
+    @Arg("slug", () => String, { nullable: true }) slug: string | null,
+    @Ctx() ctx: ProductsContext,
+  ): Promise<ProductRecord | null> {
+    if ((id ? 1 : 0) + (slug ? 1 : 0) !== 1) throw badUserInput("Give exactly one of `id` or `slug`.");
+    const product = id
+      ? await ctx.loaders.productById.load(id)
+      : ((await ctx.services.products.findBySlug(slug!)) ?? null);
+    return product && (product.active || hasRole(ctx.viewer, Role.ADMIN)) ? product : null;
+  }
+
+  @Query(() => ProductConnection, { description: "Active products, filtered, sorted and paginated, with facets." })
+  products(@Args(() => ProductListArgs) args: ProductListArgs, @Ctx() ctx: ProductsContext): Promise<ProductListing> {
+    return ctx.services.products.listProducts(args);
+  }
+
+  @Authorized(Role.ADMIN)
+  @Mutation(() => ProductPayload, { description: "(admin) A product with its variants." })
+  async createProduct(@Arg("input", () => CreateProductInput) input: CreateProductInput, @Ctx() ctx: ProductsContext) {
+    return toPayload("product", await ctx.services.products.createProduct(input));
+  }
+
+  @Authorized(Role.ADMIN)
+  @Mutation(() => ProductPayload, { description: "(admin)" })
+  async updateProduct(
+    @Arg("id", () => ID) id: string,
+    @Arg("input", () => UpdateProductInput) input: UpdateProductInput,
+    @Ctx() ctx: ProductsContext,
+  ) {
+    return toPayload("product", await ctx.services.products.updateProduct(id, input));
+  }
+
+  @Authorized(Role.ADMIN)
+  @Mutation(() => DeleteProductPayload, { description: "(admin) Soft delete: active = false." })
+  async deleteProduct(@Arg("id", () => ID) id: string, @Ctx() ctx: ProductsContext) {
+    return toPayload("deleted", await ctx.services.products.deleteProduct(id));
+  }
+
+  @FieldResolver(() => [ProductVariant])
+  variants(@Root() product: ProductRecord, @Ctx() ctx: ProductsContext) {
+    return ctx.loaders.variantsByProductId.load(product.id);
+  }
+
+  @FieldResolver(() => Category, { nullable: true })
+  category(@Root() product: ProductRecord, @Ctx() ctx: ProductsContext) {
+    return product.categoryId ? ctx.loaders.categoryById.load(product.categoryId) : null;
+  }
+
+  @FieldResolver(() => PriceRange)
+  priceRange(@Root() product: ProductRecord, @Ctx() ctx: ProductsContext): PriceRange {
+    const currency = ctx.services.currencyCode;
+    return { min: money(product.minPrice, currency), max: money(product.maxPrice, currency) };
+  }
+}
+
+@Resolver(() => ProductConnection)
+export class ProductConnectionResolver {
+  @FieldResolver(() => [Facet], { description: "brand, tag and category counts over the whole filtered result." })
+  facets(@Root() listing: ProductListing) {
+    return listing.facets();
+  }
+}

@@ -1,5 +1,0 @@
-import { runMongoMigrations } from "@cartograph/service-kit";
-import { recommendationsEnvSchema } from "./config";
-import { ensureRecommendationsIndexes } from "./db";
-
-runMongoMigrations("recommendations", recommendationsEnvSchema, ensureRecommendationsIndexes);

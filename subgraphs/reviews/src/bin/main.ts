@@ -1,0 +1,5 @@
+import { runService } from "@cartograph/service-kit";
+import { startReviewsSubgraph } from "../app";
+import { reviewsEnvSchema } from "../config";
+
+runService("reviews", reviewsEnvSchema, startReviewsSubgraph);

@@ -1,0 +1,5 @@
+import { runMongoMigrations } from "@cartograph/service-kit/mongo";
+import { reviewsEnvSchema } from "../config";
+import { ensureReviewsIndexes } from "../db";
+
+runMongoMigrations("reviews", reviewsEnvSchema, ensureReviewsIndexes);

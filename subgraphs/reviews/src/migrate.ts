@@ -1,5 +1,0 @@
-import { runMongoMigrations } from "@cartograph/service-kit";
-import { reviewsEnvSchema } from "./config";
-import { ensureReviewsIndexes } from "./db";
-
-runMongoMigrations("reviews", reviewsEnvSchema, ensureReviewsIndexes);

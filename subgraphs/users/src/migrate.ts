@@ -1,5 +1,0 @@
-import { runMigrations } from "@cartograph/service-kit";
-import { USERS_SERVICE_DIR } from "./app";
-import { usersEnvSchema } from "./config";
-
-runMigrations("users", usersEnvSchema, USERS_SERVICE_DIR);
