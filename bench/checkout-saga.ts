@@ -8,6 +8,7 @@
  * It signs in as the demo admin to give the chosen variant enough stock, and registers one
  * shopper per order.
  */
+import { setTimeout as sleep } from "node:timers/promises";
 import { randomUUID } from "node:crypto";
 import { performance } from "node:perf_hooks";
 import { createCartographClient } from "@cartograph/client";
@@ -58,7 +59,7 @@ async function main() {
           outcomes.set(order!.status, (outcomes.get(order!.status) ?? 0) + 1);
           break;
         }
-        await new Promise((resolve) => setTimeout(resolve, 10));
+        await sleep(10);
       }
     }
   };

@@ -85,12 +85,13 @@ describe("smoke: the storefront's main path through the router", () => {
   });
 
   it("sees the order PAID once the saga has run (orders, inventory, payments over RabbitMQ)", async () => {
-    const deadline = Date.now() + 30_000;
-    let order = (await shopper.Order({ id: orderId })).order!;
-    while (order.status !== "PAID" && ["PENDING", "RESERVED"].includes(order.status) && Date.now() < deadline) {
-      await new Promise((resolve) => setTimeout(resolve, 200));
-      order = (await shopper.Order({ id: orderId })).order!;
-    }
+    const order = await waitFor(
+      async () => {
+        const { order: current } = await shopper.Order({ id: orderId });
+        return current && !["PENDING", "RESERVED"].includes(current.status) ? current : undefined;
+      },
+      { what: "the order to settle", timeoutMs: 30_000 },
+    );
     expect(order.status).toBe("PAID");
     expect(order.payment).toMatchObject({ status: "SUCCEEDED" });
   });

@@ -12,7 +12,7 @@ import {
 } from "@cartograph/inventory";
 import { subgraphs } from "@cartograph/scripts/subgraphs";
 import { parseConfig } from "@cartograph/service-kit";
-import { startSubgraphHarness, type SubgraphHarness } from "@cartograph/testing";
+import { startSubgraphHarness, waitFor, type SubgraphHarness } from "@cartograph/testing";
 import { E2E_ADMIN, platformEvents, startPlatform, type Platform } from "./platform";
 
 /** Forwards to a subgraph and remembers every operation the router sent it. */
@@ -69,13 +69,14 @@ beforeAll(async () => {
   proxy = await recordingProxy(inventory.url);
   platform = await startPlatform({ external: { inventory: proxy.url }, events });
   usersVerifier = createJwksVerifier(`${platform.services.users!.baseUrl}/.well-known/jwks.json`);
-  // Wait until inventory has heard of every seeded variant.
-  const { rows } = await inventory.database.pool.query<{ n: number }>("select count(*)::int as n from stock_levels");
-  for (let i = 0, seen = rows[0]!.n; i < 100 && seen < 500; i++) {
-    await new Promise((resolve) => setTimeout(resolve, 200));
-    seen = (await inventory.database.pool.query<{ n: number }>("select count(*)::int as n from stock_levels")).rows[0]!
-      .n;
-  }
+  // Wait until inventory has heard of the seeded variants (the demo catalogue has more than 500):
+  // fail here, saying so, rather than test a half-known catalogue.
+  await waitFor(
+    async () =>
+      (await inventory.database.pool.query<{ n: number }>("select count(*)::int as n from stock_levels")).rows[0]!.n >=
+      500,
+    { what: "inventory to hear of 500 seeded variants", timeoutMs: 60_000 },
+  );
 }, 180_000);
 afterAll(async () => {
   await platform?.stop();

@@ -7,25 +7,27 @@ import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import path from "node:path";
 
 const repoRoot = path.resolve(__dirname, "..");
+/** Fenced code blocks (three backticks, written \x60 here) hold examples, not links. */
+const CODE_BLOCKS = /\x60{3}[\s\S]*?\x60{3}/g;
 
 /** GitHub's anchor for a heading: lower case, punctuation dropped, spaces to hyphens. */
 export function headingAnchor(heading: string): string {
   return heading
     .trim()
     .toLowerCase()
-    .replace(/[`*_]/g, "")
+    .replace(/[\x60*_]/g, "")
     .replace(/[^\p{Letter}\p{Number} -]/gu, "")
     .replace(/ /g, "-");
 }
 
 function anchorsOf(markdown: string): Set<string> {
-  const withoutCode = markdown.replace(/```[\s\S]*?```/g, "");
+  const withoutCode = markdown.replace(CODE_BLOCKS, "");
   return new Set([...withoutCode.matchAll(/^#{1,6}\s+(.+)$/gm)].map((match) => headingAnchor(match[1]!)));
 }
 
 /** The broken links of one Markdown file, as "file: link (why)". */
 export function brokenLinks(file: string): string[] {
-  const markdown = readFileSync(file, "utf8").replace(/```[\s\S]*?```/g, "");
+  const markdown = readFileSync(file, "utf8").replace(CODE_BLOCKS, "");
   const problems: string[] = [];
   for (const [, target] of markdown.matchAll(/\]\(([^)\s]+)(?:\s+"[^"]*")?\)/g)) {
     if (!target || /^(https?:|mailto:)/.test(target)) continue;

@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from "node:timers/promises";
 import { spawn, type ChildProcess } from "node:child_process";
 
 export interface ServiceProcess {
@@ -57,7 +58,7 @@ export async function startServiceProcess(options: {
       child.kill("SIGKILL");
       throw new Error(`${options.name} did not become healthy in time:\n${output}`);
     }
-    await new Promise((resolve) => setTimeout(resolve, 150));
+    await sleep(150);
   }
 
   return {

@@ -277,9 +277,13 @@ describe("orderStatusChanged over WebSocket", () => {
     expect(new Set(entityCalls.map((call) => call.authorization))).toEqual(new Set([`Bearer ${token}`]));
     expect(entityCalls.every((call) => call.requestId && call.requestId === entityCalls[0]!.requestId)).toBe(true);
 
-    // Neither the other order's event nor the forged one arrived.
-    await new Promise((resolve) => setTimeout(resolve, 200));
-    expect(state.results).toHaveLength(3);
+    // Neither the other order's event nor the forged one arrived: a later event of this order,
+    // handled after them (one subscriber's events are handled in order), comes right after PAID.
+    await publisher.publishEvent(statusEvent(order, "SHIPPED", "PAID"));
+    await waitFor(() => state.results.length >= 4, "the later event");
+    expect(
+      state.results.map((result) => (result.data?.orderStatusChanged as { status: string } | undefined)?.status),
+    ).toEqual(["PENDING", "RESERVED", "PAID", "SHIPPED"]);
 
     const { queue } = router.subscriptionStats();
     expect(await queueExists(queue)).toBe(true);
@@ -298,9 +302,19 @@ describe("orderStatusChanged over WebSocket", () => {
       expect.objectContaining({ message: "You can only follow your own orders.", extensions: { code: "FORBIDDEN" } }),
     ]);
     expect(subscribers()).toBe(0);
+    // An admin following the same order shows when the router has handled the event.
+    const watcher = follow(
+      connectAs(`Bearer ${products.tokens.admin()}`),
+      `subscription($id: ID!) { orderStatusChanged(orderId: $id) { status } }`,
+      { id: order.id },
+    );
+    await waitFor(() => subscribers() === 1, "the admin's subscription");
     await publisher.publishEvent(statusEvent(order, "RESERVED", "PENDING"));
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    await waitFor(() => watcher.state.results.length === 1, "the event, delivered to the admin");
+    expect(watcher.state.results).toEqual([{ data: { orderStatusChanged: { status: "RESERVED" } } }]);
     expect(state.results).toEqual([]);
+    watcher.dispose();
+    await waitFor(() => subscribers() === 0, "the admin's subscription to end");
   });
 
   it("refuses an unknown order as FORBIDDEN, like someone else's", async () => {
@@ -418,12 +432,21 @@ describe("orderStatusChanged over WebSocket", () => {
   it("ends a subscription whose token has expired, with UNAUTHENTICATED", async () => {
     const ownerId = `usr_${randomUUID()}`;
     const order = newOrder(ownerId);
-    const client = connectAs(`Bearer ${products.tokens.sign(ownerId, [Role.CUSTOMER], { expiresInSeconds: 2 })}`);
+    const token = products.tokens.sign(ownerId, [Role.CUSTOMER], { expiresInSeconds: 2 });
+    const client = connectAs(`Bearer ${token}`);
     const { state } = follow(client, `subscription($id: ID!) { orderStatusChanged(orderId: $id) { status } }`, {
       id: order.id,
     });
     await waitFor(() => subscribers() === 1, "the subscription");
-    await new Promise((resolve) => setTimeout(resolve, 2_500));
+    // Until the router's own verifier says the token has expired.
+    await waitFor(
+      () =>
+        products.tokens.verifier.verify(token).then(
+          () => false,
+          () => true,
+        ),
+      "the token to expire",
+    );
     await publisher.publishEvent(statusEvent(order, "RESERVED", "PENDING"));
     await waitFor(() => state.completed, "the subscription to end");
     expect(state.results).toEqual([

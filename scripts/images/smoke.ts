@@ -8,6 +8,7 @@
  *
  * Run through scripts/images/smoke.sh, which brings the datastores up and sets podman up.
  */
+import { setTimeout as sleep } from "node:timers/promises";
 import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { existsSync, readFileSync } from "node:fs";
@@ -104,7 +105,7 @@ async function start(service: string, port: number, env: Record<string, string>)
     );
     if (ready) break;
     if (Date.now() > deadline) throw new Error(`${service} was not ready in time:\n${await logsOf(container)}`);
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    await sleep(300);
   }
   // The image's own HEALTHCHECK, run once by hand.
   const health = await podman(["healthcheck", "run", container.name], { quiet: true });

@@ -21,7 +21,6 @@ import {
   enqueueUserRegistered,
   log,
   observed,
-  sleep,
   waitFor,
   type EventsTestbed,
 } from "./harness";
@@ -127,7 +126,7 @@ describe("idempotent consumer", () => {
   });
 
   it("retries a failing handler with back-off until it succeeds", async () => {
-    await start({
+    const consumer = await start({
       handle: async (event, tx, context) => {
         await countUser(event, tx, context); // rolled back with the failure below
         if (context.attempt < 3) throw new Error(`flaky on attempt ${context.attempt}`);
@@ -137,9 +136,13 @@ describe("idempotent consumer", () => {
 
     await waitFor(async () => (await counterValue(bed.db, "usr_1")) === 1, { what: "the third attempt" });
     expect(calls.map((c) => c.attempt)).toEqual([1, 2, 3]);
-    await sleep(300);
+    // Stopping waits for the delivery in flight to be settled (acked, or copied for a retry):
+    // afterwards no attempt can run, and a fourth one would be waiting in a queue.
+    consumers.splice(consumers.indexOf(consumer), 1);
+    await consumer.stop();
     expect(calls).toHaveLength(3);
     expect(await counterValue(bed.db, "usr_1")).toBe(1);
+    expect(await bed.inspector.messageCount(names.queue)).toBe(0);
     expect(await bed.inspector.messageCount(names.dlq)).toBe(0);
     expect(await bed.inspector.messageCount(names.retry)).toBe(0);
   });

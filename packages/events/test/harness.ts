@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { connect, type Channel, type GetMessage } from "amqplib";
@@ -5,9 +6,11 @@ import { sql } from "drizzle-orm";
 import { drizzle, type NodePgDatabase } from "drizzle-orm/node-postgres";
 import pg from "pg";
 import pino from "pino";
-import { createTestDatabase, RABBITMQ_URL, uniqueTopologyName } from "@cartograph/test-datastores";
+import { createTestDatabase, RABBITMQ_URL, uniqueTopologyName, waitFor } from "@cartograph/test-datastores";
 import { connectBroker, type Broker, type IdempotencyStore } from "../src";
 import { enqueueEvent } from "../src/postgres";
+
+export { waitFor };
 
 export const log = pino({ level: process.env.LOG_LEVEL ?? "silent" });
 
@@ -104,21 +107,53 @@ async function openInspector(exchange: string): Promise<Inspector> {
   };
 }
 
-/** Polls `probe` until it returns something other than undefined/false, or fails after `timeoutMs`. */
-export async function waitFor<T>(
-  probe: () => Promise<T | undefined | false> | T | undefined | false,
-  { timeoutMs = 10_000, what = "condition" } = {},
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined && value !== false) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(50);
-  }
+/**
+ * The pid of this database's connection that has finished a LISTEN (the relay's listener), if
+ * any: once it is idle after its LISTEN, a NOTIFY reaches it.
+ */
+export async function listenerPid(pool: pg.Pool): Promise<number | undefined> {
+  const { rows } = await pool.query<{ pid: number }>(
+    `select pid from pg_stat_activity
+     where datname = current_database() and state = 'idle' and query ilike 'LISTEN %'`,
+  );
+  return rows[0]?.pid;
 }
 
-export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+/** Publishes a `user.registered` straight through the broker (no outbox): a marker behind what it has published. */
+export async function publishMarker(broker: Broker): Promise<{ id: string }> {
+  const envelope = {
+    id: randomUUID(),
+    type: "user.registered" as const,
+    occurredAt: new Date().toISOString(),
+    aggregateId: "usr_marker",
+    version: 1,
+    data: { userId: "usr_marker", email: "marker@example.com", name: "Marker" },
+  };
+  await broker.publishEvent(envelope);
+  return envelope;
+}
+
+/**
+ * Every message `queue` holds up to a marker: `sendMarker` sends one (through the path the test
+ * wants to see drained) and this takes messages until it arrives. A queue is FIFO, so whatever
+ * was published on that path before the marker has arrived by then. Returns the others.
+ */
+export async function messagesUpToMarker(
+  inspector: Inspector,
+  queue: string,
+  sendMarker: () => Promise<{ id: string }>,
+): Promise<GetMessage[]> {
+  const { id } = await sendMarker();
+  const taken: GetMessage[] = [];
+  await waitFor(
+    async () => {
+      taken.push(...(await inspector.drain(queue)));
+      return taken.some((message) => message.properties.messageId === id);
+    },
+    { what: `the marker ${id} on ${queue}` },
+  );
+  return taken.filter((message) => message.properties.messageId !== id);
+}
 
 export async function enqueueUserRegistered(db: TestDb, userId: string) {
   return db.transaction((tx) =>

@@ -1,8 +1,18 @@
+import { setTimeout as pause } from "node:timers/promises";
 import { sql } from "drizzle-orm";
 import { getTableConfig } from "drizzle-orm/pg-core";
 import { connectBroker } from "../src";
 import { enqueueEvent, outboxEvents, processedEvents, startOutboxRelay, type OutboxRelay } from "../src/postgres";
-import { createTestbed, enqueueUserRegistered, log, sleep, waitFor, type EventsTestbed } from "./harness";
+import {
+  createTestbed,
+  enqueueUserRegistered,
+  listenerPid,
+  log,
+  messagesUpToMarker,
+  publishMarker,
+  waitFor,
+  type EventsTestbed,
+} from "./harness";
 
 interface OutboxState {
   id: string;
@@ -52,7 +62,7 @@ describe("outbox relay", () => {
     const queue = await bed.inspector.bindQueue(["user.registered"]);
     // A poll this long means only the LISTEN/NOTIFY path can deliver within the wait below.
     const relay = start({ pollIntervalMs: 60_000 });
-    await sleep(500);
+    await waitFor(() => listenerPid(bed.pool), { what: "the relay to LISTEN" });
 
     const envelope = await enqueueUserRegistered(bed.db, "usr_1");
     const [message] = await waitFor(
@@ -77,24 +87,19 @@ describe("outbox relay", () => {
     expect(row!.published_at).toBeInstanceOf(Date);
 
     expect(await relay.flushOnce()).toBe(0);
-    await sleep(300);
-    expect(await bed.inspector.drain(queue)).toHaveLength(0);
+    // No second copy: a later event through the same outbox and relay arrives with nothing before it.
+    const marker = () => enqueueUserRegistered(bed.db, "usr_marker");
+    expect(await messagesUpToMarker(bed.inspector, queue, marker)).toEqual([]);
   });
 
   it("re-establishes its LISTEN connection when PostgreSQL drops it", async () => {
     const queue = await bed.inspector.bindQueue(["user.registered"]);
     start({ pollIntervalMs: 60_000 });
-    const listenerPid = async () =>
-      (
-        await bed.pool.query<{ pid: number }>(
-          "select pid from pg_stat_activity where datname = current_database() and query ilike 'LISTEN %'",
-        )
-      ).rows[0]?.pid;
-    const first = await waitFor(listenerPid, { what: "the LISTEN connection" });
+    const first = await waitFor(() => listenerPid(bed.pool), { what: "the LISTEN connection" });
     await bed.pool.query("select pg_terminate_backend($1)", [first]);
     await waitFor(
       async () => {
-        const pid = await listenerPid();
+        const pid = await listenerPid(bed.pool);
         return pid !== undefined && pid !== first;
       },
       { what: "a new LISTEN connection" },
@@ -126,9 +131,13 @@ describe("outbox relay", () => {
     ).rejects.toThrow();
     const kept = await enqueueUserRegistered(bed.db, "usr_real");
 
-    await waitFor(async () => (await outbox()).every((row) => row.published_at), {
-      what: "the committed event to be published",
-    });
+    await waitFor(
+      async () => {
+        const rows = await outbox();
+        return rows.length > 0 && rows.every((row) => row.published_at);
+      },
+      { what: "the committed event to be published" },
+    );
     await relay.flushOnce();
     const bodies = (await bed.inspector.drain(queue)).map((m) => JSON.parse(m.content.toString()));
     expect(bodies).toEqual([kept]);
@@ -142,18 +151,20 @@ describe("outbox relay", () => {
     const envelopes = [];
     for (let i = 0; i < 5; i++) {
       envelopes.push(await enqueueUserRegistered(bed.db, `usr_${i}`));
-      await sleep(5); // distinct occurredAt, so "oldest first" is observable
+      // Not synchronisation: distinct occurredAt, so "oldest first" is observable.
+      await pause(5);
     }
-    await sleep(300);
-    expect(await bed.inspector.messageCount(queue)).toBe(0);
+    // The stopped relay published nothing: a marker sent through its broker arrives alone.
+    expect(await messagesUpToMarker(bed.inspector, queue, () => publishMarker(bed.broker))).toEqual([]);
     expect((await outbox()).filter((row) => row.published_at)).toHaveLength(0);
 
     start();
-    await waitFor(async () => (await bed.inspector.messageCount(queue)) >= 5, { what: "5 messages" });
-    await sleep(300);
-    const ids = (await bed.inspector.drain(queue)).map((m) => m.properties.messageId as string);
+    await waitFor(async () => (await outbox()).every((row) => row.published_at), { what: "all 5 to be published" });
+    // Everything published before a later event through the same outbox has arrived ahead of it.
+    const marker = () => enqueueUserRegistered(bed.db, "usr_marker");
+    const ids = (await messagesUpToMarker(bed.inspector, queue, marker)).map((m) => m.properties.messageId as string);
     expect(ids).toEqual(envelopes.map((e) => e.id)); // once each, oldest first
-    expect((await outbox()).every((row) => row.published_at)).toBe(true);
+    expect((await outbox()).map((row) => Boolean(row.published_at))).toEqual([true, true, true, true, true, true]);
   });
 
   it("records a failed publish, keeps the event, and publishes it once the broker is reachable", async () => {
@@ -206,8 +217,8 @@ describe("outbox relay", () => {
         what: "the outbox to drain",
       },
     );
-    await sleep(300);
-    const ids = (await bed.inspector.drain(queue)).map((m) => m.properties.messageId as string);
+    const marker = () => enqueueUserRegistered(bed.db, "usr_marker");
+    const ids = (await messagesUpToMarker(bed.inspector, queue, marker)).map((m) => m.properties.messageId as string);
     expect(ids).toHaveLength(40);
     expect(new Set(ids).size).toBe(40);
   });

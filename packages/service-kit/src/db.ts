@@ -23,8 +23,15 @@ export function connectPostgres<TSchema extends Record<string, unknown>>(
   { max = 10 }: { max?: number } = {},
 ): Database<TSchema> {
   const pool = new pg.Pool({ connectionString: url, max, connectionTimeoutMillis: 5_000, idleTimeoutMillis: 30_000 });
-  // An idle client losing its connection must not crash the process; the pool replaces it.
-  pool.on("error", (error) => log.warn({ err: error }, "idle PostgreSQL client errored"));
+  // A connection lost while the server restarts must not crash the process. Every client gets its
+  // own listener for as long as it lives: pg emits "error" on a client that is checked out but
+  // idle (a transaction awaiting the broker's confirms, say), where the pool's listener is not.
+  // Its query in flight fails and is retried or reported; the pool replaces the client.
+  pool.on("connect", (client) => {
+    client.on("error", (error) => log.warn({ err: error }, "PostgreSQL connection lost"));
+  });
+  // The pool re-emits an idle client's error, already logged by the client's own listener.
+  pool.on("error", () => undefined);
   return {
     pool,
     db: drizzle(pool, { schema }),

@@ -4,6 +4,9 @@ import { createLogger, type Logger } from "./logger";
 
 export type Shutdown = () => Promise<void>;
 
+/** Something started that knows how to stop: a server or consumer (`stop`), a pool or connection (`close`). */
+export type Stoppable = { stop(): Promise<unknown> } | { close(): Promise<unknown> };
+
 /**
  * What a service started, stopped in reverse: the last thing started is the first stopped (the
  * server before the consumers, the consumers before the broker, the broker before the pool), so
@@ -12,9 +15,13 @@ export type Shutdown = () => Promise<void>;
 export class StopStack {
   private readonly steps: Array<{ name: string; stop: Shutdown }> = [];
 
-  /** Registers how to stop what was just started, and hands it back. */
-  add<T>(name: string, started: T, stop: (started: T) => Promise<unknown>): T {
-    this.steps.push({ name, stop: async () => void (await stop(started)) });
+  /**
+   * Registers what was just started, and hands it back. It is stopped with its own `stop()` (a
+   * server, a consumer, a relay) or `close()` (a pool, a broker connection).
+   */
+  add<T extends Stoppable>(name: string, started: T): T {
+    const stop = "stop" in started ? () => started.stop() : () => started.close();
+    this.steps.push({ name, stop: async () => void (await stop()) });
     return started;
   }
 

@@ -1,4 +1,4 @@
-export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+import { setTimeout as pause } from "node:timers/promises";
 
 /** Polls `probe` until it returns something other than undefined/false (events are asynchronous). */
 export async function waitFor<T>(
@@ -10,7 +10,7 @@ export async function waitFor<T>(
     const value = await probe();
     if (value !== undefined && value !== false) return value;
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(50);
+    await pause(50);
   }
 }
 

@@ -1,6 +1,5 @@
 import path from "node:path";
-import { connectBroker } from "@cartograph/events";
-import { startOutboxRelay } from "@cartograph/events/postgres";
+import { startPublishing } from "@cartograph/events/postgres";
 import { queueOwner, startStopping, type Logger } from "@cartograph/service-kit";
 import { createJwksVerifier, type AccessTokenVerifier } from "@cartograph/service-kit/auth";
 import { connectPostgres, type Database } from "@cartograph/service-kit/db";
@@ -36,25 +35,16 @@ export function startInventorySubgraph(
   given: { database?: Database<typeof schema>; verifier?: AccessTokenVerifier } = {},
 ): Promise<InventorySubgraph> {
   return startStopping(async (stops) => {
-    const database = stops.add("postgres", given.database ?? connectPostgres(config.DATABASE_URL, schema, log), (d) =>
-      d.close(),
-    );
-    const broker = stops.add(
-      "broker",
-      connectBroker({ url: config.RABBITMQ_URL, exchange: config.EVENTS_EXCHANGE, log }),
-      (b) => b.close(),
-    );
+    const database = stops.add("postgres", given.database ?? connectPostgres(config.DATABASE_URL, schema, log));
     // Publishes the saga's answers (inventory.reserved / inventory.rejected).
-    stops.add("outbox relay", startOutboxRelay({ pool: database.pool, broker, log }), (r) => r.stop());
+    const broker = startPublishing(stops, { pool: database.pool, config, log });
 
     const services: InventoryServiceRegistry = { stock: new StockService(database.db) };
     const reservations = new ReservationService(database.db, { ttlSeconds: config.RESERVATION_TTL_SECONDS });
     const owner = queueOwner("inventory", config.EVENTS_QUEUE_NAMESPACE);
     const consumed = { broker, db: database.db, log, queueOwner: owner };
-    stops.add("catalogue consumer", await startCatalogueConsumer({ ...consumed, stock: services.stock }), (c) =>
-      c.stop(),
-    );
-    stops.add("checkout consumer", await startCheckoutConsumer({ ...consumed, reservations }), (c) => c.stop());
+    stops.add("catalogue consumer", await startCatalogueConsumer({ ...consumed, stock: services.stock }));
+    stops.add("checkout consumer", await startCheckoutConsumer({ ...consumed, reservations }));
     const sweeper = stops.add(
       "reservation sweeper",
       startReservationSweeper({
@@ -63,22 +53,19 @@ export function startInventorySubgraph(
         log,
         intervalMs: config.RESERVATION_SWEEP_INTERVAL_MS,
       }),
-      (s) => s.stop(),
     );
     const levels = new StockRepository(database.db);
 
     const server = await startSubgraphServer<InventoryContext>({
       service: "inventory",
       schema: await buildInventorySchema(),
-      host: config.HOST,
-      port: config.PORT,
-      routerSecret: config.ROUTER_SECRET,
+      config,
       log,
       verifier: given.verifier ?? createJwksVerifier(config.JWKS_URL),
       createContext: (base) => ({ ...base, services, loaders: createStockLoaders(levels) }),
       readiness: { postgres: database.ping, rabbitmq: broker.ping },
     });
-    stops.add("server", server, (s) => s.stop());
+    stops.add("server", server);
     return { server, reservations, sweeper };
   });
 }

@@ -6,7 +6,6 @@ import { type AccessTokenVerifier } from "@cartograph/service-kit/auth";
 import {
   deleteQueueNames,
   RABBITMQ_URL,
-  sleep,
   startSubgraphHarness,
   type SubgraphHarness,
   uniqueId as sharedUniqueId,
@@ -19,7 +18,7 @@ import { checkoutQueues } from "../src/reservation/reservation.events";
 import { catalogueQueues } from "../src/stock/stock.events";
 import { StockService } from "../src/stock/stock.service";
 
-export { sleep, waitFor };
+export { waitFor };
 
 export type InventoryHarness = SubgraphHarness<typeof schema, InventoryConfig, InventorySubgraph> & {
   /** Publishes on the harness's own exchange, as the catalogue or orders would. */

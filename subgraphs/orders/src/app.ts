@@ -1,6 +1,5 @@
 import path from "node:path";
-import { connectBroker } from "@cartograph/events";
-import { startOutboxRelay } from "@cartograph/events/postgres";
+import { startPublishing } from "@cartograph/events/postgres";
 import { parseMoney, queueOwner, startStopping, type Logger } from "@cartograph/service-kit";
 import { createJwksVerifier, type AccessTokenVerifier } from "@cartograph/service-kit/auth";
 import { connectPostgres, type Database } from "@cartograph/service-kit/db";
@@ -34,15 +33,8 @@ export function startOrdersSubgraph(
   given: { database?: Database<typeof schema>; verifier?: AccessTokenVerifier } = {},
 ): Promise<OrdersSubgraph> {
   return startStopping(async (stops) => {
-    const database = stops.add("postgres", given.database ?? connectPostgres(config.DATABASE_URL, schema, log), (d) =>
-      d.close(),
-    );
-    const broker = stops.add(
-      "broker",
-      connectBroker({ url: config.RABBITMQ_URL, exchange: config.EVENTS_EXCHANGE, log }),
-      (b) => b.close(),
-    );
-    stops.add("outbox relay", startOutboxRelay({ pool: database.pool, broker, log }), (r) => r.stop());
+    const database = stops.add("postgres", given.database ?? connectPostgres(config.DATABASE_URL, schema, log));
+    const broker = startPublishing(stops, { pool: database.pool, config, log });
 
     const currency = config.STORE_CURRENCY;
     const cart = new CartService(
@@ -61,24 +53,20 @@ export function startOrdersSubgraph(
       currencyCode: currency,
     };
     const consumed = { broker, db: database.db, log, queueOwner: queueOwner("orders", config.EVENTS_QUEUE_NAMESPACE) };
-    stops.add("catalogue consumer", await startCatalogueConsumer(consumed), (c) => c.stop());
-    stops.add("checkout consumer", await startCheckoutConsumer({ ...consumed, orders: services.orders }), (c) =>
-      c.stop(),
-    );
+    stops.add("catalogue consumer", await startCatalogueConsumer(consumed));
+    stops.add("checkout consumer", await startCheckoutConsumer({ ...consumed, orders: services.orders }));
     const orders = new OrderRepository(database.db);
 
     const server = await startSubgraphServer<OrdersContext>({
       service: "orders",
       schema: await buildOrdersSchema(),
-      host: config.HOST,
-      port: config.PORT,
-      routerSecret: config.ROUTER_SECRET,
+      config,
       log,
       verifier: given.verifier ?? createJwksVerifier(config.JWKS_URL),
       createContext: (base) => ({ ...base, services, loaders: createOrderLoaders(orders) }),
       readiness: { postgres: database.ping, rabbitmq: broker.ping },
     });
-    stops.add("server", server, (s) => s.stop());
+    stops.add("server", server);
     return { server };
   });
 }

@@ -1,3 +1,4 @@
+import { waitFor } from "@cartograph/testing";
 import {
   addToCart,
   CART_FIELDS,
@@ -156,11 +157,14 @@ describe("coupons", () => {
     await addToCart(orders, token, variantId);
     await createCoupon({ code: `TENOFF${process.pid}`, percentOff: 10 });
     await createCoupon({ code: `BIG${process.pid}`, amountOff: "10.00", minSubtotal: "100.00" });
-    await createCoupon({
+    // A coupon's expiry must be in the future when it is created: this one expires soon after.
+    const expiresAt = Date.now() + 1000;
+    const old = await createCoupon({
       code: `OLD${process.pid}`,
       percentOff: 50,
-      expiresAt: new Date(Date.now() + 1500).toISOString(),
+      expiresAt: new Date(expiresAt).toISOString(),
     });
+    expect(old.data!.createCoupon.userErrors).toEqual([]);
     const applied = (await applyCoupon(token, `tenoff${process.pid}`)).data!.cartApplyCoupon;
     expect(applied.cart).toMatchObject({
       couponCode: `TENOFF${process.pid}`,
@@ -176,9 +180,10 @@ describe("coupons", () => {
     expect((await applyCoupon(token, `BIG${process.pid}`)).data!.cartApplyCoupon.userErrors[0]).toMatchObject({
       code: "COUPON_INVALID",
     });
-    await new Promise((resolve) => setTimeout(resolve, 1600));
+    await waitFor(() => Date.now() > expiresAt, { what: `OLD${process.pid} to expire` });
     expect((await applyCoupon(token, `OLD${process.pid}`)).data!.cartApplyCoupon.userErrors[0]).toMatchObject({
       code: "COUPON_INVALID",
+      message: "This coupon has expired or been used up.",
     });
     expect((await applyCoupon(token, "")).data!.cartApplyCoupon.cart).toMatchObject({
       couponCode: null,

@@ -1,11 +1,20 @@
 import "reflect-metadata";
 import { randomUUID } from "node:crypto";
-import { connectBroker, type Broker, type EventData, type EventEnvelope, type EventType } from "@cartograph/events";
+import { setTimeout as pause } from "node:timers/promises";
+import {
+  connectBroker,
+  queueNames,
+  type Broker,
+  type EventData,
+  type EventEnvelope,
+  type EventType,
+} from "@cartograph/events";
 import { createLogger, parseConfig, queueOwner } from "@cartograph/service-kit";
 import {
   callSubgraph,
   deleteQueues,
   RABBITMQ_URL,
+  readyMessages,
   startSubgraphHarness,
   type SubgraphHarness,
 } from "@cartograph/testing";
@@ -29,6 +38,10 @@ export type OrdersHarness = SubgraphHarness<typeof schema, OrdersConfig, OrdersS
   ) => ReturnType<typeof callSubgraph<T>>;
   /** Waits until `check` passes (events are asynchronous). */
   eventually: <T>(check: () => Promise<T>, timeoutMs?: number) => Promise<T>;
+  /** True once a consumer of orders has applied (and committed) the event with this id. */
+  processed: (eventId: string) => Promise<boolean>;
+  /** Messages waiting in orders' checkout retry queue: answers that came too early, to be tried again. */
+  checkoutRetries: () => Promise<number>;
 };
 
 export async function startOrdersHarness(): Promise<OrdersHarness> {
@@ -60,10 +73,15 @@ export async function startOrdersHarness(): Promise<OrdersHarness> {
           return await check();
         } catch (error) {
           if (Date.now() > deadline) throw error;
-          await new Promise((resolve) => setTimeout(resolve, 50));
+          await pause(50);
         }
       }
     },
+    processed: async (eventId) =>
+      (await harness.database.pool.query("select 1 from processed_events where event_id = $1", [eventId])).rows.length >
+      0,
+    checkoutRetries: () =>
+      readyMessages(queueNames(queueOwner("orders", harness.config.EVENTS_QUEUE_NAMESPACE), "checkout").retry),
     close: async () => {
       await broker.close();
       await harness.close();

@@ -1,6 +1,5 @@
 import path from "node:path";
-import { connectBroker } from "@cartograph/events";
-import { startOutboxRelay } from "@cartograph/events/postgres";
+import { startPublishing } from "@cartograph/events/postgres";
 import { queueOwner, startStopping, type Logger } from "@cartograph/service-kit";
 import { createJwksVerifier, type AccessTokenVerifier } from "@cartograph/service-kit/auth";
 import { connectPostgres, type Database } from "@cartograph/service-kit/db";
@@ -50,24 +49,16 @@ export function startPaymentsSubgraph(
     if (config.PAYMENT_GATEWAY === "test" && config.NODE_ENV === "production") {
       log.warn("PAYMENT_GATEWAY=test in production: test tokens are accepted and no money moves");
     }
-    const database = stops.add("postgres", given.database ?? connectPostgres(config.DATABASE_URL, schema, log), (d) =>
-      d.close(),
-    );
+    const database = stops.add("postgres", given.database ?? connectPostgres(config.DATABASE_URL, schema, log));
     // The test gateway stands in for an outside service: its own connections, so a charge made
     // while a saga transaction holds one of ours never waits for a connection of our pool.
     const gateway =
       given.gateway ??
       createPaymentGateway(
         config,
-        stops.add("gateway's postgres", connectPostgres(config.DATABASE_URL, schema, log, { max: 4 }), (d) => d.close())
-          .db,
+        stops.add("gateway's postgres", connectPostgres(config.DATABASE_URL, schema, log, { max: 4 })).db,
       );
-    const broker = stops.add(
-      "broker",
-      connectBroker({ url: config.RABBITMQ_URL, exchange: config.EVENTS_EXCHANGE, log }),
-      (b) => b.close(),
-    );
-    stops.add("outbox relay", startOutboxRelay({ pool: database.pool, broker, log }), (r) => r.stop());
+    const broker = startPublishing(stops, { pool: database.pool, config, log });
 
     const invoices = new InvoiceService(database.db);
     const services: PaymentsServiceRegistry = { payments: new PaymentService(database.db, gateway, log), invoices };
@@ -81,7 +72,6 @@ export function startPaymentsSubgraph(
         queueOwner: queueOwner("payments", config.EVENTS_QUEUE_NAMESPACE),
         checkout,
       }),
-      (c) => c.stop(),
     );
     const loaderSources = {
       payments: new PaymentRepository(database.db),
@@ -91,15 +81,13 @@ export function startPaymentsSubgraph(
     const server = await startSubgraphServer<PaymentsContext>({
       service: "payments",
       schema: await buildPaymentsSchema(),
-      host: config.HOST,
-      port: config.PORT,
-      routerSecret: config.ROUTER_SECRET,
+      config,
       log,
       verifier: given.verifier ?? createJwksVerifier(config.JWKS_URL),
       createContext: (base) => ({ ...base, services, loaders: createPaymentLoaders(loaderSources) }),
       readiness: { postgres: database.ping, rabbitmq: broker.ping },
     });
-    stops.add("server", server, (s) => s.stop());
+    stops.add("server", server);
     return { server, checkout, gateway };
   });
 }

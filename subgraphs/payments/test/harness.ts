@@ -7,7 +7,6 @@ import {
   callSubgraph,
   deleteQueueNames,
   RABBITMQ_URL,
-  sleep,
   startSubgraphHarness,
   type SubgraphHarness,
   uniqueId as sharedUniqueId,
@@ -23,7 +22,10 @@ import type { PaymentRow } from "../src/db/schema";
 import { createPaymentGateway } from "../src/gateway/create-gateway";
 import type { PaymentGateway } from "../src/gateway/payment-gateway";
 
-export { sleep, waitFor };
+export { waitFor };
+
+/** The routing key of the harness's markers: bound to its observer queue, never a real event. */
+const MARKER = "test.marker";
 
 type PaymentEvent = EventOf<"payment.succeeded" | "payment.failed" | "payment.refunded">;
 
@@ -32,6 +34,11 @@ export type PaymentsHarness = SubgraphHarness<typeof schema, PaymentsConfig, Pay
   broker: Broker;
   /** Every `payment.*` event published on the harness's exchange, in arrival order. */
   emitted: PaymentEvent[];
+  /**
+   * Resolves once the observer behind `emitted` has received everything published on the
+   * exchange before this call (the broker confirmed it): a marker sent now arrives after it.
+   */
+  observerCaughtUp: () => Promise<void>;
   /** Every call the service made to its gateway (the real test gateway, watched). */
   gatewayCalls: Array<{ kind: "charge" | "refund"; idempotencyKey: string }>;
   gql: <T = Record<string, unknown>>(
@@ -63,13 +70,21 @@ export async function startPaymentsHarness(): Promise<PaymentsHarness> {
     log: createLogger("payments-test-broker", "silent"),
   });
   const emitted: PaymentEvent[] = [];
-  const observer = await observeEvents(harness.config.EVENTS_EXCHANGE, ["payment.*"], (event) =>
-    emitted.push(event as PaymentEvent),
-  );
+  const markers = new Set<string>();
+  const observer = await observeEvents(harness.config.EVENTS_EXCHANGE, ["payment.*", MARKER], (event) => {
+    if (event.type === (MARKER as string)) markers.add(event.id);
+    else emitted.push(event as PaymentEvent);
+  });
+  const observerCaughtUp = async () => {
+    const id = randomUUID();
+    await broker.publish(MARKER, Buffer.from(JSON.stringify({ id, type: MARKER })), { messageId: id });
+    await waitFor(() => markers.has(id), { what: "the observer to receive the marker" });
+  };
   return {
     ...harness,
     broker,
     emitted,
+    observerCaughtUp,
     gatewayCalls,
     gql: (query, variables, token) => callSubgraph(harness.url, query, variables, { accessToken: token }),
     close: async () => {
@@ -202,10 +217,14 @@ export async function outboxDrained(harness: PaymentsHarness): Promise<void> {
   );
 }
 
-/** The events emitted about one order, once the outbox is drained and they have had time to arrive. */
+/**
+ * The events emitted about one order: once the outbox is drained, every event is confirmed by
+ * the broker, so it is in the observer's queue ahead of a marker sent now; once the marker has
+ * arrived, so has every copy of every event the service published so far.
+ */
 export async function settledEventsOf(harness: PaymentsHarness, orderId: string): Promise<PaymentEvent[]> {
   await outboxDrained(harness);
-  await sleep(300);
+  await harness.observerCaughtUp();
   return harness.emitted.filter((event) => event.data.orderId === orderId);
 }
 

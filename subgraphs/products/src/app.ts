@@ -1,6 +1,5 @@
 import path from "node:path";
-import { connectBroker } from "@cartograph/events";
-import { startOutboxRelay } from "@cartograph/events/postgres";
+import { startPublishing } from "@cartograph/events/postgres";
 import { startStopping, type Logger } from "@cartograph/service-kit";
 import { createJwksVerifier, type AccessTokenVerifier } from "@cartograph/service-kit/auth";
 import { connectPostgres, type Database } from "@cartograph/service-kit/db";
@@ -32,15 +31,8 @@ export function startProductsSubgraph(
   given: { database?: Database<typeof schema>; verifier?: AccessTokenVerifier } = {},
 ): Promise<ProductsSubgraph> {
   return startStopping(async (stops) => {
-    const database = stops.add("postgres", given.database ?? connectPostgres(config.DATABASE_URL, schema, log), (d) =>
-      d.close(),
-    );
-    const broker = stops.add(
-      "broker",
-      connectBroker({ url: config.RABBITMQ_URL, exchange: config.EVENTS_EXCHANGE, log }),
-      (b) => b.close(),
-    );
-    stops.add("outbox relay", startOutboxRelay({ pool: database.pool, broker, log }), (r) => r.stop());
+    const database = stops.add("postgres", given.database ?? connectPostgres(config.DATABASE_URL, schema, log));
+    const broker = startPublishing(stops, { pool: database.pool, config, log });
 
     const services: ProductsServiceRegistry = {
       products: new ProductService(database.db, config.STORE_CURRENCY),
@@ -53,9 +45,7 @@ export function startProductsSubgraph(
     const server = await startSubgraphServer<ProductsContext>({
       service: "products",
       schema: await buildProductsSchema(),
-      host: config.HOST,
-      port: config.PORT,
-      routerSecret: config.ROUTER_SECRET,
+      config,
       log,
       verifier: given.verifier ?? createJwksVerifier(config.JWKS_URL),
       createContext: (base) => ({
@@ -65,7 +55,7 @@ export function startProductsSubgraph(
       }),
       readiness: { postgres: database.ping, rabbitmq: broker.ping },
     });
-    stops.add("server", server, (s) => s.stop());
+    stops.add("server", server);
     return { server };
   });
 }

@@ -36,7 +36,7 @@ export function startRecommendationsSubgraph(
   given: RecommendationsDependencies = {},
 ): Promise<RecommendationsSubgraph> {
   return startStopping(async (stops) => {
-    const store = stops.add("mongodb", given.store ?? connectMongo(config.MONGODB_URL, log), (s) => s.close());
+    const store = stops.add("mongodb", given.store ?? connectMongo(config.MONGODB_URL, log));
     // Idempotent: a fresh database works without a separate migrate step (which production runs first).
     await ensureRecommendationsIndexes(store.db);
     const coPurchases = new CoPurchaseRepository(store.db);
@@ -48,7 +48,6 @@ export function startRecommendationsSubgraph(
     const broker = stops.add(
       "broker",
       connectBroker({ url: config.RABBITMQ_URL, exchange: config.EVENTS_EXCHANGE, log }),
-      (b) => b.close(),
     );
     const consumed = {
       broker,
@@ -56,21 +55,19 @@ export function startRecommendationsSubgraph(
       log,
       queueOwner: queueOwner("recommendations", config.EVENTS_QUEUE_NAMESPACE),
     };
-    stops.add("catalogue consumer", await startCatalogueConsumer({ ...consumed, catalogue }), (c) => c.stop());
-    stops.add("purchase consumer", await startPurchaseConsumer({ ...consumed, coPurchases }), (c) => c.stop());
+    stops.add("catalogue consumer", await startCatalogueConsumer({ ...consumed, catalogue }));
+    stops.add("purchase consumer", await startPurchaseConsumer({ ...consumed, coPurchases }));
 
     const server = await startSubgraphServer<RecommendationsContext>({
       service: "recommendations",
       schema: await buildRecommendationsSchema(),
-      host: config.HOST,
-      port: config.PORT,
-      routerSecret: config.ROUTER_SECRET,
+      config,
       log,
       verifier: given.verifier ?? createJwksVerifier(config.JWKS_URL),
       createContext: (base) => ({ ...base, services }),
       readiness: { mongodb: store.ping, rabbitmq: broker.ping },
     });
-    stops.add("server", server, (s) => s.stop());
+    stops.add("server", server);
     return { server, services, coPurchases };
   });
 }

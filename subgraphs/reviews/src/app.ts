@@ -38,7 +38,7 @@ export function startReviewsSubgraph(
   given: ReviewsDependencies = {},
 ): Promise<ReviewsSubgraph> {
   return startStopping(async (stops) => {
-    const store = stops.add("mongodb", given.store ?? connectMongo(config.MONGODB_URL, log), (s) => s.close());
+    const store = stops.add("mongodb", given.store ?? connectMongo(config.MONGODB_URL, log));
     // Idempotent: a fresh database works without a separate migrate step (which production runs first).
     await ensureReviewsIndexes(store.db);
     const collections = reviewsCollections(store.db);
@@ -52,26 +52,21 @@ export function startReviewsSubgraph(
     const broker = stops.add(
       "broker",
       connectBroker({ url: config.RABBITMQ_URL, exchange: config.EVENTS_EXCHANGE, log }),
-      (b) => b.close(),
     );
     const consumed = { broker, db: store.db, log, queueOwner: queueOwner("reviews", config.EVENTS_QUEUE_NAMESPACE) };
-    stops.add("catalogue consumer", await startCatalogueConsumer({ ...consumed, catalogue }), (c) => c.stop());
-    stops.add("purchase consumer", await startPurchaseConsumer({ ...consumed, reviews: services.reviews }), (c) =>
-      c.stop(),
-    );
+    stops.add("catalogue consumer", await startCatalogueConsumer({ ...consumed, catalogue }));
+    stops.add("purchase consumer", await startPurchaseConsumer({ ...consumed, reviews: services.reviews }));
 
     const server = await startSubgraphServer<ReviewsContext>({
       service: "reviews",
       schema: await buildReviewsSchema(),
-      host: config.HOST,
-      port: config.PORT,
-      routerSecret: config.ROUTER_SECRET,
+      config,
       log,
       verifier: given.verifier ?? createJwksVerifier(config.JWKS_URL),
       createContext: (base) => ({ ...base, services, loaders: createReviewLoaders(reviewRepository, ratings) }),
       readiness: { mongodb: store.ping, rabbitmq: broker.ping },
     });
-    stops.add("server", server, (s) => s.stop());
+    stops.add("server", server);
     return { server, services };
   });
 }

@@ -1,6 +1,5 @@
 import path from "node:path";
-import { connectBroker } from "@cartograph/events";
-import { startOutboxRelay } from "@cartograph/events/postgres";
+import { startPublishing } from "@cartograph/events/postgres";
 import { startStopping, type Logger } from "@cartograph/service-kit";
 import { connectPostgres, type Database } from "@cartograph/service-kit/db";
 import { startSubgraphServer, type RunningServer } from "@cartograph/service-kit/server";
@@ -35,15 +34,8 @@ export function startUsersSubgraph(
     const { key, generated } = await loadSigningKey(config.JWT_PRIVATE_KEY);
     if (generated) log.warn("JWT_PRIVATE_KEY is not set: signing with a throwaway key; tokens die with this process");
 
-    const database = stops.add("postgres", given.database ?? connectPostgres(config.DATABASE_URL, schema, log), (d) =>
-      d.close(),
-    );
-    const broker = stops.add(
-      "broker",
-      connectBroker({ url: config.RABBITMQ_URL, exchange: config.EVENTS_EXCHANGE, log }),
-      (b) => b.close(),
-    );
-    stops.add("outbox relay", startOutboxRelay({ pool: database.pool, broker, log }), (r) => r.stop());
+    const database = stops.add("postgres", given.database ?? connectPostgres(config.DATABASE_URL, schema, log));
+    const broker = startPublishing(stops, { pool: database.pool, config, log });
 
     const services: UsersServiceRegistry = {
       accounts: new AccountService(database.db),
@@ -69,9 +61,7 @@ export function startUsersSubgraph(
     const server = await startSubgraphServer<UsersContext>({
       service: "users",
       schema: await buildUsersSchema(),
-      host: config.HOST,
-      port: config.PORT,
-      routerSecret: config.ROUTER_SECRET,
+      config,
       log,
       verifier: verifierFor(key),
       createContext: (base) => ({
@@ -88,7 +78,7 @@ export function startUsersSubgraph(
         });
       },
     });
-    stops.add("server", server, (s) => s.stop());
+    stops.add("server", server);
     return { server };
   });
 }

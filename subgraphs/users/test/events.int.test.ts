@@ -1,5 +1,5 @@
-import { callSubgraph, RABBITMQ_URL, uniqueEmail } from "@cartograph/testing";
-import { connect, type ChannelModel, type Channel } from "amqplib";
+import { callSubgraph, RABBITMQ_URL, uniqueEmail, waitFor } from "@cartograph/testing";
+import { connect, type Channel, type ChannelModel, type GetMessage } from "amqplib";
 import { startUsersHarness, type UsersHarness } from "./harness";
 
 let users: UsersHarness;
@@ -21,13 +21,29 @@ afterAll(async () => {
 });
 
 async function nextMessage(timeoutMs = 10_000) {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    const message = await channel.get(queue, { noAck: true });
-    if (message) return message;
-    await new Promise((resolve) => setTimeout(resolve, 50));
+  return waitFor(() => channel.get(queue, { noAck: true }), { timeoutMs, what: "an event" });
+}
+
+const register = (email: string, name: string) =>
+  callSubgraph<{ register: { user: { id: string } | null; userErrors: Array<{ code: string }> } }>(
+    users.url,
+    "mutation($input: RegisterInput!) { register(input: $input) { user { id } userErrors { code } } }",
+    { input: { email, password: "password123", name } },
+  );
+
+/**
+ * Registers a marker user, a later event through the same outbox and relay (oldest first), and
+ * takes messages until its event arrives: returns the ones that came before it.
+ */
+async function messagesBeforeMarker(): Promise<GetMessage[]> {
+  const email = uniqueEmail("marker");
+  expect((await register(email, "Marker")).data!.register.userErrors).toEqual([]);
+  const before: GetMessage[] = [];
+  for (;;) {
+    const message = await nextMessage();
+    if (JSON.parse(message.content.toString()).data.email === email) return before;
+    before.push(message);
   }
-  throw new Error("no event arrived");
 }
 
 describe("users events", () => {
@@ -52,22 +68,18 @@ describe("users events", () => {
     const { rows } = await users.database.pool.query("select published_at from outbox_events where id = $1", [
       envelope.id,
     ]);
+    expect(rows).toHaveLength(1);
     expect(rows[0].published_at).not.toBeNull();
-    await new Promise((resolve) => setTimeout(resolve, 300));
-    expect(await channel.get(queue, { noAck: true })).toBe(false);
+    expect(await messagesBeforeMarker()).toEqual([]);
   });
 
   it("a registration that fails (email taken) publishes nothing", async () => {
     const email = uniqueEmail("dupe");
-    const register = (name: string) =>
-      callSubgraph(users.url, "mutation($input: RegisterInput!) { register(input: $input) { userErrors { code } } }", {
-        input: { email, password: "password123", name },
-      });
-    await register("First");
+    expect((await register(email, "First")).data!.register.userErrors).toEqual([]);
     await nextMessage();
-    await register("Second");
-    await new Promise((resolve) => setTimeout(resolve, 500));
-    expect(await channel.get(queue, { noAck: true })).toBe(false);
+    const second = await register(email, "Second");
+    expect(second.data!.register).toEqual({ user: null, userErrors: [{ code: "TAKEN" }] });
+    expect(await messagesBeforeMarker()).toEqual([]);
     const { rows } = await users.database.pool.query(
       "select count(*)::int as n from outbox_events where envelope->'data'->>'email' = $1",
       [email],

@@ -2,5 +2,6 @@
 // services on PostgreSQL (their drizzle schema includes `outboxEvents` and `processedEvents`).
 export * from "./inbox";
 export * from "./outbox";
+export * from "./publishing";
 export * from "./relay";
 export * from "./tables";

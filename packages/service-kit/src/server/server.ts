@@ -25,9 +25,8 @@ export interface RequestContext {
 export interface SubgraphServerOptions<TContext extends RequestContext> {
   service: string;
   schema: GraphQLSchema;
-  host: string;
-  port: number;
-  routerSecret: string;
+  /** Where to listen, and the secret the router sends (the service's own config). */
+  config: { HOST: string; PORT: number; ROUTER_SECRET: string };
   log: Logger;
   verifier: AccessTokenVerifier;
   /** Adds per-request state (DataLoaders, services) to the base context. */
@@ -93,7 +92,7 @@ export async function startSubgraphServer<TContext extends RequestContext>(
   options.publicRoutes?.(app);
 
   app.use("/graphql", (req, res, next) => {
-    if (secretsMatch(headerValue(req.headers, ROUTER_SECRET_HEADER), options.routerSecret)) return next();
+    if (secretsMatch(headerValue(req.headers, ROUTER_SECRET_HEADER), options.config.ROUTER_SECRET)) return next();
     res.status(403).json({
       errors: [
         {
@@ -121,10 +120,10 @@ export async function startSubgraphServer<TContext extends RequestContext>(
 
   await new Promise<void>((resolve, reject) => {
     httpServer.once("error", reject);
-    httpServer.listen(options.port, options.host, () => resolve());
+    httpServer.listen(options.config.PORT, options.config.HOST, () => resolve());
   });
   const { port } = httpServer.address() as AddressInfo;
-  const url = `http://${options.host}:${port}/graphql`;
+  const url = `http://${options.config.HOST}:${port}/graphql`;
   log.info({ url }, `${options.service} subgraph ready`);
 
   return {
