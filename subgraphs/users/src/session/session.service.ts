@@ -1,5 +1,4 @@
 import { createHash, randomBytes } from "node:crypto";
-import { enqueueEvent } from "@cartograph/events/postgres";
 import { newId, rateLimited } from "@cartograph/service-kit";
 import { Role } from "@cartograph/service-kit/auth";
 import { isUniqueViolation } from "@cartograph/service-kit/db";
@@ -13,6 +12,7 @@ import {
 } from "@cartograph/service-kit/graphql";
 import type { Logger } from "@cartograph/service-kit";
 import { z } from "zod";
+import { announceUserRegistered } from "../account/account.events";
 import { AccountRepository } from "../account/account.repository";
 import { emailSchema, nameSchema } from "../account/account.rules";
 import type { UsersDb, UsersExecutor } from "../db";
@@ -82,11 +82,7 @@ export class SessionService {
             passwordHash,
             roles: [Role.CUSTOMER],
           });
-          await enqueueEvent(tx, {
-            type: "user.registered",
-            aggregateId: user.id,
-            data: { userId: user.id, email, name },
-          });
+          await announceUserRegistered(tx, user);
           return this.issue(tx, user, newId("rtf"));
         }),
       );
