@@ -127,7 +127,7 @@ async function stop(container: Container): Promise<{ code: number; seconds: numb
 
 /** The subgraphs with an image to run, in the platform's start order; new ones (not yet in scripts/subgraphs.ts) last. */
 function deployedSubgraphs(): SubgraphEntry[] {
-  const hasMain = (dir: string) => existsSync(path.join(dir, "src", "main.ts"));
+  const hasMain = (dir: string) => existsSync(path.join(dir, "src", "bin", "main.ts"));
   const listed = platformOrder.filter((subgraph) => hasMain(subgraph.dir));
   const unlisted = ["users", "products", "inventory", "orders", "payments", "reviews", "recommendations"]
     .map((name) => path.join(repoRoot, "subgraphs", name))
@@ -144,7 +144,9 @@ function deployedSubgraphs(): SubgraphEntry[] {
         queues: [],
       }),
     );
-  return [...listed, ...unlisted];
+  const deployed = [...listed, ...unlisted];
+  if (deployed.length === 0) throw new Error("no subgraph has a src/bin/main.ts: nothing to run");
+  return deployed;
 }
 
 async function main(): Promise<void> {
