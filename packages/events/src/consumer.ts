@@ -1,10 +1,13 @@
 import type { ConfirmChannel, ConsumeMessage, Options } from "amqplib";
+import { isDependencyUnavailable } from "@cartograph/service-kit";
 import type { Logger } from "pino";
 import type { Broker } from "./broker";
 import { InvalidEventError, parseEnvelope, type EventOf, type EventType } from "./catalogue";
 import type { IdempotencyStore } from "./idempotency";
 
 export const ATTEMPT_HEADER = "x-cartograph-attempt";
+/** How soon an event deferred by a datastore outage is tried again. */
+export const OUTAGE_RETRY_MS = 1_000;
 export const ERROR_HEADER = "x-cartograph-error";
 /** Why a message is in a DLQ: `invalid` (never retried) or `max-attempts`. */
 export const REASON_HEADER = "x-cartograph-dead-letter-reason";
@@ -169,20 +172,26 @@ async function consume<T extends EventType, Tx>(
       );
       log.debug({ ...meta, applied }, applied ? "event applied" : "event already applied: skipped");
     } catch (error) {
-      if (attempt >= maxAttempts) {
+      // The service's own datastore is down or restarting: not the event's fault, so it waits for
+      // the store's return without spending an attempt (and is never dead-lettered for it).
+      const outage = isDependencyUnavailable(error);
+      if (!outage && attempt >= maxAttempts) {
         log.error({ ...meta, err: error }, "event failed on its last attempt: dead-lettered");
         await deadLetter(channel, message, "max-attempts", error, attempt);
         return;
       }
-      const delay = retryDelaysMs[Math.min(attempt - 1, retryDelaysMs.length - 1)] ?? 0;
-      log.warn({ ...meta, err: error, retryInMs: delay }, "event failed: will retry");
+      const delay = outage ? OUTAGE_RETRY_MS : (retryDelaysMs[Math.min(attempt - 1, retryDelaysMs.length - 1)] ?? 0);
+      log.warn(
+        { ...meta, err: error, retryInMs: delay },
+        outage ? "event deferred: a datastore is unavailable" : "event failed: will retry",
+      );
       // The retry queue has no consumer: the message expires after `delay` and is dead-lettered
       // back to the main queue.
       await sendConfirmed(
         channel,
         names.retry,
         message,
-        copyOf(message, { [ATTEMPT_HEADER]: attempt + 1 }, { expiration: String(delay) }),
+        copyOf(message, { [ATTEMPT_HEADER]: outage ? attempt : attempt + 1 }, { expiration: String(delay) }),
       );
     }
   }

@@ -174,6 +174,28 @@ describe("idempotent consumer", () => {
     expect(await bed.inspector.messageCount(names.retry)).toBe(0);
   });
 
+  it("waits out its datastore's outage without spending attempts or dead-lettering", async () => {
+    let outageCalls = 0;
+    await start({
+      maxAttempts: 1,
+      handle: async (event, tx, context) => {
+        // The first three tries meet PostgreSQL restarting (57P01), as a real outage would.
+        if (outageCalls < 3) {
+          outageCalls += 1;
+          throw Object.assign(new Error("terminating connection due to administrator command"), { code: "57P01" });
+        }
+        await countUser(event, tx, context);
+      },
+    });
+    await bed.broker.publishEvent(userRegistered("usr_1"));
+
+    await waitFor(async () => (await counterValue(bed.db, "usr_1")) === 1, { what: "the store's return" });
+    expect(outageCalls).toBe(3);
+    // Still its first attempt: an outage is not the event's fault.
+    expect(calls.map((c) => c.attempt)).toEqual([1]);
+    expect(await bed.inspector.messageCount(names.dlq)).toBe(0);
+  });
+
   it("dead-letters invalid messages at once, saying why, and keeps consuming", async () => {
     await start();
     const bad = [

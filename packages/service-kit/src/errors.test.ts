@@ -1,6 +1,7 @@
 import { GraphQLError } from "graphql";
 import pino from "pino";
 import { createErrorMasker, forbidden, INTERNAL_ERROR_MESSAGE } from "./errors";
+import { isDependencyUnavailable } from "./unavailable";
 
 const log = pino({ level: "silent" });
 const mask = createErrorMasker(log);
@@ -32,5 +33,39 @@ describe("error masking", () => {
     expect(mask({ message: "boom", extensions: { code: "SOMETHING_ELSE" } }, new Error("boom")).extensions).toEqual({
       code: "INTERNAL_SERVER_ERROR",
     });
+  });
+});
+
+describe("a datastore out of reach", () => {
+  const unavailable = (cause: Error) =>
+    mask(
+      { message: cause.message, path: ["product", "rating"], extensions: { code: "INTERNAL_SERVER_ERROR" } },
+      new GraphQLError(cause.message, { originalError: cause }),
+    );
+
+  it("is SERVICE_UNAVAILABLE with its path and no host, for PostgreSQL, sockets and MongoDB", () => {
+    const restarting = Object.assign(new Error("terminating connection due to administrator command"), {
+      code: "57P01",
+    });
+    const refused = Object.assign(new Error("connect ECONNREFUSED 10.0.0.7:5432"), { code: "ECONNREFUSED" });
+    const wrapped = Object.assign(new Error("Failed query: select 1"), {
+      cause: new Error("Connection terminated unexpectedly"),
+    });
+    const mongo = Object.assign(new Error("Server selection timed out after 5000 ms (mongo.internal:27017)"), {
+      name: "MongoServerSelectionError",
+    });
+    for (const cause of [restarting, refused, wrapped, mongo]) {
+      const formatted = unavailable(cause);
+      expect(formatted.extensions).toEqual({ code: "SERVICE_UNAVAILABLE" });
+      expect(formatted.path).toEqual(["product", "rating"]);
+      expect(formatted.message).not.toMatch(/internal|5432|27017|ECONN/);
+    }
+  });
+
+  it("is not claimed for ordinary failures", () => {
+    const constraint = Object.assign(new Error("duplicate key value violates unique constraint"), { code: "23505" });
+    expect(unavailable(constraint).extensions).toEqual({ code: "INTERNAL_SERVER_ERROR" });
+    expect(isDependencyUnavailable(new Error("boom"))).toBe(false);
+    expect(isDependencyUnavailable(Object.assign(new Error("x"), { code: "57P03" }))).toBe(true);
   });
 });

@@ -1,5 +1,6 @@
 import { GraphQLError, type GraphQLFormattedError } from "graphql";
 import type { Logger } from "pino";
+import { isDependencyUnavailable } from "./unavailable";
 
 /** Top-level error codes of the public contract (API.md). Nothing else reaches a client. */
 export const ErrorCode = {
@@ -51,8 +52,9 @@ export const serviceUnavailable = (message = "A service this request needs is un
 export const INTERNAL_ERROR_MESSAGE = "Internal server error";
 
 /**
- * Apollo Server `formatError`: errors with a public code pass through unchanged; anything else
- * (a bug, a driver error carrying SQL, a host name) is logged in full and replaced by a masked
+ * Apollo Server `formatError`: errors with a public code pass through unchanged; a datastore or
+ * the broker out of reach becomes SERVICE_UNAVAILABLE (retryable); anything else (a bug, a driver
+ * error carrying SQL, a host name) is logged in full and replaced by a masked
  * INTERNAL_SERVER_ERROR so nothing internal leaks.
  */
 export function createErrorMasker(log: Logger) {
@@ -68,6 +70,16 @@ export function createErrorMasker(log: Logger) {
       return { ...formatted, extensions };
     }
     const original = error instanceof GraphQLError && error.originalError ? error.originalError : error;
+    if (isDependencyUnavailable(original)) {
+      // A datastore or the broker is down or restarting: retryable, and no host or driver named.
+      log.warn({ err: original, path: formatted.path }, "a dependency is unavailable");
+      return {
+        message: serviceUnavailable().message,
+        ...(formatted.path ? { path: formatted.path } : {}),
+        ...(formatted.locations ? { locations: formatted.locations } : {}),
+        extensions: { code: ErrorCode.SERVICE_UNAVAILABLE },
+      };
+    }
     log.error({ err: original, path: formatted.path }, "unexpected error while executing an operation");
     return {
       message: INTERNAL_ERROR_MESSAGE,

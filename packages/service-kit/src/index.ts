@@ -10,3 +10,4 @@ export * from "./loaders";
 export * from "./logger";
 export * from "./money";
 export * from "./request";
+export * from "./unavailable";
