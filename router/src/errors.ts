@@ -7,8 +7,9 @@ export const LIMIT_EXTENSION = "cartographLimit";
 // graphql-js's wording ("more that" in 16.x) when the `maxTokens` parse option stops a document.
 const TOKEN_LIMIT_MESSAGE = /^Syntax Error: Document contains more th(?:an|at) \d+ tokens/;
 
-// What a client may see in `extensions`; anything else (subgraph responses, URLs) is dropped.
-const PUBLIC_EXTENSIONS = new Set(["code", "argument", "serviceName"]);
+// What a client may see in `extensions`; anything else (subgraph responses, URLs, which service
+// answered) is dropped: the service layout is nobody's business outside.
+const PUBLIC_EXTENSIONS = new Set(["code", "argument"]);
 
 export function createRouterErrorFormatter(log: Logger) {
   const mask = createErrorMasker(log);

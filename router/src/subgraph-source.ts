@@ -6,7 +6,14 @@ import {
   serviceUnavailable,
   type Logger,
 } from "@cartograph/service-kit";
-import { GraphQLError } from "graphql";
+import {
+  GraphQLError,
+  Kind,
+  parse,
+  type DocumentNode,
+  type GraphQLFormattedError,
+  type SelectionSetNode,
+} from "graphql";
 import type { RouterContext } from "./context";
 
 const PASSED_ON_CODES = new Set<string>([
@@ -71,7 +78,57 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<RouterContext> {
       if (refusal) throw refusal;
       const requestId = "requestId" in options.context ? options.context.requestId : undefined;
       this.log.error({ err: error, subgraph: this.subgraphName, requestId }, "subgraph call failed");
-      throw serviceUnavailable(`The ${this.subgraphName} service is unavailable. Try again shortly.`);
+      // Answered, not thrown: errors at the paths this fetch would have filled, so the gateway
+      // nulls only those fields and keeps what the healthy subgraphs returned.
+      return { errors: unavailableErrors(options, serviceUnavailable().message) };
     }
   }
+}
+
+/** The response keys a selection set asks for (through inline fragments), `__typename` aside. */
+function responseKeys(selectionSet: SelectionSetNode): string[] {
+  const keys = new Set<string>();
+  for (const selection of selectionSet.selections) {
+    if (selection.kind === Kind.FIELD) {
+      if (selection.name.value !== "__typename") keys.add(selection.alias?.value ?? selection.name.value);
+    } else if (selection.kind === Kind.INLINE_FRAGMENT) {
+      for (const key of responseKeys(selection.selectionSet)) keys.add(key);
+    }
+  }
+  return [...keys];
+}
+
+/**
+ * One SERVICE_UNAVAILABLE error per field the failed fetch was asked for, with the path the gateway
+ * maps into the client's response: `[field]` for a root fetch, `["_entities", i, field]` for each
+ * entity of an entity fetch.
+ */
+export function unavailableErrors(
+  options: Pick<GraphQLDataSourceProcessOptions<RouterContext>, "request"> & { document?: DocumentNode },
+  message: string,
+): GraphQLFormattedError[] {
+  const extensions = { code: ErrorCode.SERVICE_UNAVAILABLE };
+  let document = options.document;
+  try {
+    document ??= parse(options.request.query ?? "");
+  } catch {
+    return [{ message, extensions }];
+  }
+  const operation = document.definitions.find((definition) => definition.kind === Kind.OPERATION_DEFINITION);
+  if (!operation) return [{ message, extensions }];
+  const errors: GraphQLFormattedError[] = [];
+  for (const root of operation.selectionSet.selections) {
+    if (root.kind !== Kind.FIELD) continue;
+    const rootKey = root.alias?.value ?? root.name.value;
+    const representations = options.request.variables?.representations;
+    if (root.name.value === "_entities" && Array.isArray(representations) && root.selectionSet) {
+      const fields = responseKeys(root.selectionSet);
+      representations.forEach((_representation, index) => {
+        for (const field of fields) errors.push({ message, path: [rootKey, index, field], extensions });
+      });
+    } else if (rootKey !== "__typename") {
+      errors.push({ message, path: [rootKey], extensions });
+    }
+  }
+  return errors.length > 0 ? errors : [{ message, extensions }];
 }

@@ -490,7 +490,7 @@ describe("orderStatusChanged over WebSocket", () => {
       for (const result of state.results) {
         expect(result.errors).toEqual([
           expect.objectContaining({
-            message: "The products service is unavailable. Try again shortly.",
+            message: "A service this request needs is unavailable. Try again shortly.",
             extensions: { code: "SERVICE_UNAVAILABLE" },
           }),
         ]);

@@ -7,7 +7,9 @@ import { User } from "../user/user.stub";
 @Resolver()
 export class TrendingResolver {
   @Query(() => [Product], {
-    description: "The most bought products over the last `days` days (1 to 365), active ones only.",
+    nullable: true,
+    description:
+      "The most bought products over the last `days` days (1 to 365), active ones only. Null only when the recommendations service is unavailable (a SERVICE_UNAVAILABLE error names this path).",
   })
   async trendingProducts(
     @Arg("first", () => Int, { nullable: true, defaultValue: 8, description: "At most 50." }) first: number | null,
@@ -22,7 +24,8 @@ export class TrendingResolver {
 export class ProductRecommendationsResolver {
   @FieldResolver(() => [Product], {
     description:
-      "Products most often bought with this one, recent orders weighing more; trending ones when there is too little history.",
+      "Products most often bought with this one, recent orders weighing more; trending ones when there is too little history. Null only when the recommendations service is unavailable (a SERVICE_UNAVAILABLE error names this path).",
+    nullable: true,
   })
   async frequentlyBoughtTogether(
     @Root() product: Product,
@@ -37,7 +40,8 @@ export class ProductRecommendationsResolver {
 export class UserRecommendationsResolver {
   @FieldResolver(() => [Product], {
     description:
-      "(owner) Suggestions from what this user bought, never something they already bought; trending ones for a new customer.",
+      "(owner) Suggestions from what this user bought, never something they already bought; trending ones for a new customer. Null only when the recommendations service is unavailable (a SERVICE_UNAVAILABLE error names this path).",
+    nullable: true,
   })
   async recommendedProducts(
     @Root() user: User,

@@ -8,12 +8,20 @@ import { Product } from "./product.stub";
 
 @Resolver(() => Product)
 export class ProductReviewsResolver {
-  @FieldResolver(() => ReviewConnection, { description: "Reviews of this product, newest first." })
+  @FieldResolver(() => ReviewConnection, {
+    nullable: true,
+    description:
+      "Reviews of this product, newest first. Null only when the reviews service is unavailable (a SERVICE_UNAVAILABLE error names this path).",
+  })
   reviews(@Root() product: Product, @Args(() => PageArgs) args: PageArgs, @Ctx() ctx: ReviewsContext) {
     return ctx.services.reviews.listReviews({ productId: product.id }, args);
   }
 
-  @FieldResolver(() => RatingSummary)
+  @FieldResolver(() => RatingSummary, {
+    nullable: true,
+    description:
+      "How this product is rated. Null only when the reviews service is unavailable (a SERVICE_UNAVAILABLE error names this path).",
+  })
   async rating(@Root() product: Product, @Ctx() ctx: ReviewsContext): Promise<RatingSummary> {
     const summary = await ctx.loaders.ratingByProductId.load(product.id);
     const buckets = summary?.buckets ?? [0, 0, 0, 0, 0];

@@ -6,7 +6,11 @@ import { User } from "./user.stub";
 
 @Resolver(() => User)
 export class UserReviewsResolver {
-  @FieldResolver(() => ReviewConnection, { description: "Reviews this user wrote, newest first (reviews are public)." })
+  @FieldResolver(() => ReviewConnection, {
+    nullable: true,
+    description:
+      "Reviews this user wrote, newest first (reviews are public). Null only when the reviews service is unavailable (a SERVICE_UNAVAILABLE error names this path).",
+  })
   reviews(@Root() user: User, @Args(() => PageArgs) args: PageArgs, @Ctx() ctx: ReviewsContext) {
     return ctx.services.reviews.listReviews({ authorId: user.id }, args);
   }
