@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { CartographRequestError } from "@cartograph/client";
@@ -120,6 +121,18 @@ describe("a storefront listing through the router", () => {
     const { login } = await platform.client().Login(E2E_ADMIN);
     const { product } = await platform.client(login.accessToken).VariantStock({ slug });
     expect(product!.variants[0]!.stock).toMatchObject({ onHand: expect.any(Number), reserved: 0 });
+  });
+
+  it("gives each service only the secrets it reads: the signing key to users alone", async () => {
+    const secretsOf = (pid: number) =>
+      readFileSync(`/proc/${pid}/environ`, "utf8")
+        .split("\0")
+        .map((entry) => entry.split("=")[0]!)
+        .filter((name) => name === "JWT_PRIVATE_KEY" || name === "CARTOGRAPH_ADMIN_PASSWORD");
+    const holders = Object.entries(platform.services)
+      .filter(([, service]) => secretsOf(service.pid).length > 0)
+      .map(([name, service]) => [name, secretsOf(service.pid).sort()]);
+    expect(holders).toEqual([["users", ["CARTOGRAPH_ADMIN_PASSWORD", "JWT_PRIVATE_KEY"]]]);
   });
 
   it("every service stops gracefully on SIGTERM (exit code 0)", async () => {

@@ -1,4 +1,5 @@
 import path from "node:path";
+import { withOnlyItsSecrets, withoutSecrets } from "./env-schemas";
 import { startServiceProcess, type ServiceProcess } from "./processes";
 import { runTs } from "./run";
 import { repoRoot, subgraphs, type SubgraphEntry } from "./subgraphs";
@@ -54,19 +55,20 @@ export async function launchPlatform(options: PlatformOptions): Promise<RunningP
     return services[options.name]!;
   };
   const command = (subgraph: SubgraphEntry, entry: string) =>
-    runTs(subgraph.dir, entry, { ...process.env, ...envOf[subgraph.name] });
+    runTs(subgraph.dir, entry, { ...withoutSecrets(process.env), ...envOf[subgraph.name] });
 
   try {
     for (const subgraph of local) {
       const databaseUrl = await options.databaseUrl?.(subgraph);
-      envOf[subgraph.name] = {
+      // Each service gets only the secrets it reads: the signing key goes to users alone.
+      envOf[subgraph.name] = await withOnlyItsSecrets(subgraph.name, {
         ...options.env,
         ...(databaseUrl ? { [subgraph.store === "mongodb" ? "MONGODB_URL" : "DATABASE_URL"]: databaseUrl } : {}),
-      };
+      });
       await command(subgraph, "src/bin/migrate.ts");
       if (subgraph.seed === "before-start") await command(subgraph, "src/bin/seed.ts");
     }
-    const routerEnv: Record<string, string> = { ...options.env };
+    const routerEnv: Record<string, string> = await withOnlyItsSecrets("router", options.env);
     for (const [name, url] of Object.entries(external)) routerEnv[`SUBGRAPH_${name.toUpperCase()}_URL`] = url;
     for (const subgraph of local) {
       const port = await options.port(subgraph.name);

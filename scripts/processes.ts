@@ -1,8 +1,11 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import { spawn, type ChildProcess } from "node:child_process";
+import { withoutSecrets } from "./env-schemas";
 
 export interface ServiceProcess {
   name: string;
+  /** The operating system's process id (fault tests pause it with SIGSTOP). */
+  pid: number;
   baseUrl: string;
   /** Resolves with the exit code when the process ends, for whatever reason. */
   exited: Promise<number | null>;
@@ -26,7 +29,8 @@ export async function startServiceProcess(options: {
 }): Promise<ServiceProcess> {
   const child: ChildProcess = spawn(process.execPath, ["--import", "tsx", "src/bin/main.ts"], {
     cwd: options.cwd,
-    env: { ...process.env, HOST: "127.0.0.1", PORT: String(options.port), ...options.env },
+    // The parent's secrets stay with the parent: a service's own come through `options.env`.
+    env: { ...withoutSecrets(process.env), HOST: "127.0.0.1", PORT: String(options.port), ...options.env },
     stdio: ["ignore", "pipe", "pipe"],
   });
   let output = "";
@@ -63,6 +67,7 @@ export async function startServiceProcess(options: {
 
   return {
     name: options.name,
+    pid: child.pid!,
     baseUrl,
     exited,
     output: () => output,

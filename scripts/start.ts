@@ -3,11 +3,13 @@ import { generateKeyPairSync } from "node:crypto";
 import path from "node:path";
 import { launchPlatform } from "./platform";
 import { runCommand } from "./run";
+import { superviseServices } from "./supervisor";
 import { repoRoot, subgraphs } from "./subgraphs";
 
 /**
  * `pnpm start`: datastores up, migrations, demo data, then every subgraph and the router in the
- * foreground. Ctrl-C stops them all gracefully.
+ * foreground. A service that exits is restarted (with a growing delay), as an orchestrator
+ * would. Ctrl-C stops them all gracefully.
  */
 
 /** A development signing key kept across restarts, so tokens survive `pnpm start` again. */
@@ -34,7 +36,11 @@ async function main() {
     port: async (name) => (name === "router" ? routerPort : subgraphs.find((s) => s.name === name)!.port),
     onLine: (service, line) => process.stdout.write(`${service.padEnd(15)}| ${line}\n`),
   });
+  const supervisor = superviseServices(platform, {
+    report: (line) => process.stderr.write(`${"supervisor".padEnd(15)}| ${line}\n`),
+  });
   const stopAll = () => {
+    supervisor.stop();
     platform.stop().then(() => process.exit(0));
   };
   process.once("SIGINT", stopAll);
@@ -52,15 +58,6 @@ async function main() {
       "",
     ].join("\n") + "\n",
   );
-  // If any service dies, stop the rest rather than serve half a supergraph silently.
-  const [name, code] = await Promise.race(
-    Object.entries(platform.services).map(([service, running]) =>
-      running.exited.then((exit) => [service, exit] as const),
-    ),
-  );
-  process.stderr.write(`${name} exited with ${code}; stopping everything\n`);
-  await platform.stop();
-  process.exit(1);
 }
 
 main().catch((error: unknown) => {

@@ -3,6 +3,7 @@ import { cpSync, existsSync, mkdtempSync, readdirSync, rmSync, copyFileSync } fr
 import os from "node:os";
 import path from "node:path";
 import YAML from "yaml";
+import { loadEnvSchema, type EnvSchema, type SafeParser } from "../env-schemas";
 import { repoRoot, subgraphs } from "../subgraphs";
 
 /** A rendered Kubernetes object: only what every kind has is typed here; kinds are narrowed where used. */
@@ -86,16 +87,6 @@ export function renderKustomization(relativeDir: string): K8sObject[] {
   }
 }
 
-/** What a zod object schema offers once `.superRefine` has run (zod 4 keeps `.shape`). */
-interface SafeParser {
-  safeParse(
-    value: unknown,
-  ): { success: true } | { success: false; error: { issues: Array<{ path: PropertyKey[]; message: string }> } };
-}
-export interface EnvSchema extends SafeParser {
-  shape: Record<string, SafeParser>;
-}
-
 export interface DeployedService {
   name: string;
   kind: "router" | "subgraph";
@@ -108,22 +99,6 @@ export interface DeployedService {
   /** From scripts/subgraphs.ts; undefined for a subgraph not registered there yet. */
   seed: "before-start" | "after-start" | null | undefined;
   usesEvents: boolean;
-}
-
-function isEnvSchema(value: unknown): value is EnvSchema {
-  if (typeof value !== "object" || value === null) return false;
-  const candidate = value as { shape?: unknown; safeParse?: unknown };
-  return typeof candidate.safeParse === "function" && typeof candidate.shape === "object" && candidate.shape !== null;
-}
-
-/** A service's env schema, from its package's public `./config` entry (`@cartograph/<name>/config`). */
-async function loadEnvSchema(name: string): Promise<EnvSchema> {
-  const entry = `@cartograph/${name}/config`;
-  const module: unknown = await import(entry);
-  const exported = Object.entries(module as Record<string, unknown>).filter(([key]) => key.endsWith("EnvSchema"));
-  const found = exported.find(([, value]) => isEnvSchema(value));
-  if (!found || !isEnvSchema(found[1])) throw new Error(`${entry} exports no <name>EnvSchema zod object`);
-  return found[1];
 }
 
 /** The default a schema field applies when the variable is unset, if any. */

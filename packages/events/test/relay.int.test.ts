@@ -164,6 +164,8 @@ describe("outbox relay", () => {
     const marker = () => enqueueUserRegistered(bed.db, "usr_marker");
     const ids = (await messagesUpToMarker(bed.inspector, queue, marker)).map((m) => m.properties.messageId as string);
     expect(ids).toEqual(envelopes.map((e) => e.id)); // once each, oldest first
+    // The marker's row is marked published when its confirm is committed, which may follow its delivery.
+    await waitFor(async () => (await outbox()).every((row) => row.published_at), { what: "the marker's row" });
     expect((await outbox()).map((row) => Boolean(row.published_at))).toEqual([true, true, true, true, true, true]);
   });
 

@@ -20,12 +20,26 @@ export interface MongoStore {
 export function connectMongo(
   url: string,
   log: Logger,
-  { maxPoolSize = 10, monitorCommands = false }: { maxPoolSize?: number; monitorCommands?: boolean } = {},
+  {
+    maxPoolSize = 10,
+    monitorCommands = false,
+    socketTimeoutMs = 5_000,
+  }: {
+    maxPoolSize?: number;
+    monitorCommands?: boolean;
+    /**
+     * A server that stops answering (frozen, partitioned) fails a command after this long instead
+     * of hanging it: a request then gets SERVICE_UNAVAILABLE well within the router's timeout.
+     * Long commands (a rebuild) pass more.
+     */
+    socketTimeoutMs?: number;
+  } = {},
 ): MongoStore {
   const client = new MongoClient(url, {
     maxPoolSize,
     serverSelectionTimeoutMS: 5_000,
     connectTimeoutMS: 5_000,
+    socketTimeoutMS: socketTimeoutMs,
     monitorCommands,
     appName: "cartograph",
   });
@@ -77,7 +91,10 @@ export function runMongoMigrations<S extends z.ZodType>(
   ensureIndexes: (db: Db) => Promise<void>,
 ): void {
   runServiceCommand(service, "migrate", envSchema, async (config, log) => {
-    const store = connectMongo((config as { MONGODB_URL: string }).MONGODB_URL, log, { maxPoolSize: 1 });
+    const store = connectMongo((config as { MONGODB_URL: string }).MONGODB_URL, log, {
+      maxPoolSize: 1,
+      socketTimeoutMs: 600_000,
+    });
     try {
       await ensureIndexes(store.db);
       log.info(`${service} indexes ensured`);

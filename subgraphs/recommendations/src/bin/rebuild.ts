@@ -6,7 +6,7 @@ import { ensureRecommendationsIndexes } from "../db";
 
 // `pnpm --filter @cartograph/recommendations rebuild`: every count recomputed from the order history.
 runServiceCommand("recommendations", "rebuild", recommendationsEnvSchema, async (config, log) => {
-  const store = connectMongo(config.MONGODB_URL, log, { maxPoolSize: 2 });
+  const store = connectMongo(config.MONGODB_URL, log, { maxPoolSize: 2, socketTimeoutMs: 600_000 });
   try {
     await ensureRecommendationsIndexes(store.db);
     const started = Date.now();
