@@ -119,18 +119,22 @@ async function measure(contender: Contender, supergraph: string, body: string, e
       let responses = 0;
       const run = autocannon({
         url,
-        method: "POST",
-        headers: { "content-type": "application/json" },
-        body,
         connections: Number(options.connections),
         duration: seconds,
-        setupClient: (client) => {
-          if (!check) return;
-          client.on("body", (buffer: Buffer) => {
-            responses += 1;
-            if (buffer.toString("utf8").trim() !== expected) wrong += 1;
-          });
-        },
+        requests: [
+          {
+            method: "POST",
+            headers: { "content-type": "application/json" },
+            body,
+            // Every response, whole, against the expected one (autocannon keeps the body for this).
+            onResponse: check
+              ? (_status: number, received: string) => {
+                  responses += 1;
+                  if (received.trim() !== expected) wrong += 1;
+                }
+              : undefined,
+          },
+        ],
       });
       return run.then((result) => ({ result, wrong, responses }));
     };
