@@ -22,6 +22,12 @@ export const routerEnvSchema = baseEnvSchema
     MAX_ALIASES: z.coerce.number().int().min(1).default(30),
     MAX_TOKENS: z.coerce.number().int().min(1).default(2_000),
     SUBGRAPH_TIMEOUT_MS: z.coerce.number().int().min(100).default(10_000),
+    /** Keep-alive connections the router keeps open to each subgraph. */
+    SUBGRAPH_CONNECTIONS: z.coerce.number().int().min(1).max(1024).default(64),
+    /** Identical query fetches in flight to a subgraph are sent once (never mutations). */
+    ROUTER_DEDUP: z.enum(["on", "off"]).default("on"),
+    /** HTTP/1.1 pipelining depth per connection (1: off; undici pipelines only what it may retry). */
+    SUBGRAPH_PIPELINING: z.coerce.number().int().min(1).max(64).default(1),
     /** Subscriptions are fed from the events exchange (RABBITMQ_URL, EVENTS_EXCHANGE, EVENTS_QUEUE_NAMESPACE). */
     ...eventsEnv,
   })

@@ -57,6 +57,7 @@ export async function startRouter({ config, log, env = process.env, verifier }: 
     validationRules: limits.validationRules,
     formatError,
   });
+  const sources: SubgraphDataSource[] = [];
   const gateway = new ApolloGateway({
     supergraphSdl: readFileSync(config.SUPERGRAPH_PATH, "utf8"),
     logger: log,
@@ -68,7 +69,19 @@ export async function startRouter({ config, log, env = process.env, verifier }: 
         throw new Error(
           `No URL for subgraph "${name}": set it in supergraph.yaml or SUBGRAPH_${name.toUpperCase()}_URL`,
         );
-      const source = new SubgraphDataSource(name, target, config.ROUTER_SECRET, config.SUBGRAPH_TIMEOUT_MS, log);
+      const source = new SubgraphDataSource(
+        name,
+        target,
+        config.ROUTER_SECRET,
+        {
+          connections: config.SUBGRAPH_CONNECTIONS,
+          pipelining: config.SUBGRAPH_PIPELINING,
+          timeoutMs: config.SUBGRAPH_TIMEOUT_MS,
+          dedup: config.ROUTER_DEDUP === "on",
+        },
+        log,
+      );
+      sources.push(source);
       subscriptions.dataSources.set(name, source);
       return source;
     },
@@ -158,6 +171,7 @@ export async function startRouter({ config, log, env = process.env, verifier }: 
       await subscriptions.closeConnections();
       await apollo.stop();
       await subscriptions.stop();
+      await Promise.all(sources.map((source) => source.close()));
     },
   };
 }

@@ -1,4 +1,4 @@
-import { RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from "@apollo/gateway";
+import type { GraphQLDataSource, GraphQLDataSourceProcessOptions } from "@apollo/gateway";
 import {
   ErrorCode,
   REQUEST_ID_HEADER,
@@ -14,6 +14,7 @@ import {
   type GraphQLFormattedError,
   type SelectionSetNode,
 } from "graphql";
+import { Pool } from "undici";
 import type { RouterContext } from "./context";
 
 const PASSED_ON_CODES = new Set<string>([
@@ -23,65 +24,150 @@ const PASSED_ON_CODES = new Set<string>([
   ErrorCode.RATE_LIMITED,
 ]);
 
-function refusalOf(error: unknown): GraphQLError | null {
-  const body =
-    error instanceof GraphQLError ? (error.extensions.response as { body?: unknown } | undefined)?.body : undefined;
-  const first = (body as { errors?: Array<{ message?: unknown; extensions?: { code?: unknown } }> } | undefined)
-    ?.errors?.[0];
+/** What a subgraph answered, when it answered with a GraphQL body at all. */
+interface SubgraphBody {
+  data?: Record<string, unknown> | null;
+  errors?: GraphQLFormattedError[];
+  extensions?: Record<string, unknown>;
+}
+
+/** A subgraph's refusal (401/403 with a coded error in its body): passed on as it is, nothing more. */
+function refusalOf(status: number, body: SubgraphBody | null): GraphQLError | null {
+  if (status !== 401 && status !== 403) return null;
+  const first = body?.errors?.[0];
   const code = first?.extensions?.code;
   if (typeof code !== "string" || !PASSED_ON_CODES.has(code) || typeof first?.message !== "string") return null;
   return new GraphQLError(first.message, { extensions: { code } });
 }
 
+export interface SubgraphConnectionOptions {
+  /** Keep-alive connections kept open to the subgraph. */
+  connections: number;
+  /** Requests sent on one connection before their answers (1: no pipelining). */
+  pipelining: number;
+  /** A hung subgraph costs its fields, not the whole request. */
+  timeoutMs: number;
+  /** Join identical query fetches in flight (never mutations). */
+  dedup: boolean;
+}
+
+interface RawAnswer {
+  status: number;
+  text: string;
+}
+
+/** Whether this fetch is a query: the gateway prints subgraph operations as `{…}`, `query …` or `mutation …`. */
+function isQuery(options: GraphQLDataSourceProcessOptions<RouterContext>): boolean {
+  return !/^\s*(mutation|subscription)\b/.test(options.request.query ?? "");
+}
+
 /**
- * How the router calls a subgraph: forwards the caller's token and request id, adds the router
- * credential subgraphs require, and turns transport failures into SERVICE_UNAVAILABLE so no
- * internal URL or socket error reaches a client.
+ * How the router calls a subgraph: a pool of keep-alive connections per subgraph (undici), the
+ * caller's token and request id forwarded, the router credential subgraphs require added. A
+ * transport failure is answered with SERVICE_UNAVAILABLE at the paths the fetch would have filled,
+ * so no internal URL or socket error reaches a client.
  */
-export class SubgraphDataSource extends RemoteGraphQLDataSource<RouterContext> {
+export class SubgraphDataSource implements GraphQLDataSource<RouterContext> {
+  private readonly pool: Pool;
+  private readonly path: string;
+  private readonly inFlight = new Map<string, Promise<RawAnswer>>();
+  private readonly dedup: boolean;
+  /** Fetches joined to an identical one in flight, since start. */
+  readonly stats = { deduplicated: 0 };
+
   constructor(
     private readonly subgraphName: string,
     url: string,
     private readonly routerSecret: string,
-    timeoutMs: number,
+    private readonly connection: SubgraphConnectionOptions,
     private readonly log: Logger,
   ) {
-    // Node's fetch with a deadline: a hung subgraph costs its fields, not the whole request.
-    super({
-      url,
-      fetcher: (input, init) => fetch(input, { ...init, signal: AbortSignal.timeout(timeoutMs) }) as never,
+    this.dedup = connection.dedup;
+    const target = new URL(url);
+    this.path = `${target.pathname}${target.search}`;
+    this.pool = new Pool(target.origin, {
+      connections: connection.connections,
+      pipelining: connection.pipelining,
+      keepAliveTimeout: 30_000,
     });
   }
 
-  override willSendRequest({ request, context }: GraphQLDataSourceProcessOptions<RouterContext>): void {
-    const headers = request.http?.headers;
-    if (!headers) return;
-    headers.set(ROUTER_SECRET_HEADER, this.routerSecret);
-    if ("requestId" in context && context.requestId) headers.set(REQUEST_ID_HEADER, context.requestId);
-    if ("accessToken" in context && context.accessToken) headers.set("authorization", `Bearer ${context.accessToken}`);
-  }
-
-  override async process(
-    options: GraphQLDataSourceProcessOptions<RouterContext>,
-  ): ReturnType<RemoteGraphQLDataSource["process"]> {
+  async process(options: GraphQLDataSourceProcessOptions<RouterContext>): ReturnType<GraphQLDataSource["process"]> {
+    const { request, context } = options;
+    const headers: Record<string, string> = {
+      "content-type": "application/json",
+      accept: "application/json",
+      [ROUTER_SECRET_HEADER]: this.routerSecret,
+    };
+    if ("requestId" in context && context.requestId) headers[REQUEST_ID_HEADER] = context.requestId;
+    if ("accessToken" in context && context.accessToken) headers.authorization = `Bearer ${context.accessToken}`;
     try {
-      return await super.process(options);
-    } catch (error) {
-      if (
-        error instanceof GraphQLError &&
-        typeof error.extensions.code === "string" &&
-        !("response" in error.extensions)
-      )
-        throw error;
-      // A subgraph that refused the request (401/403) says why in its body: pass that on, nothing more.
-      const refusal = refusalOf(error);
+      const body = JSON.stringify({
+        query: request.query,
+        variables: request.variables,
+        operationName: request.operationName,
+      });
+      const answer =
+        this.dedup && isQuery(options)
+          ? this.shared(`${headers.authorization ?? ""}\n${body}`, () => this.send(headers, body))
+          : this.send(headers, body);
+      const { status, text } = await answer;
+      // Parsed per caller: the gateway merges into what it receives, so no two requests share objects.
+      const parsed = parseBody(text);
+      const refusal = refusalOf(status, parsed);
       if (refusal) throw refusal;
-      const requestId = "requestId" in options.context ? options.context.requestId : undefined;
+      if (!parsed || (!("data" in parsed) && !parsed.errors)) {
+        throw new Error(`${this.subgraphName} answered HTTP ${status} without a GraphQL body`);
+      }
+      return parsed;
+    } catch (error) {
+      if (error instanceof GraphQLError) throw error;
+      const requestId = "requestId" in context ? context.requestId : undefined;
       this.log.error({ err: error, subgraph: this.subgraphName, requestId }, "subgraph call failed");
       // Answered, not thrown: errors at the paths this fetch would have filled, so the gateway
       // nulls only those fields and keeps what the healthy subgraphs returned.
       return { errors: unavailableErrors(options, serviceUnavailable().message) };
     }
+  }
+
+  private async send(headers: Record<string, string>, body: string): Promise<RawAnswer> {
+    const response = await this.pool.request({
+      path: this.path,
+      method: "POST",
+      headers,
+      body,
+      headersTimeout: this.connection.timeoutMs,
+      bodyTimeout: this.connection.timeoutMs,
+    });
+    return { status: response.statusCode, text: await response.body.text() };
+  }
+
+  /**
+   * In-flight deduplication: an identical fetch (same subgraph, document, variables and caller)
+   * already on its way is joined rather than sent again. Queries only, never mutations.
+   */
+  private shared(key: string, send: () => Promise<RawAnswer>): Promise<RawAnswer> {
+    const pending = this.inFlight.get(key);
+    if (pending) {
+      this.stats.deduplicated += 1;
+      return pending;
+    }
+    const answer = send().finally(() => this.inFlight.delete(key));
+    this.inFlight.set(key, answer);
+    return answer;
+  }
+
+  close(): Promise<void> {
+    return this.pool.close();
+  }
+}
+
+function parseBody(text: string): SubgraphBody | null {
+  try {
+    const parsed: unknown = JSON.parse(text);
+    return typeof parsed === "object" && parsed !== null ? (parsed as SubgraphBody) : null;
+  } catch {
+    return null;
   }
 }
 
