@@ -22,6 +22,13 @@ export const routerEnvSchema = baseEnvSchema
     MAX_ALIASES: z.coerce.number().int().min(1).default(30),
     MAX_TOKENS: z.coerce.number().int().min(1).default(2_000),
     SUBGRAPH_TIMEOUT_MS: z.coerce.number().int().min(100).default(10_000),
+    /**
+     * `allow`: trusted document ids are answered from the SDK's manifest, other documents run too
+     * (Sandbox, APQ). `only` (production): nothing but a known trusted document id runs.
+     */
+    TRUSTED_DOCUMENTS: z.enum(["allow", "only"]).default("allow"),
+    /** Another manifest than the SDK's (Apollo's persisted query manifest format). */
+    TRUSTED_DOCUMENTS_MANIFEST: z.string().optional(),
     /** Keep-alive connections the router keeps open to each subgraph. */
     SUBGRAPH_CONNECTIONS: z.coerce.number().int().min(1).max(1024).default(64),
     /** Identical query fetches in flight to a subgraph are sent once (never mutations). */

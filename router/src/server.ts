@@ -12,11 +12,13 @@ import { createJwksVerifier, type AccessTokenVerifier } from "@cartograph/servic
 import { mountHealthRoutes, type RunningServer } from "@cartograph/service-kit/server";
 import cors from "cors";
 import express from "express";
+import { GraphQLError, type GraphQLFormattedError } from "graphql";
 import { subgraphUrlOverride, type RouterConfig } from "./config";
 import { authenticate, type RouterContext } from "./context";
 import { createRouterErrorFormatter } from "./errors";
 import { operationLimits } from "./limits";
 import { SubgraphDataSource } from "./subgraph-source";
+import { TrustedDocuments } from "./trusted-documents";
 import {
   EVENTS_SUBGRAPH,
   RouterSubscriptions,
@@ -50,9 +52,14 @@ export async function startRouter({ config, log, env = process.env, verifier }: 
   const tokenVerifier = verifier ?? createJwksVerifier(config.JWKS_URL);
   const limits = operationLimits(config);
   const formatError = createRouterErrorFormatter(log);
+  const trustedDocuments = TrustedDocuments.load(
+    config.TRUSTED_DOCUMENTS,
+    ...(config.TRUSTED_DOCUMENTS_MANIFEST ? [config.TRUSTED_DOCUMENTS_MANIFEST] : []),
+  );
   const subscriptions = new RouterSubscriptions({
     config,
     log,
+    trustedDocuments,
     verifier: tokenVerifier,
     validationRules: limits.validationRules,
     formatError,
@@ -104,6 +111,8 @@ export async function startRouter({ config, log, env = process.env, verifier }: 
     validationRules: limits.validationRules,
     parseOptions: { maxTokens: config.MAX_TOKENS },
     allowBatchedHttpRequests: false,
+    // With trusted documents only, nothing may register a document by its hash.
+    ...(config.TRUSTED_DOCUMENTS === "only" ? { persistedQueries: false as const } : {}),
     plugins: [
       ...limits.plugins,
       subscriptionsOverHttpPlugin,
@@ -138,6 +147,7 @@ export async function startRouter({ config, log, env = process.env, verifier }: 
       exposedHeaders: [REQUEST_ID_HEADER],
     }),
     express.json({ limit: "1mb" }),
+    trustedDocumentsMiddleware(trustedDocuments, formatError),
     expressMiddleware(apollo, {
       context: async ({ req, res }) => {
         const requestId = requestIdFrom(req.headers);
@@ -174,4 +184,47 @@ export async function startRouter({ config, log, env = process.env, verifier }: 
       await Promise.all(sources.map((source) => source.close()));
     },
   };
+}
+
+/**
+ * Resolves a trusted document id (POST body, or GET `documentId` / `extensions`) to its text
+ * before Apollo Server sees the request; refuses what the mode does not allow, in JSON.
+ */
+function trustedDocumentsMiddleware(
+  trustedDocuments: TrustedDocuments,
+  formatError: (formatted: GraphQLFormattedError, error: unknown) => GraphQLFormattedError,
+): express.RequestHandler {
+  return (req, res, next) => {
+    const fromQueryString = req.method === "GET";
+    const source = (fromQueryString ? req.query : req.body) as Record<string, unknown> | undefined;
+    if (!source || typeof source !== "object" || Array.isArray(source)) return next();
+    const extensions = fromQueryString ? parseJson(source.extensions) : source.extensions;
+    try {
+      const query = trustedDocuments.resolve({ query: source.query, documentId: source.documentId, extensions });
+      if (query === undefined) return next();
+      const resolved: Record<string, unknown> = { ...source, query };
+      delete resolved.documentId;
+      // The id has done its work: APQ must not look at it again.
+      if (extensions && typeof extensions === "object") {
+        const { persistedQuery: _persistedQuery, ...rest } = extensions as Record<string, unknown>;
+        resolved.extensions = fromQueryString ? JSON.stringify(rest) : rest;
+      }
+      if (fromQueryString) Object.defineProperty(req, "query", { value: resolved, configurable: true });
+      else req.body = resolved;
+      next();
+    } catch (error) {
+      if (!(error instanceof GraphQLError)) return next(error);
+      const status = (error.extensions.http as { status?: number } | undefined)?.status ?? 400;
+      res.status(status).json({ errors: [formatError(error.toJSON(), error)] });
+    }
+  };
+}
+
+function parseJson(value: unknown): unknown {
+  if (typeof value !== "string") return value;
+  try {
+    return JSON.parse(value);
+  } catch {
+    return undefined;
+  }
 }

@@ -70,10 +70,8 @@ function compileWorkspacePackage(packageDir: string): void {
   const entryPoints = manifest.exports as Record<string, string> | undefined;
   if (entryPoints) {
     manifest.exports = Object.fromEntries(
-      Object.entries(entryPoints).map(([subpath, target]) => {
-        if (!target.endsWith(".ts")) throw new Error(`${manifestPath}: export ${subpath} is not a TypeScript source`);
-        return [subpath, target.replace(/\.ts$/, ".js")];
-      }),
+      // TypeScript entries become their compiled .js; data files (a .json manifest) stay as they are.
+      Object.entries(entryPoints).map(([subpath, target]) => [subpath, target.replace(/\.ts$/, ".js")]),
     );
   }
   delete manifest.types;

@@ -1,6 +1,7 @@
 import { getOperationAST, print, type DocumentNode } from "graphql";
 import { createClient, type Client } from "graphql-ws";
 import { getSdk, type Requester } from "./generated/sdk";
+import { trustedDocumentIds } from "./generated/trusted-document-ids";
 
 export * from "./generated/sdk";
 
@@ -37,6 +38,12 @@ export interface CartographClientOptions {
   fetch?: typeof fetch;
   /** For subscriptions outside browsers (Node 20 has no global WebSocket): e.g. `WebSocket` from "ws". */
   webSocketImpl?: unknown;
+  /**
+   * Send each operation as its trusted document id rather than its text (default true): smaller
+   * requests, and the only way through a router that runs trusted documents only. Where the router
+   * does not know an id, the text follows (APQ).
+   */
+  trustedDocuments?: boolean;
 }
 
 /** Per-call options of every SDK method. */
@@ -49,6 +56,13 @@ export interface CartographRequestOptions {
 export function createCartographClient(options: CartographClientOptions) {
   const doFetch = options.fetch ?? fetch;
   const printed = new WeakMap<DocumentNode, string>();
+  const byId = options.trustedDocuments ?? true;
+  /** The operation's trusted document id, when the SDK sends ids and has one for it. */
+  const idOf = (document: DocumentNode): string | undefined => {
+    const name = byId ? getOperationAST(document)?.name?.value : undefined;
+    return name ? trustedDocumentIds[name] : undefined;
+  };
+  const persisted = (id: string) => ({ persistedQuery: { version: 1, sha256Hash: id } });
   const queryText = (document: DocumentNode) => {
     let text = printed.get(document);
     if (text === undefined) printed.set(document, (text = print(document)));
@@ -66,7 +80,12 @@ export function createCartographClient(options: CartographClientOptions) {
         return token ? { authorization: `Bearer ${token}` } : {};
       },
     });
-    const iterator = socket.iterate<R>({ query: queryText(document), variables: variables as Record<string, unknown> });
+    const id = idOf(document);
+    const iterator = socket.iterate<R>({
+      query: id ? "" : queryText(document),
+      variables: variables as Record<string, unknown>,
+      ...(id ? { extensions: persisted(id) } : {}),
+    });
     return {
       [Symbol.asyncIterator]: () => ({
         next: async () => {
@@ -91,7 +110,7 @@ export function createCartographClient(options: CartographClientOptions) {
     if (getOperationAST(document)?.operation === "subscription") return subscribe<R>(document, variables);
     return query<R, V>(document, variables, call);
   }) as Requester<CartographRequestOptions>;
-  const query = async <R, V>(document: DocumentNode, variables?: V, call?: CartographRequestOptions): Promise<R> => {
+  const post = async (payload: Record<string, unknown>, call?: CartographRequestOptions) => {
     const token = typeof options.accessToken === "function" ? options.accessToken() : options.accessToken;
     const response = await doFetch(options.url, {
       method: "POST",
@@ -102,10 +121,25 @@ export function createCartographClient(options: CartographClientOptions) {
         ...options.headers,
         ...call?.headers,
       },
-      body: JSON.stringify({ query: queryText(document), variables }),
+      body: JSON.stringify(payload),
       signal: call?.signal ?? null,
     });
-    const body = (await response.json().catch(() => null)) as { data?: R; errors?: CartographErrorEntry[] } | null;
+    const body = (await response.json().catch(() => null)) as {
+      data?: unknown;
+      errors?: CartographErrorEntry[];
+    } | null;
+    return { response, body };
+  };
+  const query = async <R, V>(document: DocumentNode, variables?: V, call?: CartographRequestOptions): Promise<R> => {
+    const id = idOf(document);
+    let { response, body } = await post(
+      id ? { variables, extensions: persisted(id) } : { query: queryText(document), variables },
+      call,
+    );
+    if (id && body?.errors?.some((error) => error.extensions?.code === "PERSISTED_QUERY_NOT_FOUND")) {
+      // A router that does not know this id (an older deployment): send the text with it (APQ).
+      ({ response, body } = await post({ query: queryText(document), variables, extensions: persisted(id) }, call));
+    }
     if (!body)
       throw new CartographRequestError(
         [{ message: `HTTP ${response.status} without a GraphQL body` }],

@@ -13,18 +13,19 @@ export const ErrorCode = {
   GRAPHQL_VALIDATION_FAILED: "GRAPHQL_VALIDATION_FAILED",
   GRAPHQL_PARSE_FAILED: "GRAPHQL_PARSE_FAILED",
   OPERATION_TOO_COMPLEX: "OPERATION_TOO_COMPLEX",
+  /** A trusted document id the router does not know. */
+  PERSISTED_QUERY_NOT_FOUND: "PERSISTED_QUERY_NOT_FOUND",
+  /** Document text sent with an id it does not hash to. */
+  PERSISTED_QUERY_HASH_MISMATCH: "PERSISTED_QUERY_HASH_MISMATCH",
+  /** The router runs trusted documents only, and the request sent none. */
+  TRUSTED_DOCUMENT_REQUIRED: "TRUSTED_DOCUMENT_REQUIRED",
   INTERNAL_SERVER_ERROR: "INTERNAL_SERVER_ERROR",
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 
 const publicCodes = new Set<string>(Object.values(ErrorCode));
 // Apollo Server's own codes for malformed requests are the client's fault, and safe to show.
-const clientRequestCodes = new Set([
-  "PERSISTED_QUERY_NOT_FOUND",
-  "PERSISTED_QUERY_NOT_SUPPORTED",
-  "OPERATION_RESOLUTION_FAILURE",
-  "BAD_REQUEST",
-]);
+const clientRequestCodes = new Set(["PERSISTED_QUERY_NOT_SUPPORTED", "OPERATION_RESOLUTION_FAILURE", "BAD_REQUEST"]);
 
 function codedError(
   code: ErrorCode,

@@ -20,6 +20,7 @@ import { EventFeed } from "./feed";
 import { eventTopics, subscriptionFields, topicOf, type SubscriptionField } from "./fields";
 import { prepareSubscription, type PreparedSubscription, type SubscribeRequest } from "./prepare";
 import { EventStream, type Handled } from "./stream";
+import type { TrustedDocuments } from "../trusted-documents";
 import { attachWebSocketServer, type RouterWebSocketServer } from "./ws-server";
 
 export { EVENTS_SUBGRAPH, UnroutableEventsSource } from "./executor";
@@ -40,6 +41,8 @@ export interface RouterSubscriptionsOptions {
   verifier: AccessTokenVerifier;
   validationRules: readonly ValidationRule[];
   formatError: (formatted: GraphQLFormattedError, error: unknown) => GraphQLFormattedError;
+  /** Subscriptions name their document the way HTTP requests do. */
+  trustedDocuments: TrustedDocuments;
   fields?: Readonly<Record<string, SubscriptionField>>;
 }
 
@@ -111,7 +114,8 @@ export class RouterSubscriptions {
     if (!executor || !this.feed) return [serviceUnavailable("The router is still starting. Try again shortly.")];
     if (context.accessToken) await this.options.verifier.verify(context.accessToken); // it may have expired since connect
     const { config, log } = this.options;
-    const prepared = await prepareSubscription(request, context, {
+    const query = this.options.trustedDocuments.resolve(request) ?? request.query;
+    const prepared = await prepareSubscription({ ...request, query }, context, {
       executor,
       fields: this.fields,
       validationRules: this.options.validationRules,

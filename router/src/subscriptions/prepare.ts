@@ -41,6 +41,8 @@ export interface SubscribeRequest {
   query: string;
   operationName?: string | null | undefined;
   variables?: Record<string, unknown> | null | undefined;
+  /** `persistedQuery` names a trusted document instead of sending its text. */
+  extensions?: Record<string, unknown> | null | undefined;
 }
 
 const withCode = (error: GraphQLError, code: string, message = error.message) =>

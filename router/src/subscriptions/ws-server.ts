@@ -22,7 +22,12 @@ export interface WebSocketServerOptions {
    * arguments whose `contextValue` is the stream of results (graphql-ws's `subscribe` pulls it).
    */
   subscribe: (
-    request: { query: string; operationName?: string | null; variables?: Record<string, unknown> | null },
+    request: {
+      query: string;
+      operationName?: string | null;
+      variables?: Record<string, unknown> | null;
+      extensions?: Record<string, unknown> | null;
+    },
     context: RouterContext,
   ) => Promise<GraphQLError[] | ExecutionArgs>;
   maxPayloadBytes?: number;

@@ -1,0 +1,99 @@
+import { readFileSync } from "node:fs";
+import { trustedDocumentId } from "@cartograph/client/documents";
+import { ErrorCode } from "@cartograph/service-kit";
+import { GraphQLError } from "graphql";
+
+/**
+ * `allow`: known ids are answered from the manifest, anything else goes on as usual (Sandbox,
+ * ad-hoc clients, APQ registration). `only` (meant for production): nothing but a known id runs.
+ */
+export type TrustedDocumentsMode = "allow" | "only";
+
+/** Apollo's persisted query manifest, as `pnpm codegen` writes it for the SDK's operations. */
+interface Manifest {
+  format: "apollo-persisted-query-manifest";
+  version: 1;
+  operations: Array<{ id: string; name: string; type: string; body: string }>;
+}
+
+/** What a client sent: the GraphQL-over-HTTP fields this cares about. */
+export interface DocumentRequest {
+  query?: unknown;
+  documentId?: unknown;
+  extensions?: unknown;
+}
+
+const refused = (code: string, message: string, status: number) =>
+  new GraphQLError(message, { extensions: { code, http: { status } } });
+
+/**
+ * Trusted documents: the SDK's operations, known by the sha256 of their text. A request may name
+ * one by `documentId` ("sha256:<hex>" or "<hex>") or by APQ's `extensions.persistedQuery.sha256Hash`
+ * instead of sending its text; the router then runs the manifest's text (parsed and validated once,
+ * like every document, by Apollo Server's document cache).
+ */
+export class TrustedDocuments {
+  private readonly byId: Map<string, string>;
+
+  constructor(
+    manifest: Manifest,
+    readonly mode: TrustedDocumentsMode,
+  ) {
+    this.byId = new Map(manifest.operations.map((operation) => [operation.id, operation.body]));
+    for (const [id, body] of this.byId) {
+      if (trustedDocumentId(body) !== id) throw new Error(`trusted document ${id}: its text does not hash to its id`);
+    }
+  }
+
+  static load(mode: TrustedDocumentsMode, file = require.resolve("@cartograph/client/trusted-documents.json")) {
+    return new TrustedDocuments(JSON.parse(readFileSync(file, "utf8")) as Manifest, mode);
+  }
+
+  get size(): number {
+    return this.byId.size;
+  }
+
+  /** Every trusted document's text (to warm caches with). */
+  documents(): string[] {
+    return [...this.byId.values()];
+  }
+
+  /**
+   * The document text to run for a request, or undefined to let it go on unchanged (allow mode).
+   * Throws a coded GraphQLError for what must be refused.
+   */
+  resolve(request: DocumentRequest): string | undefined {
+    const id = idOf(request);
+    const query = typeof request.query === "string" && request.query.length > 0 ? request.query : undefined;
+    if (id === undefined) {
+      if (this.mode === "only" && (query !== undefined || request.documentId !== undefined)) {
+        throw refused(
+          ErrorCode.TRUSTED_DOCUMENT_REQUIRED,
+          "This router runs trusted documents only: send the operation's documentId.",
+          400,
+        );
+      }
+      return undefined;
+    }
+    const known = this.byId.get(id);
+    if (known !== undefined) {
+      if (query !== undefined && query !== known && trustedDocumentId(query) !== id) {
+        throw refused(ErrorCode.PERSISTED_QUERY_HASH_MISMATCH, "The document does not match its id.", 400);
+      }
+      return known;
+    }
+    if (this.mode === "only" || request.documentId !== undefined) {
+      throw refused(ErrorCode.PERSISTED_QUERY_NOT_FOUND, "No trusted document has this id.", 400);
+    }
+    // An APQ hash this router does not know: Apollo Server's own APQ cache answers (or registers it).
+    return undefined;
+  }
+}
+
+function idOf(request: DocumentRequest): string | undefined {
+  if (typeof request.documentId === "string") return request.documentId.replace(/^sha256:/, "").toLowerCase();
+  const extensions =
+    typeof request.extensions === "object" && request.extensions !== null ? request.extensions : undefined;
+  const persisted = (extensions as { persistedQuery?: { sha256Hash?: unknown } } | undefined)?.persistedQuery;
+  return typeof persisted?.sha256Hash === "string" ? persisted.sha256Hash.toLowerCase() : undefined;
+}

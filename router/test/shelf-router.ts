@@ -1,0 +1,103 @@
+import http from "node:http";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import type { AddressInfo } from "node:net";
+import os from "node:os";
+import path from "node:path";
+import { setTimeout as pause } from "node:timers/promises";
+import { composeServices } from "@apollo/composition";
+import { buildSubgraphSchema, printSubgraphSchema } from "@apollo/subgraph";
+import { createLogger, parseConfig } from "@cartograph/service-kit";
+import {
+  createTestTokens,
+  RABBITMQ_URL,
+  TEST_ROUTER_SECRET,
+  uniqueTopologyName,
+  type TestTokens,
+} from "@cartograph/testing";
+import { execute, parse } from "graphql";
+import { routerEnvSchema } from "../src/config";
+import { startRouter, type RunningRouter } from "../src/server";
+
+// A one-subgraph supergraph whose subgraph answers slowly (so identical requests overlap in
+// flight) and counts its calls, with a router in front: for the router's own behaviour.
+const schema = buildSubgraphSchema({
+  typeDefs: parse(`extend schema @link(url: "https://specs.apollo.dev/federation/v2.3", import: ["@key"])
+    type Query { shelf: [Item!]! mine: String }
+    type Mutation { restock: Int! }
+    type Item @key(fields: "id") { id: ID! name: String! }`),
+  resolvers: {
+    Query: { shelf: () => [{ id: "1", name: "Kettle" }], mine: () => "whoever asked" },
+    Mutation: { restock: () => 1 },
+  },
+});
+
+export interface ShelfRouter {
+  router: RunningRouter;
+  tokens: TestTokens;
+  /** What the subgraph received, in order. */
+  calls: Array<{ query: string; authorization: string | undefined }>;
+  post: (body: Record<string, unknown>, token?: string) => Promise<{ status: number; body: GraphQLBody }>;
+  close: () => Promise<void>;
+}
+
+export interface GraphQLBody {
+  data?: Record<string, unknown>;
+  errors?: Array<{ message: string; extensions?: { code?: string } }>;
+}
+
+export async function startShelfRouter(env: Record<string, string> = {}): Promise<ShelfRouter> {
+  const calls: ShelfRouter["calls"] = [];
+  const subgraph = http.createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on("data", (chunk: Buffer) => chunks.push(chunk));
+    req.on("end", async () => {
+      const { query, variables } = JSON.parse(Buffer.concat(chunks).toString("utf8")) as {
+        query: string;
+        variables?: Record<string, unknown>;
+      };
+      calls.push({ query, authorization: req.headers.authorization });
+      await pause(200);
+      const result = await execute({ schema, document: parse(query), variableValues: variables });
+      res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify(result));
+    });
+  });
+  await new Promise<void>((resolve) => subgraph.listen(0, "127.0.0.1", resolve));
+  const url = `http://127.0.0.1:${(subgraph.address() as AddressInfo).port}/graphql`;
+  const composed = composeServices([{ name: "shelf", url, typeDefs: parse(printSubgraphSchema(schema)) }]);
+  if (composed.errors) throw new Error(composed.errors.map((e) => e.message).join("; "));
+  const supergraph = path.join(mkdtempSync(path.join(os.tmpdir(), "shelf-")), "supergraph.graphql");
+  writeFileSync(supergraph, composed.supergraphSdl);
+  const tokens = createTestTokens();
+  const router = await startRouter({
+    config: parseConfig(routerEnvSchema, {
+      NODE_ENV: "test",
+      PORT: "0",
+      LOG_LEVEL: "silent",
+      SUPERGRAPH_PATH: supergraph,
+      ROUTER_SECRET: TEST_ROUTER_SECRET,
+      RABBITMQ_URL,
+      EVENTS_EXCHANGE: uniqueTopologyName("shelf"),
+      EVENTS_QUEUE_NAMESPACE: uniqueTopologyName("shelf"),
+      ...env,
+    }),
+    log: createLogger("shelf-router-test", "silent"),
+    verifier: tokens.verifier,
+  });
+  return {
+    router,
+    tokens,
+    calls,
+    post: async (body, token) => {
+      const response = await fetch(router.url, {
+        method: "POST",
+        headers: { "content-type": "application/json", ...(token ? { authorization: `Bearer ${token}` } : {}) },
+        body: JSON.stringify(body),
+      });
+      return { status: response.status, body: (await response.json()) as GraphQLBody };
+    },
+    close: async () => {
+      await router.stop();
+      await new Promise((resolve) => subgraph.close(resolve));
+    },
+  };
+}
