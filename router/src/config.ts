@@ -29,6 +29,8 @@ export const routerEnvSchema = baseEnvSchema
     TRUSTED_DOCUMENTS: z.enum(["allow", "only"]).default("allow"),
     /** Another manifest than the SDK's (Apollo's persisted query manifest format). */
     TRUSTED_DOCUMENTS_MANIFEST: z.string().optional(),
+    /** Router processes sharing the port, one per core you give it (see workers.ts). */
+    ROUTER_WORKERS: z.coerce.number().int().min(1).max(64).default(1),
     /** Keep-alive connections the router keeps open to each subgraph. */
     SUBGRAPH_CONNECTIONS: z.coerce.number().int().min(1).max(1024).default(64),
     /** Identical query fetches in flight to a subgraph are sent once (never mutations). */

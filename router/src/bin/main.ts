@@ -1,5 +1,3 @@
-import { runService } from "@cartograph/service-kit";
-import { routerEnvSchema } from "../config";
-import { startRouter } from "../server";
+import { runRouter } from "../workers";
 
-runService("router", routerEnvSchema, (config, log) => startRouter({ config, log }));
+runRouter();
