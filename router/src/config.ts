@@ -33,6 +33,17 @@ export const routerEnvSchema = baseEnvSchema
     ROUTER_WORKERS: z.coerce.number().int().min(1).max(64).default(1),
     /** Keep-alive connections the router keeps open to each subgraph. */
     SUBGRAPH_CONNECTIONS: z.coerce.number().int().min(1).max(1024).default(64),
+    /**
+     * Whole responses of operations on public data only, evicted by events (see cache/).
+     * Unset: on in production, off elsewhere (so development reads never wait on an event).
+     */
+    ROUTER_CACHE: z.enum(["on", "off"]).optional(),
+    /** Memory the response cache may use (least recently used entries go first). */
+    ROUTER_CACHE_MAX_BYTES: z.coerce
+      .number()
+      .int()
+      .min(0)
+      .default(64 * 1024 * 1024),
     /** Identical query fetches in flight to a subgraph are sent once (never mutations). */
     ROUTER_DEDUP: z.enum(["on", "off"]).default("on"),
     /** HTTP/1.1 pipelining depth per connection (1: off; undici pipelines only what it may retry). */

@@ -7,7 +7,8 @@ import { ApolloServerPluginDrainHttpServer } from "@apollo/server/plugin/drainHt
 import { ApolloServerPluginLandingPageDisabled } from "@apollo/server/plugin/disabled";
 import { ApolloServerPluginLandingPageLocalDefault } from "@apollo/server/plugin/landingPage/default";
 import { expressMiddleware } from "@as-integrations/express5";
-import { headerValue, requestIdFrom, REQUEST_ID_HEADER, type Logger } from "@cartograph/service-kit";
+import { connectBroker } from "@cartograph/events";
+import { headerValue, queueOwner, requestIdFrom, REQUEST_ID_HEADER, type Logger } from "@cartograph/service-kit";
 import { createJwksVerifier, type AccessTokenVerifier } from "@cartograph/service-kit/auth";
 import { mountHealthRoutes, type RunningServer } from "@cartograph/service-kit/server";
 import cors from "cors";
@@ -19,6 +20,8 @@ import { createRouterErrorFormatter } from "./errors";
 import { operationLimits } from "./limits";
 import { SubgraphDataSource } from "./subgraph-source";
 import { TrustedDocuments } from "./trusted-documents";
+import { startCacheInvalidation } from "./cache/invalidation";
+import { ResponseCache, responseCachePlugin, type ResponseCacheStats } from "./cache/response-cache";
 import {
   EVENTS_SUBGRAPH,
   RouterSubscriptions,
@@ -40,6 +43,10 @@ export interface RouterOptions {
 export interface RunningRouter extends RunningServer {
   /** Live WebSocket connections and subscriptions of this process (tests, diagnostics). */
   subscriptionStats: () => SubscriptionStats;
+  /** Hits, misses and size of the response cache; null when it is off. */
+  cacheStats: () => ResponseCacheStats | null;
+  /** Subgraph fetches joined to an identical one in flight, since start. */
+  deduplicated: () => number;
 }
 
 /**
@@ -65,6 +72,22 @@ export async function startRouter({ config, log, env = process.env, verifier }: 
     formatError,
   });
   const sources: SubgraphDataSource[] = [];
+  const cache =
+    (config.ROUTER_CACHE ?? (production ? "on" : "off")) === "on"
+      ? new ResponseCache(config.ROUTER_CACHE_MAX_BYTES)
+      : null;
+  const cacheBroker = cache ? connectBroker({ url: config.RABBITMQ_URL, exchange: config.EVENTS_EXCHANGE, log }) : null;
+  // In the background, like the subscription feed: HTTP is served while the broker is down (uncached).
+  const invalidation =
+    cache && cacheBroker
+      ? startCacheInvalidation({
+          broker: cacheBroker,
+          queueOwner: queueOwner("router", config.EVENTS_QUEUE_NAMESPACE),
+          cache,
+          log,
+        })
+      : null;
+  invalidation?.catch((error: unknown) => log.error({ err: error }, "cache invalidation could not start"));
   const gateway = new ApolloGateway({
     supergraphSdl: readFileSync(config.SUPERGRAPH_PATH, "utf8"),
     logger: log,
@@ -85,6 +108,7 @@ export async function startRouter({ config, log, env = process.env, verifier }: 
           pipelining: config.SUBGRAPH_PIPELINING,
           timeoutMs: config.SUBGRAPH_TIMEOUT_MS,
           dedup: config.ROUTER_DEDUP === "on",
+          tagEntities: cache !== null,
         },
         log,
       );
@@ -115,6 +139,8 @@ export async function startRouter({ config, log, env = process.env, verifier }: 
     ...(config.TRUSTED_DOCUMENTS === "only" ? { persistedQueries: false as const } : {}),
     plugins: [
       ...limits.plugins,
+      // Only while this process hears the events that evict stale entries.
+      ...(cache && cacheBroker ? [responseCachePlugin(cache, () => cacheBroker.isConnected())] : []),
       subscriptionsOverHttpPlugin,
       ApolloServerPluginDrainHttpServer({ httpServer }),
       production
@@ -175,6 +201,8 @@ export async function startRouter({ config, log, env = process.env, verifier }: 
     url,
     port,
     subscriptionStats: () => subscriptions.stats(),
+    cacheStats: () => cache?.stats() ?? null,
+    deduplicated: () => sources.reduce((sum, source) => sum + source.stats.deduplicated, 0),
     stop: async () => {
       shuttingDown = true;
       // Sockets first (1001, going away): the HTTP drain does not know upgraded connections.
@@ -182,6 +210,8 @@ export async function startRouter({ config, log, env = process.env, verifier }: 
       await apollo.stop();
       await subscriptions.stop();
       await Promise.all(sources.map((source) => source.close()));
+      await (await invalidation?.catch(() => null))?.stop();
+      await cacheBroker?.close();
     },
   };
 }

@@ -49,11 +49,42 @@ export interface SubgraphConnectionOptions {
   timeoutMs: number;
   /** Join identical query fetches in flight (never mutations). */
   dedup: boolean;
+  /** Collect the ids of what each answer was built from (for the response cache's tags). */
+  tagEntities: boolean;
 }
 
 interface RawAnswer {
   status: number;
   text: string;
+  /** The subgraph's Cache-Control (from its `@cacheControl` hints), if it sent one. */
+  cacheControl: string | undefined;
+}
+
+/** A subgraph's Cache-Control as a cache hint; no header (or no-store) means not cacheable. */
+export function cacheHintOf(header: string | undefined): { maxAge: number; scope?: "PUBLIC" | "PRIVATE" } {
+  if (!header) return { maxAge: 0 };
+  const directives = header
+    .toLowerCase()
+    .split(",")
+    .map((part) => part.trim());
+  if (directives.includes("no-store") || directives.includes("no-cache")) return { maxAge: 0 };
+  const maxAge = Number(/(?:^|,)\s*max-age=(\d+)/.exec(header.toLowerCase())?.[1] ?? 0);
+  return { maxAge, ...(directives.includes("private") ? { scope: "PRIVATE" as const } : {}) };
+}
+
+/**
+ * The entities a subgraph answer was built from, as cache tags: every `id` in its data and in
+ * the representations it was asked to resolve (Cartograph's ids are unique across types).
+ */
+export function entityIdsOf(value: unknown, into: Set<string>): void {
+  if (Array.isArray(value)) {
+    for (const item of value) entityIdsOf(item, into);
+  } else if (typeof value === "object" && value !== null) {
+    for (const [key, field] of Object.entries(value)) {
+      if (key === "id" && typeof field === "string") into.add(field);
+      else if (typeof field === "object" && field !== null) entityIdsOf(field, into);
+    }
+  }
 }
 
 /** Whether this fetch is a query: the gateway prints subgraph operations as `{…}`, `query …` or `mutation …`. */
@@ -72,6 +103,7 @@ export class SubgraphDataSource implements GraphQLDataSource<RouterContext> {
   private readonly path: string;
   private readonly inFlight = new Map<string, Promise<RawAnswer>>();
   private readonly dedup: boolean;
+  private readonly tagEntities: boolean;
   /** Fetches joined to an identical one in flight, since start. */
   readonly stats = { deduplicated: 0 };
 
@@ -83,6 +115,7 @@ export class SubgraphDataSource implements GraphQLDataSource<RouterContext> {
     private readonly log: Logger,
   ) {
     this.dedup = connection.dedup;
+    this.tagEntities = connection.tagEntities;
     const target = new URL(url);
     this.path = `${target.pathname}${target.search}`;
     this.pool = new Pool(target.origin, {
@@ -111,13 +144,25 @@ export class SubgraphDataSource implements GraphQLDataSource<RouterContext> {
         this.dedup && isQuery(options)
           ? this.shared(`${headers.authorization ?? ""}\n${body}`, () => this.send(headers, body))
           : this.send(headers, body);
-      const { status, text } = await answer;
+      const { status, text, cacheControl } = await answer;
       // Parsed per caller: the gateway merges into what it receives, so no two requests share objects.
       const parsed = parseBody(text);
       const refusal = refusalOf(status, parsed);
       if (refusal) throw refusal;
       if (!parsed || (!("data" in parsed) && !parsed.errors)) {
         throw new Error(`${this.subgraphName} answered HTTP ${status} without a GraphQL body`);
+      }
+      // An HTTP request (subscriptions' event executions have no cache policy): the response is as
+      // cacheable as the least cacheable subgraph answer that built it.
+      const policy =
+        "incomingRequestContext" in options ? options.incomingRequestContext.overallCachePolicy : undefined;
+      if (policy) {
+        policy.restrict(cacheHintOf(cacheControl));
+        if (this.tagEntities) {
+          const tags = (context.cacheTags ??= new Set());
+          entityIdsOf(request.variables?.representations, tags);
+          entityIdsOf(parsed.data, tags);
+        }
       }
       return parsed;
     } catch (error) {
@@ -139,7 +184,12 @@ export class SubgraphDataSource implements GraphQLDataSource<RouterContext> {
       headersTimeout: this.connection.timeoutMs,
       bodyTimeout: this.connection.timeoutMs,
     });
-    return { status: response.statusCode, text: await response.body.text() };
+    const cacheControl = response.headers["cache-control"];
+    return {
+      status: response.statusCode,
+      text: await response.body.text(),
+      cacheControl: Array.isArray(cacheControl) ? cacheControl.join(", ") : cacheControl,
+    };
   }
 
   /**

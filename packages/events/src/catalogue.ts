@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import { z } from "zod";
 
 /** Money on the wire: integer minor units and the currency, never a float or a decimal string. */
@@ -49,6 +50,16 @@ export const eventCatalogue = {
   "product.deleted": productSnapshot,
   "variant.created": variantSnapshot,
   "variant.updated": variantSnapshot,
+  /**
+   * What can be bought of some variants changed (stock set or adjusted, units held, released,
+   * committed or restocked). Says which, not how many: the router evicts what it cached of them.
+   */
+  "stock.changed": z.object({
+    variants: z.array(z.object({ variantId: z.string(), productId: z.string() })).min(1),
+  }),
+  /** A review was written or deleted: the product's rating and reviews changed. */
+  "review.added": z.object({ reviewId: z.string(), productId: z.string(), authorId: z.string() }),
+  "review.deleted": z.object({ reviewId: z.string(), productId: z.string(), authorId: z.string() }),
 
   // The checkout saga (ARCHITECTURE.md). Orders starts it; inventory and payments answer.
   "order.placed": z.object({
@@ -139,4 +150,24 @@ export function parseEnvelope(body: unknown): EventOf {
   if (!data.success) throw new InvalidEventError(`invalid data for ${type}: ${data.error.message}`);
   // Sound: `data` was just validated by the schema of this very `type`.
   return { ...envelope.data, type, data: data.data } as EventOf;
+}
+
+/** An event as its producer states it; `newEnvelope` gives it an id and a time. */
+export interface NewEvent<T extends EventType> {
+  type: T;
+  aggregateId: string;
+  data: EventData<T>;
+  version?: number;
+}
+
+/** The envelope of a new event, its data validated against the catalogue (throws if it does not fit). */
+export function newEnvelope<T extends EventType>(event: NewEvent<T>): EventEnvelope<T> {
+  return {
+    id: randomUUID(),
+    type: event.type,
+    occurredAt: new Date().toISOString(),
+    aggregateId: event.aggregateId,
+    version: event.version ?? 1,
+    data: eventCatalogue[event.type].parse(event.data) as EventData<T>,
+  };
 }

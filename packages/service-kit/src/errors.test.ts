@@ -62,6 +62,39 @@ describe("a datastore out of reach", () => {
     }
   });
 
+  it("is SERVICE_UNAVAILABLE for a MongoDB server shutting down and for FerretDB's PostgreSQL restarting", () => {
+    const shuttingDown = Object.assign(new Error("interrupted at shutdown"), {
+      name: "MongoServerError",
+      code: 11600,
+    });
+    const backendRestarting = Object.assign(
+      new Error(
+        "[msg_find.go:344 handler.handleMaxTimeMSError] [collection.go:109 postgresql.(*collection).Query] FATAL: terminating connection due to administrator command (SQLSTATE 57P01)",
+      ),
+      { name: "MongoServerError", code: 1 },
+    );
+    const backendDown = Object.assign(
+      new Error(
+        "[collection.go:109 postgresql.(*collection).Query] failed to connect to `user=ferretdb database=ferretdb`: 127.0.0.1:5432 (127.0.0.1): dial error: dial tcp 127.0.0.1:5432: connect: connection refused",
+      ),
+      { name: "MongoServerError", code: 1 },
+    );
+    for (const cause of [shuttingDown, backendRestarting, backendDown]) {
+      const formatted = unavailable(cause);
+      expect(formatted).toEqual({
+        message: expect.not.stringMatching(/5432|SQLSTATE|postgresql/),
+        path: ["product", "rating"],
+        extensions: { code: "SERVICE_UNAVAILABLE" },
+      });
+    }
+    // FerretDB's InternalError for anything else stays a bug to look at.
+    const other = Object.assign(new Error("[msg_update.go:131] unexpected type"), {
+      name: "MongoServerError",
+      code: 1,
+    });
+    expect(isDependencyUnavailable(other)).toBe(false);
+  });
+
   it("is not claimed for ordinary failures", () => {
     const constraint = Object.assign(new Error("duplicate key value violates unique constraint"), { code: "23505" });
     expect(unavailable(constraint).extensions).toEqual({ code: "INTERNAL_SERVER_ERROR" });

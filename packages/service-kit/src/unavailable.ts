@@ -56,10 +56,38 @@ const MONGO_UNAVAILABLE = new Set([
   "MongoPoolClearedError",
 ]);
 
+/** MongoDB's server-side codes for a server shutting down, stepping down or out of reach. */
+const MONGO_UNAVAILABLE_CODES = new Set([
+  6, // HostUnreachable
+  7, // HostNotFound
+  89, // NetworkTimeout
+  91, // ShutdownInProgress
+  189, // PrimarySteppedDown
+  9001, // SocketException
+  10107, // NotWritablePrimary
+  11600, // InterruptedAtShutdown
+  11602, // InterruptedDueToReplStateChange
+  13435, // NotPrimaryNoSecondaryOk
+  13436, // NotPrimaryOrSecondary
+]);
+
+/**
+ * FerretDB answers InternalError (code 1) with its PostgreSQL backend's failure in the message when
+ * that backend is restarting or out of reach.
+ */
+const FERRETDB_INTERNAL_ERROR = 1;
+const FERRETDB_BACKEND_UNAVAILABLE =
+  /SQLSTATE (57P0[123]|53300|08\d{3})|failed to connect to|connection refused|conn closed|unexpected EOF/i;
+
 function isUnavailableItself(error: unknown): boolean {
   if (typeof error !== "object" || error === null) return false;
   const { code, name, message } = error as { code?: unknown; name?: unknown; message?: unknown };
   if (typeof code === "string" && (POSTGRES_UNAVAILABLE.has(code) || NETWORK_UNAVAILABLE.has(code))) return true;
   if (typeof name === "string" && MONGO_UNAVAILABLE.has(name)) return true;
+  if (typeof name === "string" && name.startsWith("Mongo") && typeof code === "number") {
+    if (MONGO_UNAVAILABLE_CODES.has(code)) return true;
+    if (code === FERRETDB_INTERNAL_ERROR && typeof message === "string" && FERRETDB_BACKEND_UNAVAILABLE.test(message))
+      return true;
+  }
   return typeof message === "string" && POSTGRES_CLIENT_MESSAGES.some((known) => message.startsWith(known));
 }

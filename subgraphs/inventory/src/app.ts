@@ -11,7 +11,7 @@ import { startCheckoutConsumer } from "./reservation/reservation.events";
 import { ReservationService } from "./reservation/reservation.service";
 import { startReservationSweeper, type ReservationSweeper } from "./reservation/reservation.sweeper";
 import { buildInventorySchema } from "./schema";
-import { startCatalogueConsumer } from "./stock/stock.events";
+import { startCatalogueConsumer } from "./catalogue/catalogue.events";
 import { createStockLoaders } from "./stock/stock.loaders";
 import { StockRepository } from "./stock/stock.repository";
 import { StockService } from "./stock/stock.service";

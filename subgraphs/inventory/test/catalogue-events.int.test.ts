@@ -2,7 +2,7 @@ import { createLogger, parseConfig, queueOwner } from "@cartograph/service-kit";
 import { callSubgraph } from "@cartograph/testing";
 import { inventoryEnvSchema } from "../src/config";
 import { waitForCatalogueToSettle } from "../src/seed/catalogue-settled";
-import { catalogueQueues } from "../src/stock/stock.events";
+import { catalogueQueues } from "../src/catalogue/catalogue.events";
 import { startInventoryHarness, stockRow, uniqueId, variantEvent, waitFor, type InventoryHarness } from "./harness";
 
 let inventory: InventoryHarness;

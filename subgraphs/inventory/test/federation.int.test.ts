@@ -24,8 +24,8 @@ describe("federation contract of the inventory subgraph", () => {
   it("serves the checked-in SDL through _service, with key-only stubs of the catalogue's entities", async () => {
     const result = await callSubgraph<{ _service: { sdl: string } }>(inventory.url, "{ _service { sdl } }");
     const sdl = result.data!._service.sdl;
-    expect(sdl).toMatch(/type ProductVariant\s+@key\(fields: "id"\)/);
-    expect(sdl).toMatch(/type Product\s+@key\(fields: "id"\)/);
+    expect(sdl).toMatch(/type ProductVariant\s+(@cacheControl\([^)]*\)\s+)?@key\(fields: "id"\)/);
+    expect(sdl).toMatch(/type Product\s+(@cacheControl\([^)]*\)\s+)?@key\(fields: "id"\)/);
     expect(sdl).toContain('@link(url: "https://specs.apollo.dev/federation/v2.7"');
     expect(sdl).not.toContain("@extends");
     const shape = (text: string) =>

@@ -15,7 +15,7 @@ import { startInventorySubgraph, INVENTORY_SERVICE_DIR, type InventorySubgraph }
 import { inventoryEnvSchema, type InventoryConfig } from "../src/config";
 import { schema } from "../src/db";
 import { checkoutQueues } from "../src/reservation/reservation.events";
-import { catalogueQueues } from "../src/stock/stock.events";
+import { catalogueQueues } from "../src/catalogue/catalogue.events";
 import { StockService } from "../src/stock/stock.service";
 
 export { waitFor };

@@ -12,6 +12,7 @@ import { ensureReviewsIndexes, reviewsCollections } from "./db";
 import { startPurchaseConsumer } from "./purchase/purchase.events";
 import { PurchaseRepository } from "./purchase/purchase.repository";
 import { RatingRepository } from "./rating/rating.repository";
+import { ReviewAnnouncer } from "./review/review.events";
 import { createReviewLoaders } from "./review/review.loaders";
 import { ReviewRepository } from "./review/review.repository";
 import { ReviewService } from "./review/review.service";
@@ -45,14 +46,19 @@ export function startReviewsSubgraph(
     const reviewRepository = new ReviewRepository(collections);
     const ratings = new RatingRepository(collections, reviewRepository);
     const catalogue = new CatalogueRepository(store.db);
-    const services: ReviewsServiceRegistry = {
-      reviews: new ReviewService(reviewRepository, ratings, new PurchaseRepository(collections), catalogue),
-    };
-
     const broker = stops.add(
       "broker",
       connectBroker({ url: config.RABBITMQ_URL, exchange: config.EVENTS_EXCHANGE, log }),
     );
+    const services: ReviewsServiceRegistry = {
+      reviews: new ReviewService(
+        reviewRepository,
+        ratings,
+        new PurchaseRepository(collections),
+        catalogue,
+        new ReviewAnnouncer(broker, log),
+      ),
+    };
     const consumed = { broker, db: store.db, log, queueOwner: queueOwner("reviews", config.EVENTS_QUEUE_NAMESPACE) };
     stops.add("catalogue consumer", await startCatalogueConsumer({ ...consumed, catalogue }));
     stops.add("purchase consumer", await startPurchaseConsumer({ ...consumed, reviews: services.reviews }));

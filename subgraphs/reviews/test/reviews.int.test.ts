@@ -264,8 +264,10 @@ describe("federation contract of the reviews subgraph", () => {
   it("serves its SDL with Review as an entity and Product and User extended by key", async () => {
     const result = await reviews.gql<{ _service: { sdl: string } }>("{ _service { sdl } }");
     const sdl = result.data!._service.sdl;
-    expect(sdl).toMatch(/type Review\s+@key\(fields: "id"\)/);
-    expect(sdl).toMatch(/type Product\s+@key\(fields: "id"\)\s*\{\s*id: ID!\s*"""[^"]*"""\s*reviews\(/);
+    expect(sdl).toMatch(/type Review\s+(@cacheControl\([^)]*\)\s+)?@key\(fields: "id"\)/);
+    expect(sdl).toMatch(
+      /type Product\s+(@cacheControl\([^)]*\)\s+)?@key\(fields: "id"\)\s*\{\s*id: ID!\s*"""[^"]*"""\s*reviews\(/,
+    );
     expect(sdl).toMatch(/type User\s+@key\(fields: "id"\)/);
   });
 

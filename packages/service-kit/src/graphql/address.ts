@@ -1,4 +1,5 @@
 import "reflect-metadata";
+import { InheritCache } from "./cache";
 import countries from "i18n-iso-countries";
 import { Directive, Field, ID, InputType, ObjectType } from "type-graphql";
 import { z } from "zod";
@@ -6,6 +7,7 @@ import { z } from "zod";
 /** A postal address: a user's saved one (users) or an order's shipping snapshot (orders). */
 @ObjectType({ description: "A postal address." })
 @Directive("@shareable")
+@InheritCache()
 export class Address {
   @Field(() => ID) id!: string;
   @Field(() => String) line1!: string;

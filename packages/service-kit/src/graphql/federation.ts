@@ -13,6 +13,15 @@ import { authChecker } from "./auth-checker";
 export const FEDERATION_LINK =
   'extend schema @link(url: "https://specs.apollo.dev/federation/v2.7", import: ["@key", "@shareable", "@external", "@requires", "@provides", "@inaccessible", "@tag", "@override", "@interfaceObject", "@authenticated", "@requiresScopes"])';
 
+/**
+ * Apollo's cache hints, as subgraphs declare them (`@cacheControl` on types and fields): each
+ * subgraph's response then carries a Cache-Control header, from which the router decides what it
+ * may cache and for how long. The scope enum is the subgraphs' business, not the API's.
+ */
+export const CACHE_CONTROL_DEFINITIONS = `
+enum CacheControlScope @inaccessible { PUBLIC PRIVATE }
+directive @cacheControl(maxAge: Int, scope: CacheControlScope, inheritMaxAge: Boolean) on FIELD_DEFINITION | OBJECT | INTERFACE | UNION`;
+
 export type ReferenceResolvers = GraphQLResolverMap<unknown>;
 
 export interface FederatedSchemaOptions {
@@ -40,7 +49,9 @@ export async function buildFederatedSchema(options: FederatedSchemaOptions): Pro
     validate: false,
     skipCheck: true,
   });
-  const typeDefs = parse(`${FEDERATION_LINK}\n${printSchemaWithDirectives(typeGraphqlSchema)}`);
+  const typeDefs = parse(
+    `${FEDERATION_LINK}\n${CACHE_CONTROL_DEFINITIONS}\n${printSchemaWithDirectives(typeGraphqlSchema)}`,
+  );
   const resolvers = createResolversMap(typeGraphqlSchema) as GraphQLResolverMap<unknown>;
   for (const [typeName, typeResolvers] of Object.entries(options.referenceResolvers ?? {})) {
     resolvers[typeName] = {

@@ -1,3 +1,4 @@
+import { InheritCache } from "./cache";
 import { Directive, Field, ObjectType } from "type-graphql";
 import { formatMinorUnits } from "../money";
 
@@ -5,6 +6,7 @@ import { formatMinorUnits } from "../money";
   description: "An amount of money. Never a float: `amount` is a decimal string with the currency's minor units.",
 })
 @Directive("@shareable")
+@InheritCache()
 export class Money {
   @Field(() => String, { description: 'Decimal string, e.g. "59.97".' })
   amount!: string;

@@ -1,4 +1,5 @@
 import "reflect-metadata";
+import { InheritCache } from "./cache";
 import { ArgsType, Directive, Field, Int, ObjectType, type ClassType } from "type-graphql";
 import { badUserInput } from "../errors";
 
@@ -7,6 +8,7 @@ export const MAX_PAGE_SIZE = 100;
 
 @ObjectType({ description: "Relay pagination state of a connection." })
 @Directive("@shareable")
+@InheritCache()
 export class PageInfo {
   @Field(() => Boolean) hasNextPage!: boolean;
   @Field(() => Boolean) hasPreviousPage!: boolean;
@@ -120,12 +122,14 @@ export function buildConnection<T>(
  */
 export function ConnectionType<TNode extends object>(nodeType: ClassType<TNode>, name: string) {
   @ObjectType(`${name}Edge`)
+  @InheritCache()
   class Edge {
     @Field(() => String) cursor!: string;
     @Field(() => nodeType) node!: TNode;
   }
 
   @ObjectType(`${name}ConnectionBase`)
+  @InheritCache()
   abstract class ConnectionBase implements Connection<TNode> {
     @Field(() => [Edge]) edges!: Edge[];
     @Field(() => [nodeType]) nodes!: TNode[];

@@ -1,9 +1,11 @@
+import { PublicCache, CACHE_MAX_AGE } from "@cartograph/service-kit/graphql";
 import { Directive, Field, ID, ObjectType } from "type-graphql";
 import type { StockRow } from "../db/schema";
 import { StockLevel } from "../stock/stock-level.type";
 
 /** Owned by products; inventory contributes whether it can be bought, and its stock. */
 @ObjectType()
+@PublicCache(CACHE_MAX_AGE.catalogue)
 @Directive('@key(fields: "id")')
 export class ProductVariant {
   @Field(() => ID) id!: string;

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import type { InventoryDb, InventoryTransaction } from "../db";
 import type { ReservationStatus, Shortage } from "../db/schema";
+import { announceStockChanged } from "../stock/stock.events";
 import { StockRepository } from "../stock/stock.repository";
 import { MAX_ON_HAND } from "../stock/stock.rules";
 import { ReservationRepository, type HeldLine } from "./reservation.repository";
@@ -199,6 +200,11 @@ export class ReservationService {
         }
         if (shortages.length > 0) throw new Shortfall(shortages);
       });
+      await announceStockChanged(
+        tx,
+        this.stock,
+        lines.map((line) => line.variantId),
+      );
       return [];
     } catch (error) {
       if (error instanceof Shortfall) return error.shortages;
@@ -220,6 +226,12 @@ export class ReservationService {
     lines: readonly HeldLine[],
     units: (quantity: number) => { onHand: number; reserved: number },
   ): Promise<void> {
-    for (const line of mergeLines(lines)) await this.stock.moveUnits(tx, line.variantId, units(line.quantity));
+    const merged = mergeLines(lines);
+    for (const line of merged) await this.stock.moveUnits(tx, line.variantId, units(line.quantity));
+    await announceStockChanged(
+      tx,
+      this.stock,
+      merged.map((line) => line.variantId),
+    );
   }
 }

@@ -4,7 +4,7 @@ import { count, eq } from "drizzle-orm";
 import type { Logger } from "@cartograph/service-kit";
 import type { InventoryDb } from "../db";
 import { processedEvents } from "../db/schema";
-import { catalogueQueues } from "../stock/stock.events";
+import { catalogueQueues } from "../catalogue/catalogue.events";
 
 /**
  * Waits until the catalogue's variant events have all reached inventory: its queue and retry

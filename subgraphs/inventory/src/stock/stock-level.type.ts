@@ -1,7 +1,8 @@
-import { UserError } from "@cartograph/service-kit/graphql";
+import { UserError, PrivateCache } from "@cartograph/service-kit/graphql";
 import { ArgsType, Field, ID, Int, ObjectType } from "type-graphql";
 
 @ObjectType({ description: "Units of one variant in the warehouse." })
+@PrivateCache()
 export class StockLevel {
   @Field(() => ID) variantId!: string;
 

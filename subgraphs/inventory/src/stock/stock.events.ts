@@ -1,29 +1,21 @@
-import { queueNames, startConsumer, type Broker, type Consumer } from "@cartograph/events";
-import { postgresIdempotencyStore } from "@cartograph/events/postgres";
-import type { Logger } from "@cartograph/service-kit";
-import type { InventoryDb } from "../db";
-import type { StockService } from "./stock.service";
+import { enqueueEvent } from "@cartograph/events/postgres";
+import type { InventoryExecutor } from "../db";
+import type { StockRepository } from "./stock.repository";
 
-export const CATALOGUE_PURPOSE = "catalogue";
+// What inventory announces about stock. Written to the outbox in the transaction that moved the units.
 
-/** `<owner>.catalogue` (and its retry and dead-letter queues). */
-export const catalogueQueues = (queueOwner: string) => queueNames(queueOwner, CATALOGUE_PURPOSE);
-
-/** Keeps inventory's copy of the catalogue's variants (id, product, sku, active) from its events. */
-export function startCatalogueConsumer(options: {
-  broker: Broker;
-  db: InventoryDb;
-  log: Logger;
-  queueOwner: string;
-  stock: StockService;
-}): Promise<Consumer> {
-  return startConsumer({
-    broker: options.broker,
-    store: postgresIdempotencyStore(options.db),
-    log: options.log,
-    service: options.queueOwner,
-    purpose: CATALOGUE_PURPOSE,
-    eventTypes: ["variant.created", "variant.updated"],
-    handle: (event, tx) => options.stock.recordVariant(tx, event.data, event.occurredAt),
-  });
+/**
+ * What can be bought of these variants changed: the router evicts what it cached of them and
+ * their products (`inStock`). Variants inventory has never heard of are left out.
+ */
+export async function announceStockChanged(
+  tx: InventoryExecutor,
+  levels: StockRepository,
+  variantIds: readonly string[],
+): Promise<void> {
+  if (variantIds.length === 0) return;
+  const rows = await levels.findByVariantIds([...new Set(variantIds)], tx);
+  if (rows.length === 0) return;
+  const variants = rows.map((row) => ({ variantId: row.variantId, productId: row.productId }));
+  await enqueueEvent(tx, { type: "stock.changed", aggregateId: variants[0]!.variantId, data: { variants } });
 }

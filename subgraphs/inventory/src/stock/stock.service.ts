@@ -11,6 +11,7 @@ import {
 } from "@cartograph/service-kit/graphql";
 import { z } from "zod";
 import type { InventoryDb, InventoryExecutor } from "../db";
+import { announceStockChanged } from "./stock.events";
 import { StockRepository } from "./stock.repository";
 import { deltaSchema, MAX_ON_HAND, onHandSchema, reasonSchema, toStockLevel, type StockLevelView } from "./stock.rules";
 
@@ -47,6 +48,7 @@ export class StockService {
         );
       }
       const updated = await this.levels.setOnHand(tx, variantId, valid.value);
+      if (updated) await announceStockChanged(tx, this.levels, [variantId]);
       await this.levels.recordAdjustment(tx, {
         variantId,
         kind: "set",
@@ -65,6 +67,7 @@ export class StockService {
     if (!valid.ok) return valid;
     return this.db.transaction(async (tx) => {
       const updated = await this.levels.adjustOnHand(tx, variantId, valid.value.delta);
+      if (updated) await announceStockChanged(tx, this.levels, [variantId]);
       if (!updated) return refuse(await this.whyNotAdjusted(tx, variantId, valid.value.delta));
       await this.levels.recordAdjustment(tx, {
         variantId,

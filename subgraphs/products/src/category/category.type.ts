@@ -1,7 +1,8 @@
-import { UserError } from "@cartograph/service-kit/graphql";
+import { UserError, PublicCache, CACHE_MAX_AGE } from "@cartograph/service-kit/graphql";
 import { Directive, Field, ID, InputType, ObjectType } from "type-graphql";
 
 @ObjectType({ description: "A node of the category tree." })
+@PublicCache(CACHE_MAX_AGE.catalogue)
 @Directive('@key(fields: "id")')
 export class Category {
   @Field(() => ID) id!: string;

@@ -1,20 +1,23 @@
-import { ConnectionType, Money } from "@cartograph/service-kit/graphql";
+import { ConnectionType, Money, PublicCache, InheritCache, CACHE_MAX_AGE } from "@cartograph/service-kit/graphql";
 import { Directive, Field, ID, InputType, Int, ObjectType, registerEnumType } from "type-graphql";
 import { Category } from "../category/category.type";
 
 @ObjectType()
+@InheritCache()
 export class ProductImage {
   @Field(() => String) url!: string;
   @Field(() => String, { nullable: true }) alt!: string | null;
 }
 
 @ObjectType()
+@InheritCache()
 export class PriceRange {
   @Field(() => Money) min!: Money;
   @Field(() => Money) max!: Money;
 }
 
 @ObjectType({ description: "Something the shop sells, in one or more variants." })
+@PublicCache(CACHE_MAX_AGE.catalogue)
 @Directive('@key(fields: "id")')
 export class Product {
   @Field(() => ID) id!: string;
@@ -34,6 +37,7 @@ export class Product {
 }
 
 @ObjectType()
+@InheritCache()
 export class FacetValue {
   @Field(() => String, { description: "The value to filter by (a brand, a tag, or a category id)." }) value!: string;
   @Field(() => String, { description: "What to show a shopper." }) label!: string;
@@ -41,12 +45,14 @@ export class FacetValue {
 }
 
 @ObjectType({ description: "Counts over the whole filtered result, for refining a search." })
+@InheritCache()
 export class Facet {
   @Field(() => String, { description: "brand, tag or category" }) field!: string;
   @Field(() => [FacetValue]) values!: FacetValue[];
 }
 
 @ObjectType()
+@InheritCache()
 export class ProductConnection extends ConnectionType(Product, "Product") {
   @Field(() => [Facet]) facets!: Facet[];
 }
@@ -132,12 +138,14 @@ export class UpdateProductInput {
 }
 
 @ObjectType()
+@InheritCache()
 export class SelectedOption {
   @Field(() => String) name!: string;
   @Field(() => String) value!: string;
 }
 
 @ObjectType({ description: "A purchasable version of a product (a size, a colour)." })
+@PublicCache(CACHE_MAX_AGE.catalogue)
 @Directive('@key(fields: "id")')
 export class ProductVariant {
   @Field(() => ID) id!: string;

@@ -20,6 +20,16 @@ import {
 
 const BULK_CHUNK = 1_000;
 
+/**
+ * A guarded upsert's duplicate key means "this order is counted already" only if the counter
+ * existed when it was matched: another order's upsert may have created it in between (another
+ * replica, or a concurrent delivery), and that order's count must not be dropped. Once more: the
+ * counter exists now, so the retry either adds to it or meets the guard for real.
+ */
+async function guardedUpsert<T>(write: () => Promise<T>): Promise<T | null> {
+  return (await ignoringDuplicateKeys(write())) ?? ignoringDuplicateKeys(write());
+}
+
 async function bulkWriteInChunks<T extends { _id: string }>(
   collection: { bulkWrite: (ops: AnyBulkWriteOperation<T>[], options: { ordered: boolean }) => Promise<unknown> },
   ops: AnyBulkWriteOperation<T>[],
@@ -72,12 +82,12 @@ export class CoPurchaseRepository {
       otherId,
     }));
     if (pairKeys.length > 0) {
-      await ignoringDuplicateKeys(
+      await guardedUpsert(() =>
         this.collections.pairs.bulkWrite(
           pairKeys.map(({ _id, productId, otherId }) => ({
             updateOne: {
               // Matches only a counter this order has not touched; otherwise the upsert's insert
-              // collides with the existing _id and is ignored as "already applied".
+              // collides with the existing _id and is ignored as "already applied" (guardedUpsert).
               filter: { _id, orders: { $ne: order.orderId } },
               update: {
                 $inc: { score: weight, count: 1 },
@@ -98,7 +108,7 @@ export class CoPurchaseRepository {
       productId,
       units,
     }));
-    await ignoringDuplicateKeys(
+    await guardedUpsert(() =>
       this.collections.dailySales.bulkWrite(
         sales.map(({ _id, productId, units }) => ({
           updateOne: {

@@ -1,4 +1,5 @@
 import { requireOwnerOrAdmin } from "@cartograph/service-kit/auth";
+import { PrivateCache } from "@cartograph/service-kit/graphql";
 import { Arg, Ctx, FieldResolver, Int, Query, Resolver, Root } from "type-graphql";
 import type { RecommendationsContext } from "../context";
 import { Product, productRefs } from "../product/product.stub";
@@ -38,6 +39,7 @@ export class ProductRecommendationsResolver {
 
 @Resolver(() => User)
 export class UserRecommendationsResolver {
+  @PrivateCache()
   @FieldResolver(() => [Product], {
     description:
       "(owner) Suggestions from what this user bought, never something they already bought; trending ones for a new customer. Null only when the recommendations service is unavailable (a SERVICE_UNAVAILABLE error names this path).",

@@ -17,6 +17,7 @@ import type { CatalogueRepository } from "../catalogue/catalogue.repository";
 import type { ReviewDocument } from "../db";
 import type { PurchaseRepository } from "../purchase/purchase.repository";
 import type { RatingRepository } from "../rating/rating.repository";
+import type { ReviewAnnouncer } from "./review.events";
 import { addReviewInputSchema } from "./review.rules";
 import { reviewCursorOf, type ReviewRepository } from "./review.repository";
 
@@ -26,6 +27,7 @@ export class ReviewService {
     private readonly ratings: RatingRepository,
     private readonly purchases: PurchaseRepository,
     private readonly catalogue: CatalogueRepository,
+    private readonly announcer: ReviewAnnouncer,
   ) {}
 
   async addReview(viewer: Viewer, input: unknown): Promise<Outcome<ReviewDocument>> {
@@ -61,6 +63,7 @@ export class ReviewService {
       review.verifiedPurchase = true;
     }
     await this.ratings.refresh(productId);
+    await this.announcer.reviewAdded(review);
     return succeed(review);
   }
 
@@ -77,6 +80,7 @@ export class ReviewService {
       return refuse(userError(UserErrorCode.NOT_FOUND, "No review has this id.", ["id"]));
     }
     await this.ratings.refresh(deleted.productId);
+    await this.announcer.reviewDeleted(deleted);
     return succeed(true);
   }
 

@@ -1,9 +1,10 @@
-import { ConnectionType, UserError } from "@cartograph/service-kit/graphql";
+import { ConnectionType, UserError, PublicCache, CACHE_MAX_AGE, InheritCache } from "@cartograph/service-kit/graphql";
 import { Directive, Field, ID, InputType, Int, ObjectType } from "type-graphql";
 import { Product } from "../product/product.stub";
 import { User } from "../user/user.stub";
 
 @ObjectType({ description: "A customer's rating and words about a product. Plain text: escape it when rendering." })
+@PublicCache(CACHE_MAX_AGE.reviews)
 @Directive('@key(fields: "id")')
 export class Review {
   @Field(() => ID) id!: string;
@@ -18,6 +19,7 @@ export class Review {
 }
 
 @ObjectType()
+@InheritCache()
 export class ReviewConnection extends ConnectionType(Review, "Review") {}
 
 @InputType()

@@ -1,5 +1,5 @@
 import { Role, requireOwnerOrAdmin, requireViewer } from "@cartograph/service-kit/auth";
-import { toPayload } from "@cartograph/service-kit/graphql";
+import { toPayload, PrivateCache } from "@cartograph/service-kit/graphql";
 import {
   Arg,
   Args,
@@ -34,18 +34,21 @@ class PageArgs {
 
 @Resolver(() => User)
 export class UserResolver {
+  @PrivateCache()
   @Query(() => User, { nullable: true, description: "The signed-in user, or null when signed out." })
   async me(@Ctx() ctx: UsersContext): Promise<UserRow | null> {
     return ctx.viewer ? ctx.loaders.userById.load(ctx.viewer.userId) : null;
   }
 
   @Authorized(Role.ADMIN)
+  @PrivateCache()
   @Query(() => User, { nullable: true, description: "(admin)" })
   user(@Arg("id", () => ID) id: string, @Ctx() ctx: UsersContext): Promise<UserRow | null> {
     return ctx.loaders.userById.load(id);
   }
 
   @Authorized(Role.ADMIN)
+  @PrivateCache()
   @Query(() => UserConnection, { description: "(admin) Newest first." })
   users(@Args(() => PageArgs) args: PageArgs, @Ctx() ctx: UsersContext) {
     return ctx.services.accounts.listUsers(args);
@@ -72,18 +75,21 @@ export class UserResolver {
     if (!ctx.signedInNow.has(user.id)) requireOwnerOrAdmin(ctx.viewer, user.id);
   }
 
+  @PrivateCache()
   @FieldResolver(() => String)
   email(@Root() user: UserRow, @Ctx() ctx: UsersContext): string {
     this.guardPrivate(user, ctx);
     return user.email;
   }
 
+  @PrivateCache()
   @FieldResolver(() => [Role])
   roles(@Root() user: UserRow, @Ctx() ctx: UsersContext): Role[] {
     this.guardPrivate(user, ctx);
     return user.roles as Role[];
   }
 
+  @PrivateCache()
   @FieldResolver(() => [Address])
   addresses(@Root() user: UserRow, @Ctx() ctx: UsersContext) {
     this.guardPrivate(user, ctx);

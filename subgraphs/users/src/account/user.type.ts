@@ -1,8 +1,10 @@
+import { PublicCache, CACHE_MAX_AGE } from "@cartograph/service-kit/graphql";
 import { Role } from "@cartograph/service-kit/auth";
 import { Directive, Field, ID, ObjectType } from "type-graphql";
 import { Address } from "../address/address.type";
 
 @ObjectType({ description: "A shopper or staff member." })
+@PublicCache(CACHE_MAX_AGE.profiles)
 @Directive('@key(fields: "id")')
 export class User {
   @Field(() => ID) id!: string;
