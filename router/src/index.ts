@@ -1,2 +1,2 @@
 export { routerEnvSchema, type RouterConfig } from "./config";
-export { startRouter } from "./server";
+export { startRouter, type RunningRouter } from "./server";
