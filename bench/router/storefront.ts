@@ -1,0 +1,263 @@
+/**
+ * The storefront mix against the running platform (`pnpm start` in another terminal): shoppers
+ * browsing, opening product pages, searching, filling carts and checking out (10 : 5 : 3 : 2 : 1),
+ * through Cartograph's router with its production settings and through a stock @apollo/gateway over
+ * the same subgraphs, alternately. Prints req/s, p50 and p95 per router. Also the router's own
+ * overhead: one single-subgraph query through the router against the same query sent to the
+ * subgraph directly. Run by hand; it never asserts timings.
+ *
+ *   pnpm exec tsx bench/router/storefront.ts [--shoppers 20] [--duration 30] [--rounds 2]
+ */
+import { spawn, type ChildProcess } from "node:child_process";
+import { randomUUID } from "node:crypto";
+import path from "node:path";
+import { performance } from "node:perf_hooks";
+import { setTimeout as sleep } from "node:timers/promises";
+import { parseArgs } from "node:util";
+import { CartographRequestError, createCartographClient, type CartographClient } from "@cartograph/client";
+
+const { values: options } = parseArgs({
+  options: {
+    shoppers: { type: "string", default: "20" },
+    duration: { type: "string", default: "30" },
+    rounds: { type: "string", default: "2" },
+    overhead: { type: "string", default: "500" },
+  },
+});
+const repoRoot = path.resolve(__dirname, "../..");
+const DEV_ROUTER_SECRET = "cartograph-dev-router-secret";
+const subgraphPorts: Record<string, number> = {
+  users: 4001,
+  products: 4002,
+  inventory: 4003,
+  orders: 4004,
+  payments: 4005,
+  reviews: 4006,
+  recommendations: 4007,
+};
+const subgraphEnv = Object.fromEntries(
+  Object.entries(subgraphPorts).map(([name, port]) => [
+    `SUBGRAPH_${name.toUpperCase()}_URL`,
+    `http://127.0.0.1:${port}/graphql`,
+  ]),
+);
+
+interface Router {
+  label: string;
+  url: string;
+  /** The SDK sends trusted document ids to ours, text to the stock gateway (which knows no manifest). */
+  trustedDocuments: boolean;
+  start: () => ChildProcess;
+}
+
+const node = (args: string[], cwd: string, env: Record<string, string>) =>
+  spawn(process.execPath, ["--import", "tsx", ...args], {
+    cwd,
+    env: { ...process.env, ...env },
+    stdio: ["ignore", "ignore", "inherit"],
+  });
+
+const routers: Router[] = [
+  {
+    label: "cartograph (production settings)",
+    url: "http://127.0.0.1:24400/graphql",
+    trustedDocuments: true,
+    start: () =>
+      node(["src/bin/main.ts"], path.join(repoRoot, "router"), {
+        NODE_ENV: "test",
+        HOST: "127.0.0.1",
+        PORT: "24400",
+        LOG_LEVEL: "warn",
+        ROUTER_SECRET: DEV_ROUTER_SECRET,
+        ROUTER_CACHE: "on",
+        ROUTER_DEDUP: "on",
+        TRUSTED_DOCUMENTS: "only",
+        ...subgraphEnv,
+      }),
+  },
+  {
+    label: "stock @apollo/gateway",
+    url: "http://127.0.0.1:24401/",
+    trustedDocuments: false,
+    start: () =>
+      node(
+        ["router/stock-gateway.ts", path.join(repoRoot, "supergraph.graphql"), "24401", "--cartograph"],
+        path.join(repoRoot, "bench"),
+        {
+          CARTOGRAPH_ROUTER_SECRET: DEV_ROUTER_SECRET,
+          ...subgraphEnv,
+        },
+      ),
+  },
+];
+
+async function untilAnswering(url: string): Promise<void> {
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    const ok = await fetch(url, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ query: "{ __typename }" }),
+    }).then(
+      (response) => response.status < 500,
+      () => false,
+    );
+    if (ok) return;
+    if (Date.now() > deadline) throw new Error(`${url} did not answer in time`);
+    await sleep(250);
+  }
+}
+
+const percentile = (sorted: number[], p: number) =>
+  sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
+
+interface Catalogue {
+  slugs: string[];
+  variantIds: string[];
+  searches: string[];
+}
+
+async function catalogueOf(url: string): Promise<Catalogue> {
+  const client = createCartographClient({ url, trustedDocuments: false });
+  const slugs: string[] = [];
+  let after: string | null = null;
+  do {
+    const { products }: Awaited<ReturnType<CartographClient["ProductListing"]>> = await client.ProductListing({
+      first: 100,
+      after,
+    });
+    slugs.push(...products.nodes.map((node) => node.slug));
+    after = products.pageInfo.hasNextPage ? products.pageInfo.endCursor : null;
+  } while (after);
+  const pages = await Promise.all(slugs.slice(0, 60).map((slug) => client.ProductPage({ slug })));
+  const variantIds = pages.flatMap((page) => page.product!.variants.filter((v) => v.inStock).map((v) => v.id));
+  return { slugs, variantIds, searches: ["chair", "lamp", "desk", "mug", "jacket", "tent", "kettle", "oak"] };
+}
+
+async function mix(router: Router, catalogue: Catalogue, seconds: number) {
+  const latencies: number[] = [];
+  const errors = new Map<string, number>();
+  const pick = <T>(items: T[]) => items[Math.floor(Math.random() * items.length)]!;
+  const deadline = performance.now() + seconds * 1000;
+  const timed = async (call: () => Promise<unknown>) => {
+    const started = performance.now();
+    try {
+      await call();
+    } catch (error) {
+      const code = error instanceof CartographRequestError ? error.codes.join("+") : "NETWORK";
+      errors.set(code, (errors.get(code) ?? 0) + 1);
+    }
+    latencies.push(performance.now() - started);
+  };
+  const shopper = async () => {
+    const anonymous = createCartographClient({ url: router.url, trustedDocuments: router.trustedDocuments });
+    const { register } = await anonymous.Register({
+      input: { email: `mix-${randomUUID()}@example.test`, password: "password123", name: "Mix" },
+    });
+    const client = createCartographClient({
+      url: router.url,
+      accessToken: register.accessToken,
+      trustedDocuments: router.trustedDocuments,
+    });
+    while (performance.now() < deadline) {
+      const roll = Math.random() * 21;
+      if (roll < 10)
+        await timed(() =>
+          client.ProductListing({
+            first: 20,
+            sort: { field: pick(["NAME", "PRICE", "CREATED_AT"] as const), direction: "ASC" },
+          }),
+        );
+      else if (roll < 15) await timed(() => client.ProductPage({ slug: pick(catalogue.slugs) }));
+      else if (roll < 18)
+        await timed(() => client.ProductListing({ first: 20, filter: { search: pick(catalogue.searches) } }));
+      else if (roll < 20)
+        await timed(async () => {
+          await client.CartAddLine({ variantId: pick(catalogue.variantIds), quantity: 1 });
+          await client.MyCart();
+        });
+      else
+        await timed(() =>
+          client.Checkout({
+            input: {
+              idempotencyKey: randomUUID(),
+              paymentToken: "tok_visa",
+              shippingAddress: { line1: "1 Main St", city: "Springfield", postalCode: "12345", country: "US" },
+            },
+          }),
+        );
+    }
+  };
+  const started = performance.now();
+  await Promise.all(Array.from({ length: Number(options.shoppers) }, shopper));
+  const elapsed = (performance.now() - started) / 1000;
+  const sorted = latencies.sort((a, b) => a - b);
+  return {
+    label: router.label,
+    rps: latencies.length / elapsed,
+    p50: percentile(sorted, 50),
+    p95: percentile(sorted, 95),
+    requests: latencies.length,
+    errors: Object.fromEntries(errors),
+  };
+}
+
+/** One single-subgraph query, sequentially, through the router and straight to the subgraph. */
+async function overhead(router: Router): Promise<{ throughRouter: number; direct: number }> {
+  const query = JSON.stringify({ query: "{ categories { id name slug } }" });
+  const time = async (url: string, headers: Record<string, string>) => {
+    const samples: number[] = [];
+    for (let i = 0; i < Number(options.overhead); i++) {
+      const started = performance.now();
+      const response = await fetch(url, {
+        method: "POST",
+        headers: { "content-type": "application/json", ...headers },
+        body: query,
+      });
+      await response.text();
+      samples.push(performance.now() - started);
+    }
+    return percentile(
+      samples.sort((a, b) => a - b),
+      50,
+    );
+  };
+  const direct = await time(`http://127.0.0.1:${subgraphPorts.products}/graphql`, {
+    "x-cartograph-router-secret": DEV_ROUTER_SECRET,
+  });
+  const throughRouter = await time(router.url, {});
+  return { throughRouter, direct };
+}
+
+async function main(): Promise<void> {
+  const catalogue = await catalogueOf("http://127.0.0.1:4000/graphql");
+  process.stdout.write(
+    `storefront mix: ${options.shoppers} shoppers, ${options.duration} s per run, ${options.rounds} round(s), ${catalogue.slugs.length} products\n`,
+  );
+  const results: Array<Awaited<ReturnType<typeof mix>>> = [];
+  for (let round = 0; round < Number(options.rounds); round++) {
+    for (const router of round % 2 === 0 ? routers : [...routers].reverse()) {
+      const child = router.start();
+      try {
+        await untilAnswering(router.url);
+        await mix(router, catalogue, 5); // warm-up
+        const result = await mix(router, catalogue, Number(options.duration));
+        results.push(result);
+        process.stdout.write(
+          `  ${result.label.padEnd(34)} ${result.rps.toFixed(1).padStart(7)} req/s  p50 ${result.p50.toFixed(1)} ms  p95 ${result.p95.toFixed(1)} ms  ${result.requests} requests  errors ${JSON.stringify(result.errors)}\n`,
+        );
+        if (router === routers[0] && round === 0) {
+          const { throughRouter, direct } = await overhead(router);
+          process.stdout.write(
+            `  router overhead: p50 ${throughRouter.toFixed(2)} ms through the router vs ${direct.toFixed(2)} ms straight to products: +${(throughRouter - direct).toFixed(2)} ms\n`,
+          );
+        }
+      } finally {
+        child.kill("SIGTERM");
+        await new Promise((resolve) => child.once("exit", resolve));
+      }
+    }
+  }
+}
+
+void main();
