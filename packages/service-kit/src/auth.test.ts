@@ -8,6 +8,7 @@ import {
   ACCESS_TOKEN_ISSUER,
   bearerToken,
   createJwksVerifier,
+  rememberingVerified,
   requireOwnerOrAdmin,
   Role,
 } from "./auth";
@@ -108,5 +109,26 @@ describe("authorization rules", () => {
     expect(requireOwnerOrAdmin(admin, "usr_1")).toBe(admin);
     expect(() => requireOwnerOrAdmin(customer, "usr_2")).toThrow(GraphQLError);
     expect(() => requireOwnerOrAdmin(null, "usr_2")).toThrow(GraphQLError);
+  });
+});
+
+describe("verified tokens remembered until they expire", () => {
+  it("verifies a token once, and again once it has expired", async () => {
+    let calls = 0;
+    const inner = {
+      verify: async () => {
+        calls += 1;
+        return { userId: "usr_1", roles: [Role.CUSTOMER], tokenId: "t1" };
+      },
+    };
+    const verifier = rememberingVerified(inner);
+    const live = sign({ roles: ["CUSTOMER"] }, { expiresIn: 60 });
+    await verifier.verify(live);
+    await verifier.verify(live);
+    expect(calls).toBe(1);
+    const expired = sign({ roles: ["CUSTOMER"] }, { expiresIn: -1 });
+    await verifier.verify(expired);
+    await verifier.verify(expired);
+    expect(calls).toBe(3);
   });
 });

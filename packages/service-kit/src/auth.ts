@@ -2,6 +2,7 @@ import type { KeyObject } from "node:crypto";
 import { GraphQLError } from "graphql";
 import {
   createRemoteJWKSet,
+  decodeJwt,
   decodeProtectedHeader,
   errors,
   exportJWK,
@@ -96,7 +97,7 @@ export function createJwksVerifier(
   { minRefetchMs = 30_000, timeoutMs = 3_000 } = {},
 ): AccessTokenVerifier {
   const keys = createRemoteJWKSet(new URL(jwksUrl), { cooldownDuration: minRefetchMs, timeoutDuration: timeoutMs });
-  return {
+  return rememberingVerified({
     verify: (token) => {
       // A token that is not even a JWS never costs a JWKS fetch.
       try {
@@ -105,6 +106,29 @@ export function createJwksVerifier(
         return Promise.reject(invalidToken());
       }
       return verifyWith(token, keys);
+    },
+  });
+}
+
+/**
+ * Remembers each verified token until it expires, so a shopper's every request costs one map
+ * lookup instead of an RSA verification. Access tokens cannot be revoked before they expire
+ * anyway, so this changes no answer. Bounded: the oldest entries go first.
+ */
+export function rememberingVerified(verifier: AccessTokenVerifier, { max = 10_000 } = {}): AccessTokenVerifier {
+  const verified = new Map<string, { viewer: Viewer; expiresAt: number }>();
+  return {
+    async verify(token) {
+      const known = verified.get(token);
+      if (known && known.expiresAt > Date.now()) return known.viewer;
+      if (known) verified.delete(token);
+      const viewer = await verifier.verify(token);
+      const { exp } = decodeJwt(token);
+      if (typeof exp === "number") {
+        if (verified.size >= max) verified.delete(verified.keys().next().value!);
+        verified.set(token, { viewer, expiresAt: exp * 1000 });
+      }
+      return viewer;
     },
   };
 }
