@@ -23,6 +23,8 @@ const { values: options } = parseArgs({
     rounds: { type: "string", default: "2" },
     overhead: { type: "string", default: "500" },
   },
+  // The soak (bench/soak.ts) imports this module with its own options.
+  strict: false,
 });
 const repoRoot = path.resolve(__dirname, "../..");
 const DEV_ROUTER_SECRET = "cartograph-dev-router-secret";
@@ -111,13 +113,13 @@ async function untilAnswering(url: string): Promise<void> {
 const percentile = (sorted: number[], p: number) =>
   sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
 
-interface Catalogue {
+export interface Catalogue {
   slugs: string[];
   variantIds: string[];
   searches: string[];
 }
 
-async function catalogueOf(url: string): Promise<Catalogue> {
+export async function catalogueOf(url: string): Promise<Catalogue> {
   const client = createCartographClient({ url, trustedDocuments: false });
   const slugs: string[] = [];
   let after: string | null = null;
@@ -134,7 +136,12 @@ async function catalogueOf(url: string): Promise<Catalogue> {
   return { slugs, variantIds, searches: ["chair", "lamp", "desk", "mug", "jacket", "tent", "kettle", "oak"] };
 }
 
-async function mix(router: Router, catalogue: Catalogue, seconds: number) {
+export async function mix(
+  router: Pick<Router, "label" | "url" | "trustedDocuments">,
+  catalogue: Catalogue,
+  seconds: number,
+  shoppers = Number(options.shoppers),
+) {
   const latencies: number[] = [];
   const errors = new Map<string, number>();
   const pick = <T>(items: T[]) => items[Math.floor(Math.random() * items.length)]!;
@@ -189,7 +196,7 @@ async function mix(router: Router, catalogue: Catalogue, seconds: number) {
     }
   };
   const started = performance.now();
-  await Promise.all(Array.from({ length: Number(options.shoppers) }, shopper));
+  await Promise.all(Array.from({ length: shoppers }, shopper));
   const elapsed = (performance.now() - started) / 1000;
   const sorted = latencies.sort((a, b) => a - b);
   return {
@@ -260,4 +267,4 @@ async function main(): Promise<void> {
   }
 }
 
-void main();
+if (require.main === module) void main();
