@@ -51,5 +51,11 @@ module.exports = {
       displayName: "e2e",
       testMatch: ["<rootDir>/e2e/**/*.e2e.test.ts"],
     },
+    {
+      ...common,
+      // Restarts the shared PostgreSQL, RabbitMQ and MongoDB server: `pnpm test` runs it last, alone, in band.
+      displayName: "faults",
+      testMatch: ["<rootDir>/e2e/faults/**/*.faults.test.ts"],
+    },
   ],
 };

@@ -23,6 +23,8 @@ export interface Platform {
   services: Record<string, ServiceProcess>;
   /** The exchange and queue namespace this platform's services use (for services started beside it). */
   events: { EVENTS_EXCHANGE: string; EVENTS_QUEUE_NAMESPACE: string };
+  /** The fresh database a subgraph was given (PostgreSQL or MongoDB URL), for tests that check rows directly. */
+  databaseUrl: (name: string) => string;
   /** An SDK client, signed in when given a token. */
   client: (accessToken?: string | null) => CartographClient;
   /** Stops one service, or starts it again (same port, same settings): for failure tests. */
@@ -46,6 +48,7 @@ export function platformEvents(): Platform["events"] {
 export async function startPlatform(setup: PlatformSetup = {}): Promise<Platform> {
   const events = setup.events ?? platformEvents();
   const databases: Array<TestDatabase | TestMongoDatabase> = [];
+  const databaseUrls: Record<string, string> = {};
   const dropDatabases = () => Promise.all(databases.map((database) => database.drop()));
   try {
     const platform = await launchPlatform({
@@ -65,6 +68,7 @@ export async function startPlatform(setup: PlatformSetup = {}): Promise<Platform
             ? createTestMongoDatabase(`e2e_${subgraph.name}`)
             : await createTestDatabase(`e2e_${subgraph.name}`);
         databases.push(database);
+        databaseUrls[subgraph.name] = database.url;
         return database.url;
       },
       port: () => freePort(),
@@ -75,6 +79,11 @@ export async function startPlatform(setup: PlatformSetup = {}): Promise<Platform
       routerUrl: platform.routerUrl,
       services: platform.services,
       events,
+      databaseUrl: (name) => {
+        const url = databaseUrls[name];
+        if (!url) throw new Error(`no database was created for "${name}"`);
+        return url;
+      },
       stopService: platform.stopService,
       startService: platform.startService,
       client: (accessToken) => createCartographClient({ url: platform.routerUrl, accessToken: accessToken ?? null }),
