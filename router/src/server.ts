@@ -10,9 +10,18 @@ import { expressMiddleware } from "@as-integrations/express5";
 import { connectBroker } from "@cartograph/events";
 import { headerValue, queueOwner, requestIdFrom, REQUEST_ID_HEADER, type Logger } from "@cartograph/service-kit";
 import { createJwksVerifier, type AccessTokenVerifier } from "@cartograph/service-kit/auth";
-import { mountHealthRoutes, type RunningServer } from "@cartograph/service-kit/server";
+import {
+  graphqlHttpErrors,
+  graphqlJsonBody,
+  mountHealthRoutes,
+  notFoundAsJson,
+  requireAcceptable,
+  requireJsonPost,
+  type RunningServer,
+} from "@cartograph/service-kit/server";
 import cors from "cors";
 import express from "express";
+import helmet from "helmet";
 import { GraphQLError, type GraphQLFormattedError } from "graphql";
 import { subgraphUrlOverride, type RouterConfig } from "./config";
 import { authenticate, type RouterContext } from "./context";
@@ -31,6 +40,30 @@ import {
 } from "./subscriptions";
 
 const SANDBOX_ORIGINS = ["https://studio.apollographql.com", "https://sandbox.embed.apollographql.com"];
+const LOCAL_ORIGIN = /^http:\/\/(localhost|127\.0\.0\.1)(:\d+)?$/;
+
+/**
+ * Which browser origins may call the router: in production only CORS_ORIGINS; elsewhere also
+ * Apollo Sandbox and any app on this machine (http://localhost:*, http://127.0.0.1:*).
+ */
+export function allowedOriginsOf(config: Pick<RouterConfig, "CORS_ORIGINS" | "NODE_ENV">): (origin: string) => boolean {
+  const listed = new Set(config.CORS_ORIGINS);
+  if (config.NODE_ENV === "production") return (origin) => listed.has(origin);
+  return (origin) => listed.has(origin) || SANDBOX_ORIGINS.includes(origin) || LOCAL_ORIGIN.test(origin);
+}
+
+/**
+ * The headers a JSON API should send (helmet): nosniff, no framing, no referrer, HSTS in
+ * production. Outside production the content security policy is left off, so Sandbox's landing
+ * page (served on GET /graphql) can load.
+ */
+function securityHeaders(production: boolean): express.RequestHandler {
+  return helmet({
+    contentSecurityPolicy: production ? { directives: { defaultSrc: ["'none'"], frameAncestors: ["'none'"] } } : false,
+    crossOriginEmbedderPolicy: false,
+    strictTransportSecurity: production,
+  });
+}
 
 export interface RouterOptions {
   config: RouterConfig;
@@ -165,14 +198,17 @@ export async function startRouter({ config, log, env = process.env, verifier }: 
     () => shuttingDown,
   );
 
-  const allowedOrigins = new Set([...config.CORS_ORIGINS, ...(production ? [] : SANDBOX_ORIGINS)]);
+  const allowedOrigin = allowedOriginsOf(config);
+  app.use(securityHeaders(production));
   app.use(
     "/graphql",
     cors({
-      origin: (origin, callback) => callback(null, !origin || allowedOrigins.has(origin)),
+      origin: (origin, callback) => callback(null, !origin || allowedOrigin(origin)),
       exposedHeaders: [REQUEST_ID_HEADER],
     }),
-    express.json({ limit: "1mb" }),
+    requireAcceptable,
+    requireJsonPost,
+    graphqlJsonBody(),
     trustedDocumentsMiddleware(trustedDocuments, formatError),
     expressMiddleware(apollo, {
       context: async ({ req, res }) => {
@@ -188,6 +224,8 @@ export async function startRouter({ config, log, env = process.env, verifier }: 
     }),
   );
 
+  app.use(notFoundAsJson);
+  app.use(graphqlHttpErrors(log));
   subscriptions.listen(httpServer, "/graphql");
 
   await new Promise<void>((resolve, reject) => {

@@ -13,6 +13,7 @@ import type { Logger } from "../logger";
 import { bearerToken, type AccessTokenVerifier, type Viewer } from "../auth";
 import { createErrorMasker, ErrorCode } from "../errors";
 import { mountHealthRoutes, type ReadinessChecks } from "./health";
+import { graphqlHttpErrors, graphqlJsonBody, notFoundAsJson, requireAcceptable, requireJsonPost } from "./http-edge";
 import { headerValue, requestIdFrom, REQUEST_ID_HEADER, ROUTER_SECRET_HEADER, secretsMatch } from "../request";
 
 /** What every subgraph resolver sees; services extend it with their loaders. */
@@ -105,7 +106,9 @@ export async function startSubgraphServer<TContext extends RequestContext>(
 
   app.use(
     "/graphql",
-    express.json({ limit: "1mb" }),
+    requireAcceptable,
+    requireJsonPost,
+    graphqlJsonBody(),
     expressMiddleware(apollo, {
       context: async ({ req, res }) => {
         const requestId = requestIdFrom(req.headers);
@@ -117,6 +120,9 @@ export async function startSubgraphServer<TContext extends RequestContext>(
       },
     }),
   );
+
+  app.use(notFoundAsJson);
+  app.use(graphqlHttpErrors(log));
 
   await new Promise<void>((resolve, reject) => {
     httpServer.once("error", reject);
