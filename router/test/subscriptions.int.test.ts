@@ -432,7 +432,9 @@ describe("orderStatusChanged over WebSocket", () => {
   it("ends a subscription whose token has expired, with UNAUTHENTICATED", async () => {
     const ownerId = `usr_${randomUUID()}`;
     const order = newOrder(ownerId);
-    const token = products.tokens.sign(ownerId, [Role.CUSTOMER], { expiresInSeconds: 2 });
+    // Expired 25 s ago, so still inside the verifiers' 30 s clock skew allowance: it connects now
+    // and expires for good about five seconds later.
+    const token = products.tokens.sign(ownerId, [Role.CUSTOMER], { expiresInSeconds: -25 });
     const client = connectAs(`Bearer ${token}`);
     const { state } = follow(client, `subscription($id: ID!) { orderStatusChanged(orderId: $id) { status } }`, {
       id: order.id,
@@ -446,6 +448,7 @@ describe("orderStatusChanged over WebSocket", () => {
           () => true,
         ),
       "the token to expire",
+      15_000,
     );
     await publisher.publishEvent(statusEvent(order, "RESERVED", "PENDING"));
     await waitFor(() => state.completed, "the subscription to end");
@@ -454,7 +457,7 @@ describe("orderStatusChanged over WebSocket", () => {
         errors: [
           expect.objectContaining({
             message: expect.stringMatching(/expired/),
-            extensions: { code: "UNAUTHENTICATED" },
+            extensions: { code: "UNAUTHENTICATED", reason: "TOKEN_EXPIRED" },
           }),
         ],
       },

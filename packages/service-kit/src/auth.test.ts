@@ -70,7 +70,7 @@ describe("access token verification against JWKS", () => {
     const verifier = createJwksVerifier(jwksUrl, { minRefetchMs: 0 });
     const other = generateKeyPairSync("rsa", { modulusLength: 2048 }).privateKey;
     const cases = [
-      sign({ roles: ["CUSTOMER"] }, { expiresIn: -10 }),
+      sign({ roles: ["CUSTOMER"] }, { expiresIn: -60 }),
       sign({ roles: ["CUSTOMER"] }, {}, other),
       sign({ roles: ["CUSTOMER"] }, { audience: "someone-else" }),
       sign({ roles: ["CUSTOMER"] }, { issuer: "someone-else" }),
@@ -80,6 +80,19 @@ describe("access token verification against JWKS", () => {
       "not-a-token",
     ];
     for (const token of cases) expect(await codeOf(verifier.verify(token))).toBe("UNAUTHENTICATED");
+  });
+
+  it("allows 30 s of clock skew, and says an expired token is TOKEN_EXPIRED (refresh), not invalid", async () => {
+    const verifier = createJwksVerifier(jwksUrl);
+    await expect(verifier.verify(sign({ roles: ["CUSTOMER"] }, { expiresIn: -20 }))).resolves.toMatchObject({
+      userId: "usr_1",
+    });
+    const refused = await verifier.verify(sign({ roles: ["CUSTOMER"] }, { expiresIn: -60 })).catch((e: unknown) => e);
+    expect((refused as GraphQLError).extensions).toMatchObject({ code: "UNAUTHENTICATED", reason: "TOKEN_EXPIRED" });
+    const forged = await verifier
+      .verify(sign({ roles: ["CUSTOMER"] }, {}, generateKeyPairSync("rsa", { modulusLength: 2048 }).privateKey))
+      .catch((e: unknown) => e);
+    expect((forged as GraphQLError).extensions).toMatchObject({ code: "UNAUTHENTICATED", reason: "TOKEN_INVALID" });
   });
 
   it("reads only well-formed bearer headers", () => {
@@ -126,7 +139,7 @@ describe("verified tokens remembered until they expire", () => {
     await verifier.verify(live);
     await verifier.verify(live);
     expect(calls).toBe(1);
-    const expired = sign({ roles: ["CUSTOMER"] }, { expiresIn: -1 });
+    const expired = sign({ roles: ["CUSTOMER"] }, { expiresIn: -1 }); // the fake verifier ignores skew
     await verifier.verify(expired);
     await verifier.verify(expired);
     expect(calls).toBe(3);

@@ -20,6 +20,8 @@ export enum Role {
 
 export const ACCESS_TOKEN_ISSUER = "cartograph-users";
 export const ACCESS_TOKEN_AUDIENCE = "cartograph";
+/** How far apart the clocks of the signer and a verifier may be. */
+export const CLOCK_SKEW_SECONDS = 30;
 
 /** Who is making the request, from a verified access token. */
 export interface Viewer {
@@ -58,12 +60,14 @@ async function verifyWith(token: string, keys: JWTVerifyGetKey): Promise<Viewer>
       algorithms: ["RS256"],
       issuer: ACCESS_TOKEN_ISSUER,
       audience: ACCESS_TOKEN_AUDIENCE,
+      // Clocks of the issuing and the verifying machine may disagree a little.
+      clockTolerance: CLOCK_SKEW_SECONDS,
     });
     return viewerFromClaims(payload);
   } catch (error) {
     if (error instanceof GraphQLError) throw error;
     if (error instanceof errors.JWTExpired)
-      throw invalidToken("The access token has expired. Refresh it and try again.");
+      throw invalidToken("The access token has expired. Refresh it and try again.", "TOKEN_EXPIRED");
     // The key set could not be fetched (refused, timed out, an HTTP error): not the token's fault.
     // Without keys no token can be trusted; the caller sees an auth failure, not a crash.
     if (
@@ -71,7 +75,7 @@ async function verifyWith(token: string, keys: JWTVerifyGetKey): Promise<Viewer>
       error.code === "ERR_JOSE_GENERIC" ||
       error instanceof errors.JWKSTimeout
     ) {
-      throw invalidToken("Access tokens cannot be verified right now. Try again shortly.");
+      throw invalidToken("Access tokens cannot be verified right now. Try again shortly.", "KEYS_UNAVAILABLE");
     }
     throw invalidToken();
   }

@@ -45,8 +45,16 @@ function codedError(
 
 export const unauthenticated = (message = "You must be signed in to do this.") =>
   codedError(ErrorCode.UNAUTHENTICATED, message);
-export const invalidToken = (message = "The access token is invalid or has expired.") =>
-  codedError(ErrorCode.UNAUTHENTICATED, message, 401);
+/**
+ * Why a token was refused, in `extensions.reason`, for clients to act on: TOKEN_EXPIRED means
+ * "refresh and retry"; anything else means "sign in again".
+ */
+export type TokenProblem = "TOKEN_EXPIRED" | "TOKEN_INVALID" | "KEYS_UNAVAILABLE";
+
+export const invalidToken = (
+  message = "The access token is invalid or has expired.",
+  reason: TokenProblem = "TOKEN_INVALID",
+) => codedError(ErrorCode.UNAUTHENTICATED, message, 401, { reason });
 export const forbidden = (message = "You are not allowed to do this.") => codedError(ErrorCode.FORBIDDEN, message);
 export const notFound = (message: string) => codedError(ErrorCode.NOT_FOUND, message);
 export const badUserInput = (message: string, argument?: string) =>
