@@ -29,6 +29,18 @@ export const routerEnvSchema = baseEnvSchema
     TRUSTED_DOCUMENTS: z.enum(["allow", "only"]).default("allow"),
     /** Another manifest than the SDK's (Apollo's persisted query manifest format). */
     TRUSTED_DOCUMENTS_MANIFEST: z.string().optional(),
+    /** WebSocket subscriptions: the largest message, and how long a socket may wait before `connection_init`. */
+    WS_MAX_MESSAGE_BYTES: z.coerce
+      .number()
+      .int()
+      .min(1024)
+      .default(64 * 1024),
+    WS_CONNECTION_INIT_TIMEOUT_MS: z.coerce.number().int().min(100).default(5_000),
+    /** Live subscriptions per socket, and per signed-in user across sockets. */
+    WS_MAX_SUBSCRIPTIONS_PER_CONNECTION: z.coerce.number().int().min(1).default(20),
+    WS_MAX_SUBSCRIPTIONS_PER_USER: z.coerce.number().int().min(1).default(50),
+    /** How often sockets are pinged (a socket that missed the last ping is dropped). */
+    WS_KEEPALIVE_MS: z.coerce.number().int().min(100).default(12_000),
     /** Router processes sharing the port, one per core you give it (see workers.ts). */
     ROUTER_WORKERS: z.coerce.number().int().min(1).max(64).default(1),
     /** Keep-alive connections the router keeps open to each subgraph. */

@@ -1,4 +1,4 @@
-import { allowedOriginsOf } from "./server";
+import { allowedOriginsOf } from "./origins";
 
 describe("which browser origins may call the router", () => {
   it("in production, only CORS_ORIGINS", () => {

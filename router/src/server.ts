@@ -28,6 +28,7 @@ import { authenticate, type RouterContext } from "./context";
 import { createRouterErrorFormatter } from "./errors";
 import { operationLimits } from "./limits";
 import { SubgraphDataSource } from "./subgraph-source";
+import { allowedOriginsOf } from "./origins";
 import { TrustedDocuments } from "./trusted-documents";
 import { startCacheInvalidation } from "./cache/invalidation";
 import { ResponseCache, responseCachePlugin, type ResponseCacheStats } from "./cache/response-cache";
@@ -38,19 +39,6 @@ import {
   UnroutableEventsSource,
   type SubscriptionStats,
 } from "./subscriptions";
-
-const SANDBOX_ORIGINS = ["https://studio.apollographql.com", "https://sandbox.embed.apollographql.com"];
-const LOCAL_ORIGIN = /^http:\/\/(localhost|127\.0\.0\.1)(:\d+)?$/;
-
-/**
- * Which browser origins may call the router: in production only CORS_ORIGINS; elsewhere also
- * Apollo Sandbox and any app on this machine (http://localhost:*, http://127.0.0.1:*).
- */
-export function allowedOriginsOf(config: Pick<RouterConfig, "CORS_ORIGINS" | "NODE_ENV">): (origin: string) => boolean {
-  const listed = new Set(config.CORS_ORIGINS);
-  if (config.NODE_ENV === "production") return (origin) => listed.has(origin);
-  return (origin) => listed.has(origin) || SANDBOX_ORIGINS.includes(origin) || LOCAL_ORIGIN.test(origin);
-}
 
 /**
  * The headers a JSON API should send (helmet): nosniff, no framing, no referrer, HSTS in

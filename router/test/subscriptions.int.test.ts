@@ -67,7 +67,7 @@ let amqp: ChannelModel;
 let variants: Array<{ id: string; productName: string }>;
 const clients: Client[] = [];
 
-function routerFor(namespace = uniqueTopologyName("router")) {
+function routerFor(namespace = uniqueTopologyName("router"), extra: Record<string, string> = {}) {
   const config = parseConfig(routerEnvSchema, {
     NODE_ENV: "test",
     PORT: "0",
@@ -77,6 +77,7 @@ function routerFor(namespace = uniqueTopologyName("router")) {
     RABBITMQ_URL,
     EVENTS_EXCHANGE: exchange,
     EVENTS_QUEUE_NAMESPACE: namespace,
+    ...extra,
   });
   return startRouter({
     config,
@@ -554,5 +555,89 @@ describe("orderStatusChanged over WebSocket", () => {
     } finally {
       if (!stopped) await second.stop();
     }
+  });
+});
+
+describe("WebSocket limits", () => {
+  let limited: RunningRouter;
+  beforeAll(async () => {
+    limited = await routerFor(uniqueTopologyName("router"), {
+      WS_MAX_SUBSCRIPTIONS_PER_CONNECTION: "2",
+      WS_MAX_SUBSCRIPTIONS_PER_USER: "3",
+      WS_CONNECTION_INIT_TIMEOUT_MS: "300",
+      WS_MAX_MESSAGE_BYTES: "2048",
+      WS_KEEPALIVE_MS: "200",
+    });
+  });
+  afterAll(() => limited?.stop());
+  const limitedUrl = () => limited.url.replace(/^http/, "ws");
+
+  /** A bare socket speaking graphql-transport-ws, to probe what a misbehaving client gets. */
+  const rawSocket = (origin?: string) =>
+    new WebSocket(limitedUrl(), "graphql-transport-ws", origin ? { headers: { origin } } : {});
+  const closeOf = (socket: WebSocket) =>
+    new Promise<number>((resolve) => socket.once("close", (code) => resolve(code)));
+
+  it("refuses a socket from a foreign browser origin, accepts local apps and non-browsers", async () => {
+    const refused = rawSocket("https://evil.example");
+    const status = await new Promise<number>((resolve) => {
+      refused.once("unexpected-response", (_request, response) => resolve(response.statusCode ?? 0));
+      refused.once("open", () => resolve(101));
+    });
+    expect(status).toBe(401);
+    for (const origin of ["http://localhost:5173", undefined]) {
+      const socket = rawSocket(origin);
+      await new Promise((resolve, reject) => {
+        socket.once("open", resolve);
+        socket.once("error", reject);
+      });
+      socket.close();
+    }
+  });
+
+  it("closes a socket that never sends connection_init (4408)", async () => {
+    const socket = rawSocket();
+    expect(await closeOf(socket)).toBe(4408);
+  });
+
+  it("closes a socket that sends an oversized message (1009)", async () => {
+    const socket = rawSocket();
+    await new Promise((resolve) => socket.once("open", resolve));
+    const closed = closeOf(socket);
+    socket.send(JSON.stringify({ type: "connection_init", payload: { padding: "x".repeat(4096) } }));
+    expect(await closed).toBe(1009);
+  });
+
+  it("pings every socket to keep it alive", async () => {
+    const socket = rawSocket();
+    await new Promise((resolve) => socket.once("open", resolve));
+    socket.send(JSON.stringify({ type: "connection_init", payload: {} }));
+    await new Promise((resolve) => socket.once("ping", resolve));
+    socket.close();
+  });
+
+  it("caps live subscriptions per connection and per user with RATE_LIMITED, and frees them when they end", async () => {
+    const ownerId = `usr_${randomUUID()}`;
+    const token = `Bearer ${products.tokens.customer(ownerId)}`;
+    const subscribe = (client: Client) => follow(client, STATUS_WITH_ORDER, { id: newOrder(ownerId).id });
+    const first = connectAs(token, limitedUrl());
+    const kept = [subscribe(first), subscribe(first)];
+    await waitFor(() => limited.subscriptionStats().subscribers === 2, "two subscriptions");
+    const third = subscribe(first);
+    await waitFor(() => third.state.error !== undefined, "the per-connection refusal");
+    expect(third.state.error).toEqual([expect.objectContaining({ extensions: { code: "RATE_LIMITED" } })]);
+
+    const second = connectAs(token, limitedUrl());
+    kept.push(subscribe(second));
+    await waitFor(() => limited.subscriptionStats().subscribers === 3, "the third across connections");
+    const fourth = subscribe(second);
+    await waitFor(() => fourth.state.error !== undefined, "the per-user refusal");
+    expect(fourth.state.error).toEqual([expect.objectContaining({ extensions: { code: "RATE_LIMITED" } })]);
+
+    kept[0]!.dispose();
+    await waitFor(() => limited.subscriptionStats().subscribers === 2, "one to end");
+    const again = subscribe(second);
+    await waitFor(() => limited.subscriptionStats().subscribers === 3, "a freed place to be taken");
+    expect(again.state.error).toBeUndefined();
   });
 });

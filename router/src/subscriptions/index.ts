@@ -20,6 +20,7 @@ import { EventFeed } from "./feed";
 import { eventTopics, subscriptionFields, topicOf, type SubscriptionField } from "./fields";
 import { prepareSubscription, type PreparedSubscription, type SubscribeRequest } from "./prepare";
 import { EventStream, type Handled } from "./stream";
+import { allowedOriginsOf } from "../origins";
 import type { TrustedDocuments } from "../trusted-documents";
 import { attachWebSocketServer, type RouterWebSocketServer } from "./ws-server";
 
@@ -87,6 +88,14 @@ export class RouterSubscriptions {
       verifier: this.options.verifier,
       formatError: this.options.formatError,
       subscribe: (request, context) => this.subscribe(request, context),
+      allowedOrigin: allowedOriginsOf(config),
+      limits: {
+        maxMessageBytes: config.WS_MAX_MESSAGE_BYTES,
+        connectionInitTimeoutMs: config.WS_CONNECTION_INIT_TIMEOUT_MS,
+        maxSubscriptionsPerConnection: config.WS_MAX_SUBSCRIPTIONS_PER_CONNECTION,
+        maxSubscriptionsPerUser: config.WS_MAX_SUBSCRIPTIONS_PER_USER,
+        keepAliveMs: config.WS_KEEPALIVE_MS,
+      },
     });
   }
 

@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import type http from "node:http";
-import { serviceUnavailable, type Logger } from "@cartograph/service-kit";
+import { ErrorCode, serviceUnavailable, type Logger } from "@cartograph/service-kit";
 import { type AccessTokenVerifier } from "@cartograph/service-kit/auth";
 import { GraphQLError, type ExecutionArgs, type GraphQLFormattedError } from "graphql";
 import { CloseCode } from "graphql-ws";
@@ -30,9 +30,25 @@ export interface WebSocketServerOptions {
     },
     context: RouterContext,
   ) => Promise<GraphQLError[] | ExecutionArgs>;
-  maxPayloadBytes?: number;
+  /** The browser origins allowed to open a socket (like CORS); a socket without Origin is no browser's. */
+  allowedOrigin: (origin: string) => boolean;
+  limits: WebSocketLimits;
   closeGraceMs?: number;
 }
+
+export interface WebSocketLimits {
+  /** A message larger than this closes the socket (1009). */
+  maxMessageBytes: number;
+  /** A socket that has not sent `connection_init` by then is closed (4408). */
+  connectionInitTimeoutMs: number;
+  /** Live subscriptions one socket may hold, and one signed-in user across all sockets. */
+  maxSubscriptionsPerConnection: number;
+  maxSubscriptionsPerUser: number;
+  /** How often each socket is pinged; one that has not answered the previous ping is dropped. */
+  keepAliveMs: number;
+}
+
+const tooMany = (message: string) => new GraphQLError(message, { extensions: { code: ErrorCode.RATE_LIMITED } });
 
 export interface RouterWebSocketServer {
   connections(): number;
@@ -59,17 +75,34 @@ export function authorizationFrom(params: Record<string, unknown> | undefined): 
  */
 export function attachWebSocketServer(options: WebSocketServerOptions): RouterWebSocketServer {
   const { log } = options;
+  const { limits } = options;
   const wss = new WebSocketServer({
     server: options.httpServer,
     path: options.path,
-    maxPayload: options.maxPayloadBytes ?? 1024 * 1024,
+    maxPayload: limits.maxMessageBytes,
+    // Cross-site WebSocket hijacking: a page on another origin must not ride a user's session.
+    verifyClient: ({ origin }: { origin?: string }) => !origin || options.allowedOrigin(origin),
   });
   const connections = new WeakMap<object, Connection>();
+  // Live subscription ids per socket, and counts per signed-in user across sockets.
+  const subscriptionsOf = new WeakMap<object, Set<string>>();
+  const perUser = new Map<string, number>();
+  const release = (ctx: object, id: string) => {
+    const ids = subscriptionsOf.get(ctx);
+    if (!ids?.delete(id)) return;
+    const userId = connections.get(ctx)?.viewer?.userId;
+    if (userId) {
+      const left = (perUser.get(userId) ?? 1) - 1;
+      if (left > 0) perUser.set(userId, left);
+      else perUser.delete(userId);
+    }
+  };
   const format = (errors: readonly GraphQLError[]) => errors.map((error) => options.formatError(error.toJSON(), error));
   let closing = false;
 
   const disposable = useServer<Record<string, unknown> | undefined>(
     {
+      connectionInitWaitTimeout: limits.connectionInitTimeoutMs,
       onConnect: async (ctx) => {
         if (closing) {
           ctx.extra.socket.close(1001, "The router is shutting down. Reconnect shortly.");
@@ -92,11 +125,25 @@ export function attachWebSocketServer(options: WebSocketServerOptions): RouterWe
       onSubscribe: async (ctx, id, payload) => {
         const connection = connections.get(ctx);
         if (!connection) return [serviceUnavailable("This connection is not ready. Reconnect.")];
+        const ids = subscriptionsOf.get(ctx) ?? new Set<string>();
+        subscriptionsOf.set(ctx, ids);
+        if (ids.size >= limits.maxSubscriptionsPerConnection) {
+          return [tooMany(`At most ${limits.maxSubscriptionsPerConnection} subscriptions per connection.`)];
+        }
+        const userId = connection.viewer?.userId;
+        if (userId && (perUser.get(userId) ?? 0) >= limits.maxSubscriptionsPerUser) {
+          return [tooMany(`At most ${limits.maxSubscriptionsPerUser} subscriptions per user.`)];
+        }
+        ids.add(id);
+        if (userId) perUser.set(userId, (perUser.get(userId) ?? 0) + 1);
         const requestId = randomUUID();
         const context: RouterContext = { requestId, log: log.child({ requestId, subscriptionId: id }), ...connection };
         try {
-          return await options.subscribe(payload, context);
+          const subscribed = await options.subscribe(payload, context);
+          if (Array.isArray(subscribed)) release(ctx, id);
+          return subscribed;
         } catch (error) {
+          release(ctx, id);
           // A bug or a broken dependency: logged and masked by the formatter, never a closed socket.
           return [
             error instanceof GraphQLError
@@ -107,11 +154,17 @@ export function attachWebSocketServer(options: WebSocketServerOptions): RouterWe
       },
       // The stream was made by `options.subscribe`; graphql-ws pulls it and calls return() when done.
       subscribe: (args) => args.contextValue as AsyncIterableIterator<never>,
+      onComplete: (ctx, id) => release(ctx, id),
+      onClose: (ctx) => {
+        for (const id of [...(subscriptionsOf.get(ctx) ?? [])]) release(ctx, id);
+      },
       onNext: (_ctx, _id, _payload, _args, result) =>
         result.errors ? { ...result, errors: format(result.errors) } : undefined,
       onError: (_ctx, _id, _payload, errors) => format(errors),
     },
     wss,
+    // graphql-ws pings every socket this often and drops one that did not answer the last ping.
+    limits.keepAliveMs,
   );
 
   return {
