@@ -244,11 +244,19 @@ describe("the shopping journey", () => {
         (e: unknown) => e,
       )) as CartographRequestError;
       expect(error).toBeInstanceOf(CartographRequestError);
-      expect(error.codes).toEqual(["SERVICE_UNAVAILABLE"]);
+      // One error per field payments would have filled, each at its path.
+      expect(new Set(error.codes)).toEqual(new Set(["SERVICE_UNAVAILABLE"]));
+      expect(error.errors.map((entry) => entry.path)).toContainEqual(["order", "payment"]);
+      expect(error.errors.every((entry) => entry.path?.[0] === "order")).toBe(true);
       expect(JSON.stringify(error.errors)).not.toMatch(/127\.0\.0\.1|ECONNREFUSED|localhost/);
       // Everything orders and products know still arrives.
       expect(error.data).toMatchObject({
-        order: { id: order.id, status: "PAID", lines: [{ variant: { product: { name: expect.any(String) } } }] },
+        order: {
+          id: order.id,
+          status: "PAID",
+          payment: null,
+          lines: [{ variant: { product: { name: expect.any(String) } } }],
+        },
       });
     } finally {
       await platform.startService("payments");

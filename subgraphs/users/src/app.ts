@@ -46,6 +46,7 @@ export function startUsersSubgraph(
         {
           accessTokenTtlSeconds: config.ACCESS_TOKEN_TTL_SECONDS,
           refreshTokenTtlDays: config.REFRESH_TOKEN_TTL_DAYS,
+          refreshReuseGraceSeconds: config.REFRESH_REUSE_GRACE_SECONDS,
           maxLoginFailures: config.MAX_LOGIN_FAILURES,
           loginWindowMinutes: config.LOGIN_WINDOW_MINUTES,
         },

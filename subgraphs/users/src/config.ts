@@ -10,6 +10,11 @@ export const usersEnvSchema = baseEnvSchema
     JWT_PRIVATE_KEY: z.string().optional(),
     ACCESS_TOKEN_TTL_SECONDS: z.coerce.number().int().min(60).max(3600).default(900),
     REFRESH_TOKEN_TTL_DAYS: z.coerce.number().int().min(1).max(365).default(30),
+    /**
+     * How long after a refresh token was used the same token still returns the session it was
+     * exchanged for (two tabs refreshing at once), instead of counting as reuse (which revokes).
+     */
+    REFRESH_REUSE_GRACE_SECONDS: z.coerce.number().int().min(0).max(120).default(10),
     /** Failed sign-ins per email within LOGIN_WINDOW_MINUTES before it is refused with RATE_LIMITED. */
     MAX_LOGIN_FAILURES: z.coerce.number().int().min(1).default(10),
     LOGIN_WINDOW_MINUTES: z.coerce.number().int().min(1).default(15),

@@ -8,9 +8,10 @@ import { schema } from "../src/db";
 export type UsersHarness = SubgraphHarness<typeof schema, UsersConfig, UsersSubgraph>;
 
 /** The users subgraph in-process on a random port, over its own fresh database and exchange. */
-export function startUsersHarness(): Promise<UsersHarness> {
+export function startUsersHarness(env: Record<string, string> = {}): Promise<UsersHarness> {
   return startSubgraphHarness({
     label: "users",
+    env,
     serviceDir: USERS_SERVICE_DIR,
     dbSchema: schema,
     parseConfig: (env) => parseConfig(usersEnvSchema, env),

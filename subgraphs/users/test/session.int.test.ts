@@ -122,26 +122,46 @@ describe("refresh tokens", () => {
     expect(third.userErrors).toEqual([]);
   });
 
-  it("reusing a spent token revokes the whole family, including the newest token", async () => {
-    const first = await register({ email: uniqueEmail(), password: "password123", name: "Thief" });
-    const second = (await callSubgraph<{ refreshToken: AuthResult }>(users.url, REFRESH, { t: first.refreshToken }))
-      .data!.refreshToken;
-    const replay = (await callSubgraph<{ refreshToken: AuthResult }>(users.url, REFRESH, { t: first.refreshToken }))
-      .data!.refreshToken;
-    expect(replay.userErrors[0]?.code).toBe("INVALID_TOKEN");
-    expect(replay.accessToken).toBeNull();
-    const afterRevocation = (
-      await callSubgraph<{ refreshToken: AuthResult }>(users.url, REFRESH, { t: second.refreshToken })
-    ).data!.refreshToken;
-    expect(afterRevocation.userErrors[0]?.code).toBe("INVALID_TOKEN");
-  });
-
-  it("two concurrent refreshes with one token: exactly one succeeds", async () => {
-    const first = await register({ email: uniqueEmail(), password: "password123", name: "Race" });
+  it("two tabs refreshing with one token at once both stay signed in, with the same new pair", async () => {
+    const first = await register({ email: uniqueEmail(), password: "password123", name: "Tabs" });
     const results = await Promise.all(
       [1, 2, 3].map(() => callSubgraph<{ refreshToken: AuthResult }>(users.url, REFRESH, { t: first.refreshToken })),
     );
-    expect(results.filter((r) => r.data!.refreshToken.accessToken !== null)).toHaveLength(1);
+    const sessions = results.map((result) => result.data!.refreshToken);
+    expect(sessions.map((session) => session.userErrors)).toEqual([[], [], []]);
+    expect(new Set(sessions.map((session) => session.refreshToken)).size).toBe(1);
+    expect(new Set(sessions.map((session) => session.accessToken)).size).toBe(1);
+    // The pair they share goes on working.
+    const next = (
+      await callSubgraph<{ refreshToken: AuthResult }>(users.url, REFRESH, { t: sessions[0]!.refreshToken })
+    ).data!.refreshToken;
+    expect(next.userErrors).toEqual([]);
+  });
+
+  describe("after the reuse grace window", () => {
+    let strict: UsersHarness;
+    beforeAll(async () => {
+      strict = await startUsersHarness({ REFRESH_REUSE_GRACE_SECONDS: "0" });
+    });
+    afterAll(() => strict?.close());
+
+    it("a spent token presented again revokes the whole family, including the newest token", async () => {
+      const registered = await callSubgraph<{ register: AuthResult }>(strict.url, REGISTER, {
+        input: { email: uniqueEmail(), password: "password123", name: "Thief" },
+      });
+      const first = registered.data!.register;
+      const second = (await callSubgraph<{ refreshToken: AuthResult }>(strict.url, REFRESH, { t: first.refreshToken }))
+        .data!.refreshToken;
+      expect(second.userErrors).toEqual([]);
+      const replay = (await callSubgraph<{ refreshToken: AuthResult }>(strict.url, REFRESH, { t: first.refreshToken }))
+        .data!.refreshToken;
+      expect(replay.userErrors[0]?.code).toBe("INVALID_TOKEN");
+      expect(replay.accessToken).toBeNull();
+      const afterRevocation = (
+        await callSubgraph<{ refreshToken: AuthResult }>(strict.url, REFRESH, { t: second.refreshToken })
+      ).data!.refreshToken;
+      expect(afterRevocation.userErrors[0]?.code).toBe("INVALID_TOKEN");
+    });
   });
 
   it("rejects garbage without an internal error", async () => {

@@ -58,6 +58,11 @@ export const refreshTokens = pgTable(
     tokenHash: text("token_hash").notNull().unique(),
     expiresAt: timestamp("expires_at", { withTimezone: true, mode: "date" }).notNull(),
     rotatedAt: timestamp("rotated_at", { withTimezone: true, mode: "date" }),
+    /**
+     * The session issued when this token was used, encrypted with a key only this token's holder
+     * can derive: a second tab refreshing with it within the grace window gets the same pair.
+     */
+    successor: text("successor"),
     revokedAt: timestamp("revoked_at", { withTimezone: true, mode: "date" }),
     createdAt: createdAtColumn(),
   },

@@ -27,6 +27,10 @@ export class RefreshTokenRepository {
     return row;
   }
 
+  recordSuccessor(tx: UsersExecutor, id: string, successor: string): Promise<unknown> {
+    return tx.update(refreshTokens).set({ successor }).where(eq(refreshTokens.id, id));
+  }
+
   async findByHash(tx: UsersExecutor, tokenHash: string): Promise<RefreshTokenRow | undefined> {
     const [row] = await tx.select().from(refreshTokens).where(eq(refreshTokens.tokenHash, tokenHash));
     return row;

@@ -18,6 +18,7 @@ import { emailSchema, nameSchema } from "../account/account.rules";
 import type { UsersDb, UsersExecutor } from "../db";
 import type { UserRow } from "../db/schema";
 import { LoginThrottle } from "./login-throttle";
+import { openSuccessor, sealSuccessor } from "./successor";
 import { hashPassword, verifyPassword } from "./password";
 import { RefreshTokenRepository } from "./refresh-token.repository";
 import { signAccessToken, type SigningKey } from "./signing-key";
@@ -42,6 +43,8 @@ const hashToken = (token: string) => createHash("sha256").update(token).digest("
 export interface SessionSettings {
   accessTokenTtlSeconds: number;
   refreshTokenTtlDays: number;
+  /** How long a used refresh token still returns the session it was exchanged for. */
+  refreshReuseGraceSeconds: number;
   /** Failed sign-ins allowed per email within the window before it is throttled. */
   maxLoginFailures: number;
   loginWindowMinutes: number;
@@ -110,7 +113,10 @@ export class SessionService {
     return succeed(await this.db.transaction((tx) => this.issue(tx, user, newId("rtf"))));
   }
 
-  /** Exchanges a refresh token for new tokens. Presenting an already-used one revokes its family. */
+  /**
+   * Exchanges a refresh token for new tokens. The same token presented again within the grace
+   * window (two tabs at once) returns the same new pair; after it, reuse revokes the whole family.
+   */
   async refresh(refreshToken: string): Promise<Outcome<IssuedSession>> {
     const invalid = refuse<IssuedSession>(
       userError(UserErrorCode.INVALID_TOKEN, "The refresh token is invalid, expired or already used. Sign in again.", [
@@ -124,11 +130,25 @@ export class SessionService {
       const consumed = await this.refreshTokens.consume(tx, tokenHash, now);
       if (consumed) {
         const [user] = await new AccountRepository(tx).findByIds([consumed.userId]);
-        return user ? { session: await this.issue(tx, user, consumed.familyId) } : { session: null };
+        if (!user) return { session: null };
+        const session = await this.issue(tx, user, consumed.familyId);
+        // Kept (sealed) for a second tab presenting the same token within the grace window.
+        await this.refreshTokens.recordSuccessor(tx, consumed.id, sealSuccessor(refreshToken, session));
+        return { session };
       }
       const known = await this.refreshTokens.findByHash(tx, tokenHash);
+      if (known && known.rotatedAt && !known.revokedAt && known.successor) {
+        const sinceUse = now.getTime() - known.rotatedAt.getTime();
+        const again =
+          sinceUse <= this.settings.refreshReuseGraceSeconds * 1000
+            ? openSuccessor(refreshToken, known.successor)
+            : null;
+        const [user] = again ? await new AccountRepository(tx).findByIds([known.userId]) : [];
+        if (again && user) return { session: { ...again, user } };
+      }
       if (known && (known.rotatedAt || known.revokedAt)) {
-        // A used token came back: it was stolen, or the session was ended. Either way, end the family.
+        // A used token came back after the grace window: it was stolen, or the session was ended.
+        // Either way, end the family.
         const revoked = await this.refreshTokens.revokeFamily(tx, known.familyId, now);
         if (revoked > 0)
           this.log.warn({ userId: known.userId, familyId: known.familyId }, "refresh token reuse: family revoked");
