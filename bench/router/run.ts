@@ -72,6 +72,9 @@ const ours = (cache: "on" | "off"): Contender => ({
       ROUTER_SECRET: "bench-router-secret-not-for-production",
       ROUTER_CACHE: cache,
       ROUTER_DEDUP: cache,
+      // One client makes every request here: throttling stays on (its cost is measured), never binding.
+      THROTTLE_MAX_POINTS: "1000000000",
+      THROTTLE_RESTORE_RATE: "1000000000",
       MAX_QUERY_DEPTH: "50",
       MAX_QUERY_COST: "10000000",
       MAX_TOKENS: "100000",

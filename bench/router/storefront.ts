@@ -73,6 +73,9 @@ const routers: Router[] = [
         ROUTER_SECRET: DEV_ROUTER_SECRET,
         ROUTER_CACHE: "on",
         ROUTER_DEDUP: "on",
+        // One client makes every request here: throttling stays on (its cost is measured), never binding.
+        THROTTLE_MAX_POINTS: "1000000000",
+        THROTTLE_RESTORE_RATE: "1000000000",
         TRUSTED_DOCUMENTS: "only",
         ...subgraphEnv,
       }),

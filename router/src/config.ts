@@ -56,6 +56,34 @@ export const routerEnvSchema = baseEnvSchema
       .int()
       .min(0)
       .default(64 * 1024 * 1024),
+    /**
+     * Cost throttling per client (the user when signed in, else the address): each operation's
+     * computed cost is drawn from a bucket of THROTTLE_MAX_POINTS that refills THROTTLE_RESTORE_RATE
+     * points a second. Over it: 429, RATE_LIMITED, Retry-After. ROUTER_THROTTLE=off turns it off
+     * (where something in front of the router already limits clients).
+     */
+    ROUTER_THROTTLE: z.enum(["on", "off"]).default("on"),
+    THROTTLE_MAX_POINTS: z.coerce.number().int().min(1).default(20_000),
+    THROTTLE_RESTORE_RATE: z.coerce.number().int().min(1).default(1_000),
+    /**
+     * Proxies whose X-Forwarded-For is believed (Express "trust proxy": addresses, CIDRs or
+     * `loopback`, comma-separated). Empty: the client is the socket's peer.
+     */
+    TRUSTED_PROXIES: z
+      .string()
+      .default("")
+      .transform((value) =>
+        value
+          .split(",")
+          .map((proxy) => proxy.trim())
+          .filter(Boolean),
+      ),
+    /** A subgraph failing this many times in a row is failed fast (its circuit opens)... */
+    SUBGRAPH_BREAKER_FAILURES: z.coerce.number().int().min(1).default(5),
+    /** ...for this long, then one trial call decides whether it closes again. */
+    SUBGRAPH_BREAKER_OPEN_MS: z.coerce.number().int().min(100).default(5_000),
+    /** A failed query fetch is retried once, within a budget of this share of recent requests (0: never). */
+    SUBGRAPH_RETRY_RATIO: z.coerce.number().min(0).max(1).default(0.1),
     /** Identical query fetches in flight to a subgraph are sent once (never mutations). */
     ROUTER_DEDUP: z.enum(["on", "off"]).default("on"),
     /** HTTP/1.1 pipelining depth per connection (1: off; undici pipelines only what it may retry). */

@@ -8,6 +8,8 @@ export interface RouterContext {
   viewer: Viewer | null;
   /** Forwarded unchanged; every subgraph verifies it again. */
   accessToken: string | null;
+  /** The caller's address (forwarded only through TRUSTED_PROXIES): who pays when not signed in. */
+  clientAddress?: string;
   /** The ids of the entities the subgraphs answered with: a cached response's tags. */
   cacheTags?: Set<string>;
 }

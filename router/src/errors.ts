@@ -9,7 +9,7 @@ const TOKEN_LIMIT_MESSAGE = /^Syntax Error: Document contains more th(?:an|at) \
 
 // What a client may see in `extensions`; anything else (subgraph responses, URLs, which service
 // answered) is dropped: the service layout is nobody's business outside.
-const PUBLIC_EXTENSIONS = new Set(["code", "argument", "reason"]);
+const PUBLIC_EXTENSIONS = new Set(["code", "argument", "reason", "cost"]);
 
 export function createRouterErrorFormatter(log: Logger) {
   const mask = createErrorMasker(log);

@@ -29,6 +29,7 @@ import { createRouterErrorFormatter } from "./errors";
 import { operationLimits } from "./limits";
 import { SubgraphDataSource } from "./subgraph-source";
 import { allowedOriginsOf } from "./origins";
+import { CostThrottle, costThrottlePlugin } from "./throttle";
 import { TrustedDocuments } from "./trusted-documents";
 import { startCacheInvalidation } from "./cache/invalidation";
 import { ResponseCache, responseCachePlugin, type ResponseCacheStats } from "./cache/response-cache";
@@ -130,6 +131,9 @@ export async function startRouter({ config, log, env = process.env, verifier }: 
           timeoutMs: config.SUBGRAPH_TIMEOUT_MS,
           dedup: config.ROUTER_DEDUP === "on",
           tagEntities: cache !== null,
+          breakerFailures: config.SUBGRAPH_BREAKER_FAILURES,
+          breakerOpenMs: config.SUBGRAPH_BREAKER_OPEN_MS,
+          retryRatio: config.SUBGRAPH_RETRY_RATIO,
         },
         log,
       );
@@ -142,6 +146,7 @@ export async function startRouter({ config, log, env = process.env, verifier }: 
 
   const app = express();
   app.disable("x-powered-by");
+  app.set("trust proxy", config.TRUSTED_PROXIES.length > 0 ? config.TRUSTED_PROXIES : false);
   const httpServer = http.createServer(app);
   let shuttingDown = false;
   let supergraphLoaded = false;
@@ -160,6 +165,16 @@ export async function startRouter({ config, log, env = process.env, verifier }: 
     ...(config.TRUSTED_DOCUMENTS === "only" ? { persistedQueries: false as const } : {}),
     plugins: [
       ...limits.plugins,
+      ...(config.ROUTER_THROTTLE === "on"
+        ? [
+            costThrottlePlugin(
+              new CostThrottle({
+                maximumAvailable: config.THROTTLE_MAX_POINTS,
+                restoreRate: config.THROTTLE_RESTORE_RATE,
+              }),
+            ),
+          ]
+        : []),
       // Only while this process hears the events that evict stale entries.
       ...(cache && cacheBroker ? [responseCachePlugin(cache, () => cacheBroker.isConnected())] : []),
       subscriptionsOverHttpPlugin,
@@ -206,6 +221,7 @@ export async function startRouter({ config, log, env = process.env, verifier }: 
         return {
           requestId,
           log: requestLog,
+          clientAddress: req.ip,
           ...(await authenticate(headerValue(req.headers, "authorization"), tokenVerifier)),
         };
       },

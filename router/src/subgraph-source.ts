@@ -14,7 +14,15 @@ import {
   type GraphQLFormattedError,
   type SelectionSetNode,
 } from "graphql";
+import {
+  BrokenCircuitError,
+  circuitBreaker,
+  ConsecutiveBreaker,
+  handleAll,
+  type CircuitBreakerPolicy,
+} from "cockatiel";
 import { Pool } from "undici";
+import { RetryBudget } from "./retry-budget";
 import type { RouterContext } from "./context";
 
 const PASSED_ON_CODES = new Set<string>([
@@ -51,7 +59,15 @@ export interface SubgraphConnectionOptions {
   dedup: boolean;
   /** Collect the ids of what each answer was built from (for the response cache's tags). */
   tagEntities: boolean;
+  /** Consecutive failures that open the subgraph's circuit, and how long it stays open. */
+  breakerFailures: number;
+  breakerOpenMs: number;
+  /** Retries of failed query fetches, as a share of recent requests (0: none). */
+  retryRatio: number;
 }
+
+/** A subgraph that answered, but as a failing server does: counts against its circuit. */
+class SubgraphServerError extends Error {}
 
 interface RawAnswer {
   status: number;
@@ -104,6 +120,12 @@ export class SubgraphDataSource implements GraphQLDataSource<RouterContext> {
   private readonly inFlight = new Map<string, Promise<RawAnswer>>();
   private readonly dedup: boolean;
   private readonly tagEntities: boolean;
+  /**
+   * Opens after consecutive failures: then every fetch fails at once, without waiting for a
+   * hung subgraph's timeout, until a trial call after `breakerOpenMs` succeeds.
+   */
+  private readonly breaker: CircuitBreakerPolicy;
+  private readonly retries: RetryBudget;
   /** Fetches joined to an identical one in flight, since start. */
   readonly stats = { deduplicated: 0 };
 
@@ -116,6 +138,13 @@ export class SubgraphDataSource implements GraphQLDataSource<RouterContext> {
   ) {
     this.dedup = connection.dedup;
     this.tagEntities = connection.tagEntities;
+    this.breaker = circuitBreaker(handleAll, {
+      halfOpenAfter: connection.breakerOpenMs,
+      breaker: new ConsecutiveBreaker(connection.breakerFailures),
+    });
+    this.breaker.onBreak(() => this.log.warn({ subgraph: this.subgraphName }, "subgraph circuit opened: failing fast"));
+    this.breaker.onReset(() => this.log.info({ subgraph: this.subgraphName }, "subgraph circuit closed again"));
+    this.retries = new RetryBudget(connection.retryRatio);
     const target = new URL(url);
     this.path = `${target.pathname}${target.search}`;
     this.pool = new Pool(target.origin, {
@@ -140,10 +169,9 @@ export class SubgraphDataSource implements GraphQLDataSource<RouterContext> {
         variables: request.variables,
         operationName: request.operationName,
       });
-      const answer =
-        this.dedup && isQuery(options)
-          ? this.shared(`${headers.authorization ?? ""}\n${body}`, () => this.send(headers, body))
-          : this.send(headers, body);
+      const query = isQuery(options);
+      const send = () => this.guarded(() => this.send(headers, body), query);
+      const answer = this.dedup && query ? this.shared(`${headers.authorization ?? ""}\n${body}`, send) : send();
       const { status, text, cacheControl } = await answer;
       // Parsed per caller: the gateway merges into what it receives, so no two requests share objects.
       const parsed = parseBody(text);
@@ -175,6 +203,20 @@ export class SubgraphDataSource implements GraphQLDataSource<RouterContext> {
     }
   }
 
+  /**
+   * Through the subgraph's circuit breaker; a failed query (never a mutation) is tried once more
+   * when the retry budget allows and the circuit is not open.
+   */
+  private async guarded(send: () => Promise<RawAnswer>, idempotent: boolean): Promise<RawAnswer> {
+    this.retries.recordRequest();
+    try {
+      return await this.breaker.execute(send);
+    } catch (error) {
+      if (!idempotent || error instanceof BrokenCircuitError || !this.retries.tryRetry()) throw error;
+      return this.breaker.execute(send);
+    }
+  }
+
   private async send(headers: Record<string, string>, body: string): Promise<RawAnswer> {
     const response = await this.pool.request({
       path: this.path,
@@ -185,6 +227,10 @@ export class SubgraphDataSource implements GraphQLDataSource<RouterContext> {
       bodyTimeout: this.connection.timeoutMs,
     });
     const cacheControl = response.headers["cache-control"];
+    if (response.statusCode === 502 || response.statusCode === 503 || response.statusCode === 504) {
+      await response.body.dump();
+      throw new SubgraphServerError(`${this.subgraphName} answered HTTP ${response.statusCode}`);
+    }
     return {
       status: response.statusCode,
       text: await response.body.text(),

@@ -31,22 +31,31 @@ const schema = buildSubgraphSchema({
   },
 });
 
+/** How the shelf subgraph behaves: answers, hangs (never answers), or fails every other call with 503. */
+export type ShelfBehaviour = "answer" | "hang" | "flaky";
+
 export interface ShelfRouter {
   router: RunningRouter;
+  behave: (behaviour: ShelfBehaviour) => void;
   tokens: TestTokens;
   /** What the subgraph received, in order. */
   calls: Array<{ query: string; authorization: string | undefined }>;
-  post: (body: Record<string, unknown>, token?: string) => Promise<{ status: number; body: GraphQLBody }>;
+  post: (
+    body: Record<string, unknown>,
+    token?: string,
+  ) => Promise<{ status: number; headers: Headers; body: GraphQLBody }>;
   close: () => Promise<void>;
 }
 
 export interface GraphQLBody {
   data?: Record<string, unknown>;
-  errors?: Array<{ message: string; extensions?: { code?: string } }>;
+  errors?: Array<{ message: string; extensions?: { code?: string; [key: string]: unknown } }>;
 }
 
 export async function startShelfRouter(env: Record<string, string> = {}): Promise<ShelfRouter> {
   const calls: ShelfRouter["calls"] = [];
+  let behaviour: ShelfBehaviour = "answer";
+  let flakyTurn = 0;
   const subgraph = http.createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on("data", (chunk: Buffer) => chunks.push(chunk));
@@ -56,6 +65,11 @@ export async function startShelfRouter(env: Record<string, string> = {}): Promis
         variables?: Record<string, unknown>;
       };
       calls.push({ query, authorization: req.headers.authorization });
+      if (behaviour === "hang") return; // the socket stays open and silent
+      if (behaviour === "flaky" && flakyTurn++ % 2 === 0) {
+        res.writeHead(503, { "content-type": "text/plain" }).end("overloaded");
+        return;
+      }
       await pause(200);
       const result = await execute({ schema, document: parse(query), variableValues: variables });
       res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify(result));
@@ -85,6 +99,9 @@ export async function startShelfRouter(env: Record<string, string> = {}): Promis
   });
   return {
     router,
+    behave: (next) => {
+      behaviour = next;
+    },
     tokens,
     calls,
     post: async (body, token) => {
@@ -93,10 +110,11 @@ export async function startShelfRouter(env: Record<string, string> = {}): Promis
         headers: { "content-type": "application/json", ...(token ? { authorization: `Bearer ${token}` } : {}) },
         body: JSON.stringify(body),
       });
-      return { status: response.status, body: (await response.json()) as GraphQLBody };
+      return { status: response.status, headers: response.headers, body: (await response.json()) as GraphQLBody };
     },
     close: async () => {
       await router.stop();
+      subgraph.closeAllConnections();
       await new Promise((resolve) => subgraph.close(resolve));
     },
   };

@@ -1,0 +1,236 @@
+import type { ApolloServerPlugin } from "@apollo/server";
+import { ErrorCode } from "@cartograph/service-kit";
+import {
+  getNamedType,
+  getNullableType,
+  GraphQLError,
+  isCompositeType,
+  isListType,
+  Kind,
+  TypeInfo,
+  visit,
+  visitWithTypeInfo,
+  type DocumentNode,
+  type FragmentDefinitionNode,
+  type GraphQLSchema,
+  type OperationDefinitionNode,
+  type SelectionNode,
+  type SelectionSetNode,
+  type ValueNode,
+} from "graphql";
+import { LRUCache } from "lru-cache";
+import type { RouterContext } from "./context";
+
+/**
+ * Cost-based throttling, as Shopify's API does it: every operation's cost is computed before it
+ * runs and drawn from a bucket per client that refills at a steady rate. An object field costs 1,
+ * a scalar 0; a field with `first` (or `last`, literal or variable) multiplies what is inside it
+ * by that, another list by DEFAULT_LIST_SIZE (a connection's edges and nodes are not multiplied
+ * again); a mutation's root field costs 10 more.
+ */
+export const DEFAULT_LIST_SIZE = 10;
+const MUTATION_COST = 10;
+
+function intArgument(value: ValueNode | undefined, variables: Record<string, unknown>): number | undefined {
+  if (!value) return undefined;
+  if (value.kind === Kind.INT) return Number(value.value);
+  if (value.kind === Kind.VARIABLE) {
+    const given = variables[value.name.value];
+    return typeof given === "number" ? given : undefined;
+  }
+  return undefined;
+}
+
+/** A selection set with every fragment spread replaced by its fragment, inline. */
+function inlined(
+  selectionSet: SelectionSetNode,
+  fragments: ReadonlyMap<string, FragmentDefinitionNode>,
+  within: ReadonlySet<string> = new Set(),
+): SelectionSetNode {
+  const selections: SelectionNode[] = [];
+  for (const selection of selectionSet.selections) {
+    if (selection.kind === Kind.FRAGMENT_SPREAD) {
+      const name = selection.name.value;
+      const fragment = fragments.get(name);
+      if (!fragment || within.has(name)) continue; // validation refuses both before this runs
+      selections.push({
+        kind: Kind.INLINE_FRAGMENT,
+        typeCondition: fragment.typeCondition,
+        directives: selection.directives ?? [],
+        selectionSet: inlined(fragment.selectionSet, fragments, new Set([...within, name])),
+      });
+    } else if (selection.selectionSet) {
+      selections.push({ ...selection, selectionSet: inlined(selection.selectionSet, fragments, within) });
+    } else {
+      selections.push(selection);
+    }
+  }
+  return { ...selectionSet, selections };
+}
+
+/** The requested cost of the document's selected operation. */
+export function operationCost(
+  schema: GraphQLSchema,
+  document: DocumentNode,
+  variables: Record<string, unknown> = {},
+  operationName?: string | null,
+): number {
+  const fragments = new Map(
+    document.definitions.flatMap((definition) =>
+      definition.kind === Kind.FRAGMENT_DEFINITION ? [[definition.name.value, definition] as const] : [],
+    ),
+  );
+  const operation = document.definitions.find(
+    (definition): definition is OperationDefinitionNode =>
+      definition.kind === Kind.OPERATION_DEFINITION && (!operationName || definition.name?.value === operationName),
+  );
+  if (!operation) return 0;
+  const flat: OperationDefinitionNode = { ...operation, selectionSet: inlined(operation.selectionSet, fragments) };
+  const typeInfo = new TypeInfo(schema);
+  const multipliers: number[] = [1];
+  let total = 0;
+  let depth = 0;
+  const mutation = flat.operation === "mutation";
+  visit(
+    flat,
+    visitWithTypeInfo(typeInfo, {
+      Field: {
+        enter(node) {
+          const type = typeInfo.getType();
+          const multiplier = multipliers.at(-1)!;
+          if (depth === 0 && mutation) total += MUTATION_COST;
+          if (!type) {
+            multipliers.push(multiplier);
+            depth += 1;
+            return;
+          }
+          const list = isListType(getNullableType(type));
+          const argument = (name: string) =>
+            intArgument(node.arguments?.find((given) => given.name.value === name)?.value, variables);
+          // A connection's `first` already sized its page: its edges and nodes are that page.
+          const withinConnection = typeInfo.getParentType()?.name.endsWith("Connection") ?? false;
+          const size = argument("first") ?? argument("last") ?? (list && !withinConnection ? DEFAULT_LIST_SIZE : 1);
+          // A list of objects costs each object it holds; a single object (a connection too) costs 1.
+          if (isCompositeType(getNamedType(type))) total += multiplier * (list ? size : 1);
+          multipliers.push(multiplier * Math.max(size, 1));
+          depth += 1;
+        },
+        leave() {
+          multipliers.pop();
+          depth -= 1;
+        },
+      },
+    }),
+  );
+  // Every operation costs at least a point, or `{ __typename }` could be sent without end.
+  return Math.max(total, 1);
+}
+
+export interface ThrottleSettings {
+  /** Points a client's bucket holds when full. */
+  maximumAvailable: number;
+  /** Points it gains back each second. */
+  restoreRate: number;
+}
+
+export interface ThrottleStatus extends ThrottleSettings {
+  currentlyAvailable: number;
+}
+
+/** A leaky bucket of points per client, in this process (each router replica counts on its own). */
+export class CostThrottle {
+  private readonly buckets: LRUCache<string, { available: number; at: number }>;
+
+  constructor(
+    readonly settings: ThrottleSettings,
+    private readonly now: () => number = Date.now,
+  ) {
+    this.buckets = new LRUCache({ max: 100_000 });
+  }
+
+  private refill(client: string) {
+    const now = this.now();
+    const bucket = this.buckets.get(client) ?? { available: this.settings.maximumAvailable, at: now };
+    const refilled = Math.min(
+      this.settings.maximumAvailable,
+      bucket.available + ((now - bucket.at) / 1000) * this.settings.restoreRate,
+    );
+    return { available: refilled, at: now };
+  }
+
+  /** Takes `cost` points if the client has them; else says when it will. */
+  take(
+    client: string,
+    cost: number,
+  ): { allowed: true; status: ThrottleStatus } | { allowed: false; retryAfterSeconds: number; status: ThrottleStatus } {
+    const bucket = this.refill(client);
+    if (cost > bucket.available) {
+      this.buckets.set(client, bucket);
+      const retryAfterSeconds = Math.ceil((cost - bucket.available) / this.settings.restoreRate);
+      return {
+        allowed: false,
+        retryAfterSeconds,
+        status: { ...this.settings, currentlyAvailable: Math.floor(bucket.available) },
+      };
+    }
+    bucket.available -= cost;
+    this.buckets.set(client, bucket);
+    return { allowed: true, status: { ...this.settings, currentlyAvailable: Math.floor(bucket.available) } };
+  }
+}
+
+/** Who pays: the signed-in user, else the client address (forwarded only by configured proxies). */
+export function clientOf(context: RouterContext): string {
+  return context.viewer ? `user:${context.viewer.userId}` : `ip:${context.clientAddress ?? "unknown"}`;
+}
+
+/**
+ * Draws each operation's cost from its client's bucket before any subgraph is called: over the
+ * limit is HTTP 429, RATE_LIMITED, with Retry-After and the cost in the error's extensions. Every
+ * response says what it cost and what is left in headers, so bodies (and cached bodies) stay the
+ * same whoever asks: `X-Operation-Cost`, `RateLimit-Limit`, `RateLimit-Remaining`, `RateLimit-Reset`
+ * (seconds until the bucket is full again).
+ */
+export function costThrottlePlugin(throttle: CostThrottle): ApolloServerPlugin<RouterContext> {
+  const costs = new LRUCache<string, number>({ max: 10_000 });
+  const { maximumAvailable, restoreRate } = throttle.settings;
+  return {
+    async requestDidStart() {
+      let cost: { requestedQueryCost: number; throttleStatus: ThrottleStatus } | undefined;
+      return {
+        async didResolveOperation(request) {
+          const variables = request.request.variables ?? {};
+          const key = `${request.queryHash}:${request.operationName ?? ""}:${JSON.stringify(variables)}`;
+          let requested = costs.get(key);
+          if (requested === undefined) {
+            requested = operationCost(request.schema, request.document, variables, request.operationName);
+            costs.set(key, requested);
+          }
+          const outcome = throttle.take(clientOf(request.contextValue), requested);
+          cost = { requestedQueryCost: requested, throttleStatus: outcome.status };
+          if (!outcome.allowed) {
+            throw new GraphQLError(
+              `Throttled: this operation costs ${requested} points and ${outcome.status.currentlyAvailable} are available. Retry in ${outcome.retryAfterSeconds} s.`,
+              {
+                extensions: {
+                  code: ErrorCode.RATE_LIMITED,
+                  cost,
+                  http: { status: 429, headers: new Map([["retry-after", String(outcome.retryAfterSeconds)]]) },
+                },
+              },
+            );
+          }
+        },
+        async willSendResponse(request) {
+          if (!cost) return;
+          const headers = request.response.http.headers;
+          const remaining = cost.throttleStatus.currentlyAvailable;
+          headers.set("x-operation-cost", String(cost.requestedQueryCost));
+          headers.set("ratelimit-limit", String(maximumAvailable));
+          headers.set("ratelimit-remaining", String(remaining));
+          headers.set("ratelimit-reset", String(Math.ceil((maximumAvailable - remaining) / restoreRate)));
+        },
+      };
+    },
+  };
+}

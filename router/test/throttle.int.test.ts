@@ -1,0 +1,51 @@
+import { startShelfRouter, type ShelfRouter } from "./shelf-router";
+
+/** Each client draws its operations' cost from a bucket of its own; past it, 429 with the wait. */
+let shelf: ShelfRouter;
+beforeAll(async () => {
+  // `{ shelf { id } }` costs 10 (a list of objects, unsized); the bucket holds three of them.
+  shelf = await startShelfRouter({ THROTTLE_MAX_POINTS: "30", THROTTLE_RESTORE_RATE: "1" });
+});
+afterAll(() => shelf?.close());
+
+describe("cost throttling", () => {
+  it("reports each operation's cost and what is left, then refuses with RATE_LIMITED and Retry-After", async () => {
+    const token = shelf.tokens.customer("usr_throttled");
+    const remaining: string[] = [];
+    for (let i = 0; i < 3; i++) {
+      const answer = await shelf.post({ query: "{ shelf { id } }" }, token);
+      expect(answer.status).toBe(200);
+      expect(answer.body).toEqual({ data: { shelf: [{ id: "1" }] } });
+      expect(answer.headers.get("x-operation-cost")).toBe("10");
+      expect(answer.headers.get("ratelimit-limit")).toBe("30");
+      remaining.push(answer.headers.get("ratelimit-remaining")!);
+    }
+    expect(remaining.map(Number)).toEqual([20, 10, 0]);
+    const calls = shelf.calls.length;
+    const refused = await shelf.post({ query: "{ shelf { id } }" }, token);
+    expect(refused.status).toBe(429);
+    expect(Number(refused.headers.get("retry-after"))).toBeGreaterThanOrEqual(9);
+    expect(refused.body.data).toBeUndefined();
+    expect(refused.body.errors).toEqual([
+      expect.objectContaining({
+        message: expect.stringMatching(/costs 10 points/),
+        extensions: {
+          code: "RATE_LIMITED",
+          cost: {
+            requestedQueryCost: 10,
+            throttleStatus: { currentlyAvailable: 0, maximumAvailable: 30, restoreRate: 1 },
+          },
+        },
+      }),
+    ]);
+    expect(shelf.calls.length).toBe(calls); // refused before any subgraph was called
+  });
+
+  it("keeps a bucket per client: another user, and anonymous callers by address, are not held back", async () => {
+    const other = await shelf.post({ query: "{ shelf { id } }" }, shelf.tokens.customer("usr_another"));
+    expect(other.status).toBe(200);
+    const anonymous = await shelf.post({ query: "{ shelf { id } }" });
+    expect(anonymous.status).toBe(200);
+    expect(anonymous.headers.get("ratelimit-remaining")).toBe("20");
+  });
+});
