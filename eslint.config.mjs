@@ -43,7 +43,22 @@ export default tseslint.config(
   },
   {
     files: ["subgraphs/**"],
-    rules: { "no-restricted-imports": ["error", { patterns: [internals, otherSubgraphs] }] },
+    rules: {
+      "no-restricted-imports": [
+        "error",
+        {
+          patterns: [internals, otherSubgraphs],
+          // Ours also declares the rule in the schema, where the router enforces it.
+          paths: [
+            {
+              name: "type-graphql",
+              importNames: ["Authorized"],
+              message: "Use Authorized from @cartograph/service-kit/graphql.",
+            },
+          ],
+        },
+      ],
+    },
   },
   {
     files: ["**/*.js", "**/*.cjs"],

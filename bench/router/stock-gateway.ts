@@ -6,19 +6,22 @@
  *
  * With --cartograph (Cartograph's own subgraphs, which refuse calls without the router's secret)
  * the gateway's data sources add the secret and forward the caller's Authorization: the least a
- * gateway must do to be let in, nothing more. SUBGRAPH_<NAME>_URL overrides a subgraph's URL.
+ * gateway must do to be let in, nothing more (the subgraphs still authorize every call). SUBGRAPH_<NAME>_URL overrides a subgraph's URL.
  */
 import { readFileSync } from "node:fs";
 import { ApolloGateway, RemoteGraphQLDataSource } from "@apollo/gateway";
 import { ApolloServer } from "@apollo/server";
 import { startStandaloneServer } from "@apollo/server/standalone";
+import { supergraphForGateway } from "@cartograph/router";
 
 async function main(): Promise<void> {
   const [file, port, flag] = process.argv.slice(2);
   const cartograph = flag === "--cartograph";
   const secret = process.env.CARTOGRAPH_ROUTER_SECRET ?? "";
   const gateway = new ApolloGateway({
-    supergraphSdl: readFileSync(file!, "utf8"),
+    // Ours links @authenticated and @requiresScopes for SECURITY, which the stock gateway refuses to
+    // load; it gets them as plain links, as our router does, and enforces neither.
+    supergraphSdl: supergraphForGateway(readFileSync(file!, "utf8")),
     ...(cartograph
       ? {
           buildService: ({ name, url }) =>

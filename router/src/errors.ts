@@ -1,5 +1,6 @@
+import type { ApolloServerPlugin } from "@apollo/server";
 import { createErrorMasker, ErrorCode, type Logger } from "@cartograph/service-kit";
-import type { GraphQLFormattedError } from "graphql";
+import { GraphQLError, type GraphQLFormattedError } from "graphql";
 
 /** Marks graphql-armor's rejections so they surface as OPERATION_TOO_COMPLEX, not a validation error. */
 export const LIMIT_EXTENSION = "cartographLimit";
@@ -20,6 +21,9 @@ export function createRouterErrorFormatter(log: Logger) {
         extensions: { code: ErrorCode.OPERATION_TOO_COMPLEX },
       };
     }
+    if (isUncodedClientError(error)) {
+      return { message: formatted.message, extensions: { code: ErrorCode.BAD_REQUEST } };
+    }
     const masked = mask(formatted, error);
     const extensions = Object.fromEntries(
       Object.entries(masked.extensions ?? {}).filter(([key]) => PUBLIC_EXTENSIONS.has(key)),
@@ -27,3 +31,31 @@ export function createRouterErrorFormatter(log: Logger) {
     return { ...masked, extensions };
   };
 }
+
+/**
+ * Apollo Server refuses some malformed requests (a persisted query version it does not know, an
+ * APQ hash that does not match the text) with a 4xx status but no code: the client's mistake, not
+ * a bug to mask as INTERNAL_SERVER_ERROR.
+ */
+function isUncodedClientError(error: unknown): boolean {
+  if (!(error instanceof GraphQLError) || error.extensions.code !== undefined) return false;
+  const status = (error.extensions.http as { status?: unknown } | undefined)?.status;
+  return typeof status === "number" && status >= 400 && status < 500;
+}
+
+/**
+ * An `operationName` that names no operation of the document (or none given for a document of
+ * several) is refused before execution, as over WebSocket: the gateway would throw on it, a 500.
+ */
+export const operationResolutionPlugin: ApolloServerPlugin = {
+  async requestDidStart() {
+    return {
+      async didResolveOperation({ operation }) {
+        if (operation) return;
+        throw new GraphQLError("Unable to identify the operation to run: name it with operationName.", {
+          extensions: { code: "OPERATION_RESOLUTION_FAILURE", http: { status: 400 } },
+        });
+      },
+    };
+  },
+};

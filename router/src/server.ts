@@ -25,7 +25,8 @@ import helmet from "helmet";
 import { GraphQLError, type GraphQLFormattedError } from "graphql";
 import { subgraphUrlOverride, type RouterConfig } from "./config";
 import { authenticate, type RouterContext } from "./context";
-import { createRouterErrorFormatter } from "./errors";
+import { AccessRules, authorizingGateway, supergraphForGateway } from "./authorization";
+import { createRouterErrorFormatter, operationResolutionPlugin } from "./errors";
 import { operationLimits } from "./limits";
 import { SubgraphDataSource } from "./subgraph-source";
 import { allowedOriginsOf } from "./origins";
@@ -110,8 +111,9 @@ export async function startRouter({ config, log, env = process.env, verifier }: 
         })
       : null;
   invalidation?.catch((error: unknown) => log.error({ err: error }, "cache invalidation could not start"));
+  const supergraphSdl = readFileSync(config.SUPERGRAPH_PATH, "utf8");
   const gateway = new ApolloGateway({
-    supergraphSdl: readFileSync(config.SUPERGRAPH_PATH, "utf8"),
+    supergraphSdl: supergraphForGateway(supergraphSdl),
     logger: log,
     buildService: ({ name, url }) => {
       // The router's own events graph is composed but never called: subscriptions serve it.
@@ -152,7 +154,12 @@ export async function startRouter({ config, log, env = process.env, verifier }: 
   let supergraphLoaded = false;
 
   const apollo = new ApolloServer<RouterContext>({
-    gateway,
+    // What a viewer may not see is taken out before planning (the SDL's @authenticated, @requiresScopes).
+    gateway: authorizingGateway(
+      gateway,
+      AccessRules.fromSupergraph(supergraphSdl),
+      (context) => (context as RouterContext).viewer,
+    ),
     formatError,
     includeStacktraceInErrorResponses: false,
     // Shutdown is ours (stopOnSignals), so in-flight requests and subscriptions drain first.
@@ -164,6 +171,7 @@ export async function startRouter({ config, log, env = process.env, verifier }: 
     // With trusted documents only, nothing may register a document by its hash.
     ...(config.TRUSTED_DOCUMENTS === "only" ? { persistedQueries: false as const } : {}),
     plugins: [
+      operationResolutionPlugin,
       ...limits.plugins,
       ...(config.ROUTER_THROTTLE === "on"
         ? [

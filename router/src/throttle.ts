@@ -11,15 +11,12 @@ import {
   visit,
   visitWithTypeInfo,
   type DocumentNode,
-  type FragmentDefinitionNode,
   type GraphQLSchema,
-  type OperationDefinitionNode,
-  type SelectionNode,
-  type SelectionSetNode,
   type ValueNode,
 } from "graphql";
 import { LRUCache } from "lru-cache";
 import type { RouterContext } from "./context";
+import { selectedOperation } from "./operation";
 
 /**
  * Cost-based throttling, as Shopify's API does it: every operation's cost is computed before it
@@ -41,33 +38,6 @@ function intArgument(value: ValueNode | undefined, variables: Record<string, unk
   return undefined;
 }
 
-/** A selection set with every fragment spread replaced by its fragment, inline. */
-function inlined(
-  selectionSet: SelectionSetNode,
-  fragments: ReadonlyMap<string, FragmentDefinitionNode>,
-  within: ReadonlySet<string> = new Set(),
-): SelectionSetNode {
-  const selections: SelectionNode[] = [];
-  for (const selection of selectionSet.selections) {
-    if (selection.kind === Kind.FRAGMENT_SPREAD) {
-      const name = selection.name.value;
-      const fragment = fragments.get(name);
-      if (!fragment || within.has(name)) continue; // validation refuses both before this runs
-      selections.push({
-        kind: Kind.INLINE_FRAGMENT,
-        typeCondition: fragment.typeCondition,
-        directives: selection.directives ?? [],
-        selectionSet: inlined(fragment.selectionSet, fragments, new Set([...within, name])),
-      });
-    } else if (selection.selectionSet) {
-      selections.push({ ...selection, selectionSet: inlined(selection.selectionSet, fragments, within) });
-    } else {
-      selections.push(selection);
-    }
-  }
-  return { ...selectionSet, selections };
-}
-
 /** The requested cost of the document's selected operation. */
 export function operationCost(
   schema: GraphQLSchema,
@@ -75,17 +45,8 @@ export function operationCost(
   variables: Record<string, unknown> = {},
   operationName?: string | null,
 ): number {
-  const fragments = new Map(
-    document.definitions.flatMap((definition) =>
-      definition.kind === Kind.FRAGMENT_DEFINITION ? [[definition.name.value, definition] as const] : [],
-    ),
-  );
-  const operation = document.definitions.find(
-    (definition): definition is OperationDefinitionNode =>
-      definition.kind === Kind.OPERATION_DEFINITION && (!operationName || definition.name?.value === operationName),
-  );
-  if (!operation) return 0;
-  const flat: OperationDefinitionNode = { ...operation, selectionSet: inlined(operation.selectionSet, fragments) };
+  const flat = selectedOperation(document, operationName);
+  if (!flat) return 0;
   const typeInfo = new TypeInfo(schema);
   const multipliers: number[] = [1];
   let total = 0;
@@ -186,10 +147,9 @@ export function clientOf(context: RouterContext): string {
 
 /**
  * Draws each operation's cost from its client's bucket before any subgraph is called: over the
- * limit is HTTP 429, RATE_LIMITED, with Retry-After and the cost in the error's extensions. Every
- * response says what it cost and what is left in headers, so bodies (and cached bodies) stay the
- * same whoever asks: `X-Operation-Cost`, `RateLimit-Limit`, `RateLimit-Remaining`, `RateLimit-Reset`
- * (seconds until the bucket is full again).
+ * limit is HTTP 429, RATE_LIMITED, with Retry-After. Every response says what it cost and what is
+ * left in `extensions.cost` (Shopify's shape), and in the `RateLimit-Limit`, `RateLimit-Remaining`
+ * and `RateLimit-Reset` (seconds until the bucket is full) headers for whatever sits in between.
  */
 export function costThrottlePlugin(throttle: CostThrottle): ApolloServerPlugin<RouterContext> {
   const costs = new LRUCache<string, number>({ max: 10_000 });
@@ -200,7 +160,10 @@ export function costThrottlePlugin(throttle: CostThrottle): ApolloServerPlugin<R
       return {
         async didResolveOperation(request) {
           const variables = request.request.variables ?? {};
-          const key = `${request.queryHash}:${request.operationName ?? ""}:${JSON.stringify(variables)}`;
+          // The cost reads only numeric variables (a `first`, a `last`): the key holds those alone, not
+          // the whole payload, which may be nested deeper than JSON.stringify can follow.
+          const sizes = Object.entries(variables).filter(([, value]) => typeof value === "number");
+          const key = `${request.queryHash}:${request.operationName ?? ""}:${JSON.stringify(sizes)}`;
           let requested = costs.get(key);
           if (requested === undefined) {
             requested = operationCost(request.schema, request.document, variables, request.operationName);
@@ -223,9 +186,10 @@ export function costThrottlePlugin(throttle: CostThrottle): ApolloServerPlugin<R
         },
         async willSendResponse(request) {
           if (!cost) return;
-          const headers = request.response.http.headers;
+          const { body, http } = request.response;
+          if (body.kind === "single") body.singleResult.extensions = { ...body.singleResult.extensions, cost };
+          const headers = http.headers;
           const remaining = cost.throttleStatus.currentlyAvailable;
-          headers.set("x-operation-cost", String(cost.requestedQueryCost));
           headers.set("ratelimit-limit", String(maximumAvailable));
           headers.set("ratelimit-remaining", String(remaining));
           headers.set("ratelimit-reset", String(Math.ceil((maximumAvailable - remaining) / restoreRate)));

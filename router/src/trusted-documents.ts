@@ -85,6 +85,9 @@ export class TrustedDocuments {
     if (this.mode === "only" || request.documentId !== undefined) {
       throw refused(ErrorCode.PERSISTED_QUERY_NOT_FOUND, "No trusted document has this id.", 400);
     }
+    if (query !== undefined && trustedDocumentId(query) !== id) {
+      throw refused(ErrorCode.PERSISTED_QUERY_HASH_MISMATCH, "The document does not match its id.", 400);
+    }
     // An APQ hash this router does not know: Apollo Server's own APQ cache answers (or registers it).
     return undefined;
   }

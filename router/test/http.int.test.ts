@@ -109,7 +109,10 @@ describe("what goes wrong before GraphQL runs is answered in JSON, coded, withou
     expect(response.headers.get("content-type")).toMatch(/^application\/graphql-response\+json/);
     expect(response.headers.get("x-content-type-options")).toBe("nosniff");
     expect(response.headers.get("x-powered-by")).toBeNull();
-    expect(await response.json()).toEqual({ data: { shelf: [{ id: "1" }] } });
+    expect(await response.json()).toEqual({
+      data: { shelf: [{ id: "1" }] },
+      extensions: { cost: expect.objectContaining({ requestedQueryCost: 10 }) },
+    });
   });
 });
 

@@ -21,13 +21,25 @@ import { startRouter, type RunningRouter } from "../src/server";
 // A one-subgraph supergraph whose subgraph answers slowly (so identical requests overlap in
 // flight) and counts its calls, with a router in front: for the router's own behaviour.
 const schema = buildSubgraphSchema({
-  typeDefs: parse(`extend schema @link(url: "https://specs.apollo.dev/federation/v2.3", import: ["@key"])
-    type Query { shelf: [Item!]! mine: String }
-    type Mutation { restock: Int! }
-    type Item @key(fields: "id") { id: ID! name: String! }`),
+  typeDefs:
+    parse(`extend schema @link(url: "https://specs.apollo.dev/federation/v2.7", import: ["@key", "@authenticated", "@requiresScopes"])
+    type Query {
+      shelf: [Item!]!
+      mine: String
+      ledger: Ledger @authenticated
+      vault: String! @requiresScopes(scopes: [["ADMIN"]])
+    }
+    type Mutation { restock: Int!  clearShelf: Int @requiresScopes(scopes: [["ADMIN"]]) }
+    type Item @key(fields: "id") { id: ID! name: String! cost: Int @requiresScopes(scopes: [["ADMIN"]]) }
+    type Ledger { owner: String  total: Int! @requiresScopes(scopes: [["ADMIN"]])  audit: String @requiresScopes(scopes: [["ADMIN"]]) }`),
   resolvers: {
-    Query: { shelf: () => [{ id: "1", name: "Kettle" }], mine: () => "whoever asked" },
-    Mutation: { restock: () => 1 },
+    Query: {
+      shelf: () => [{ id: "1", name: "Kettle", cost: 7 }],
+      mine: () => "whoever asked",
+      ledger: () => ({ owner: "the shop", total: 42, audit: "clean" }),
+      vault: () => "gold",
+    },
+    Mutation: { restock: () => 1, clearShelf: () => 0 },
   },
 });
 
@@ -43,13 +55,14 @@ export interface ShelfRouter {
   post: (
     body: Record<string, unknown>,
     token?: string,
-  ) => Promise<{ status: number; headers: Headers; body: GraphQLBody }>;
+  ) => Promise<{ status: number; headers: Headers; body: GraphQLBody; cost: unknown }>;
   close: () => Promise<void>;
 }
 
 export interface GraphQLBody {
   data?: Record<string, unknown>;
   errors?: Array<{ message: string; extensions?: { code?: string; [key: string]: unknown } }>;
+  extensions?: Record<string, unknown>;
 }
 
 export async function startShelfRouter(env: Record<string, string> = {}): Promise<ShelfRouter> {
@@ -110,7 +123,15 @@ export async function startShelfRouter(env: Record<string, string> = {}): Promis
         headers: { "content-type": "application/json", ...(token ? { authorization: `Bearer ${token}` } : {}) },
         body: JSON.stringify(body),
       });
-      return { status: response.status, headers: response.headers, body: (await response.json()) as GraphQLBody };
+      // What the request cost is set apart: most tests are about the rest of the body.
+      const { extensions, ...rest } = (await response.json()) as GraphQLBody & { extensions?: { cost?: unknown } };
+      const { cost, ...otherExtensions } = extensions ?? {};
+      return {
+        status: response.status,
+        headers: response.headers,
+        body: Object.keys(otherExtensions).length > 0 ? { ...rest, extensions: otherExtensions } : rest,
+        cost,
+      };
     },
     close: async () => {
       await router.stop();

@@ -16,7 +16,10 @@ describe("cost throttling", () => {
       const answer = await shelf.post({ query: "{ shelf { id } }" }, token);
       expect(answer.status).toBe(200);
       expect(answer.body).toEqual({ data: { shelf: [{ id: "1" }] } });
-      expect(answer.headers.get("x-operation-cost")).toBe("10");
+      expect(answer.cost).toEqual({
+        requestedQueryCost: 10,
+        throttleStatus: { currentlyAvailable: 20 - 10 * i, maximumAvailable: 30, restoreRate: 1 },
+      });
       expect(answer.headers.get("ratelimit-limit")).toBe("30");
       remaining.push(answer.headers.get("ratelimit-remaining")!);
     }

@@ -104,17 +104,21 @@ export function rootFieldTags(operation: OperationDefinitionNode): string[] {
   );
 }
 
-function keyOf(request: GraphQLRequestContext<RouterContext>): string {
-  return createHash("sha256")
-    .update(
-      JSON.stringify([
-        audienceOf(request.contextValue),
-        request.operationName ?? null,
-        request.source ?? "",
-        request.request.variables ?? {},
-      ]),
-    )
-    .digest("base64url");
+/** The response's key; undefined for variables nested deeper than JSON.stringify can follow: not cached. */
+function keyOf(request: GraphQLRequestContext<RouterContext>): string | undefined {
+  let text: string;
+  try {
+    text = JSON.stringify([
+      audienceOf(request.contextValue),
+      request.operationName ?? null,
+      request.source ?? "",
+      request.request.variables ?? {},
+    ]);
+  } catch (error) {
+    if (error instanceof RangeError) return undefined;
+    throw error;
+  }
+  return createHash("sha256").update(text).digest("base64url");
 }
 
 /**
@@ -140,6 +144,7 @@ export function responseCachePlugin(
         async responseForOperation(request) {
           if (request.operation.operation !== "query") return null;
           key = keyOf(request);
+          if (key === undefined) return null;
           served = cache.get(key);
           if (!served) return null;
           const remaining = Math.max(0, Math.floor((served.expiresAt - Date.now()) / 1000));
@@ -161,7 +166,8 @@ export function responseCachePlugin(
           const policy = request.overallCachePolicy.policyIfCacheable();
           if (!policy || policy.scope === "PRIVATE" || policy.maxAge <= 0) return;
           const tags = [...(request.contextValue.cacheTags ?? []), ...rootFieldTags(request.operation)];
-          cache.set(key, JSON.stringify(result), policy.maxAge, tags);
+          // The data alone: extensions (what this caller's request cost) belong to each answer.
+          cache.set(key, JSON.stringify({ data: result.data }), policy.maxAge, tags);
         },
       };
     },

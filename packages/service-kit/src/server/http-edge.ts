@@ -70,6 +70,13 @@ export function graphqlHttpErrors(log: Logger): ErrorRequestHandler {
       res.status(known.status).json(graphqlError(known.code, known.message));
       return;
     }
+    // The body parser marks the rest of the client's faults with a 4xx status but no type (a body
+    // that does not inflate as its Content-Encoding says): still the client's, not a bug of ours.
+    const status = (error as { status?: unknown }).status;
+    if (typeof status === "number" && status >= 400 && status < 500) {
+      res.status(status).json(graphqlError(ErrorCode.BAD_REQUEST, "The request body could not be read."));
+      return;
+    }
     log.error({ err: error }, "unexpected error at the HTTP edge");
     res.status(500).json(graphqlError(ErrorCode.INTERNAL_SERVER_ERROR, "Internal server error"));
   };

@@ -1,6 +1,6 @@
 import { Role, requireViewer } from "@cartograph/service-kit/auth";
-import { toPayload } from "@cartograph/service-kit/graphql";
-import { Args, Authorized, Ctx, Mutation, Resolver } from "type-graphql";
+import { Authorized, toPayload } from "@cartograph/service-kit/graphql";
+import { Args, Ctx, Mutation, Resolver } from "type-graphql";
 import type { InventoryContext } from "../context";
 import { AdjustStockArgs, SetStockArgs, StockLevel, StockPayload } from "./stock-level.type";
 

@@ -1,6 +1,6 @@
 import { requireViewer } from "@cartograph/service-kit/auth";
-import { money, type Outcome } from "@cartograph/service-kit/graphql";
-import { Arg, Authorized, Ctx, ID, Int, Mutation, Query, Resolver } from "type-graphql";
+import { Authorized, money, type Outcome } from "@cartograph/service-kit/graphql";
+import { Arg, Ctx, ID, Int, Mutation, Query, Resolver } from "type-graphql";
 import type { OrdersContext } from "../context";
 import { variantRef } from "../product/product-variant.stub";
 import type { CartView } from "./cart.service";

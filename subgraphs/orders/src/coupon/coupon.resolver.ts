@@ -1,6 +1,6 @@
 import { Role } from "@cartograph/service-kit/auth";
-import { money } from "@cartograph/service-kit/graphql";
-import { Arg, Authorized, Ctx, Mutation, Resolver } from "type-graphql";
+import { Authorized, money } from "@cartograph/service-kit/graphql";
+import { Arg, Ctx, Mutation, Resolver } from "type-graphql";
 import type { OrdersContext } from "../context";
 import { Coupon, CouponPayload, CreateCouponInput } from "./coupon.type";
 

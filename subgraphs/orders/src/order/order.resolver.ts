@@ -1,19 +1,6 @@
 import { requireOwnerOrAdmin, requireViewer, Role } from "@cartograph/service-kit/auth";
-import { Address, Money, money, PageArgs, toPayload } from "@cartograph/service-kit/graphql";
-import {
-  Arg,
-  Args,
-  ArgsType,
-  Authorized,
-  Ctx,
-  Field,
-  FieldResolver,
-  ID,
-  Mutation,
-  Query,
-  Resolver,
-  Root,
-} from "type-graphql";
+import { Address, Authorized, Money, money, toPayload, PageArgs } from "@cartograph/service-kit/graphql";
+import { Arg, Args, ArgsType, Ctx, Field, FieldResolver, ID, Mutation, Query, Resolver, Root } from "type-graphql";
 import type { OrdersContext } from "../context";
 import type { OrderRow } from "../db/schema";
 import { User } from "../user/user.stub";

@@ -1,5 +1,6 @@
 import { requireOwnerOrAdmin } from "@cartograph/service-kit/auth";
 import { Ctx, FieldResolver, Resolver, Root } from "type-graphql";
+import { SignedInOnly } from "@cartograph/service-kit/graphql";
 import type { PaymentsContext } from "../context";
 import type { InvoiceRow, PaymentRow } from "../db/schema";
 import { Invoice } from "../invoice/invoice.type";
@@ -17,6 +18,7 @@ export class OrderResolver {
     return viewablePayment(ctx.viewer, order.payment);
   }
 
+  @SignedInOnly()
   @FieldResolver(() => Invoice, { nullable: true, description: "(owner) Issued when the payment succeeds." })
   async invoice(@Root() order: OrderRoot, @Ctx() ctx: PaymentsContext): Promise<InvoiceRow | null> {
     // No payment, no invoice; the payment's owner is the invoice's.

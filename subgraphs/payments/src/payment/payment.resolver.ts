@@ -1,19 +1,6 @@
 import { Role, requireViewer } from "@cartograph/service-kit/auth";
-import { Money, money, toPayload } from "@cartograph/service-kit/graphql";
-import {
-  Arg,
-  Args,
-  ArgsType,
-  Authorized,
-  Ctx,
-  Field,
-  FieldResolver,
-  ID,
-  Mutation,
-  Query,
-  Resolver,
-  Root,
-} from "type-graphql";
+import { Authorized, Money, money, toPayload } from "@cartograph/service-kit/graphql";
+import { Arg, Args, ArgsType, Ctx, Field, FieldResolver, ID, Mutation, Query, Resolver, Root } from "type-graphql";
 import type { PaymentsContext } from "../context";
 import type { PaymentRow, RefundRow } from "../db/schema";
 import { Order, type OrderRoot } from "../order/order.stub";

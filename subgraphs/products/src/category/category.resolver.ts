@@ -1,7 +1,7 @@
 import { badUserInput } from "@cartograph/service-kit";
 import { Role } from "@cartograph/service-kit/auth";
-import { toPayload } from "@cartograph/service-kit/graphql";
-import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from "type-graphql";
+import { Authorized, toPayload } from "@cartograph/service-kit/graphql";
+import { Arg, Args, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from "type-graphql";
 import type { ProductsContext } from "../context";
 import type { CategoryRow } from "../db/schema";
 import { ProductListArgs } from "../product/product.resolver";

@@ -1,20 +1,7 @@
 import { badUserInput } from "@cartograph/service-kit";
 import { hasRole, Role } from "@cartograph/service-kit/auth";
-import { money, PageArgs, toPayload } from "@cartograph/service-kit/graphql";
-import {
-  Arg,
-  Args,
-  ArgsType,
-  Authorized,
-  Ctx,
-  Field,
-  FieldResolver,
-  ID,
-  Mutation,
-  Query,
-  Resolver,
-  Root,
-} from "type-graphql";
+import { Authorized, money, toPayload, PageArgs } from "@cartograph/service-kit/graphql";
+import { Arg, Args, ArgsType, Ctx, Field, FieldResolver, ID, Mutation, Query, Resolver, Root } from "type-graphql";
 import { Category } from "../category/category.type";
 import type { ProductsContext } from "../context";
 import { DeleteProductPayload, ProductPayload } from "./product.payloads";

@@ -1,5 +1,5 @@
 import { requireOwnerOrAdmin } from "@cartograph/service-kit/auth";
-import { PrivateCache } from "@cartograph/service-kit/graphql";
+import { PrivateCache, SignedInOnly } from "@cartograph/service-kit/graphql";
 import { Arg, Ctx, FieldResolver, Int, Query, Resolver, Root } from "type-graphql";
 import type { RecommendationsContext } from "../context";
 import { Product, productRefs } from "../product/product.stub";
@@ -39,6 +39,7 @@ export class ProductRecommendationsResolver {
 
 @Resolver(() => User)
 export class UserRecommendationsResolver {
+  @SignedInOnly()
   @PrivateCache()
   @FieldResolver(() => [Product], {
     description:

@@ -1,6 +1,6 @@
 import { requireViewer } from "@cartograph/service-kit/auth";
-import { toPayload } from "@cartograph/service-kit/graphql";
-import { Arg, Authorized, Ctx, FieldResolver, ID, Mutation, Resolver, Root } from "type-graphql";
+import { Authorized, toPayload } from "@cartograph/service-kit/graphql";
+import { Arg, Ctx, FieldResolver, ID, Mutation, Resolver, Root } from "type-graphql";
 import type { ReviewsContext } from "../context";
 import type { ReviewDocument } from "../db";
 import { Product } from "../product/product.stub";

@@ -1,10 +1,9 @@
 import { Role, requireOwnerOrAdmin, requireViewer } from "@cartograph/service-kit/auth";
-import { toPayload, PrivateCache } from "@cartograph/service-kit/graphql";
+import { Authorized, toPayload, PrivateCache } from "@cartograph/service-kit/graphql";
 import {
   Arg,
   Args,
   ArgsType,
-  Authorized,
   Ctx,
   Field,
   FieldResolver,

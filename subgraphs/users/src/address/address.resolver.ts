@@ -1,6 +1,6 @@
 import { requireViewer } from "@cartograph/service-kit/auth";
-import { toPayload } from "@cartograph/service-kit/graphql";
-import { Arg, Authorized, Ctx, ID, Mutation, Resolver } from "type-graphql";
+import { Authorized, toPayload } from "@cartograph/service-kit/graphql";
+import { Arg, Ctx, ID, Mutation, Resolver } from "type-graphql";
 import { AddressPayload, RemoveAddressPayload } from "../account/account.payloads";
 import type { UsersContext } from "../context";
 import { Address, AddressInput } from "./address.type";
