@@ -13,7 +13,7 @@ import type { UsersContext, UsersServiceRegistry } from "./context";
 import { schema } from "./db";
 import { buildUsersSchema } from "./schema";
 import { SessionService } from "./session/session.service";
-import { jwksOf, loadSigningKey, verifierFor } from "./session/signing-key";
+import { jwksOf, loadAcceptedKeys, loadSigningKey, verifierFor } from "./session/signing-key";
 
 export const USERS_SERVICE_DIR = path.resolve(__dirname, "..");
 
@@ -33,6 +33,7 @@ export function startUsersSubgraph(
   return startStopping(async (stops) => {
     const { key, generated } = await loadSigningKey(config.JWT_PRIVATE_KEY);
     if (generated) log.warn("JWT_PRIVATE_KEY is not set: signing with a throwaway key; tokens die with this process");
+    const accepted = await loadAcceptedKeys(config.JWT_ACCEPTED_PUBLIC_KEYS);
 
     const database = stops.add("postgres", given.database ?? connectPostgres(config.DATABASE_URL, schema, log));
     const broker = startPublishing(stops, { pool: database.pool, config, log });
@@ -57,14 +58,14 @@ export function startUsersSubgraph(
       accounts: new AccountRepository(database.db),
       addresses: new AddressRepository(database.db),
     };
-    const jwks = await jwksOf(key);
+    const jwks = await jwksOf(key, accepted);
 
     const server = await startSubgraphServer<UsersContext>({
       service: "users",
       schema: await buildUsersSchema(),
       config,
       log,
-      verifier: verifierFor(key),
+      verifier: verifierFor(key, accepted),
       createContext: (base) => ({
         ...base,
         services,

@@ -8,6 +8,12 @@ export const usersEnvSchema = baseEnvSchema
     ...eventsEnv,
     /** RS256 private key (PEM) that signs access tokens. Required in production. */
     JWT_PRIVATE_KEY: z.string().optional(),
+    /**
+     * Public keys (PEM; several may follow one another) published in the JWKS and accepted beside
+     * the signing key, never used to sign: the next key before a rotation, the previous one after
+     * it until its last tokens expire (docs/operations.md, Rotating the signing key).
+     */
+    JWT_ACCEPTED_PUBLIC_KEYS: z.string().default(""),
     ACCESS_TOKEN_TTL_SECONDS: z.coerce.number().int().min(60).max(3600).default(900),
     REFRESH_TOKEN_TTL_DAYS: z.coerce.number().int().min(1).max(365).default(30),
     /**

@@ -35,13 +35,40 @@ export async function loadSigningKey(
   return { key: { kid: await thumbprint(publicKey), privateKey, publicKey }, generated: !privateKeyPem };
 }
 
-export async function jwksOf(key: SigningKey): Promise<JwksDocument> {
-  return { keys: [await publicJwk(key.publicKey, key.kid)] };
+/** A key that verifies but never signs (the next one, or the one before). */
+export interface AcceptedKey {
+  kid: string;
+  publicKey: KeyObject;
+}
+
+const PEM_PUBLIC_KEY = /-----BEGIN (?:RSA )?PUBLIC KEY-----[\s\S]+?-----END (?:RSA )?PUBLIC KEY-----/g;
+
+/** JWT_ACCEPTED_PUBLIC_KEYS: every PEM public key in it (one-line values use `\n`), RSA only. */
+export async function loadAcceptedKeys(pems: string): Promise<AcceptedKey[]> {
+  const text = pems.replaceAll("\\n", "\n");
+  const blocks = text.match(PEM_PUBLIC_KEY) ?? [];
+  if (blocks.length === 0 && text.trim() !== "")
+    throw new Error("JWT_ACCEPTED_PUBLIC_KEYS holds no PEM public key (-----BEGIN PUBLIC KEY-----)");
+  return Promise.all(
+    blocks.map(async (pem) => {
+      const publicKey = createPublicKey(pem);
+      if (publicKey.asymmetricKeyType !== "rsa") throw new Error("JWT_ACCEPTED_PUBLIC_KEYS must hold RSA keys (RS256)");
+      return { kid: await thumbprint(publicKey), publicKey };
+    }),
+  );
+}
+
+/** The signing key first, then the accepted ones: during a rotation the JWKS holds both. */
+export async function jwksOf(key: SigningKey, accepted: readonly AcceptedKey[] = []): Promise<JwksDocument> {
+  const published = [key, ...accepted.filter((other) => other.kid !== key.kid)];
+  return { keys: await Promise.all(published.map((each) => publicJwk(each.publicKey, each.kid))) };
 }
 
 /** The users service checks its own tokens with the same rules as everyone else, without a fetch. */
-export function verifierFor(key: SigningKey): AccessTokenVerifier {
-  return createStaticKeyVerifier(new Map([[key.kid, key.publicKey]]));
+export function verifierFor(key: SigningKey, accepted: readonly AcceptedKey[] = []): AccessTokenVerifier {
+  return createStaticKeyVerifier(
+    new Map([...accepted, key].map((each): [string, KeyObject] => [each.kid, each.publicKey])),
+  );
 }
 
 export function signAccessToken(
