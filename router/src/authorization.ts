@@ -15,10 +15,8 @@ import {
   isObjectType,
   isInterfaceType,
   Kind,
-  parse,
   print,
   visit,
-  type ConstArgumentNode,
   type ConstDirectiveNode,
   type DocumentNode,
   type FieldNode,
@@ -30,6 +28,7 @@ import {
 } from "graphql";
 import { LRUCache } from "lru-cache";
 import { selectedOperation } from "./operation";
+import { readSupergraphDirectives } from "./supergraph-directives";
 
 /**
  * Authorization at the router, as Apollo Router does it: the subgraphs declare `@authenticated`
@@ -50,29 +49,6 @@ interface Requirement {
   scopes: Scopes | null;
 }
 
-const SPECS = { authenticated: "authenticated", requiresScopes: "requiresScopes" } as const;
-const SPEC_URL = /^https:\/\/specs\.apollo\.dev\/(authenticated|requiresScopes)\/v[\d.]+$/;
-
-function stringArgument(argument: ConstArgumentNode | undefined): string | undefined {
-  return argument?.value.kind === Kind.STRING ? argument.value.value : undefined;
-}
-
-/** The names the supergraph gives the two directives (its `@link`s may rename them with `as:`). */
-function directiveNames(document: DocumentNode): { authenticated: string; requiresScopes: string } {
-  const names: { authenticated: string; requiresScopes: string } = { ...SPECS };
-  for (const definition of document.definitions) {
-    if (definition.kind !== Kind.SCHEMA_DEFINITION && definition.kind !== Kind.SCHEMA_EXTENSION) continue;
-    for (const directive of definition.directives ?? []) {
-      if (directive.name.value !== "link") continue;
-      const url = stringArgument(directive.arguments?.find((argument) => argument.name.value === "url"));
-      const spec = url?.match(SPEC_URL)?.[1] as keyof typeof SPECS | undefined;
-      if (!spec) continue;
-      names[spec] = stringArgument(directive.arguments?.find((argument) => argument.name.value === "as")) ?? spec;
-    }
-  }
-  return names;
-}
-
 function scopesOf(directive: ConstDirectiveNode): Scopes {
   const value = directive.arguments?.find((argument) => argument.name.value === "scopes")?.value;
   if (value?.kind !== Kind.LIST) return [];
@@ -91,36 +67,19 @@ export class AccessRules {
   ) {}
 
   static fromSupergraph(supergraphSdl: string): AccessRules {
-    const document = parse(supergraphSdl);
-    const names = directiveNames(document);
-    const requirementOf = (directives: readonly ConstDirectiveNode[] | undefined): Requirement | null => {
-      let authenticated = false;
-      let scopes: Scopes | null = null;
-      for (const directive of directives ?? []) {
-        if (directive.name.value === names.authenticated) authenticated = true;
-        if (directive.name.value === names.requiresScopes) scopes = scopesOf(directive);
-      }
-      return authenticated || scopes ? { authenticated, scopes } : null;
-    };
-    const types = new Map<string, Requirement>();
-    const fields = new Map<string, Requirement>();
-    for (const definition of document.definitions) {
-      if (
-        definition.kind !== Kind.OBJECT_TYPE_DEFINITION &&
-        definition.kind !== Kind.OBJECT_TYPE_EXTENSION &&
-        definition.kind !== Kind.INTERFACE_TYPE_DEFINITION &&
-        definition.kind !== Kind.INTERFACE_TYPE_EXTENSION
-      )
-        continue;
-      const typeName = definition.name.value;
-      const onType = requirementOf(definition.directives);
-      if (onType) types.set(typeName, onType);
-      for (const field of definition.fields ?? []) {
-        const onField = requirementOf(field.directives);
-        if (onField) fields.set(`${typeName}.${field.name.value}`, onField);
-      }
-    }
-    return new AccessRules(types, fields);
+    const declared = readSupergraphDirectives(supergraphSdl, [
+      { spec: "authenticated", directive: "authenticated" },
+      { spec: "requiresScopes", directive: "requiresScopes" },
+    ]);
+    const requirementOf = (directives: readonly ConstDirectiveNode[]): Requirement => ({
+      authenticated: directives.some((directive) => directive.name.value === "authenticated"),
+      scopes: ((use) => (use ? scopesOf(use) : null))(
+        directives.find((directive) => directive.name.value === "requiresScopes"),
+      ),
+    });
+    const each = (uses: ReadonlyMap<string, readonly ConstDirectiveNode[]>) =>
+      new Map([...uses].map(([coordinate, directives]) => [coordinate, requirementOf(directives)]));
+    return new AccessRules(each(declared.types), each(declared.fields));
   }
 
   /** Every protected type and `Type.field`, sorted: what an authorization test must cover. */

@@ -30,7 +30,7 @@ import { createRouterErrorFormatter, operationResolutionPlugin } from "./errors"
 import { operationLimits } from "./limits";
 import { SubgraphDataSource } from "./subgraph-source";
 import { allowedOriginsOf } from "./origins";
-import { CostThrottle, costThrottlePlugin } from "./throttle";
+import { CostHints, CostThrottle, costThrottlePlugin } from "./throttle";
 import { TrustedDocuments } from "./trusted-documents";
 import { startCacheInvalidation } from "./cache/invalidation";
 import { ResponseCache, responseCachePlugin, type ResponseCacheStats } from "./cache/response-cache";
@@ -180,6 +180,7 @@ export async function startRouter({ config, log, env = process.env, verifier }: 
                 maximumAvailable: config.THROTTLE_MAX_POINTS,
                 restoreRate: config.THROTTLE_RESTORE_RATE,
               }),
+              CostHints.fromSupergraph(supergraphSdl),
             ),
           ]
         : []),

@@ -1,5 +1,5 @@
 import { buildSchema, parse } from "graphql";
-import { CostThrottle, DEFAULT_LIST_SIZE, operationCost } from "./throttle";
+import { CostHints, CostThrottle, DEFAULT_LIST_SIZE, operationCost } from "./throttle";
 
 const schema = buildSchema(`
   type Review { id: ID!  body: String!  author: User! }
@@ -47,6 +47,34 @@ describe("operation cost", () => {
 
   it("charges a mutation more than the objects it returns", () => {
     expect(cost(`mutation { addReview(productId: "1", body: "Good") { id author { id } } }`)).toBe(10 + 1 + 1);
+  });
+});
+
+describe("cost hints from the supergraph", () => {
+  // As composition writes them: the cost spec linked, @listSize imported, @cost its own name.
+  const supergraph = `
+    schema @link(url: "https://specs.apollo.dev/link/v1.0") @link(url: "https://specs.apollo.dev/cost/v0.1", import: ["@listSize"]) { query: Query }
+    type Review @cost(weight: 0) { id: ID! }
+    type Product { id: ID!  related: [Product!]! @listSize(assumedSize: 3)  reviews(first: Int): [Review!]!  tags: [String!]! }
+    type Query { product(id: ID!): Product @cost(weight: 5) }
+  `;
+  const hints = CostHints.fromSupergraph(supergraph);
+  const hinted = (query: string) => operationCost(schema, parse(query), {}, undefined, hints);
+
+  it("sizes a list by its assumed size, weighs fields and types as declared, and a given first still wins", () => {
+    expect(hinted(`{ product(id: "1") { related { id } } }`)).toBe(5 + 3);
+    expect(hinted(`{ product(id: "1") { reviews(first: 50) { id } } }`)).toBe(5 + 0);
+    expect(hinted(`{ product(id: "1") { reviews(first: 5) { author { id } } } }`)).toBe(5 + 0 + 5);
+  });
+
+  it("reads hints renamed by the supergraph's links", () => {
+    const renamed = CostHints.fromSupergraph(
+      supergraph
+        .replace('import: ["@listSize"]', 'as: "demand"')
+        .replaceAll("@cost(", "@demand(")
+        .replaceAll("@listSize(", "@demand__listSize("),
+    );
+    expect(operationCost(schema, parse(`{ product(id: "1") { related { id } } }`), {}, undefined, renamed)).toBe(8);
   });
 });
 

@@ -10,6 +10,7 @@ import {
   TypeInfo,
   visit,
   visitWithTypeInfo,
+  type ConstDirectiveNode,
   type DocumentNode,
   type GraphQLSchema,
   type ValueNode,
@@ -17,6 +18,7 @@ import {
 import { LRUCache } from "lru-cache";
 import type { RouterContext } from "./context";
 import { selectedOperation } from "./operation";
+import { intArgumentOf, readSupergraphDirectives } from "./supergraph-directives";
 
 /**
  * Cost-based throttling, as Shopify's API does it: every operation's cost is computed before it
@@ -38,12 +40,57 @@ function intArgument(value: ValueNode | undefined, variables: Record<string, unk
   return undefined;
 }
 
+/**
+ * The subgraphs' corrections to those defaults, federation's demand-control directives:
+ * `@listSize(assumedSize: N)` on a list field (how many items it usually holds) and
+ * `@cost(weight: N)` on a type or field (what each such object costs instead of 1).
+ */
+export class CostHints {
+  static readonly none = new CostHints(new Map(), new Map(), new Map());
+
+  private constructor(
+    private readonly typeWeights: ReadonlyMap<string, number>,
+    private readonly fieldWeights: ReadonlyMap<string, number>,
+    private readonly listSizes: ReadonlyMap<string, number>,
+  ) {}
+
+  static fromSupergraph(supergraphSdl: string): CostHints {
+    const declared = readSupergraphDirectives(supergraphSdl, [
+      { spec: "cost", directive: "cost" },
+      { spec: "cost", directive: "listSize" },
+    ]);
+    const valuesOf = (uses: ReadonlyMap<string, readonly ConstDirectiveNode[]>, directive: string, argument: string) =>
+      new Map(
+        [...uses].flatMap(([coordinate, directives]) => {
+          const use = directives.find((each) => each.name.value === directive);
+          const value = use && intArgumentOf(use, argument);
+          return value === undefined ? [] : [[coordinate, value] as const];
+        }),
+      );
+    return new CostHints(
+      valuesOf(declared.types, "cost", "weight"),
+      valuesOf(declared.fields, "cost", "weight"),
+      valuesOf(declared.fields, "listSize", "assumedSize"),
+    );
+  }
+
+  /** What each object a field returns costs: its own weight, else its type's, else 1. */
+  weight(parentType: string, field: string, returnType: string): number {
+    return this.fieldWeights.get(`${parentType}.${field}`) ?? this.typeWeights.get(returnType) ?? 1;
+  }
+
+  assumedSize(parentType: string, field: string): number | undefined {
+    return this.listSizes.get(`${parentType}.${field}`);
+  }
+}
+
 /** The requested cost of the document's selected operation. */
 export function operationCost(
   schema: GraphQLSchema,
   document: DocumentNode,
   variables: Record<string, unknown> = {},
   operationName?: string | null,
+  hints: CostHints = CostHints.none,
 ): number {
   const flat = selectedOperation(document, operationName);
   if (!flat) return 0;
@@ -68,11 +115,17 @@ export function operationCost(
           const list = isListType(getNullableType(type));
           const argument = (name: string) =>
             intArgument(node.arguments?.find((given) => given.name.value === name)?.value, variables);
+          const parent = typeInfo.getParentType()?.name ?? "";
+          const named = getNamedType(type);
           // A connection's `first` already sized its page: its edges and nodes are that page.
-          const withinConnection = typeInfo.getParentType()?.name.endsWith("Connection") ?? false;
-          const size = argument("first") ?? argument("last") ?? (list && !withinConnection ? DEFAULT_LIST_SIZE : 1);
+          const withinConnection = parent.endsWith("Connection");
+          const size =
+            argument("first") ??
+            argument("last") ??
+            (list ? (hints.assumedSize(parent, node.name.value) ?? (withinConnection ? 1 : DEFAULT_LIST_SIZE)) : 1);
           // A list of objects costs each object it holds; a single object (a connection too) costs 1.
-          if (isCompositeType(getNamedType(type))) total += multiplier * (list ? size : 1);
+          if (isCompositeType(named))
+            total += multiplier * (list ? size : 1) * hints.weight(parent, node.name.value, named.name);
           multipliers.push(multiplier * Math.max(size, 1));
           depth += 1;
         },
@@ -151,7 +204,10 @@ export function clientOf(context: RouterContext): string {
  * left in `extensions.cost` (Shopify's shape), and in the `RateLimit-Limit`, `RateLimit-Remaining`
  * and `RateLimit-Reset` (seconds until the bucket is full) headers for whatever sits in between.
  */
-export function costThrottlePlugin(throttle: CostThrottle): ApolloServerPlugin<RouterContext> {
+export function costThrottlePlugin(
+  throttle: CostThrottle,
+  hints: CostHints = CostHints.none,
+): ApolloServerPlugin<RouterContext> {
   const costs = new LRUCache<string, number>({ max: 10_000 });
   const { maximumAvailable, restoreRate } = throttle.settings;
   return {
@@ -166,7 +222,7 @@ export function costThrottlePlugin(throttle: CostThrottle): ApolloServerPlugin<R
           const key = `${request.queryHash}:${request.operationName ?? ""}:${JSON.stringify(sizes)}`;
           let requested = costs.get(key);
           if (requested === undefined) {
-            requested = operationCost(request.schema, request.document, variables, request.operationName);
+            requested = operationCost(request.schema, request.document, variables, request.operationName, hints);
             costs.set(key, requested);
           }
           const outcome = throttle.take(clientOf(request.contextValue), requested);

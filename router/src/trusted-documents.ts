@@ -63,6 +63,11 @@ export class TrustedDocuments {
    * Throws a coded GraphQLError for what must be refused.
    */
   resolve(request: DocumentRequest): string | undefined {
+    const hash = persistedHashOf(request);
+    // Apollo Server makes whatever is sent its cache key, and a deeply nested array overflows the stack.
+    if (hash !== undefined && typeof hash !== "string") {
+      throw refused(ErrorCode.BAD_REQUEST, "extensions.persistedQuery.sha256Hash must be a string.", 400);
+    }
     const id = idOf(request);
     const query = typeof request.query === "string" && request.query.length > 0 ? request.query : undefined;
     if (id === undefined) {
@@ -95,8 +100,14 @@ export class TrustedDocuments {
 
 function idOf(request: DocumentRequest): string | undefined {
   if (typeof request.documentId === "string") return request.documentId.replace(/^sha256:/, "").toLowerCase();
+  const hash = persistedHashOf(request);
+  return typeof hash === "string" ? hash.toLowerCase() : undefined;
+}
+
+/** APQ's `extensions.persistedQuery.sha256Hash`, as sent. */
+function persistedHashOf(request: DocumentRequest): unknown {
   const extensions =
     typeof request.extensions === "object" && request.extensions !== null ? request.extensions : undefined;
   const persisted = (extensions as { persistedQuery?: { sha256Hash?: unknown } } | undefined)?.persistedQuery;
-  return typeof persisted?.sha256Hash === "string" ? persisted.sha256Hash.toLowerCase() : undefined;
+  return typeof persisted === "object" && persisted !== null ? persisted.sha256Hash : undefined;
 }

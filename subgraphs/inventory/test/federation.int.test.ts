@@ -26,7 +26,7 @@ describe("federation contract of the inventory subgraph", () => {
     const sdl = result.data!._service.sdl;
     expect(sdl).toMatch(/type ProductVariant\s+(@cacheControl\([^)]*\)\s+)?@key\(fields: "id"\)/);
     expect(sdl).toMatch(/type Product\s+(@cacheControl\([^)]*\)\s+)?@key\(fields: "id"\)/);
-    expect(sdl).toContain('@link(url: "https://specs.apollo.dev/federation/v2.7"');
+    expect(sdl).toContain('@link(url: "https://specs.apollo.dev/federation/v2.9"');
     expect(sdl).not.toContain("@extends");
     const shape = (text: string) =>
       parse(text)

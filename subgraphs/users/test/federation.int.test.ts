@@ -24,7 +24,7 @@ describe("federation contract of the users subgraph", () => {
     const result = await callSubgraph<{ _service: { sdl: string } }>(users.url, "{ _service { sdl } }");
     const sdl = result.data!._service.sdl;
     expect(sdl).toMatch(/type User\s+(@cacheControl\([^)]*\)\s+)?@key\(fields: "id"\)/);
-    expect(sdl).toContain('@link(url: "https://specs.apollo.dev/federation/v2.7"');
+    expect(sdl).toContain('@link(url: "https://specs.apollo.dev/federation/v2.9"');
     // Same types and fields as the checked-in SDL that composition reads (federation's own `_` fields aside).
     const shape = (text: string) =>
       parse(text)

@@ -11,7 +11,7 @@ import { authChecker } from "./auth-checker";
 
 /** The Federation 2 spec every subgraph links, and the directives it may use. */
 export const FEDERATION_LINK =
-  'extend schema @link(url: "https://specs.apollo.dev/federation/v2.7", import: ["@key", "@shareable", "@external", "@requires", "@provides", "@inaccessible", "@tag", "@override", "@interfaceObject", "@authenticated", "@requiresScopes"])';
+  'extend schema @link(url: "https://specs.apollo.dev/federation/v2.9", import: ["@key", "@shareable", "@external", "@requires", "@provides", "@inaccessible", "@tag", "@override", "@interfaceObject", "@authenticated", "@requiresScopes", "@cost", "@listSize"])';
 
 /**
  * Apollo's cache hints, as subgraphs declare them (`@cacheControl` on types and fields): each

@@ -5,6 +5,7 @@ import "reflect-metadata";
 export * from "./address";
 export * from "./auth-checker";
 export * from "./cache";
+export * from "./cost";
 export * from "./federation";
 export * from "./money";
 export * from "./pagination";

@@ -20,6 +20,8 @@ registerEnumType(UserErrorCode, { name: "UserErrorCode", description: "Why a mut
 
 @ObjectType({ description: "A problem the user can fix, returned in a mutation payload." })
 @Directive("@shareable")
+// Free to ask for: a payload's list of problems is small, and throttling should not tax it.
+@Directive("@cost(weight: 0)")
 export class UserError {
   @Field(() => UserErrorCode)
   code!: UserErrorCode;

@@ -1,6 +1,6 @@
 import { badUserInput } from "@cartograph/service-kit";
 import { Role } from "@cartograph/service-kit/auth";
-import { Authorized, toPayload } from "@cartograph/service-kit/graphql";
+import { AssumedListSize, Authorized, toPayload } from "@cartograph/service-kit/graphql";
 import { Arg, Args, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from "type-graphql";
 import type { ProductsContext } from "../context";
 import type { CategoryRow } from "../db/schema";
@@ -40,6 +40,7 @@ export class CategoryResolver {
     return category.parentId ? ctx.loaders.categoryById.load(category.parentId) : null;
   }
 
+  @AssumedListSize(5)
   @FieldResolver(() => [Category])
   children(@Root() category: CategoryRow, @Ctx() ctx: ProductsContext) {
     return ctx.loaders.childrenByCategoryId.load(category.id);

@@ -1,6 +1,6 @@
 import { badUserInput } from "@cartograph/service-kit";
 import { hasRole, Role } from "@cartograph/service-kit/auth";
-import { Authorized, money, toPayload, PageArgs } from "@cartograph/service-kit/graphql";
+import { AssumedListSize, Authorized, money, toPayload, PageArgs } from "@cartograph/service-kit/graphql";
 import { Arg, Args, ArgsType, Ctx, Field, FieldResolver, ID, Mutation, Query, Resolver, Root } from "type-graphql";
 import { Category } from "../category/category.type";
 import type { ProductsContext } from "../context";
@@ -71,6 +71,7 @@ export class ProductResolver {
     return toPayload("deleted", await ctx.services.products.deleteProduct(id));
   }
 
+  @AssumedListSize(4)
   @FieldResolver(() => [ProductVariant])
   variants(@Root() product: ProductRecord, @Ctx() ctx: ProductsContext) {
     return ctx.loaders.variantsByProductId.load(product.id);
