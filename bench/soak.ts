@@ -4,6 +4,9 @@
  * start and the end, requests, and every error by code. It should read zero errors.
  *
  *   pnpm exec tsx bench/soak.ts [--minutes 30] [--shoppers 20] [--router http://127.0.0.1:4000/graphql]
+ *
+ * Every shopper here comes from one address, so start the platform with throttling that never
+ * binds (it still runs): THROTTLE_MAX_POINTS=1000000000 THROTTLE_RESTORE_RATE=1000000000 pnpm start
  */
 import { execFileSync } from "node:child_process";
 import { parseArgs } from "node:util";

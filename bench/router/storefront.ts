@@ -69,6 +69,8 @@ const routers: Router[] = [
         NODE_ENV: "test",
         HOST: "127.0.0.1",
         PORT: "24400",
+        // Beside a running platform, whose router has the default metrics port.
+        METRICS_PORT: "0",
         LOG_LEVEL: "warn",
         ROUTER_SECRET: DEV_ROUTER_SECRET,
         ROUTER_CACHE: "on",
@@ -214,29 +216,35 @@ export async function mix(
 
 /** One single-subgraph query, sequentially, through the router and straight to the subgraph. */
 async function overhead(router: Router): Promise<{ throughRouter: number; direct: number }> {
-  const query = JSON.stringify({ query: "{ categories { id name slug } }" });
-  const time = async (url: string, headers: Record<string, string>) => {
-    const samples: number[] = [];
-    for (let i = 0; i < Number(options.overhead); i++) {
-      const started = performance.now();
-      const response = await fetch(url, {
-        method: "POST",
-        headers: { "content-type": "application/json", ...headers },
-        body: query,
-      });
-      await response.text();
-      samples.push(performance.now() - started);
-    }
-    return percentile(
-      samples.sort((a, b) => a - b),
+  // A private field (never cached) of one subgraph: the router's own work is measured, not its cache.
+  const query = () => JSON.stringify({ query: "{ me { id name } }" });
+  const once = async (url: string, headers: Record<string, string>) => {
+    const started = performance.now();
+    const response = await fetch(url, {
+      method: "POST",
+      headers: { "content-type": "application/json", ...headers },
+      body: query(),
+    });
+    await response.text();
+    return performance.now() - started;
+  };
+  // Interleaved, so both see the same machine (the mix's last events may still be settling).
+  const direct: number[] = [];
+  const routed: number[] = [];
+  for (let i = 0; i < Number(options.overhead); i++) {
+    direct.push(
+      await once(`http://127.0.0.1:${subgraphPorts.users}/graphql`, {
+        "x-cartograph-router-secret": DEV_ROUTER_SECRET,
+      }),
+    );
+    routed.push(await once(router.url, {}));
+  }
+  const median = (samples: number[]) =>
+    percentile(
+      samples.sort((x, y) => x - y),
       50,
     );
-  };
-  const direct = await time(`http://127.0.0.1:${subgraphPorts.products}/graphql`, {
-    "x-cartograph-router-secret": DEV_ROUTER_SECRET,
-  });
-  const throughRouter = await time(router.url, {});
-  return { throughRouter, direct };
+  return { throughRouter: median(routed), direct: median(direct) };
 }
 
 async function main(): Promise<void> {
@@ -259,7 +267,7 @@ async function main(): Promise<void> {
         if (router === routers[0] && round === 0) {
           const { throughRouter, direct } = await overhead(router);
           process.stdout.write(
-            `  router overhead: p50 ${throughRouter.toFixed(2)} ms through the router vs ${direct.toFixed(2)} ms straight to products: +${(throughRouter - direct).toFixed(2)} ms\n`,
+            `  router overhead: p50 ${throughRouter.toFixed(2)} ms through the router vs ${direct.toFixed(2)} ms straight to users: ${throughRouter >= direct ? "+" : ""}${(throughRouter - direct).toFixed(2)} ms\n`,
           );
         }
       } finally {
