@@ -29,6 +29,7 @@ module.exports = {
         "<rootDir>/subgraphs/*/src/**/*.test.ts",
         "<rootDir>/router/src/**/*.test.ts",
         "<rootDir>/scripts/lint/**/*.test.ts",
+        "<rootDir>/scripts/*.test.ts",
       ],
     },
     {

@@ -26,6 +26,7 @@ async function startReplica(cache: "on" | "off"): Promise<RunningRouter> {
     config: parseConfig(routerEnvSchema, {
       NODE_ENV: "test",
       PORT: "0",
+      METRICS_PORT: "0",
       LOG_LEVEL: "silent",
       ROUTER_SECRET: TEST_ROUTER_SECRET,
       JWKS_URL: `${platform.services.users!.baseUrl}/.well-known/jwks.json`,

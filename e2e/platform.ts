@@ -38,6 +38,8 @@ export interface PlatformSetup {
   /** Subgraphs started by the test itself (name -> GraphQL URL). */
   external?: Record<string, string>;
   events?: Platform["events"];
+  /** More environment for every service (e.g. OTEL_* to trace the platform), over the defaults. */
+  env?: Record<string, string>;
 }
 
 export function platformEvents(): Platform["events"] {
@@ -54,6 +56,8 @@ export async function startPlatform(setup: PlatformSetup = {}): Promise<Platform
     const platform = await launchPlatform({
       env: {
         NODE_ENV: "test",
+        // Platforms run side by side (and beside `pnpm start`): every metrics server on a free port.
+        METRICS_PORT: "0",
         LOG_LEVEL: "warn",
         RABBITMQ_URL,
         ...events,
@@ -61,6 +65,7 @@ export async function startPlatform(setup: PlatformSetup = {}): Promise<Platform
         JWT_PRIVATE_KEY: generateSigningKeyPem(),
         CARTOGRAPH_ADMIN_EMAIL: E2E_ADMIN.email,
         CARTOGRAPH_ADMIN_PASSWORD: E2E_ADMIN.password,
+        ...setup.env,
       },
       databaseUrl: async (subgraph) => {
         const database =

@@ -2,19 +2,23 @@
 # Local datastores for Cartograph: PostgreSQL 15, RabbitMQ, and a MongoDB-compatible
 # server (FerretDB on PostgreSQL, built from tools/ferretdb/). Debian 12, no systemd.
 #
-# Usage: bash scripts/services.sh up|down|status
+# Usage: bash scripts/services.sh up|down|status|observe-tools
 #
 #   up      install what is missing (apt-get), start what is down, provision the
 #           PostgreSQL roles/databases, print a summary. Idempotent: when everything is
 #           already up it only runs a few checks and prints the summary.
 #   down    stop FerretDB, RabbitMQ and the PostgreSQL cluster.
 #   status  print the summary.
+#   observe-tools
+#           what `pnpm start --observe` runs: installs Prometheus (apt-get) and builds Jaeger
+#           (tools/jaeger) when missing or stale; starts nothing (scripts/observe.ts does).
 #
 # Exit codes: `up` and `status` exit 0 when every service is up and 1 when any is down
 # (so `status` doubles as a health check); `down` exits 0; anything else is an error.
 #
 # Everything listens on 127.0.0.1 only. Logs and state of this script live in .local/
-# (gitignored): .local/log/*.log, .local/bin/cartograph-ferretdb, .local/ferretdb.pid.
+# (gitignored): .local/log/*.log, .local/bin/cartograph-ferretdb, .local/ferretdb.pid,
+# .local/bin/cartograph-jaeger.
 # PostgreSQL and RabbitMQ keep their data where Debian puts it (/var/lib/...);
 # .local/log/rabbitmq links to RabbitMQ's own log directory.
 #
@@ -363,9 +367,14 @@ ferretdb_src_hash() {
     sha256sum | cut -d' ' -f1
 }
 
-ferretdb_build() {
+# require_go DIR: Go on PATH (or in /usr/local/go), to build the module in tools/DIR.
+require_go() {
   if ! command -v go >/dev/null && [[ -x /usr/local/go/bin/go ]]; then PATH=/usr/local/go/bin:$PATH; fi
-  command -v go >/dev/null || die "Go is required to build tools/ferretdb (see tools/ferretdb/README.md)"
+  command -v go >/dev/null || die "Go is required to build tools/$1 (see tools/$1/README.md)"
+}
+
+ferretdb_build() {
+  require_go ferretdb
   local build_log=$LOG_DIR/ferretdb-build.log
   log "building FerretDB $(ferretdb_version) (tags: $FERRETDB_BUILD_TAGS); the first build takes a few minutes"
   # nice: the machine's cores are shared. -mod=mod lets go fill in go.sum if needed;
@@ -431,6 +440,44 @@ mongo_up() {
 
 mongo_is_up() { mongo_wire_answers; }
 
+# --- observability tools (pnpm start --observe) ------------------------------------------------
+
+# Jaeger is built like FerretDB: a module in tools/jaeger naming it with a `tool` directive, its
+# go.sum checked in, the binary cached in .local/bin and rebuilt only when go.mod or go.sum change.
+JAEGER_SRC=$REPO_ROOT/tools/jaeger
+JAEGER_PKG=github.com/jaegertracing/jaeger/cmd/jaeger
+JAEGER_BIN=$BIN_DIR/cartograph-jaeger
+JAEGER_STAMP=$BIN_DIR/cartograph-jaeger.stamp
+
+jaeger_version() { awk '$1 == "github.com/jaegertracing/jaeger" { print $2; exit }' "$JAEGER_SRC/go.mod" 2>/dev/null || true; }
+jaeger_src_hash() { cat "$JAEGER_SRC"/go.mod "$JAEGER_SRC"/go.sum | sha256sum | cut -d' ' -f1; }
+
+jaeger_ensure_built() {
+  [[ -x $JAEGER_BIN && $(cat "$JAEGER_STAMP" 2>/dev/null) == "$(jaeger_src_hash)" ]] && return 0
+  require_go jaeger
+  local build_log=$LOG_DIR/jaeger-build.log
+  log "building Jaeger $(jaeger_version) (log: ${build_log#"$REPO_ROOT"/}); the first build takes several minutes"
+  if ! (cd "$JAEGER_SRC" && GOFLAGS="-mod=mod -buildvcs=false" nice -n 10 \
+    go build -trimpath -ldflags="-s -w" -o "$JAEGER_BIN.tmp" "$JAEGER_PKG") >"$build_log" 2>&1; then
+    die_with_log "$build_log" "building tools/jaeger failed"
+  fi
+  mv -f "$JAEGER_BIN.tmp" "$JAEGER_BIN"
+  jaeger_src_hash >"$JAEGER_STAMP"
+}
+
+prometheus_ensure_installed() {
+  command -v prometheus >/dev/null && return 0
+  apt_install prometheus
+  # Debian's package starts a Prometheus of its own (every interface, :9090, /etc/prometheus)
+  # where it can; ours is the one scripts/observe.ts runs, so that one is stopped and disabled.
+  if [[ -d /run/systemd/system ]]; then
+    "${SUDO[@]}" systemctl disable --now prometheus >/dev/null 2>&1 || log "could not stop Debian's prometheus service"
+  elif [[ -x /etc/init.d/prometheus ]]; then
+    "${SUDO[@]}" /etc/init.d/prometheus stop >/dev/null 2>&1 || true
+    "${SUDO[@]}" update-rc.d prometheus disable >/dev/null 2>&1 || true
+  fi
+}
+
 # --- summary -------------------------------------------------------------------------------
 
 summary() {
@@ -479,8 +526,12 @@ down)
 status)
   summary
   ;;
+observe-tools)
+  prometheus_ensure_installed
+  jaeger_ensure_built
+  ;;
 *)
-  echo "usage: $0 up|down|status" >&2
+  echo "usage: $0 up|down|status|observe-tools" >&2
   exit 64
   ;;
 esac

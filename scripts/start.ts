@@ -10,6 +10,9 @@ import { repoRoot, subgraphs } from "./subgraphs";
  * `pnpm start`: datastores up, migrations, demo data, then every subgraph and the router in the
  * foreground. A service that exits is restarted (with a growing delay), as an orchestrator
  * would. Ctrl-C stops them all gracefully.
+ *
+ * `pnpm start --observe` also runs Jaeger and Prometheus (scripts/observe.ts) and sends every
+ * service's traces to Jaeger; plain `pnpm start` starts neither and sets no tracing endpoint.
  */
 
 /** A development signing key kept across restarts, so tokens survive `pnpm start` again. */
@@ -25,23 +28,49 @@ function devSigningKey(): string {
   return readFileSync(file, "utf8");
 }
 
+function parseArgs(args: string[]): { observe: boolean } {
+  const unknown = args.filter((arg) => arg !== "--observe");
+  if (unknown.length > 0) {
+    process.stderr.write(`pnpm start: unknown ${unknown.join(" ")}\nusage: pnpm start [--observe]\n`);
+    process.exit(64);
+  }
+  return { observe: args.includes("--observe") };
+}
+
 async function main() {
+  const { observe } = parseArgs(process.argv.slice(2));
   await runCommand("bash", ["scripts/services.sh", "up"], repoRoot);
   const routerPort = Number(process.env.ROUTER_PORT ?? 4000);
   const inherited = Object.fromEntries(
     Object.entries(process.env).filter((entry): entry is [string, string] => entry[1] !== undefined),
   );
+  const report = (line: string) => process.stderr.write(`${"supervisor".padEnd(15)}| ${line}\n`);
+  // Loaded only when asked for, so plain `pnpm start` loads nothing of it. Started before the
+  // services, so their first spans and scrapes have somewhere to go.
+  const observing = observe
+    ? // eslint-disable-next-line @typescript-eslint/no-require-imports
+      (require("./observe") as typeof import("./observe"))
+    : undefined;
+  const localView = await observing?.startLocalView(report);
   const platform = await launchPlatform({
-    env: { ...inherited, JWT_PRIVATE_KEY: process.env.JWT_PRIVATE_KEY || devSigningKey() },
+    env: {
+      ...inherited,
+      JWT_PRIVATE_KEY: process.env.JWT_PRIVATE_KEY || devSigningKey(),
+      ...(observing ? { OTEL_EXPORTER_OTLP_ENDPOINT: observing.LOCAL_VIEW.otlpEndpoint } : {}),
+    },
     port: async (name) => (name === "router" ? routerPort : subgraphs.find((s) => s.name === name)!.port),
     onLine: (service, line) => process.stdout.write(`${service.padEnd(15)}| ${line}\n`),
+  }).catch(async (error: unknown) => {
+    await localView?.stop();
+    throw error;
   });
-  const supervisor = superviseServices(platform, {
-    report: (line) => process.stderr.write(`${"supervisor".padEnd(15)}| ${line}\n`),
-  });
+  const supervisor = superviseServices(platform, { report });
   const stopAll = () => {
     supervisor.stop();
-    platform.stop().then(() => process.exit(0));
+    platform
+      .stop()
+      .then(() => localView?.stop())
+      .then(() => process.exit(0));
   };
   process.once("SIGINT", stopAll);
   process.once("SIGTERM", stopAll);
@@ -54,6 +83,12 @@ async function main() {
       `  Apollo Sandbox:  http://localhost:${routerPort}/graphql  (open it in a browser)`,
       `  GraphQL API:     POST http://localhost:${routerPort}/graphql, subscriptions over WebSocket on the same path`,
       `  Demo admin:      ${admin} / ${process.env.CARTOGRAPH_ADMIN_PASSWORD ? "(from CARTOGRAPH_ADMIN_PASSWORD)" : "cartograph-admin"}`,
+      ...(observing
+        ? [
+            `  Traces:          ${observing.LOCAL_VIEW.jaeger}  (Jaeger: service cartograph-router; a checkout is one trace)`,
+            `  Metrics:         ${observing.LOCAL_VIEW.prometheus}  (Prometheus: every service's /metrics, and the alert rules)`,
+          ]
+        : []),
       "  Ctrl-C stops everything.",
       "",
     ].join("\n") + "\n",

@@ -69,6 +69,7 @@ const ours = (cache: "on" | "off"): Contender => ({
       NODE_ENV: "production",
       HOST: "127.0.0.1",
       PORT: String(port),
+      METRICS_PORT: "0",
       LOG_LEVEL: "warn",
       SUPERGRAPH_PATH: supergraph,
       ROUTER_SECRET: "bench-router-secret-not-for-production",

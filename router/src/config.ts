@@ -5,6 +5,8 @@ import { z } from "zod";
 export const routerEnvSchema = baseEnvSchema
   .extend({
     PORT: port(4000),
+    /** Prometheus `/metrics`, on a port of its own (never routed by the ingress); 0 picks a free one. */
+    METRICS_PORT: port(9400),
     SUPERGRAPH_PATH: z.string().default(path.resolve(__dirname, "../../supergraph.graphql")),
     JWKS_URL: jwksUrl(),
     /** Extra browser origins allowed by CORS, comma-separated. Apollo Sandbox's is always allowed outside production. */

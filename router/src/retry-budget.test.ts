@@ -14,3 +14,12 @@ describe("the retry budget", () => {
     expect(budget.tryRetry()).toBe(true);
   });
 });
+
+describe("a retry budget of ratio 0", () => {
+  it("never retries, whatever the traffic", () => {
+    const budget = new RetryBudget(0);
+    expect(budget.tryRetry()).toBe(false);
+    for (let i = 0; i < 1000; i++) budget.recordRequest();
+    expect(budget.tryRetry()).toBe(false);
+  });
+});

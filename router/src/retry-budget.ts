@@ -19,6 +19,8 @@ export class RetryBudget {
 
   /** Spends one retry if the budget has one. */
   tryRetry(): boolean {
+    // A ratio of 0 turns retries off, the low-traffic allowance included.
+    if (this.ratio === 0) return false;
     const totals = this.totals();
     const allowed = Math.max(this.minPerSecond * (this.windowMs / 1000), totals.requests * this.ratio);
     if (totals.retries >= allowed) return false;

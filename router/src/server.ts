@@ -11,6 +11,13 @@ import { connectBroker } from "@cartograph/events";
 import { headerValue, queueOwner, requestIdFrom, REQUEST_ID_HEADER, type Logger } from "@cartograph/service-kit";
 import { createJwksVerifier, type AccessTokenVerifier } from "@cartograph/service-kit/auth";
 import {
+  operationMetrics,
+  operationTypeLabel,
+  secondsSince,
+  startMetricsServer,
+} from "@cartograph/service-kit/metrics";
+import { TRACE_RESPONSE_HEADER, traceResponseHeader } from "@cartograph/service-kit/telemetry";
+import {
   graphqlHttpErrors,
   graphqlJsonBody,
   mountHealthRoutes,
@@ -61,6 +68,11 @@ export interface RouterOptions {
   env?: NodeJS.ProcessEnv;
   /** Defaults to the users service's JWKS from config. */
   verifier?: AccessTokenVerifier;
+  /**
+   * Serve `/metrics` on METRICS_PORT (default). A node:cluster worker does not: the primary
+   * serves every worker's metrics, summed (workers.ts).
+   */
+  serveMetrics?: boolean;
 }
 
 export interface RunningRouter extends RunningServer {
@@ -70,6 +82,8 @@ export interface RunningRouter extends RunningServer {
   cacheStats: () => ResponseCacheStats | null;
   /** Subgraph fetches joined to an identical one in flight, since start. */
   deduplicated: () => number;
+  /** Where this process serves Prometheus `/metrics`; null when it does not (a cluster worker). */
+  metricsUrl: string | null;
 }
 
 /**
@@ -77,7 +91,13 @@ export interface RunningRouter extends RunningServer {
  * Apollo Server 5 on `/graphql`, token verified before any subgraph call, limits, masking;
  * subscriptions over WebSocket on the same path (./subscriptions).
  */
-export async function startRouter({ config, log, env = process.env, verifier }: RouterOptions): Promise<RunningRouter> {
+export async function startRouter({
+  config,
+  log,
+  env = process.env,
+  verifier,
+  serveMetrics = true,
+}: RouterOptions): Promise<RunningRouter> {
   const production = config.NODE_ENV === "production";
   const tokenVerifier = verifier ?? createJwksVerifier(config.JWKS_URL);
   const limits = operationLimits(config);
@@ -86,6 +106,15 @@ export async function startRouter({ config, log, env = process.env, verifier }: 
     config.TRUSTED_DOCUMENTS,
     ...(config.TRUSTED_DOCUMENTS_MANIFEST ? [config.TRUSTED_DOCUMENTS_MANIFEST] : []),
   );
+  // Clients name ad-hoc operations as they please: only the trusted documents' names are labels.
+  const operations = operationMetrics({
+    prefix: "cartograph_router",
+    labelNames: ["operation_name", "operation_type"],
+    labelsOf: (answered) => ({
+      operation_name: trustedDocuments.operationNameLabel(answered.operationName),
+      operation_type: operationTypeLabel(answered),
+    }),
+  });
   const subscriptions = new RouterSubscriptions({
     config,
     log,
@@ -111,6 +140,7 @@ export async function startRouter({ config, log, env = process.env, verifier }: 
         })
       : null;
   invalidation?.catch((error: unknown) => log.error({ err: error }, "cache invalidation could not start"));
+  const cacheMeasured = cache?.measure();
   const supergraphSdl = readFileSync(config.SUPERGRAPH_PATH, "utf8");
   const gateway = new ApolloGateway({
     supergraphSdl: supergraphForGateway(supergraphSdl),
@@ -148,6 +178,7 @@ export async function startRouter({ config, log, env = process.env, verifier }: 
 
   const app = express();
   app.disable("x-powered-by");
+  app.use(traceResponseHeader);
   app.set("trust proxy", config.TRUSTED_PROXIES.length > 0 ? config.TRUSTED_PROXIES : false);
   const httpServer = http.createServer(app);
   let shuttingDown = false;
@@ -171,6 +202,7 @@ export async function startRouter({ config, log, env = process.env, verifier }: 
     // With trusted documents only, nothing may register a document by its hash.
     ...(config.TRUSTED_DOCUMENTS === "only" ? { persistedQueries: false as const } : {}),
     plugins: [
+      operations.plugin<RouterContext>(),
       operationResolutionPlugin,
       ...limits.plugins,
       ...(config.ROUTER_THROTTLE === "on"
@@ -216,12 +248,14 @@ export async function startRouter({ config, log, env = process.env, verifier }: 
     "/graphql",
     cors({
       origin: (origin, callback) => callback(null, !origin || allowedOrigin(origin)),
-      exposedHeaders: [REQUEST_ID_HEADER],
+      exposedHeaders: [REQUEST_ID_HEADER, TRACE_RESPONSE_HEADER],
     }),
     requireAcceptable,
     requireJsonPost,
     graphqlJsonBody(),
-    trustedDocumentsMiddleware(trustedDocuments, formatError),
+    trustedDocumentsMiddleware(trustedDocuments, formatError, (code, started) =>
+      operations.recordRefusal({ operation_name: "other", operation_type: "unknown" }, code, secondsSince(started)),
+    ),
     expressMiddleware(apollo, {
       context: async ({ req, res }) => {
         const requestId = requestIdFrom(req.headers);
@@ -247,10 +281,12 @@ export async function startRouter({ config, log, env = process.env, verifier }: 
   });
   const { port } = httpServer.address() as AddressInfo;
   const url = `http://${config.HOST === "0.0.0.0" ? "localhost" : config.HOST}:${port}/graphql`;
+  const metricsServer = serveMetrics ? await startMetricsServer({ config, log }) : null;
   log.info({ url }, production ? "router ready" : `router ready: open ${url} in a browser for Apollo Sandbox`);
   return {
     url,
     port,
+    metricsUrl: metricsServer?.url ?? null,
     subscriptionStats: () => subscriptions.stats(),
     cacheStats: () => cache?.stats() ?? null,
     deduplicated: () => sources.reduce((sum, source) => sum + source.stats.deduplicated, 0),
@@ -263,6 +299,9 @@ export async function startRouter({ config, log, env = process.env, verifier }: 
       await Promise.all(sources.map((source) => source.close()));
       await (await invalidation?.catch(() => null))?.stop();
       await cacheBroker?.close();
+      await cacheMeasured?.stop();
+      // Last: scrapes see the whole shutdown.
+      await metricsServer?.stop();
     },
   };
 }
@@ -274,8 +313,11 @@ export async function startRouter({ config, log, env = process.env, verifier }: 
 function trustedDocumentsMiddleware(
   trustedDocuments: TrustedDocuments,
   formatError: (formatted: GraphQLFormattedError, error: unknown) => GraphQLFormattedError,
+  /** A refusal, counted with the operations Apollo Server answers (it never sees this one). */
+  onRefused: (code: unknown, started: bigint) => void,
 ): express.RequestHandler {
   return (req, res, next) => {
+    const started = process.hrtime.bigint();
     const fromQueryString = req.method === "GET";
     const source = (fromQueryString ? req.query : req.body) as Record<string, unknown> | undefined;
     if (!source || typeof source !== "object" || Array.isArray(source)) return next();
@@ -297,6 +339,7 @@ function trustedDocumentsMiddleware(
       if (!(error instanceof GraphQLError)) return next(error);
       const status = (error.extensions.http as { status?: number } | undefined)?.status ?? 400;
       res.status(status).json({ errors: [formatError(error.toJSON(), error)] });
+      onRefused(error.extensions.code, started);
     }
   };
 }

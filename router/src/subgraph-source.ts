@@ -14,14 +14,16 @@ import {
   type GraphQLFormattedError,
   type SelectionSetNode,
 } from "graphql";
+import { counter, gauge, histogram, secondsSince } from "@cartograph/service-kit/metrics";
 import {
   BrokenCircuitError,
   circuitBreaker,
+  CircuitState,
   ConsecutiveBreaker,
   handleAll,
   type CircuitBreakerPolicy,
 } from "cockatiel";
-import { Pool } from "undici";
+import { errors as undiciErrors, Pool } from "undici";
 import { RetryBudget } from "./retry-budget";
 import type { RouterContext } from "./context";
 
@@ -31,6 +33,44 @@ const PASSED_ON_CODES = new Set<string>([
   ErrorCode.BAD_USER_INPUT,
   ErrorCode.RATE_LIMITED,
 ]);
+
+/** How a fetch to a subgraph ended, as the metrics tell it. */
+type FetchOutcome = "success" | "graphql_error" | "refused" | "failed" | "timeout" | "circuit_open";
+
+// Labelled by subgraph (the supergraph's names): never by operation, which the router's own metrics carry.
+const fetches = counter({
+  name: "cartograph_router_subgraph_fetches_total",
+  help: "Fetches of the query plan to a subgraph: `success`, `graphql_error` (answered with errors), `refused` (401/403 passed on), `failed` (transport error, HTTP 5xx, no GraphQL body), `timeout`, `circuit_open` (failed fast). A joined duplicate counts with the outcome it shared.",
+  labelNames: ["subgraph", "outcome"],
+});
+const fetchDuration = histogram({
+  name: "cartograph_router_subgraph_fetch_duration_seconds",
+  help: "Time of a fetch to a subgraph, as the query plan waits for it (a retry and a joined duplicate included).",
+  labelNames: ["subgraph"],
+});
+const fetchesDeduplicated = counter({
+  name: "cartograph_router_subgraph_fetches_deduplicated_total",
+  help: "Query fetches not sent because an identical one was in flight (ROUTER_DEDUP).",
+  labelNames: ["subgraph"],
+});
+const fetchesRetried = counter({
+  name: "cartograph_router_subgraph_retries_total",
+  help: "Failed query fetches sent again, within the retry budget.",
+  labelNames: ["subgraph"],
+});
+const circuitOpen = gauge({
+  name: "cartograph_router_subgraph_circuit_open",
+  help: "1 while a subgraph's circuit breaker is open or half-open (its fetches fail fast), else 0.",
+  labelNames: ["subgraph"],
+});
+
+function failureOutcome(error: unknown): FetchOutcome {
+  if (error instanceof BrokenCircuitError) return "circuit_open";
+  if (error instanceof undiciErrors.HeadersTimeoutError || error instanceof undiciErrors.BodyTimeoutError) {
+    return "timeout";
+  }
+  return "failed";
+}
 
 /** What a subgraph answered, when it answered with a GraphQL body at all. */
 interface SubgraphBody {
@@ -144,6 +184,10 @@ export class SubgraphDataSource implements GraphQLDataSource<RouterContext> {
     });
     this.breaker.onBreak(() => this.log.warn({ subgraph: this.subgraphName }, "subgraph circuit opened: failing fast"));
     this.breaker.onReset(() => this.log.info({ subgraph: this.subgraphName }, "subgraph circuit closed again"));
+    circuitOpen.set({ subgraph: subgraphName }, 0);
+    this.breaker.onStateChange((state) =>
+      circuitOpen.set({ subgraph: subgraphName }, state === CircuitState.Closed ? 0 : 1),
+    );
     this.retries = new RetryBudget(connection.retryRatio);
     const target = new URL(url);
     this.path = `${target.pathname}${target.search}`;
@@ -163,6 +207,8 @@ export class SubgraphDataSource implements GraphQLDataSource<RouterContext> {
     };
     if ("requestId" in context && context.requestId) headers[REQUEST_ID_HEADER] = context.requestId;
     if ("accessToken" in context && context.accessToken) headers.authorization = `Bearer ${context.accessToken}`;
+    const started = process.hrtime.bigint();
+    let outcome: FetchOutcome = "failed";
     try {
       const body = JSON.stringify({
         query: request.query,
@@ -176,7 +222,10 @@ export class SubgraphDataSource implements GraphQLDataSource<RouterContext> {
       // Parsed per caller: the gateway merges into what it receives, so no two requests share objects.
       const parsed = parseBody(text);
       const refusal = refusalOf(status, parsed);
-      if (refusal) throw refusal;
+      if (refusal) {
+        outcome = "refused";
+        throw refusal;
+      }
       if (!parsed || (!("data" in parsed) && !parsed.errors)) {
         throw new Error(`${this.subgraphName} answered HTTP ${status} without a GraphQL body`);
       }
@@ -192,14 +241,19 @@ export class SubgraphDataSource implements GraphQLDataSource<RouterContext> {
           entityIdsOf(parsed.data, tags);
         }
       }
+      outcome = parsed.errors?.length ? "graphql_error" : "success";
       return parsed;
     } catch (error) {
       if (error instanceof GraphQLError) throw error;
+      outcome = failureOutcome(error);
       const requestId = "requestId" in context ? context.requestId : undefined;
       this.log.error({ err: error, subgraph: this.subgraphName, requestId }, "subgraph call failed");
       // Answered, not thrown: errors at the paths this fetch would have filled, so the gateway
       // nulls only those fields and keeps what the healthy subgraphs returned.
       return { errors: unavailableErrors(options, serviceUnavailable().message) };
+    } finally {
+      fetches.inc({ subgraph: this.subgraphName, outcome });
+      fetchDuration.observe({ subgraph: this.subgraphName }, secondsSince(started));
     }
   }
 
@@ -213,6 +267,7 @@ export class SubgraphDataSource implements GraphQLDataSource<RouterContext> {
       return await this.breaker.execute(send);
     } catch (error) {
       if (!idempotent || error instanceof BrokenCircuitError || !this.retries.tryRetry()) throw error;
+      fetchesRetried.inc({ subgraph: this.subgraphName });
       return this.breaker.execute(send);
     }
   }
@@ -246,6 +301,7 @@ export class SubgraphDataSource implements GraphQLDataSource<RouterContext> {
     const pending = this.inFlight.get(key);
     if (pending) {
       this.stats.deduplicated += 1;
+      fetchesDeduplicated.inc({ subgraph: this.subgraphName });
       return pending;
     }
     const answer = send().finally(() => this.inFlight.delete(key));

@@ -1,5 +1,6 @@
 import type { ApolloServerPlugin } from "@apollo/server";
 import { ErrorCode } from "@cartograph/service-kit";
+import { counter } from "@cartograph/service-kit/metrics";
 import {
   getNamedType,
   getNullableType,
@@ -28,6 +29,12 @@ import { intArgumentOf, readSupergraphDirectives } from "./supergraph-directives
  * again); a mutation's root field costs 10 more.
  */
 export const DEFAULT_LIST_SIZE = 10;
+
+const throttled = counter({
+  name: "cartograph_router_throttled_operations_total",
+  help: "Operations refused by cost throttling (HTTP 429), by who was paying: a `signed_in` user or an `anonymous` address.",
+  labelNames: ["client"],
+});
 const MUTATION_COST = 10;
 
 function intArgument(value: ValueNode | undefined, variables: Record<string, unknown>): number | undefined {
@@ -228,6 +235,7 @@ export function costThrottlePlugin(
           const outcome = throttle.take(clientOf(request.contextValue), requested);
           cost = { requestedQueryCost: requested, throttleStatus: outcome.status };
           if (!outcome.allowed) {
+            throttled.inc({ client: request.contextValue.viewer ? "signed_in" : "anonymous" });
             throw new GraphQLError(
               `Throttled: this operation costs ${requested} points and ${outcome.status.currentlyAvailable} are available. Retry in ${outcome.retryAfterSeconds} s.`,
               {

@@ -34,12 +34,14 @@ const refused = (code: string, message: string, status: number) =>
  */
 export class TrustedDocuments {
   private readonly byId: Map<string, string>;
+  private readonly names: ReadonlySet<string>;
 
   constructor(
     manifest: Manifest,
     readonly mode: TrustedDocumentsMode,
   ) {
     this.byId = new Map(manifest.operations.map((operation) => [operation.id, operation.body]));
+    this.names = new Set(manifest.operations.map((operation) => operation.name));
     for (const [id, body] of this.byId) {
       if (trustedDocumentId(body) !== id) throw new Error(`trusted document ${id}: its text does not hash to its id`);
     }
@@ -51,6 +53,14 @@ export class TrustedDocuments {
 
   get size(): number {
     return this.byId.size;
+  }
+
+  /**
+   * An operation name as a metrics label: the manifest's names, and `other` for anything else
+   * (ad-hoc documents name themselves as they like, so their names would be unbounded).
+   */
+  operationNameLabel(operationName: string | null | undefined): string {
+    return operationName && this.names.has(operationName) ? operationName : "other";
   }
 
   /** Every trusted document's text (to warm caches with). */

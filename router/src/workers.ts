@@ -1,5 +1,7 @@
 import cluster from "node:cluster";
 import { createLogger, loadConfigOrExit, runCommand, stopOnSignals } from "@cartograph/service-kit";
+import { startMetricsServer } from "@cartograph/service-kit/metrics";
+import { stopTracing } from "@cartograph/service-kit/telemetry";
 import { routerEnvSchema } from "./config";
 import { startRouter } from "./server";
 
@@ -8,7 +10,8 @@ import { startRouter } from "./server";
  * sharing one listening port (node:cluster hands each connection to one of them) and restarts a
  * worker that dies. Each worker is a whole router: its own subgraph pools, caches and
  * subscription feed (a WebSocket lives in one worker, which follows its own events). SIGTERM on
- * the first process stops every worker gracefully.
+ * the first process stops every worker gracefully. A worker re-runs src/bin/main.ts, so each one
+ * starts (src/tracing.ts) and flushes its own tracing.
  */
 export function runRouter(): void {
   runCommand("router", async () => {
@@ -18,8 +21,10 @@ export function runRouter(): void {
       const router = await startRouter({
         config,
         log: cluster.isWorker ? log.child({ worker: cluster.worker?.id }) : log,
+        // A worker's own metrics server would answer for whichever worker took the connection.
+        serveMetrics: !cluster.isWorker,
       });
-      stopOnSignals(log, [router.stop]);
+      stopOnSignals(log, [router.stop, stopTracing]);
       return;
     }
     let stopping = false;
@@ -31,6 +36,8 @@ export function runRouter(): void {
       });
     for (let i = 0; i < config.ROUTER_WORKERS; i += 1) fork();
     log.info({ workers: config.ROUTER_WORKERS }, "router workers started");
+    // The workers' metrics, summed (counters and histograms add up; gauges as each one says).
+    const metrics = await startMetricsServer({ config, log, clusterWorkers: true });
     stopOnSignals(log, [
       async () => {
         stopping = true;
@@ -44,7 +51,9 @@ export function runRouter(): void {
               }),
           ),
         );
+        await metrics.stop();
       },
+      stopTracing,
     ]);
   });
 }

@@ -99,6 +99,7 @@ export async function startShelfRouter(env: Record<string, string> = {}): Promis
     config: parseConfig(routerEnvSchema, {
       NODE_ENV: "test",
       PORT: "0",
+      METRICS_PORT: "0",
       LOG_LEVEL: "silent",
       SUPERGRAPH_PATH: supergraph,
       ROUTER_SECRET: TEST_ROUTER_SECRET,

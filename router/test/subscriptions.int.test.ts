@@ -71,6 +71,7 @@ function routerFor(namespace = uniqueTopologyName("router"), extra: Record<strin
   const config = parseConfig(routerEnvSchema, {
     NODE_ENV: "test",
     PORT: "0",
+    METRICS_PORT: "0",
     LOG_LEVEL: "silent",
     SUPERGRAPH_PATH: supergraphPath,
     ROUTER_SECRET: TEST_ROUTER_SECRET,
@@ -471,6 +472,7 @@ describe("orderStatusChanged over WebSocket", () => {
       config: parseConfig(routerEnvSchema, {
         NODE_ENV: "test",
         PORT: "0",
+        METRICS_PORT: "0",
         LOG_LEVEL: "silent",
         SUPERGRAPH_PATH: supergraphPath,
         ROUTER_SECRET: TEST_ROUTER_SECRET,

@@ -137,6 +137,7 @@ function deployedSubgraphs(): SubgraphEntry[] {
         name: path.basename(dir),
         dir,
         port: 0,
+        metricsPort: 0,
         store: readFileSync(path.join(dir, "src", "config.ts"), "utf8").includes("mongodbUrl(")
           ? "mongodb"
           : "postgres",

@@ -1,13 +1,16 @@
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import type { IContainer } from "kubernetes-models/v1/Container";
 import type { IPodTemplateSpec } from "kubernetes-models/v1/PodTemplateSpec";
 import type { IProbe } from "kubernetes-models/v1/Probe";
 import type { IService } from "kubernetes-models/v1/Service";
+import { METRICS_PATH } from "@cartograph/service-kit/metrics";
 import { LIVENESS_PATH, READINESS_PATH } from "@cartograph/service-kit/server";
-import { repoRoot, subgraphs } from "../subgraphs";
+import YAML from "yaml";
+import { repoRoot, routerPorts, subgraphs } from "../subgraphs";
 import {
   composeEnvExample,
   dependencyClosure,
@@ -19,11 +22,14 @@ import {
 import {
   deployedServices,
   envProblems,
+  k8sDir,
   renderKustomization,
+  schemaDefault,
   subgraphUrlVariable,
   type DeployedService,
   type K8sObject,
 } from "./manifests";
+import { selectorMatches } from "./policy";
 
 // What compose and k8s set, listen on and probe must be what each service reads and serves.
 let services: DeployedService[];
@@ -47,10 +53,12 @@ test("the service list covers scripts/subgraphs.ts, every subgraph on disk and t
   for (const entry of subgraphs) expect(services.find((s) => s.name === entry.name)!.port).toBe(entry.port);
 });
 
-describe("kubernetes", () => {
-  const find = (objects: K8sObject[], kind: string, name: string) =>
-    objects.find((o) => o.kind === kind && o.metadata.name === name);
+const find = (objects: K8sObject[], kind: string, name: string) =>
+  objects.find((o) => o.kind === kind && o.metadata.name === name);
+const templateOf = (object: K8sObject | undefined) =>
+  (object?.spec as { template?: IPodTemplateSpec } | undefined)?.template;
 
+describe("kubernetes", () => {
   /** A container's env with ConfigMap and Secret references resolved from the rendered objects. */
   const resolvedEnv = (container: IContainer): { env: Record<string, string>; problems: string[] } => {
     const env: Record<string, string> = {};
@@ -76,8 +84,7 @@ describe("kubernetes", () => {
     return { env, problems };
   };
 
-  const podOf = (object: K8sObject | undefined) =>
-    (object?.spec as { template?: IPodTemplateSpec } | undefined)?.template?.spec;
+  const podOf = (object: K8sObject | undefined) => templateOf(object)?.spec;
 
   const probePort = (probe: IProbe | undefined, container: IContainer) => {
     const port = probe?.httpGet?.port;
@@ -115,7 +122,10 @@ describe("kubernetes", () => {
   test("ports: containerPort, Service port and targetPort are the service's PORT", () => {
     for (const service of services) {
       const container = podOf(find(overlay, "Deployment", service.name))!.containers[0]!;
-      expect({ service: service.name, ports: container.ports?.map((p) => p.containerPort) }).toEqual({
+      expect({
+        service: service.name,
+        ports: container.ports?.filter((p) => p.name === "http").map((p) => p.containerPort),
+      }).toEqual({
         service: service.name,
         ports: [service.port],
       });
@@ -133,6 +143,64 @@ describe("kubernetes", () => {
           target: service.port,
         });
       }
+    }
+  });
+
+  test("metrics: a container port named metrics at the service's METRICS_PORT, annotated for scraping, in no Service", () => {
+    expect(METRICS_PATH).toBe("/metrics");
+    for (const service of services) {
+      const metricsPort = metricsPortOf(service);
+      const deployment = find(overlay, "Deployment", service.name)!;
+      const container = podOf(deployment)!.containers[0]!;
+      const { env } = resolvedEnv(container);
+      expect({ service: service.name, env: env.METRICS_PORT, ports: container.ports }).toEqual({
+        service: service.name,
+        env: undefined, // the default applies, so the port and the config cannot drift apart
+        ports: [
+          { name: "http", containerPort: service.port, protocol: "TCP" },
+          { name: "metrics", containerPort: metricsPort, protocol: "TCP" },
+        ],
+      });
+      const template = templateOf(deployment)!;
+      expect({ service: service.name, annotations: template.metadata?.annotations }).toEqual({
+        service: service.name,
+        annotations: {
+          "prometheus.io/scrape": "true",
+          "prometheus.io/port": String(metricsPort),
+          "prometheus.io/path": METRICS_PATH,
+        },
+      });
+      // The Ingress routes to Services; none of them may lead to the management port.
+      const exposed = overlay
+        .filter((o): o is K8sObject & IService => o.kind === "Service")
+        .filter((k8sService) =>
+          Object.entries(k8sService.spec?.selector ?? {}).every(
+            ([key, value]) => template.metadata?.labels?.[key] === value,
+          ),
+        )
+        .flatMap((k8sService) => (k8sService.spec?.ports ?? []).flatMap((port) => [port.port, port.targetPort]));
+      expect({
+        service: service.name,
+        exposed: exposed.filter((port) => port === metricsPort || port === "metrics"),
+      }).toEqual({
+        service: service.name,
+        exposed: [],
+      });
+    }
+  });
+
+  test("tracing: every Deployment reads OTEL_EXPORTER_OTLP_ENDPOINT from the ConfigMap, where it is empty (off)", () => {
+    const config = find(overlay, "ConfigMap", "cartograph-config")!.data as Record<string, string>;
+    expect(config.OTEL_EXPORTER_OTLP_ENDPOINT).toBe("");
+    for (const service of services) {
+      const container = podOf(find(overlay, "Deployment", service.name))!.containers[0]!;
+      expect({
+        service: service.name,
+        from: container.env?.find((v) => v.name === "OTEL_EXPORTER_OTLP_ENDPOINT")?.valueFrom?.configMapKeyRef,
+      }).toEqual({
+        service: service.name,
+        from: { name: "cartograph-config", key: "OTEL_EXPORTER_OTLP_ENDPOINT" },
+      });
     }
   });
 
@@ -165,6 +233,142 @@ describe("kubernetes", () => {
     const users = services.find((s) => s.name === "users")!;
     const config = find(overlay, "ConfigMap", "cartograph-config")!.data as Record<string, string>;
     expect(config.JWKS_URL).toBe(`http://users:${users.port}/.well-known/jwks.json`);
+  });
+});
+
+/** The METRICS_PORT a service serves on: scripts/subgraphs.ts says, and it must be its env schema's default. */
+function metricsPortOf(service: DeployedService): number {
+  const listed =
+    service.kind === "router" ? routerPorts.metricsPort : subgraphs.find((s) => s.name === service.name)?.metricsPort;
+  expect({ service: service.name, listed }).toEqual({
+    service: service.name,
+    listed: schemaDefault(service.schema, "METRICS_PORT"),
+  });
+  return listed!;
+}
+
+describe("monitoring (components/monitoring)", () => {
+  let monitored: K8sObject[];
+  beforeAll(() => {
+    monitored = renderKustomization("overlays/k3s-monitoring");
+  });
+  const component = path.join(k8sDir, "components/monitoring");
+  const dashboard = JSON.parse(readFileSync(path.join(component, "grafana-dashboard.json"), "utf8")) as {
+    uid: string;
+    panels: Array<{ type: string; title: string; datasource?: { uid: string }; targets?: Array<{ expr: string }> }>;
+  };
+  const rule = YAML.parse(readFileSync(path.join(component, "prometheus-rule.yaml"), "utf8")) as {
+    spec: {
+      groups: Array<{
+        rules: Array<{
+          alert?: string;
+          expr: string;
+          labels?: Record<string, string>;
+          annotations?: Record<string, string>;
+        }>;
+      }>;
+    };
+  };
+
+  /**
+   * Every metric name the code declares: `name: "cartograph_…"` in packages, subgraphs and the
+   * router (and `${prefix}_…` names with each `prefix: "cartograph_…"`), plus prom-client's
+   * default metrics (process_*, nodejs_*), read from the prom-client service-kit uses.
+   */
+  const declaredMetrics = (): Set<string> => {
+    const sources = [
+      ...readdirSync(path.join(repoRoot, "packages")).map((p) => path.join(repoRoot, "packages", p, "src")),
+      ...readdirSync(path.join(repoRoot, "subgraphs")).map((p) => path.join(repoRoot, "subgraphs", p, "src")),
+      path.join(repoRoot, "router/src"),
+    ];
+    const text = sources
+      .flatMap((dir) => {
+        try {
+          return readdirSync(dir, { recursive: true, encoding: "utf8" })
+            .filter((f) => f.endsWith(".ts") && !f.endsWith(".test.ts"))
+            .map((f) => readFileSync(path.join(dir, f), "utf8"));
+        } catch {
+          return [];
+        }
+      })
+      .join("\n");
+    const names = new Set([...text.matchAll(/name: "(cartograph_[a-z0-9_]+)"/g)].map((m) => m[1]!));
+    const suffixes = [...text.matchAll(/name: `\$\{prefix\}(_[a-z0-9_]+)`/g)].map((m) => m[1]!);
+    for (const [, prefix] of text.matchAll(/prefix: "(cartograph_[a-z0-9_]+)"/g))
+      for (const suffix of suffixes) names.add(`${prefix}${suffix}`);
+    const promClient = path.dirname(
+      createRequire(path.join(repoRoot, "packages/service-kit/package.json")).resolve("prom-client"),
+    );
+    const defaults = path.join(promClient, "lib/metrics");
+    for (const file of readdirSync(defaults).filter((f) => f.endsWith(".js")))
+      for (const [, name] of readFileSync(path.join(defaults, file), "utf8").matchAll(
+        /['"]((?:process|nodejs)_[a-z0-9_]+)['"]/g,
+      ))
+        names.add(name!);
+    return names;
+  };
+  /** Metric names a PromQL expression reads (a histogram's _bucket/_sum/_count as the histogram). */
+  const metricsIn = (expr: string) =>
+    [...expr.matchAll(/\b((?:cartograph|process|nodejs)_[a-z0-9_]+)\b/g)].map((m) => m[1]!);
+
+  test("the PodMonitor scrapes the router's and every subgraph's pods, and nothing else, on the metrics port", () => {
+    const monitor = find(monitored, "PodMonitor", "cartograph")! as K8sObject & {
+      spec: {
+        jobLabel: string;
+        selector: Parameters<typeof selectorMatches>[0];
+        podMetricsEndpoints: Array<{ port: string; path: string }>;
+      };
+    };
+    expect(monitor.spec.jobLabel).toBe("app.kubernetes.io/name");
+    expect(monitor.spec.podMetricsEndpoints.map((e) => [e.port, e.path])).toEqual([["metrics", METRICS_PATH]]);
+    const scraped = monitored
+      .filter((o) => ["Deployment", "StatefulSet", "Job"].includes(o.kind))
+      .filter((o) => selectorMatches(monitor.spec.selector, templateOf(o)?.metadata?.labels ?? {}))
+      .map((o) => `${o.kind}/${o.metadata.name}`);
+    expect(scraped.sort()).toEqual(services.map((s) => `Deployment/${s.name}`).sort());
+  });
+
+  test("the dashboard and the alert rules read only metrics the code declares", () => {
+    const declared = declaredMetrics();
+    const known = (name: string) => declared.has(name) || declared.has(name.replace(/_(bucket|sum|count)$/, ""));
+    const exprs = [
+      ...dashboard.panels.flatMap((panel) =>
+        (panel.targets ?? []).map((t) => ({ where: `panel ${panel.title}`, expr: t.expr })),
+      ),
+      ...rule.spec.groups.flatMap((g) => g.rules.map((r) => ({ where: `alert ${r.alert}`, expr: r.expr }))),
+    ];
+    expect(exprs.length).toBeGreaterThan(20);
+    const unknown = exprs.flatMap(({ where, expr }) =>
+      metricsIn(expr)
+        .filter((name) => !known(name))
+        .map((name) => `${where}: ${name}`),
+    );
+    expect(unknown).toEqual([]);
+    // The check itself must be able to fail.
+    expect(known("cartograph_no_such_metric_total")).toBe(false);
+    expect(known("process_cpu_seconds_total")).toBe(true);
+  });
+
+  test("every alert has a severity and a summary; every panel reads the chosen Prometheus", () => {
+    for (const group of rule.spec.groups)
+      for (const r of group.rules)
+        expect({
+          alert: r.alert,
+          severity: ["warning", "critical"].includes(r.labels?.severity ?? ""),
+          summary: typeof r.annotations?.summary,
+        }).toEqual({
+          alert: r.alert,
+          severity: true,
+          summary: "string",
+        });
+    for (const panel of dashboard.panels.filter((p) => p.type !== "row"))
+      expect({ panel: panel.title, datasource: panel.datasource?.uid }).toEqual({
+        panel: panel.title,
+        datasource: "${datasource}",
+      });
+    const configMap = find(monitored, "ConfigMap", "cartograph-dashboard")!;
+    expect(configMap.metadata.labels?.grafana_dashboard).toBe("1");
+    expect(JSON.parse((configMap.data as Record<string, string>)["cartograph.json"]!).uid).toBe(dashboard.uid);
   });
 });
 

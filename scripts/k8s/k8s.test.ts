@@ -7,6 +7,7 @@ import { schemaProblems } from "./validate";
 // kubectl kustomize renders k8s/; every object validates offline; the policy holds, and breaks when it should.
 let base: K8sObject[];
 let overlay: K8sObject[];
+let monitored: K8sObject[];
 let demo: K8sObject[];
 let services: DeployedService[];
 let options: PolicyOptions;
@@ -14,6 +15,7 @@ let options: PolicyOptions;
 beforeAll(async () => {
   base = renderKustomization("base");
   overlay = renderKustomization("overlays/k3s");
+  monitored = renderKustomization("overlays/k3s-monitoring");
   demo = renderKustomization("demo");
   services = await deployedServices();
   const subgraphs = services.filter((s) => s.kind === "subgraph");
@@ -29,6 +31,9 @@ beforeAll(async () => {
     },
     appUid: 1000,
     appImagePrefix: "cartograph/",
+    monitoringNamespace: "monitoring",
+    metricsPortName: "metrics",
+    otlpPort: 4318,
   };
 });
 
@@ -55,8 +60,26 @@ describe("rendering", () => {
   });
 
   test("every rendered object validates against the Kubernetes schemas", async () => {
-    const problems = (await Promise.all([...base, ...overlay, ...demo].map(schemaProblems))).flat();
+    // The Prometheus Operator's kinds have no schema here: components/monitoring is checked in consistency.test.ts.
+    const operatorKinds = (o: K8sObject) => o.apiVersion.startsWith("monitoring.coreos.com/");
+    const objects = [...base, ...overlay, ...monitored.filter((o) => !operatorKinds(o)), ...demo];
+    const problems = (await Promise.all(objects.map(schemaProblems))).flat();
     expect(problems).toEqual([]);
+  });
+
+  test("the monitoring overlay is k3s plus a PodMonitor, the alert rules and the dashboard", () => {
+    const key = (o: K8sObject) => `${o.kind}/${o.metadata.name}`;
+    const added = monitored.filter((o) => !overlay.some((p) => key(p) === key(o))).map(key);
+    expect(added.sort()).toEqual([
+      "ConfigMap/cartograph-dashboard",
+      "PodMonitor/cartograph",
+      "PrometheusRule/cartograph",
+    ]);
+    for (const object of monitored)
+      expect({ object: key(object), namespace: object.metadata.namespace }).toEqual({
+        object: key(object),
+        namespace: object.kind === "Namespace" ? undefined : "cartograph",
+      });
   });
 
   test("the schema validation catches a malformed object", async () => {
@@ -118,6 +141,7 @@ describe("policy", () => {
   test("the real manifests pass", () => {
     expect(messages([...overlay, ...demo])).toEqual([]);
     expect(messages(base)).toEqual([]);
+    expect(messages(monitored)).toEqual([]);
   });
 
   const broken = (mutate: (objects: K8sObject[]) => void): string[] => {
@@ -232,5 +256,38 @@ describe("policy", () => {
       ingress.spec.rules[0]!.http.paths[0]!.backend.service.name = "products";
     });
     expect(toProducts).toContain("Ingress/router: routes to products, not the router");
+  });
+
+  test("a metrics port opened beyond the monitoring namespace, or monitoring let into the API, is flagged", () => {
+    type Policy = K8sObject & {
+      spec: { ingress: Array<{ from: unknown[]; ports: Array<{ port: number | string }> }> };
+    };
+    const toNamespace = broken((o) =>
+      (find(o, "NetworkPolicy", "metrics-from-monitoring") as Policy).spec.ingress[0]!.from.push({ podSelector: {} }),
+    );
+    expect(toNamespace).toContain(
+      "Deployment/orders: metrics port 9404 is reachable from an unlabelled pod in the namespace",
+    );
+    expect(toNamespace).toContain("Deployment/router: metrics port 9400 is reachable from Job/orders-migrate");
+    const intoApi = broken((o) =>
+      (find(o, "NetworkPolicy", "metrics-from-monitoring") as Policy).spec.ingress[0]!.ports.push({ port: 4004 }),
+    );
+    expect(intoApi).toContain(
+      "Deployment/orders: subgraph orders is reachable from Prometheus in the monitoring namespace",
+    );
+    expect(intoApi).not.toContain(
+      "Deployment/users: subgraph users is reachable from Prometheus in the monitoring namespace",
+    );
+  });
+
+  test("a service Prometheus cannot scrape, or that cannot send traces, is flagged", () => {
+    const unscraped = broken((o) => o.splice(o.indexOf(find(o, "NetworkPolicy", "metrics-from-monitoring")), 1));
+    expect(unscraped).toContain(
+      "Deployment/payments: metrics port 9405 is not reachable from Prometheus in the monitoring namespace",
+    );
+    const withoutPort = broken((o) => firstContainer(find(o, "Deployment", "reviews")).ports!.splice(1, 1));
+    expect(withoutPort).toContain("Deployment/reviews: has no container port named metrics");
+    const untraced = broken((o) => o.splice(o.indexOf(find(o, "NetworkPolicy", "otlp-to-monitoring")), 1));
+    expect(untraced).toContain("Deployment/router: cannot reach an OTLP collector in the monitoring namespace on 4318");
   });
 });

@@ -5,6 +5,7 @@ import type { IService } from "kubernetes-models/v1/Service";
 import type { IIngress } from "kubernetes-models/networking.k8s.io/v1/Ingress";
 import type { INetworkPolicy } from "kubernetes-models/networking.k8s.io/v1/NetworkPolicy";
 import type { INetworkPolicyPeer } from "kubernetes-models/networking.k8s.io/v1/NetworkPolicyPeer";
+import type { INetworkPolicyPort } from "kubernetes-models/networking.k8s.io/v1/NetworkPolicyPort";
 import type { K8sObject } from "./manifests";
 
 /**
@@ -23,6 +24,12 @@ export interface PolicyOptions {
   /** Images of ours run as this uid (the image contract). */
   appUid: number;
   appImagePrefix: string;
+  /** Prometheus and the OTLP collector live there: it may scrape the metrics port, and only that. */
+  monitoringNamespace: string;
+  /** The container port every service serves `/metrics` on (METRICS_PORT). */
+  metricsPortName: string;
+  /** Where traces go in the monitoring namespace (OTLP over HTTP). */
+  otlpPort: number;
 }
 
 export interface Violation {
@@ -158,36 +165,88 @@ function peerAdmits(peer: INetworkPolicyPeer, policyNamespace: string, source: P
 const policyTypes = (policy: INetworkPolicy) =>
   policy.spec?.policyTypes ?? (policy.spec?.egress ? ["Ingress", "Egress"] : ["Ingress"]);
 
-/** Whether the policies let `source` open a connection to `target` (ports aside): ingress at the target, egress at the source. */
+/** A TCP port of the target pod: its number and, when the container names it, its name. */
+export interface TargetPort {
+  number: number;
+  name?: string;
+}
+
+/** Whether a rule's `ports` let a connection to `port` through (no list: every port; a name: the target's container port of that name). */
+function portsAdmit(ports: INetworkPolicyPort[] | undefined, port: TargetPort | undefined): boolean {
+  if (!port || !ports || ports.length === 0) return true;
+  return ports.some((rule) => {
+    if ((rule.protocol ?? "TCP") !== "TCP") return false;
+    if (rule.port === undefined) return true;
+    if (typeof rule.port === "string") return rule.port === port.name;
+    return rule.endPort === undefined
+      ? rule.port === port.number
+      : rule.port <= port.number && port.number <= rule.endPort;
+  });
+}
+
+interface Rule {
+  peers: INetworkPolicyPeer[] | undefined;
+  ports: INetworkPolicyPort[] | undefined;
+}
+
+/** The rules of the policies that select `pod` for `type` traffic; undefined when none does (all traffic flows). */
+function rulesFor(policies: INetworkPolicy[], pod: Peer, type: "Ingress" | "Egress"): Rule[] | undefined {
+  if (pod.external) return undefined;
+  const selecting = policies.filter(
+    (p) =>
+      (p.metadata?.namespace ?? pod.namespace) === pod.namespace &&
+      policyTypes(p).includes(type) &&
+      selectorMatches(p.spec?.podSelector, pod.labels),
+  );
+  if (selecting.length === 0) return undefined;
+  return selecting.flatMap((policy) =>
+    type === "Ingress"
+      ? (policy.spec?.ingress ?? []).map((rule) => ({ peers: rule.from, ports: rule.ports }))
+      : (policy.spec?.egress ?? []).map((rule) => ({ peers: rule.to, ports: rule.ports })),
+  );
+}
+
+// A rule without peers admits everyone; a policy without rules admits no one.
+const ruleAdmits = (rule: Rule, namespace: string, other: Peer) =>
+  !rule.peers || rule.peers.length === 0 || rule.peers.some((peer) => peerAdmits(peer, namespace, other));
+
+/**
+ * Whether the policies let `source` open a connection to `target`: ingress at the target, egress
+ * at the source; on `port` of the target, or on any port when it is not given.
+ */
 export function allows(
   policies: INetworkPolicy[],
   source: Peer,
   target: Peer,
   direction: "ingress" | "egress" | "both" = "both",
+  port?: TargetPort,
 ): boolean {
   const side = (pod: Peer, type: "Ingress" | "Egress", other: Peer) => {
-    const selecting = policies.filter(
-      (p) =>
-        (p.metadata?.namespace ?? pod.namespace) === pod.namespace &&
-        !pod.external &&
-        policyTypes(p).includes(type) &&
-        selectorMatches(p.spec?.podSelector, pod.labels),
-    );
-    if (pod.external || selecting.length === 0) return true;
-    return selecting.some((policy) => {
-      // A rule without peers admits everyone; a policy without rules admits no one.
-      const peerLists: Array<INetworkPolicyPeer[] | undefined> =
-        type === "Ingress"
-          ? (policy.spec?.ingress ?? []).map((rule) => rule.from)
-          : (policy.spec?.egress ?? []).map((rule) => rule.to);
-      return peerLists.some(
-        (peers) => !peers || peers.length === 0 || peers.some((peer) => peerAdmits(peer, pod.namespace, other)),
-      );
-    });
+    const rules = rulesFor(policies, pod, type);
+    return !rules || rules.some((rule) => portsAdmit(rule.ports, port) && ruleAdmits(rule, pod.namespace, other));
   };
   const ingressOk = direction === "egress" || side(target, "Ingress", source);
   const egressOk = direction === "ingress" || side(source, "Egress", target);
   return ingressOk && egressOk;
+}
+
+/**
+ * Whether `source` reaches `target` on no port but `only`: every ingress rule admitting it names
+ * its ports, and none of them is another of the target's container ports.
+ */
+function reachableOnlyOn(
+  policies: INetworkPolicy[],
+  source: Peer,
+  target: Peer,
+  only: TargetPort,
+  declared: TargetPort[],
+): boolean {
+  const rules = rulesFor(policies, target, "Ingress");
+  if (!rules) return false;
+  const others = declared.filter((port) => port.number !== only.number);
+  return rules
+    .filter((rule) => ruleAdmits(rule, target.namespace, source))
+    .every((rule) => !!rule.ports?.length && !others.some((port) => portsAdmit(rule.ports, port)));
 }
 
 // --- the whole check ------------------------------------------------------------------------
@@ -273,7 +332,13 @@ export function checkPolicy(objects: K8sObject[], options: PolicyOptions): Viola
     },
     { description: "a client outside the cluster", namespace: "", namespaceLabels: {}, labels: {}, external: true },
   ];
-  const sources = [...all.map(ours), ingressController, ...strangers];
+  const monitoring: Peer = {
+    description: `Prometheus in the ${options.monitoringNamespace} namespace`,
+    namespace: options.monitoringNamespace,
+    namespaceLabels: { "kubernetes.io/metadata.name": options.monitoringNamespace },
+    labels: {},
+  };
+  const sources = [...all.map(ours), ingressController, monitoring, ...strangers];
 
   const hasDefaultDeny = policies.some(
     (p) =>
@@ -298,19 +363,40 @@ export function checkPolicy(objects: K8sObject[], options: PolicyOptions): Viola
   };
   const serverOf = (labels: Labels, names: string[]) =>
     labels[COMPONENT] === "server" && names.includes(labels[NAME] ?? "");
+  const portsOf = (w: Workload): TargetPort[] =>
+    w.template.spec!.containers.flatMap((c) => c.ports ?? []).map((p) => ({ number: p.containerPort, name: p.name }));
+  // Prometheus may reach a service, but on its metrics port alone; and no one else reaches that port.
+  const scrapedOnly = (target: Workload) => {
+    const port = portsOf(target).find((p) => p.name === options.metricsPortName);
+    if (!port) {
+      violations.push({ object: target.ref, message: `has no container port named ${options.metricsPortName}` });
+      return () => false;
+    }
+    const metrics = `metrics port ${port.number}`;
+    if (!allows(policies, monitoring, ours(target), "ingress", port))
+      violations.push({ object: target.ref, message: `${metrics} is not reachable from ${monitoring.description}` });
+    for (const source of sources.filter((s) => s !== monitoring && s.description !== target.ref))
+      if (allows(policies, source, ours(target), "ingress", port))
+        violations.push({ object: target.ref, message: `${metrics} is reachable from ${source.description}` });
+    return (source: Peer) =>
+      source === monitoring && reachableOnlyOn(policies, monitoring, ours(target), port, portsOf(target));
+  };
   for (const target of all) {
     const labels = labelsOf(target);
     const name = labels[NAME] ?? "";
     if (isServer(labels, options.router)) {
-      reachableFrom(target, (s) => s === ingressController, "the router");
+      const scraper = scrapedOnly(target);
+      reachableFrom(target, (s) => s === ingressController || scraper(s), "the router");
     } else if (options.subgraphs.includes(name) && labels[COMPONENT] === "server") {
       const jwksClients = name === options.jwksProvider ? options.subgraphs.filter((s) => s !== name) : [];
+      const scraper = scrapedOnly(target);
       reachableFrom(
         target,
         (s) =>
-          s.namespace === options.namespace &&
-          !s.external &&
-          (isServer(s.labels, options.router) || serverOf(s.labels, jwksClients)),
+          scraper(s) ||
+          (s.namespace === options.namespace &&
+            !s.external &&
+            (isServer(s.labels, options.router) || serverOf(s.labels, jwksClients))),
         `subgraph ${name}`,
       );
     } else if (name in options.datastoreOwners) {
@@ -345,5 +431,16 @@ export function checkPolicy(objects: K8sObject[], options: PolicyOptions): Viola
       for (const target of targets) need(source, target, datastore);
   }
   for (const source of all.map(ours)) need(source, kubeDns, "kube-dns");
+  // Traces reach a collector in the monitoring namespace once OTEL_EXPORTER_OTLP_ENDPOINT names one.
+  const collector: Peer = {
+    ...monitoring,
+    description: `an OTLP collector in the ${options.monitoringNamespace} namespace`,
+  };
+  for (const source of [options.router, ...options.subgraphs].flatMap(servers))
+    if (!allows(policies, source, collector, "egress", { number: options.otlpPort }))
+      violations.push({
+        object: source.description,
+        message: `cannot reach ${collector.description} on ${options.otlpPort}`,
+      });
   return violations;
 }

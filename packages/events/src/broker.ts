@@ -1,9 +1,17 @@
 import amqp from "amqp-connection-manager";
 import type { ConfirmChannel, Options } from "amqplib";
+import { counter } from "@cartograph/service-kit/metrics";
 import type { Logger } from "pino";
-import type { EventEnvelope } from "./catalogue";
+import { isKnownEventType, type EventEnvelope } from "./catalogue";
+import { publishTraced } from "./tracing";
 
 export const DEFAULT_EXCHANGE = "cartograph.events";
+
+const eventsPublished = counter({
+  name: "cartograph_events_published_total",
+  help: "Events published to the events exchange: `confirmed` by the broker, or `failed` (the outbox retries those).",
+  labelNames: ["event_type", "outcome"],
+});
 
 export interface BrokerOptions {
   url: string;
@@ -24,7 +32,10 @@ export interface Broker {
   readonly exchange: string;
   /** Publishes to the events exchange; resolves once the broker has confirmed the message. */
   publish(routingKey: string, content: Buffer, options?: Options.Publish): Promise<void>;
-  /** Publishes an envelope as a persistent JSON message routed by its type; resolves once confirmed. */
+  /**
+   * Publishes an envelope as a persistent JSON message routed by its type, in a PRODUCER span that
+   * continues the event's trace (./tracing.ts); resolves once confirmed.
+   */
   publishEvent(envelope: EventEnvelope): Promise<void>;
   /**
    * Opens a confirm channel and runs `setup` on it now and on every reconnect (declare topology,
@@ -104,15 +115,25 @@ export function connectBroker({
   const publisher = createChannel("publisher", undefined, publishTimeoutMs);
 
   const publish = async (routingKey: string, content: Buffer, options?: Options.Publish) => {
-    // With a confirm channel the promise settles on the broker's ack/nack.
-    await publisher.publish(exchange, routingKey, content, options);
+    // The routing key is the event type; anything outside the catalogue is one label value.
+    const eventType = isKnownEventType(routingKey) ? routingKey : "other";
+    try {
+      // With a confirm channel the promise settles on the broker's ack/nack.
+      await publisher.publish(exchange, routingKey, content, options);
+    } catch (error) {
+      eventsPublished.inc({ event_type: eventType, outcome: "failed" });
+      throw error;
+    }
+    eventsPublished.inc({ event_type: eventType, outcome: "confirmed" });
   };
 
   return {
     exchange,
     publish,
     publishEvent: (envelope) =>
-      publish(envelope.type, Buffer.from(JSON.stringify(envelope)), eventMessageOptions(envelope)),
+      publishTraced(exchange, envelope, (body) =>
+        publish(envelope.type, Buffer.from(JSON.stringify(body)), eventMessageOptions(envelope)),
+      ),
     openChannel: async (name, setup) => {
       const wrapper = createChannel(name, setup);
       try {

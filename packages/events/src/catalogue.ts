@@ -1,4 +1,5 @@
 import { randomUUID } from "node:crypto";
+import { captureTraceContext, type TraceContext } from "@cartograph/service-kit/telemetry";
 import { z } from "zod";
 
 /** Money on the wire: integer minor units and the currency, never a float or a decimal string. */
@@ -117,6 +118,12 @@ export interface EventEnvelope<T extends EventType = EventType> {
   /** Schema version of `data` for this type; bump on incompatible change. */
   version: number;
   data: EventData<T>;
+  /**
+   * W3C trace context, when traced: at rest in the outbox, of the span that created the event; on
+   * the wire, of the span that published it (ARCHITECTURE.md, Tracing). Optional: envelopes from
+   * before it, or from a producer without tracing, have none.
+   */
+  traceContext?: TraceContext;
 }
 
 /**
@@ -136,6 +143,8 @@ const envelopeSchema = z.object({
   aggregateId: z.string(),
   version: z.number().int().positive(),
   data: z.unknown(),
+  // A trace context that does not parse costs the event its place in a trace, never its delivery.
+  traceContext: z.object({ traceparent: z.string(), tracestate: z.string().optional() }).optional().catch(undefined),
 });
 
 export class InvalidEventError extends Error {}
@@ -148,8 +157,9 @@ export function parseEnvelope(body: unknown): EventOf {
   if (!isKnownEventType(type)) throw new InvalidEventError(`unknown event type "${type}"`);
   const data = eventCatalogue[type].safeParse(envelope.data.data);
   if (!data.success) throw new InvalidEventError(`invalid data for ${type}: ${data.error.message}`);
+  const { traceContext, ...fields } = envelope.data;
   // Sound: `data` was just validated by the schema of this very `type`.
-  return { ...envelope.data, type, data: data.data } as EventOf;
+  return { ...fields, type, data: data.data, ...(traceContext ? { traceContext } : {}) } as EventOf;
 }
 
 /** An event as its producer states it; `newEnvelope` gives it an id and a time. */
@@ -160,8 +170,12 @@ export interface NewEvent<T extends EventType> {
   version?: number;
 }
 
-/** The envelope of a new event, its data validated against the catalogue (throws if it does not fit). */
+/**
+ * The envelope of a new event, its data validated against the catalogue (throws if it does not
+ * fit), with the trace context it is created in (the request or the event being processed).
+ */
 export function newEnvelope<T extends EventType>(event: NewEvent<T>): EventEnvelope<T> {
+  const traceContext = captureTraceContext();
   return {
     id: randomUUID(),
     type: event.type,
@@ -169,5 +183,6 @@ export function newEnvelope<T extends EventType>(event: NewEvent<T>): EventEnvel
     aggregateId: event.aggregateId,
     version: event.version ?? 1,
     data: eventCatalogue[event.type].parse(event.data) as EventData<T>,
+    ...(traceContext ? { traceContext } : {}),
   };
 }

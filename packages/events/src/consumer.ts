@@ -1,9 +1,11 @@
 import type { ConfirmChannel, ConsumeMessage, Options } from "amqplib";
 import { isDependencyUnavailable } from "@cartograph/service-kit";
+import { boundedReading, counter, histogram, scrapedGauge, secondsSince } from "@cartograph/service-kit/metrics";
 import type { Logger } from "pino";
 import type { Broker } from "./broker";
 import { InvalidEventError, parseEnvelope, type EventOf, type EventType } from "./catalogue";
 import type { IdempotencyStore } from "./idempotency";
+import { processTraced, recordFailure } from "./tracing";
 
 export const ATTEMPT_HEADER = "x-cartograph-attempt";
 /** How soon an event deferred by a datastore outage is tried again. */
@@ -11,6 +13,33 @@ export const OUTAGE_RETRY_MS = 1_000;
 export const ERROR_HEADER = "x-cartograph-error";
 /** Why a message is in a DLQ: `invalid` (never retried) or `max-attempts`. */
 export const REASON_HEADER = "x-cartograph-dead-letter-reason";
+
+// Per queue (`<owner>.<purpose>`: a handful per service), never per event.
+const eventsConsumed = counter({
+  name: "cartograph_events_consumed_total",
+  help: "Events a consumer took: `applied`, or `duplicate` (already applied, skipped by the inbox).",
+  labelNames: ["queue", "outcome"],
+});
+const eventsRetried = counter({
+  name: "cartograph_events_retried_total",
+  help: "Events sent to be tried again: `failed` (the handler threw; an attempt spent), `outage` (a datastore was unavailable; none spent), `requeued` (could not be settled; the broker redelivers).",
+  labelNames: ["queue", "reason"],
+});
+const eventsDeadLettered = counter({
+  name: "cartograph_events_dead_lettered_total",
+  help: "Events moved to the queue's DLQ: `invalid` (at once) or `max-attempts`.",
+  labelNames: ["queue", "reason"],
+});
+const handlingDuration = histogram({
+  name: "cartograph_event_handling_duration_seconds",
+  help: "Time a consumer took to settle a delivery: apply it, or copy it to the retry queue or the DLQ.",
+  labelNames: ["queue"],
+});
+const queueMessages = scrapedGauge({
+  name: "cartograph_events_queue_messages",
+  help: "Messages waiting in a consumer's queue (its lag), its .retry and its .dlq, read from the broker at scrape time.",
+  labelNames: ["queue"],
+});
 
 export interface ConsumeContext {
   queue: string;
@@ -164,20 +193,39 @@ async function consume<T extends EventType, Tx>(
       if (!(error instanceof InvalidEventError)) throw error;
       log.error({ ...meta, err: error }, "invalid message: dead-lettered");
       await deadLetter(channel, message, "invalid", error, attempt);
+      eventsDeadLettered.inc({ queue: names.queue, reason: "invalid" });
       return;
     }
+    // The rest in the event's CONSUMER span, the child of the span that published it, so what the
+    // handler does (queries, the events it enqueues, log lines) joins the event's trace.
+    await processTraced(event, { exchange: broker.exchange, queue: names.queue, attempt }, () =>
+      apply(channel, message, event, attempt, meta),
+    );
+  }
+
+  /** Applies a decoded event once (the inbox skips a repeat), or sends it to be retried or dead-lettered. */
+  async function apply(
+    channel: ConfirmChannel,
+    message: ConsumeMessage,
+    event: EventOf<T>,
+    attempt: number,
+    meta: Record<string, unknown>,
+  ): Promise<void> {
     try {
       const applied = await store.runOnce(names.queue, event.id, (tx) =>
         handle(event, tx, { queue: names.queue, attempt }),
       );
       log.debug({ ...meta, applied }, applied ? "event applied" : "event already applied: skipped");
+      eventsConsumed.inc({ queue: names.queue, outcome: applied ? "applied" : "duplicate" });
     } catch (error) {
+      recordFailure(error);
       // The service's own datastore is down or restarting: not the event's fault, so it waits for
       // the store's return without spending an attempt (and is never dead-lettered for it).
       const outage = isDependencyUnavailable(error);
       if (!outage && attempt >= maxAttempts) {
         log.error({ ...meta, err: error }, "event failed on its last attempt: dead-lettered");
         await deadLetter(channel, message, "max-attempts", error, attempt);
+        eventsDeadLettered.inc({ queue: names.queue, reason: "max-attempts" });
         return;
       }
       const delay = outage ? OUTAGE_RETRY_MS : (retryDelaysMs[Math.min(attempt - 1, retryDelaysMs.length - 1)] ?? 0);
@@ -193,17 +241,21 @@ async function consume<T extends EventType, Tx>(
         message,
         copyOf(message, { [ATTEMPT_HEADER]: outage ? attempt : attempt + 1 }, { expiration: String(delay) }),
       );
+      eventsRetried.inc({ queue: names.queue, reason: outage ? "outage" : "failed" });
     }
   }
 
   function onMessage(channel: ConfirmChannel, message: ConsumeMessage): void {
+    const started = process.hrtime.bigint();
     const work = settle(channel, message)
+      .finally(() => handlingDuration.observe({ queue: names.queue }, secondsSince(started)))
       .then(
         // Ack only now: the effect (or the copy in the retry/DLQ queue) is durable.
         () => channel.ack(message),
         (err: unknown) => {
           log.error({ err, messageId: message.properties.messageId }, "could not settle message: requeued");
           channel.nack(message, false, true);
+          eventsRetried.inc({ queue: names.queue, reason: "requeued" });
         },
       )
       .catch((err: unknown) => {
@@ -217,14 +269,19 @@ async function consume<T extends EventType, Tx>(
     void work.finally(() => inFlight.delete(work));
   }
 
-  // Runs on every (re)connect: topology is declared idempotently, then consumption restarts.
-  const setup = async (channel: ConfirmChannel): Promise<void> => {
-    await channel.assertQueue(names.queue, { durable: true });
+  // The queues, declared idempotently; each answer carries the queue's depth.
+  const declareQueues = async (channel: ConfirmChannel) => [
+    await channel.assertQueue(names.queue, { durable: true }),
     await channel.assertQueue(names.retry, {
       durable: true,
       arguments: { "x-dead-letter-exchange": "", "x-dead-letter-routing-key": names.queue },
-    });
-    await channel.assertQueue(names.dlq, { durable: true });
+    }),
+    await channel.assertQueue(names.dlq, { durable: true }),
+  ];
+
+  // Runs on every (re)connect: topology is declared idempotently, then consumption restarts.
+  const setup = async (channel: ConfirmChannel): Promise<void> => {
+    await declareQueues(channel);
     for (const type of eventTypes) await channel.bindQueue(names.queue, broker.exchange, type);
     if (stopping) return;
     await channel.prefetch(prefetch);
@@ -243,11 +300,21 @@ async function consume<T extends EventType, Tx>(
 
   const brokerChannel = await broker.openChannel(`consumer ${names.queue}`, setup);
   log.info({ eventTypes }, "consuming");
+  // Declaring (with the consumer's own arguments) rather than checking: a check of a missing
+  // queue would close the channel, and declaring is what the consumer does anyway.
+  const depths = boundedReading("queue_depth", async () => {
+    if (!current) throw new Error("not consuming");
+    return declareQueues(current.channel);
+  });
+  const depthMetrics = queueMessages.from(async () =>
+    ((await depths()) ?? []).map(({ queue, messageCount }) => ({ labels: { queue }, value: messageCount })),
+  );
 
   return {
     queue: names.queue,
     stop: async () => {
       stopping = true;
+      await depthMetrics.stop();
       try {
         if (current) await current.channel.cancel(current.consumerTag);
       } catch {

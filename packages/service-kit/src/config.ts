@@ -2,6 +2,33 @@ import { z } from "zod";
 
 const DEV_ROUTER_SECRET = "cartograph-dev-router-secret";
 
+/**
+ * OpenTelemetry's standard variables, as far as Cartograph uses them. The SDK reads them itself
+ * (it starts before the config is parsed: telemetry/index.ts); they are declared here so a bad
+ * value stops the service with a clear message, and so deployments know every service reads them.
+ */
+function tracingEnv() {
+  return {
+    /** Tracing is on when either endpoint is set (`/v1/traces` is appended to the general one). */
+    OTEL_EXPORTER_OTLP_ENDPOINT: z.string().url().optional(),
+    OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: z.string().url().optional(),
+    OTEL_EXPORTER_OTLP_PROTOCOL: z.enum(["http/protobuf", "http/json"]).default("http/protobuf"),
+    /** Default: `cartograph-<service>`. */
+    OTEL_SERVICE_NAME: z.string().optional(),
+    OTEL_TRACES_SAMPLER: z
+      .enum([
+        "always_on",
+        "always_off",
+        "traceidratio",
+        "parentbased_always_on",
+        "parentbased_always_off",
+        "parentbased_traceidratio",
+      ])
+      .default("parentbased_always_on"),
+    OTEL_TRACES_SAMPLER_ARG: z.coerce.number().min(0).max(1).optional(),
+  };
+}
+
 /** Settings every service reads; services extend this with their own. */
 export const baseEnvSchema = z.object({
   NODE_ENV: z.enum(["development", "test", "production"]).default("development"),
@@ -13,6 +40,7 @@ export const baseEnvSchema = z.object({
     .string()
     .regex(/^[A-Z]{3}$/, "must be an ISO 4217 code such as USD")
     .default("USD"),
+  ...tracingEnv(),
 });
 
 export const port = (fallback: number) => z.coerce.number().int().min(0).max(65535).default(fallback);

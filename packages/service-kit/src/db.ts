@@ -7,6 +7,7 @@ import pg from "pg";
 import type { z } from "zod";
 import { runServiceCommand } from "./lifecycle";
 import type { Logger } from "./logger";
+import { poolConnections, poolMaxConnections, poolWaiting } from "./metrics/pools";
 
 export interface Database<TSchema extends Record<string, unknown>> {
   pool: pg.Pool;
@@ -32,14 +33,38 @@ export function connectPostgres<TSchema extends Record<string, unknown>>(
   });
   // The pool re-emits an idle client's error, already logged by the client's own listener.
   pool.on("error", () => undefined);
+  // Read at scrape time from the pool's own counters: no query, nothing to wait for.
+  const database = databaseOf(pool);
+  const measured = [
+    poolConnections.from(() => [
+      { labels: { database, state: "busy" }, value: pool.totalCount - pool.idleCount },
+      { labels: { database, state: "idle" }, value: pool.idleCount },
+    ]),
+    poolMaxConnections.from(() => [{ labels: { database }, value: max }]),
+    poolWaiting.from(() => [{ labels: { database }, value: pool.waitingCount }]),
+  ];
   return {
     pool,
     db: drizzle(pool, { schema }),
     ping: async () => {
       await pool.query("select 1");
     },
-    close: () => pool.end(),
+    close: async () => {
+      await Promise.all(measured.map((registration) => registration.stop()));
+      await pool.end();
+    },
   };
+}
+
+/** The database a pool connects to (a metrics label: one per service, never per request). */
+export function databaseOf(pool: pg.Pool): string {
+  const { database, connectionString } = pool.options;
+  if (database) return database;
+  try {
+    return decodeURIComponent(new URL(connectionString ?? "").pathname.slice(1)) || "unknown";
+  } catch {
+    return "unknown";
+  }
 }
 
 /** Applies the checked-in drizzle migrations in `<serviceDir>/drizzle`. */

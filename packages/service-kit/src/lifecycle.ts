@@ -1,6 +1,7 @@
 import type { z } from "zod";
 import { loadConfigOrExit } from "./config";
 import { createLogger, type Logger } from "./logger";
+import { stopTracing } from "./telemetry";
 
 export type Shutdown = () => Promise<void>;
 
@@ -112,7 +113,10 @@ export function runServiceCommand<S extends z.ZodType>(
   });
 }
 
-/** `src/bin/main.ts` of every service: config -> start -> stop gracefully on SIGTERM/SIGINT. */
+/**
+ * `src/bin/main.ts` of every service: config -> start -> stop gracefully on SIGTERM/SIGINT, the
+ * spans of that last work flushed at the very end (tracing was started by `src/tracing.ts`).
+ */
 export function runService<S extends z.ZodType>(
   service: string,
   envSchema: S,
@@ -122,6 +126,6 @@ export function runService<S extends z.ZodType>(
     const config = loadConfigOrExit(service, envSchema);
     const log = createLogger(service, (config as { LOG_LEVEL?: string }).LOG_LEVEL);
     const running = await start(config, log);
-    stopOnSignals(log, [running.stop]);
+    stopOnSignals(log, [running.stop, stopTracing]);
   });
 }

@@ -1,4 +1,5 @@
 import pino, { type Logger } from "pino";
+import { traceLogFields } from "./telemetry";
 
 export type { Logger };
 
@@ -7,6 +8,8 @@ export function createLogger(service: string, level: string = process.env.LOG_LE
     level,
     base: { service },
     timestamp: pino.stdTimeFunctions.isoTime,
+    // trace_id and span_id while a span is active, so a line leads to its trace (nothing without one).
+    mixin: traceLogFields,
     // Tokens and passwords never reach the logs, whatever object they ride in on.
     redact: {
       paths: [

@@ -2,6 +2,7 @@ import { MongoBulkWriteError, MongoClient, MongoServerError, type Db } from "mon
 import type { z } from "zod";
 import { runServiceCommand } from "./lifecycle";
 import type { Logger } from "./logger";
+import { poolConnections, poolMaxConnections, poolWaiting } from "./metrics/pools";
 
 export interface MongoStore {
   client: MongoClient;
@@ -51,14 +52,45 @@ export function connectMongo(
     // The driver's silent fallback when the URL names no database: say so rather than share one.
     log.warn("MONGODB_URL names no database; using `test`");
   }
+  const measured = measurePool(client, db.databaseName, maxPoolSize);
   return {
     client,
     db,
     ping: async () => {
       await db.command({ ping: 1 });
     },
-    close: () => client.close(),
+    close: async () => {
+      await measured.stop();
+      await client.close();
+    },
   };
+}
+
+/**
+ * The driver's pool use, for the metrics: counted from its connection pool events (emitted
+ * whatever the monitoring options), so a scrape costs nothing here.
+ */
+function measurePool(client: MongoClient, database: string, maxPoolSize: number): { stop(): Promise<void> } {
+  const count = { open: 0, busy: 0, waiting: 0 };
+  client.on("connectionCreated", () => (count.open += 1));
+  client.on("connectionClosed", () => (count.open -= 1));
+  client.on("connectionCheckedOut", () => {
+    count.busy += 1;
+    count.waiting -= 1;
+  });
+  client.on("connectionCheckedIn", () => (count.busy -= 1));
+  client.on("connectionCheckOutStarted", () => (count.waiting += 1));
+  client.on("connectionCheckOutFailed", () => (count.waiting -= 1));
+  const registrations = [
+    poolConnections.from(() => [
+      { labels: { database, state: "busy" }, value: Math.max(0, count.busy) },
+      { labels: { database, state: "idle" }, value: Math.max(0, count.open - count.busy) },
+    ]),
+    // Per server: a replica set's pools together may open this many times its members.
+    poolMaxConnections.from(() => [{ labels: { database }, value: maxPoolSize }]),
+    poolWaiting.from(() => [{ labels: { database }, value: Math.max(0, count.waiting) }]),
+  ];
+  return { stop: async () => void (await Promise.all(registrations.map((registration) => registration.stop()))) };
 }
 
 /** MongoDB's duplicate key error (a unique index, or a guarded upsert whose guard did not match). */

@@ -1,9 +1,11 @@
 // What a subgraph's or the router's tests share: the subgraph harness, access tokens, GraphQL
-// calls with the router's credential, event builders, queue depths, and (re-exported) fresh datastores.
+// calls with the router's credential, event builders, queue depths, metrics scrapes, and (re-exported)
+// fresh datastores.
 export * from "@cartograph/test-datastores";
 export * from "./events";
 export * from "./graphql";
 export * from "./keys";
+export * from "./metrics";
 export * from "./queues";
 export * from "./subgraph-harness";
 export * from "./tokens";

@@ -18,12 +18,15 @@ import { createTestTokens, type TestTokens } from "./tokens";
 
 export interface StartedService {
   server: RunningServer;
+  metrics: { url: string };
   stop: () => Promise<void>;
 }
 
 export interface SubgraphHarness<TSchema extends Record<string, unknown>, TConfig, TService extends StartedService> {
   url: string;
   baseUrl: string;
+  /** The service's Prometheus `/metrics` (on a free port). */
+  metricsUrl: string;
   config: TConfig;
   database: Database<TSchema>;
   service: TService;
@@ -61,6 +64,7 @@ export async function startSubgraphHarness<
   const config = options.parseConfig({
     NODE_ENV: "test",
     PORT: "0",
+    METRICS_PORT: "0",
     DATABASE_URL: testDb.url,
     RABBITMQ_URL,
     EVENTS_EXCHANGE: uniqueTopologyName(options.label),
@@ -86,6 +90,7 @@ export async function startSubgraphHarness<
   return {
     url: service.server.url,
     baseUrl: service.server.url.replace(/\/graphql$/, ""),
+    metricsUrl: service.metrics.url,
     config,
     database,
     service,
@@ -104,6 +109,8 @@ export async function startSubgraphHarness<
 export interface MongoSubgraphHarness<TConfig, TService extends StartedService> {
   url: string;
   baseUrl: string;
+  /** The service's Prometheus `/metrics` (on a free port). */
+  metricsUrl: string;
   config: TConfig;
   store: MongoStore;
   service: TService;
@@ -148,6 +155,7 @@ export async function startMongoSubgraphHarness<
   const config = options.parseConfig({
     NODE_ENV: "test",
     PORT: "0",
+    METRICS_PORT: "0",
     MONGODB_URL: testDb.url,
     RABBITMQ_URL,
     EVENTS_EXCHANGE: uniqueTopologyName(options.label),
@@ -172,6 +180,7 @@ export async function startMongoSubgraphHarness<
   return {
     url: service.server.url,
     baseUrl: service.server.url.replace(/\/graphql$/, ""),
+    metricsUrl: service.metrics.url,
     config,
     store,
     service,

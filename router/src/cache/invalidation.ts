@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { parseEnvelope, type Broker, type BrokerChannel, type EventOf } from "@cartograph/events";
+import { parseEnvelope, processTraced, type Broker, type BrokerChannel, type EventOf } from "@cartograph/events";
 import type { Logger } from "@cartograph/service-kit";
 import type { ResponseCache } from "./response-cache";
 
@@ -70,9 +70,11 @@ export async function startCacheInvalidation(options: {
         if (!message) return;
         try {
           const event = parseEnvelope(JSON.parse(message.content.toString("utf8"))) as EvictingEvent;
-          const evicted = options.cache.invalidate(tagsOf(event));
-          applied += 1;
-          options.log.debug({ type: event.type, evicted }, "cache entries evicted");
+          processTraced(event, { exchange: options.broker.exchange, queue }, () => {
+            const evicted = options.cache.invalidate(tagsOf(event));
+            applied += 1;
+            options.log.debug({ type: event.type, evicted }, "cache entries evicted");
+          });
         } catch (error) {
           options.log.warn({ err: error }, "an event the cache could not read: ignored");
         }

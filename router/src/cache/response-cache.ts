@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
 import { HeaderMap, type ApolloServerPlugin, type GraphQLRequestContext } from "@apollo/server";
+import { counter, scrapedGauge, type SourceRegistration } from "@cartograph/service-kit/metrics";
 import { Kind, type OperationDefinitionNode } from "graphql";
 import { LRUCache } from "lru-cache";
 import type { RouterContext } from "../context";
@@ -11,6 +12,30 @@ interface CachedResponse {
   expiresAt: number;
   tags: readonly string[];
 }
+
+const cacheLookups = counter({
+  name: "cartograph_router_cache_lookups_total",
+  help: "Response cache lookups of queries: `hit` (answered from the cache) or `miss`.",
+  labelNames: ["result"],
+});
+const cacheStores = counter({
+  name: "cartograph_router_cache_stores_total",
+  help: "Responses stored in the response cache.",
+});
+const cacheEvictions = counter({
+  name: "cartograph_router_cache_evictions_total",
+  help: "Entries gone from the response cache: `invalidated` (an event made them stale), `expired` (past their max age), `capacity` (least recently used, to make room).",
+  labelNames: ["reason"],
+});
+
+const cacheEntries = scrapedGauge({
+  name: "cartograph_router_cache_entries",
+  help: "Responses held in the response cache.",
+});
+const cacheSize = scrapedGauge({
+  name: "cartograph_router_cache_size_bytes",
+  help: "Memory the response cache's entries take, as it counts it against ROUTER_CACHE_MAX_BYTES.",
+});
 
 export interface ResponseCacheStats {
   hits: number;
@@ -35,7 +60,10 @@ export class ResponseCache {
     this.entries = new LRUCache<string, CachedResponse>({
       maxSize: maxBytes,
       sizeCalculation: (entry) => entry.body.length + 64,
-      dispose: (entry, key) => this.forget(key, entry),
+      dispose: (entry, key, reason) => {
+        this.forget(key, entry);
+        if (reason === "evict") cacheEvictions.inc({ reason: "capacity" });
+      },
     });
   }
 
@@ -43,10 +71,12 @@ export class ResponseCache {
     const entry = this.entries.get(key);
     if (entry && entry.expiresAt > Date.now()) {
       this.counts.hits += 1;
+      cacheLookups.inc({ result: "hit" });
       return entry;
     }
-    if (entry) this.entries.delete(key);
+    if (entry && this.entries.delete(key)) cacheEvictions.inc({ reason: "expired" });
     this.counts.misses += 1;
+    cacheLookups.inc({ result: "miss" });
     return undefined;
   }
 
@@ -61,6 +91,7 @@ export class ResponseCache {
       keys.add(key);
     }
     this.counts.stored += 1;
+    cacheStores.inc();
   }
 
   /** Evicts every response built from any of these entities or root fields; resolves how many. */
@@ -72,11 +103,21 @@ export class ResponseCache {
       }
     }
     this.counts.evicted += evicted;
+    cacheEvictions.inc({ reason: "invalidated" }, evicted);
     return evicted;
   }
 
   clear(): void {
     this.entries.clear();
+  }
+
+  /** Reports the cache's entries and size at every scrape, until stopped. */
+  measure(): SourceRegistration {
+    const registrations = [
+      cacheEntries.from(() => [{ labels: {}, value: this.entries.size }]),
+      cacheSize.from(() => [{ labels: {}, value: this.entries.calculatedSize }]),
+    ];
+    return { stop: async () => void (await Promise.all(registrations.map((registration) => registration.stop()))) };
   }
 
   stats(): ResponseCacheStats {

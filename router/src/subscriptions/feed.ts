@@ -1,4 +1,11 @@
-import { parseEnvelope, type Broker, type BrokerChannel, type EventOf, type EventType } from "@cartograph/events";
+import {
+  parseEnvelope,
+  processTraced,
+  type Broker,
+  type BrokerChannel,
+  type EventOf,
+  type EventType,
+} from "@cartograph/events";
 import { serviceUnavailable, type Logger } from "@cartograph/service-kit";
 
 type Channel = Parameters<Parameters<Broker["openChannel"]>[1]>[0];
@@ -186,16 +193,20 @@ export class EventFeed {
     }
     try {
       const event = parseEnvelope(JSON.parse(message.content.toString("utf8")));
-      const byTopic = this.listeners.get(event.type);
-      for (const topic of byTopic ? this.options.topicsOf(event) : []) {
-        for (const listener of byTopic?.get(topic) ?? []) {
-          try {
-            listener(event);
-          } catch (err) {
-            this.options.log.error({ err, eventId: event.id }, "a subscriber failed to take an event");
+      // In the event's CONSUMER span: each subscriber's stream resolves the event in it (stream.ts),
+      // so the push and its subgraph fetches join the trace of the change that caused it.
+      processTraced(event, { exchange: this.options.broker.exchange, queue: this.queueName }, () => {
+        const byTopic = this.listeners.get(event.type);
+        for (const topic of byTopic ? this.options.topicsOf(event) : []) {
+          for (const listener of byTopic?.get(topic) ?? []) {
+            try {
+              listener(event);
+            } catch (err) {
+              this.options.log.error({ err, eventId: event.id }, "a subscriber failed to take an event");
+            }
           }
         }
-      }
+      });
     } catch (err) {
       // Live updates are best effort and this queue is ours alone: log the bad message, drop it.
       this.options.log.warn({ err, routingKey: message.fields.routingKey }, "dropped an invalid event");

@@ -4,6 +4,7 @@ import type { GraphQLDataSource } from "@apollo/gateway";
 import type { ApolloServerPlugin } from "@apollo/server";
 import { connectBroker, type Broker, type EventOf } from "@cartograph/events";
 import { queueOwner, serviceUnavailable, type Logger } from "@cartograph/service-kit";
+import { scrapedGauge, type SourceRegistration } from "@cartograph/service-kit/metrics";
 import { hasRole, Role, type AccessTokenVerifier } from "@cartograph/service-kit/auth";
 import {
   GraphQLError,
@@ -26,6 +27,15 @@ import { attachWebSocketServer, type RouterWebSocketServer } from "./ws-server";
 
 export { EVENTS_SUBGRAPH, UnroutableEventsSource } from "./executor";
 export { subscriptionFields, type SubscriptionField } from "./fields";
+
+const websocketConnections = scrapedGauge({
+  name: "cartograph_router_websocket_connections",
+  help: "Open WebSocket connections (graphql-transport-ws on /graphql).",
+});
+const liveSubscriptions = scrapedGauge({
+  name: "cartograph_router_subscriptions",
+  help: "Live GraphQL subscriptions over WebSocket.",
+});
 
 export interface SubscriptionStats {
   connections: number;
@@ -60,6 +70,7 @@ export class RouterSubscriptions {
   private feed: EventFeed | null = null;
   private readonly fields: Readonly<Record<string, SubscriptionField>>;
   private ws: RouterWebSocketServer | null = null;
+  private measured: SourceRegistration[] = [];
 
   constructor(private readonly options: RouterSubscriptionsOptions) {
     this.fields = options.fields ?? subscriptionFields;
@@ -97,6 +108,10 @@ export class RouterSubscriptions {
         keepAliveMs: config.WS_KEEPALIVE_MS,
       },
     });
+    this.measured = [
+      websocketConnections.from(() => [{ labels: {}, value: this.stats().connections }]),
+      liveSubscriptions.from(() => [{ labels: {}, value: this.stats().subscribers }]),
+    ];
   }
 
   /** Shutdown, first step: every socket closed with 1001, before the HTTP drain. */
@@ -106,6 +121,7 @@ export class RouterSubscriptions {
 
   /** Shutdown, last step: the feed (its queue goes with it) and the broker connection. */
   async stop(): Promise<void> {
+    await Promise.all(this.measured.splice(0).map((registration) => registration.stop()));
     await this.feed?.close();
     await this.broker?.close();
   }

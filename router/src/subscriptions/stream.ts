@@ -1,3 +1,5 @@
+import { context, type Context } from "@cartograph/service-kit/telemetry";
+
 /** What handling one pushed item gives: a result to send (or nothing), and whether it is the last. */
 export interface Handled<R> {
   result: R | null;
@@ -11,7 +13,8 @@ export interface Handled<R> {
  * bounded: a subscriber that falls that far behind gets `overflow` and is ended.
  */
 export class EventStream<T, R> implements AsyncIterableIterator<R> {
-  private buffer: T[] = [];
+  /** Each item with the (trace) context it was pushed in, which its handling continues. */
+  private buffer: Array<{ item: T; pushedIn: Context }> = [];
   private wake: (() => void) | null = null;
   private pendingLast: R | null = null;
   private finished = false;
@@ -30,7 +33,7 @@ export class EventStream<T, R> implements AsyncIterableIterator<R> {
       this.buffer = [];
       this.pendingLast = this.overflow();
     } else {
-      this.buffer.push(item);
+      this.buffer.push({ item, pushedIn: context.active() });
     }
     this.wake?.();
   }
@@ -51,13 +54,13 @@ export class EventStream<T, R> implements AsyncIterableIterator<R> {
         await this.finish();
         return { value, done: false };
       }
-      const item = this.buffer.shift();
-      if (item === undefined) {
+      const next = this.buffer.shift();
+      if (next === undefined) {
         await new Promise<void>((resolve) => (this.wake = resolve));
         this.wake = null;
         continue;
       }
-      const { result, last } = await this.handle(item);
+      const { result, last } = await context.with(next.pushedIn, () => this.handle(next.item));
       if (this.finished) return { value: undefined, done: true };
       if (last) await this.finish();
       if (result) return { value: result, done: false };

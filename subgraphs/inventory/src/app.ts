@@ -3,6 +3,7 @@ import { startPublishing } from "@cartograph/events/postgres";
 import { queueOwner, startStopping, type Logger } from "@cartograph/service-kit";
 import { createJwksVerifier, type AccessTokenVerifier } from "@cartograph/service-kit/auth";
 import { connectPostgres, type Database } from "@cartograph/service-kit/db";
+import { startMetricsServer, type RunningMetricsServer } from "@cartograph/service-kit/metrics";
 import { startSubgraphServer, type RunningServer } from "@cartograph/service-kit/server";
 import type { InventoryConfig } from "./config";
 import type { InventoryContext, InventoryServiceRegistry } from "./context";
@@ -21,6 +22,8 @@ export const INVENTORY_SERVICE_DIR = path.resolve(__dirname, "..");
 /** The running inventory subgraph. `stop` is graceful: requests and events finish, connections close. */
 export interface InventorySubgraph {
   server: RunningServer;
+  /** Prometheus `/metrics`, on METRICS_PORT. */
+  metrics: RunningMetricsServer;
   /** The saga's primitives (used by its consumers, and by tests). */
   reservations: ReservationService;
   sweeper: ReservationSweeper;
@@ -35,6 +38,8 @@ export function startInventorySubgraph(
   given: { database?: Database<typeof schema>; verifier?: AccessTokenVerifier } = {},
 ): Promise<InventorySubgraph> {
   return startStopping(async (stops) => {
+    // Started first, so stopped last: scrapes see the whole shutdown.
+    const metrics = stops.add("metrics server", await startMetricsServer({ config, log }));
     const database = stops.add("postgres", given.database ?? connectPostgres(config.DATABASE_URL, schema, log));
     // Publishes the saga's answers (inventory.reserved / inventory.rejected).
     const broker = startPublishing(stops, { pool: database.pool, config, log });
@@ -66,6 +71,6 @@ export function startInventorySubgraph(
       readiness: { postgres: database.ping, rabbitmq: broker.ping },
     });
     stops.add("server", server);
-    return { server, reservations, sweeper };
+    return { server, metrics, reservations, sweeper };
   });
 }

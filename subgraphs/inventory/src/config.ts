@@ -11,6 +11,8 @@ import { z } from "zod";
 export const inventoryEnvSchema = baseEnvSchema
   .extend({
     PORT: port(4003),
+    /** Prometheus `/metrics`, on a port of its own (never routed by the ingress); 0 picks a free one. */
+    METRICS_PORT: port(9403),
     DATABASE_URL: postgresUrl("inventory"),
     ...eventsEnv,
     /** Where the users service publishes the public keys of access tokens. */

@@ -3,6 +3,7 @@ import { startPublishing } from "@cartograph/events/postgres";
 import { parseMoney, queueOwner, startStopping, type Logger } from "@cartograph/service-kit";
 import { createJwksVerifier, type AccessTokenVerifier } from "@cartograph/service-kit/auth";
 import { connectPostgres, type Database } from "@cartograph/service-kit/db";
+import { startMetricsServer, type RunningMetricsServer } from "@cartograph/service-kit/metrics";
 import { startSubgraphServer, type RunningServer } from "@cartograph/service-kit/server";
 import { CartService } from "./cart/cart.service";
 import { startCatalogueConsumer } from "./catalogue/catalogue.events";
@@ -22,6 +23,8 @@ export const ORDERS_SERVICE_DIR = path.resolve(__dirname, "..");
 /** The running orders subgraph. `stop` is graceful: requests and events finish, connections close. */
 export interface OrdersSubgraph {
   server: RunningServer;
+  /** Prometheus `/metrics`, on METRICS_PORT. */
+  metrics: RunningMetricsServer;
   stop: () => Promise<void>;
 }
 
@@ -33,6 +36,8 @@ export function startOrdersSubgraph(
   given: { database?: Database<typeof schema>; verifier?: AccessTokenVerifier } = {},
 ): Promise<OrdersSubgraph> {
   return startStopping(async (stops) => {
+    // Started first, so stopped last: scrapes see the whole shutdown.
+    const metrics = stops.add("metrics server", await startMetricsServer({ config, log }));
     const database = stops.add("postgres", given.database ?? connectPostgres(config.DATABASE_URL, schema, log));
     const broker = startPublishing(stops, { pool: database.pool, config, log });
 
@@ -67,6 +72,6 @@ export function startOrdersSubgraph(
       readiness: { postgres: database.ping, rabbitmq: broker.ping },
     });
     stops.add("server", server);
-    return { server };
+    return { server, metrics };
   });
 }

@@ -12,6 +12,8 @@ import { z } from "zod";
 export const ordersEnvSchema = baseEnvSchema
   .extend({
     PORT: port(4004),
+    /** Prometheus `/metrics`, on a port of its own (never routed by the ingress); 0 picks a free one. */
+    METRICS_PORT: port(9404),
     DATABASE_URL: postgresUrl("orders"),
     ...eventsEnv,
     JWKS_URL: jwksUrl(),

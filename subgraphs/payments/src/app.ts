@@ -3,6 +3,7 @@ import { startPublishing } from "@cartograph/events/postgres";
 import { queueOwner, startStopping, type Logger } from "@cartograph/service-kit";
 import { createJwksVerifier, type AccessTokenVerifier } from "@cartograph/service-kit/auth";
 import { connectPostgres, type Database } from "@cartograph/service-kit/db";
+import { startMetricsServer, type RunningMetricsServer } from "@cartograph/service-kit/metrics";
 import { startSubgraphServer, type RunningServer } from "@cartograph/service-kit/server";
 import { startCheckoutConsumer } from "./checkout/checkout.events";
 import { CheckoutService } from "./checkout/checkout.service";
@@ -23,6 +24,8 @@ export const PAYMENTS_SERVICE_DIR = path.resolve(__dirname, "..");
 /** The running payments subgraph. `stop` is graceful: requests and events finish, connections close. */
 export interface PaymentsSubgraph {
   server: RunningServer;
+  /** Prometheus `/metrics`, on METRICS_PORT. */
+  metrics: RunningMetricsServer;
   /** The saga's steps (used by its consumer, and by tests). */
   checkout: CheckoutService;
   gateway: PaymentGateway;
@@ -46,6 +49,8 @@ export function startPaymentsSubgraph(
   given: PaymentsDependencies = {},
 ): Promise<PaymentsSubgraph> {
   return startStopping(async (stops) => {
+    // Started first, so stopped last: scrapes see the whole shutdown.
+    const metrics = stops.add("metrics server", await startMetricsServer({ config, log }));
     if (config.PAYMENT_GATEWAY === "test" && config.NODE_ENV === "production") {
       log.warn("PAYMENT_GATEWAY=test in production: test tokens are accepted and no money moves");
     }
@@ -88,6 +93,6 @@ export function startPaymentsSubgraph(
       readiness: { postgres: database.ping, rabbitmq: broker.ping },
     });
     stops.add("server", server);
-    return { server, checkout, gateway };
+    return { server, metrics, checkout, gateway };
   });
 }

@@ -14,6 +14,8 @@ export const PAYMENT_GATEWAYS = ["test"] as const;
 export const paymentsEnvSchema = baseEnvSchema
   .extend({
     PORT: port(4005),
+    /** Prometheus `/metrics`, on a port of its own (never routed by the ingress); 0 picks a free one. */
+    METRICS_PORT: port(9405),
     DATABASE_URL: postgresUrl("payments"),
     ...eventsEnv,
     /** Where the users service publishes the public keys of access tokens. */

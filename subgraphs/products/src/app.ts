@@ -3,6 +3,7 @@ import { startPublishing } from "@cartograph/events/postgres";
 import { startStopping, type Logger } from "@cartograph/service-kit";
 import { createJwksVerifier, type AccessTokenVerifier } from "@cartograph/service-kit/auth";
 import { connectPostgres, type Database } from "@cartograph/service-kit/db";
+import { startMetricsServer, type RunningMetricsServer } from "@cartograph/service-kit/metrics";
 import { startSubgraphServer, type RunningServer } from "@cartograph/service-kit/server";
 import { createCategoryLoaders } from "./category/category.loaders";
 import { CategoryRepository } from "./category/category.repository";
@@ -20,6 +21,8 @@ export const PRODUCTS_SERVICE_DIR = path.resolve(__dirname, "..");
 /** The running products subgraph. `stop` is graceful: requests finish, the relay drains, connections close. */
 export interface ProductsSubgraph {
   server: RunningServer;
+  /** Prometheus `/metrics`, on METRICS_PORT. */
+  metrics: RunningMetricsServer;
   stop: () => Promise<void>;
 }
 
@@ -31,6 +34,8 @@ export function startProductsSubgraph(
   given: { database?: Database<typeof schema>; verifier?: AccessTokenVerifier } = {},
 ): Promise<ProductsSubgraph> {
   return startStopping(async (stops) => {
+    // Started first, so stopped last: scrapes see the whole shutdown.
+    const metrics = stops.add("metrics server", await startMetricsServer({ config, log }));
     const database = stops.add("postgres", given.database ?? connectPostgres(config.DATABASE_URL, schema, log));
     const broker = startPublishing(stops, { pool: database.pool, config, log });
 
@@ -56,6 +61,6 @@ export function startProductsSubgraph(
       readiness: { postgres: database.ping, rabbitmq: broker.ping },
     });
     stops.add("server", server);
-    return { server };
+    return { server, metrics };
   });
 }

@@ -3,6 +3,7 @@ import { connectBroker } from "@cartograph/events";
 import { queueOwner, startStopping, type Logger } from "@cartograph/service-kit";
 import { createJwksVerifier, type AccessTokenVerifier } from "@cartograph/service-kit/auth";
 import { connectMongo, type MongoStore } from "@cartograph/service-kit/mongo";
+import { startMetricsServer, type RunningMetricsServer } from "@cartograph/service-kit/metrics";
 import { startSubgraphServer, type RunningServer } from "@cartograph/service-kit/server";
 import { startCatalogueConsumer } from "./catalogue/catalogue.events";
 import { CatalogueRepository } from "./catalogue/catalogue.repository";
@@ -19,6 +20,8 @@ export const RECOMMENDATIONS_SERVICE_DIR = path.resolve(__dirname, "..");
 /** The running recommendations subgraph. `stop` is graceful: requests and events finish, connections close. */
 export interface RecommendationsSubgraph {
   server: RunningServer;
+  /** Prometheus `/metrics`, on METRICS_PORT. */
+  metrics: RunningMetricsServer;
   services: RecommendationsServiceRegistry;
   coPurchases: CoPurchaseRepository;
   stop: () => Promise<void>;
@@ -36,6 +39,8 @@ export function startRecommendationsSubgraph(
   given: RecommendationsDependencies = {},
 ): Promise<RecommendationsSubgraph> {
   return startStopping(async (stops) => {
+    // Started first, so stopped last: scrapes see the whole shutdown.
+    const metrics = stops.add("metrics server", await startMetricsServer({ config, log }));
     const store = stops.add("mongodb", given.store ?? connectMongo(config.MONGODB_URL, log));
     // Idempotent: a fresh database works without a separate migrate step (which production runs first).
     await ensureRecommendationsIndexes(store.db);
@@ -68,6 +73,6 @@ export function startRecommendationsSubgraph(
       readiness: { mongodb: store.ping, rabbitmq: broker.ping },
     });
     stops.add("server", server);
-    return { server, services, coPurchases };
+    return { server, metrics, services, coPurchases };
   });
 }

@@ -4,6 +4,8 @@ import type { z } from "zod";
 export const reviewsEnvSchema = baseEnvSchema
   .extend({
     PORT: port(4006),
+    /** Prometheus `/metrics`, on a port of its own (never routed by the ingress); 0 picks a free one. */
+    METRICS_PORT: port(9406),
     /** The service's own MongoDB database, named in the URL's path. */
     MONGODB_URL: mongodbUrl("reviews"),
     ...eventsEnv,

@@ -2,6 +2,7 @@ import path from "node:path";
 import { startPublishing } from "@cartograph/events/postgres";
 import { startStopping, type Logger } from "@cartograph/service-kit";
 import { connectPostgres, type Database } from "@cartograph/service-kit/db";
+import { startMetricsServer, type RunningMetricsServer } from "@cartograph/service-kit/metrics";
 import { startSubgraphServer, type RunningServer } from "@cartograph/service-kit/server";
 import { AccountRepository } from "./account/account.repository";
 import { AccountService } from "./account/account.service";
@@ -20,6 +21,8 @@ export const USERS_SERVICE_DIR = path.resolve(__dirname, "..");
 /** The running users subgraph. `stop` is graceful: requests finish, the relay drains, connections close. */
 export interface UsersSubgraph {
   server: RunningServer;
+  /** Prometheus `/metrics`, on METRICS_PORT. */
+  metrics: RunningMetricsServer;
   stop: () => Promise<void>;
 }
 
@@ -31,6 +34,8 @@ export function startUsersSubgraph(
   given: { database?: Database<typeof schema> } = {},
 ): Promise<UsersSubgraph> {
   return startStopping(async (stops) => {
+    // Started first, so stopped last: scrapes see the whole shutdown.
+    const metrics = stops.add("metrics server", await startMetricsServer({ config, log }));
     const { key, generated } = await loadSigningKey(config.JWT_PRIVATE_KEY);
     if (generated) log.warn("JWT_PRIVATE_KEY is not set: signing with a throwaway key; tokens die with this process");
     const accepted = await loadAcceptedKeys(config.JWT_ACCEPTED_PUBLIC_KEYS);
@@ -81,6 +86,6 @@ export function startUsersSubgraph(
       },
     });
     stops.add("server", server);
-    return { server };
+    return { server, metrics };
   });
 }

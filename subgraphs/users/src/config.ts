@@ -4,6 +4,8 @@ import { z } from "zod";
 export const usersEnvSchema = baseEnvSchema
   .extend({
     PORT: port(4001),
+    /** Prometheus `/metrics`, on a port of its own (never routed by the ingress); 0 picks a free one. */
+    METRICS_PORT: port(9401),
     DATABASE_URL: postgresUrl("users"),
     ...eventsEnv,
     /** RS256 private key (PEM) that signs access tokens. Required in production. */

@@ -1,6 +1,9 @@
+import { databaseOf } from "@cartograph/service-kit/db";
+import { boundedReading, scrapedGauge } from "@cartograph/service-kit/metrics";
 import type pg from "pg";
 import type { Logger } from "pino";
-import { eventMessageOptions, type Broker } from "../broker";
+import type { Broker } from "../broker";
+import type { EventEnvelope } from "../catalogue";
 import { listenForNotifications } from "./listener";
 import { OUTBOX_CHANNEL } from "./outbox";
 
@@ -24,9 +27,8 @@ export interface OutboxRelay {
 
 interface OutboxRow {
   id: string;
-  type: string;
-  envelope: unknown;
-  occurred_at: Date;
+  /** As `enqueueEvent` wrote it, validated then. */
+  envelope: EventEnvelope;
 }
 
 interface BatchResult {
@@ -38,7 +40,7 @@ interface BatchResult {
 // SKIP LOCKED: concurrent relays (replicas) each take a different batch instead of waiting on,
 // and then re-publishing, the same rows.
 const SELECT_BATCH = `
-  select id, type, envelope, occurred_at from outbox_events
+  select id, envelope from outbox_events
   where published_at is null
   order by occurred_at, id
   limit $1
@@ -47,6 +49,27 @@ const MARK_PUBLISHED = `update outbox_events set published_at = now() where id =
 const RECORD_FAILURES = `
   update outbox_events o set publish_attempts = o.publish_attempts + 1, last_error = f.error
   from unnest($1::uuid[], $2::text[]) as f(id, error) where o.id = f.id`;
+
+const unpublishedEvents = scrapedGauge({
+  name: "cartograph_outbox_unpublished_events",
+  help: "Events in the outbox not yet published (counted up to 100000), read at scrape time.",
+  labelNames: ["database"],
+});
+const oldestUnpublishedAge = scrapedGauge({
+  name: "cartograph_outbox_oldest_unpublished_age_seconds",
+  help: "Age of the oldest event not yet published (0: none), read at scrape time.",
+  labelNames: ["database"],
+});
+
+// Both through the partial index on unpublished rows; the count stops at a cap so a huge backlog
+// still costs a bounded scan.
+const MEASURE_BACKLOG = `
+  select
+    (select count(*) from (select 1 from outbox_events where published_at is null limit 100000) as capped)::int
+      as unpublished,
+    greatest(0, coalesce(extract(epoch from now() - (
+      select min(occurred_at) from outbox_events where published_at is null)), 0))::float8
+      as oldest_age_seconds`;
 
 function errorText(reason: unknown): string {
   return (reason instanceof Error ? reason.message : String(reason)).slice(0, 2000);
@@ -73,15 +96,8 @@ export function startOutboxRelay({
       await client.query("begin");
       const { rows } = await client.query<OutboxRow>(SELECT_BATCH, [batchSize]);
       // Published concurrently but queued in order on one channel, so the wire order is kept.
-      const results = await Promise.allSettled(
-        rows.map((row) =>
-          broker.publish(
-            row.type,
-            Buffer.from(JSON.stringify(row.envelope)),
-            eventMessageOptions({ ...row, occurredAt: row.occurred_at }),
-          ),
-        ),
-      );
+      // Each in its producer span, parented by the request or event the envelope was created in.
+      const results = await Promise.allSettled(rows.map((row) => broker.publishEvent(row.envelope)));
       const published: string[] = [];
       const failed: { id: string; error: string }[] = [];
       results.forEach((result, i) => {
@@ -161,10 +177,27 @@ export function startOutboxRelay({
 
   const running = loop();
 
+  const database = databaseOf(pool);
+  const backlog = boundedReading("outbox", async () => {
+    const { rows } = await pool.query<{ unpublished: number; oldest_age_seconds: number }>(MEASURE_BACKLOG);
+    return rows[0];
+  });
+  const measured = [
+    unpublishedEvents.from(async () => {
+      const read = await backlog();
+      return read ? [{ labels: { database }, value: read.unpublished }] : [];
+    }),
+    oldestUnpublishedAge.from(async () => {
+      const read = await backlog();
+      return read ? [{ labels: { database }, value: read.oldest_age_seconds }] : [];
+    }),
+  ];
+
   return {
     flushOnce: () => exclusive(publishBatch).then((result) => result.published),
     stop: async () => {
       stopped = true;
+      await Promise.all(measured.map((registration) => registration.stop()));
       clearTimeout(timer);
       wake?.();
       await running;

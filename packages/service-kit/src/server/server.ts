@@ -12,9 +12,11 @@ import type { GraphQLSchema } from "graphql";
 import type { Logger } from "../logger";
 import { bearerToken, type AccessTokenVerifier, type Viewer } from "../auth";
 import { createErrorMasker, ErrorCode } from "../errors";
+import { operationMetrics, operationTypeLabel, rootFieldLabel } from "../metrics/operations";
 import { mountHealthRoutes, type ReadinessChecks } from "./health";
 import { graphqlHttpErrors, graphqlJsonBody, notFoundAsJson, requireAcceptable, requireJsonPost } from "./http-edge";
 import { headerValue, requestIdFrom, REQUEST_ID_HEADER, ROUTER_SECRET_HEADER, secretsMatch } from "../request";
+import { traceResponseHeader } from "../telemetry";
 
 /** What every subgraph resolver sees; services extend it with their loaders. */
 export interface RequestContext {
@@ -59,6 +61,14 @@ function operationLogPlugin(): ApolloServerPlugin<RequestContext> {
   };
 }
 
+// A subgraph is called by the router with generated operation names (the client's name inside):
+// its operations are told apart by their root field instead, which the schema bounds.
+const subgraphOperations = operationMetrics({
+  prefix: "cartograph_subgraph",
+  labelNames: ["operation_type", "root_field"],
+  labelsOf: (answered) => ({ operation_type: operationTypeLabel(answered), root_field: rootFieldLabel(answered) }),
+});
+
 /**
  * Starts a subgraph: Apollo Server 5 on `/graphql` behind the router credential, `/healthz`,
  * `/readyz`, graceful drain. The access token is verified again here (defence in depth).
@@ -69,6 +79,7 @@ export async function startSubgraphServer<TContext extends RequestContext>(
   const { log } = options;
   const app = express();
   app.disable("x-powered-by");
+  app.use(traceResponseHeader);
   const httpServer = http.createServer(app);
   let shuttingDown = false;
 
@@ -85,6 +96,7 @@ export async function startSubgraphServer<TContext extends RequestContext>(
       // No Apollo Studio here: federated tracing would only cost bytes on every response.
       ApolloServerPluginInlineTraceDisabled(),
       operationLogPlugin() as ApolloServerPlugin<TContext>,
+      subgraphOperations.plugin<TContext>(),
     ],
   });
   await apollo.start();

@@ -1,3 +1,4 @@
+import "../tracing";
 import { runService } from "@cartograph/service-kit";
 import { startInventorySubgraph } from "../app";
 import { inventoryEnvSchema } from "../config";

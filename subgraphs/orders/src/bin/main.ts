@@ -1,3 +1,4 @@
+import "../tracing";
 import { runService } from "@cartograph/service-kit";
 import { startOrdersSubgraph } from "../app";
 import { ordersEnvSchema } from "../config";

@@ -1,3 +1,4 @@
+import "../tracing";
 import { runService } from "@cartograph/service-kit";
 import { startPaymentsSubgraph } from "../app";
 import { paymentsEnvSchema } from "../config";

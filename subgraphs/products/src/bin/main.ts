@@ -1,3 +1,4 @@
+import "../tracing";
 import { runService } from "@cartograph/service-kit";
 import { startProductsSubgraph } from "../app";
 import { productsEnvSchema } from "../config";

@@ -1,3 +1,4 @@
+import "../tracing";
 import { runService } from "@cartograph/service-kit";
 import { startRecommendationsSubgraph } from "../app";
 import { recommendationsEnvSchema } from "../config";

@@ -1,3 +1,4 @@
+import "../tracing";
 import { runService } from "@cartograph/service-kit";
 import { startReviewsSubgraph } from "../app";
 import { reviewsEnvSchema } from "../config";

@@ -1,3 +1,4 @@
+import "../tracing";
 import { runService } from "@cartograph/service-kit";
 import { startUsersSubgraph } from "../app";
 import { usersEnvSchema } from "../config";
