@@ -5,10 +5,13 @@
  * bounded load (autocannon); every response is checked against the expected one. Two labelled
  * configurations of ours: caches and dedup off, and on. Prints req/s, p50 and p99 and the ratios.
  *
- *   pnpm bench:router [--duration 20] [--rounds 2] [--connections 20] [--only off|on]
+ *   pnpm bench:router [--duration 20] [--rounds 2] [--connections 20] [--only off|on] [--cpu-prof]
+ *
+ * `--cpu-prof` runs each router under V8's profiler and prints where each spent its own time
+ * (the profiles stay in the directory it names, for Chrome DevTools).
  */
 import { spawn, type ChildProcess } from "node:child_process";
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -29,8 +32,10 @@ const { values: options } = parseArgs({
     connections: { type: "string", default: "20" },
     warmup: { type: "string", default: "5" },
     only: { type: "string" },
+    "cpu-prof": { type: "boolean", default: false },
   },
 });
+const profileDir = options["cpu-prof"] ? mkdtempSync(path.join(tmpdir(), "router-profiles-")) : undefined;
 
 interface Contender {
   label: string;
@@ -51,12 +56,16 @@ function freePort(): Promise<number> {
   });
 }
 
-const node = (args: string[], cwd: string, env: Record<string, string> = {}) =>
-  spawn(process.execPath, ["--import", "tsx", ...args], {
-    cwd,
-    env: { ...process.env, ...env },
-    stdio: ["ignore", "ignore", "inherit"],
-  });
+const node = (args: string[], cwd: string, env: Record<string, string> = {}, profiled = false) =>
+  spawn(
+    process.execPath,
+    [...(profiled && profileDir ? ["--cpu-prof", `--cpu-prof-dir=${profileDir}`] : []), "--import", "tsx", ...args],
+    {
+      cwd,
+      env: { ...process.env, ...env },
+      stdio: ["ignore", "ignore", "inherit"],
+    },
+  );
 
 const THROTTLE_EXTENSIONS = /,"extensions":\{"cost":\{[^{}]*\{[^{}]*\}\}\}\}$/;
 
@@ -65,29 +74,34 @@ const ours = (cache: "on" | "off"): Contender => ({
   label: `cartograph (caches and dedup ${cache})`,
   path: "/graphql",
   start: (supergraph, port) =>
-    node(["src/bin/main.ts"], path.join(repoRoot, "router"), {
-      NODE_ENV: "production",
-      HOST: "127.0.0.1",
-      PORT: String(port),
-      METRICS_PORT: "0",
-      LOG_LEVEL: "warn",
-      SUPERGRAPH_PATH: supergraph,
-      ROUTER_SECRET: "bench-router-secret-not-for-production",
-      ROUTER_CACHE: cache,
-      ROUTER_DEDUP: cache,
-      // One client makes every request here: throttling stays on (its cost is measured), never binding.
-      THROTTLE_MAX_POINTS: "1000000000",
-      THROTTLE_RESTORE_RATE: "1000000000",
-      MAX_QUERY_DEPTH: "50",
-      MAX_QUERY_COST: "10000000",
-      MAX_TOKENS: "100000",
-    }),
+    node(
+      ["src/bin/main.ts"],
+      path.join(repoRoot, "router"),
+      {
+        NODE_ENV: "production",
+        HOST: "127.0.0.1",
+        PORT: String(port),
+        METRICS_PORT: "0",
+        LOG_LEVEL: "warn",
+        SUPERGRAPH_PATH: supergraph,
+        ROUTER_SECRET: "bench-router-secret-not-for-production",
+        ROUTER_CACHE: cache,
+        ROUTER_DEDUP: cache,
+        // One client makes every request here: throttling stays on (its cost is measured), never binding.
+        THROTTLE_MAX_POINTS: "1000000000",
+        THROTTLE_RESTORE_RATE: "1000000000",
+        MAX_QUERY_DEPTH: "50",
+        MAX_QUERY_COST: "10000000",
+        MAX_TOKENS: "100000",
+      },
+      true,
+    ),
 });
 
 const stock: Contender = {
   label: "stock @apollo/gateway",
   path: "/",
-  start: (supergraph, port) => node(["router/stock-gateway.ts", supergraph, String(port)], benchDir),
+  start: (supergraph, port) => node(["router/stock-gateway.ts", supergraph, String(port)], benchDir, {}, true),
 };
 
 async function waitUntilAnswering(url: string, body: string, child: ChildProcess): Promise<void> {
@@ -117,6 +131,7 @@ interface Measurement {
 async function measure(contender: Contender, supergraph: string, body: string, expected: string): Promise<Measurement> {
   const port = await freePort();
   const child = contender.start(supergraph, port);
+  profiledRuns.push({ label: contender.label, pid: child.pid! });
   const url = `http://127.0.0.1:${port}${contender.path}`;
   try {
     await waitUntilAnswering(url, body, child);
@@ -162,7 +177,36 @@ async function measure(contender: Contender, supergraph: string, body: string, e
   }
 }
 
+/** Which router each process was, to name its profile (V8 names the file by pid). */
+const profiledRuns: Array<{ label: string; pid: number }> = [];
+
 const mean = (values: number[]) => values.reduce((a, b) => a + b, 0) / values.length;
+
+interface CpuProfile {
+  nodes: Array<{ id: number; callFrame: { functionName: string; url: string; lineNumber: number } }>;
+  samples: number[];
+  timeDeltas: number[];
+}
+
+/** The functions a V8 CPU profile spent most of its own time in, with their share of all samples. */
+function topSelfTime(file: string, count = 12): string[] {
+  const profile = JSON.parse(readFileSync(file, "utf8")) as CpuProfile;
+  const frameOf = new Map(profile.nodes.map((node) => [node.id, node.callFrame]));
+  const self = new Map<string, number>();
+  profile.samples.forEach((id, index) => {
+    const frame = frameOf.get(id)!;
+    const where = frame.url
+      .replace(/^.*node_modules\/\.pnpm\/[^/]+\/node_modules\//, "")
+      .replace(/^file:\/\/.*?\/work\/[^/]+\//, "");
+    const key = `${frame.functionName || "(anonymous)"} ${where ? `${where}:${frame.lineNumber + 1}` : ""}`.trim();
+    self.set(key, (self.get(key) ?? 0) + (profile.timeDeltas[index] ?? 0));
+  });
+  const total = [...self.values()].reduce((a, b) => a + b, 0);
+  return [...self.entries()]
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, count)
+    .map(([key, micros]) => `${((micros / total) * 100).toFixed(1).padStart(5)}%  ${key}`);
+}
 
 async function main(): Promise<void> {
   const firstPort = 24_201;
@@ -209,6 +253,15 @@ async function main(): Promise<void> {
     }
   } finally {
     subgraphs.kill("SIGTERM");
+  }
+  if (profileDir) {
+    const files = readdirSync(profileDir);
+    for (const { label, pid } of profiledRuns) {
+      const file = files.find((name) => name.includes(`.${pid}.`));
+      if (!file) continue;
+      const where = path.join(profileDir, file);
+      process.stdout.write(`\nself time of ${label} (${where}):\n${topSelfTime(where).join("\n")}\n`);
+    }
   }
 }
 
