@@ -87,7 +87,7 @@ if [[ -f $before ]]; then
   done
 fi
 # 8. The state itself.
-rm -rf "$K8S_STATE"
+rm -rf --one-file-system "$K8S_STATE"
 
 # Check, and say what is left if anything.
 left=()

@@ -42,4 +42,5 @@ die() {
   echo "k8s: ERROR: $*" >&2
   exit 1
 }
-kctl() { "${IN_NS[@]}" "$K8S_BIN/kubectl" --kubeconfig "$KUBECONFIG_ADMIN" "$@"; }
+# kubectl's discovery cache goes with the cluster's state, not into ~/.kube.
+kctl() { "${IN_NS[@]}" "$K8S_BIN/kubectl" --kubeconfig "$KUBECONFIG_ADMIN" --cache-dir "$K8S_STATE/kubectl-cache" "$@"; }

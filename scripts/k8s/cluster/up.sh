@@ -23,12 +23,13 @@ k8s: cluster up (node $NODE_NAME, Kubernetes $K8S_VERSION, network namespace $NE
 TXT
 }
 
-if [[ -e /run/netns/$NETNS ]]; then
-  if kctl get --raw /readyz >/dev/null 2>&1; then
-    log "already up"
-    usage
-    exit 0
-  fi
+if [[ -e /run/netns/$NETNS ]] && kctl get --raw /readyz >/dev/null 2>&1; then
+  log "already up"
+  usage
+  exit 0
+fi
+if [[ -e /run/netns/$NETNS || -d $K8S_STATE ]]; then
+  # down unmounts before it deletes: never rm -rf a state directory that may hold mounts.
   log "a stale or half-started cluster is left; removing it first"
   bash "$HERE/down.sh"
 fi
@@ -38,8 +39,8 @@ bash "$HERE/deps.sh"
 bash "$HERE/build.sh"
 t_built=$SECONDS
 
-# A clean state directory on every start: nothing of a previous cluster leaks into this one.
-rm -rf "$K8S_STATE"
+# A fresh state directory on every start (down removed the previous one): nothing of a
+# previous cluster leaks into this one.
 mkdir -p "$K8S_STATE/logs" "$K8S_STATE/run"
 # What down must restore: whether /run/netns and /run/containerd existed, and the kernel tunables
 # kubelet sets host-wide (vm.overcommit_memory, kernel.panic...; they are not per-namespace).
