@@ -35,6 +35,8 @@ if [[ -e /run/netns/$NETNS || -d $K8S_STATE ]]; then
 fi
 
 t0=$SECONDS
+# On failure keep what was started, for its logs; down removes it.
+trap 'rc=$?; ((rc == 0)) || log "up failed; logs in $K8S_STATE/logs/; pnpm k8s:down removes what was started"' EXIT
 bash "$HERE/deps.sh"
 bash "$HERE/build.sh"
 t_built=$SECONDS
