@@ -10,7 +10,10 @@
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 
-command -v go >/dev/null || die "go is needed to build the cluster's binaries"
+# Go >= 1.26 (k8s.io/kubernetes v1.37.2's go.mod); an older Go >= 1.21 fetches that toolchain
+# from the module proxy by itself. /usr/local/go as in scripts/services.sh.
+if ! command -v go >/dev/null && [[ -x /usr/local/go/bin/go ]]; then PATH=/usr/local/go/bin:$PATH; fi
+command -v go >/dev/null || die "Go is needed to build the cluster's binaries (https://go.dev/dl/)"
 export GOMODCACHE=${GOMODCACHE:-$K8S_CACHE/gomod}
 export GOCACHE=${GOCACHE:-$K8S_CACHE/gocache}
 # -modcacherw: the module cache stays deletable; GOWORK=off: the module's go.work names staging/,
@@ -27,7 +30,10 @@ timed() { # label cmd...: runs cmd, logs how long it took
 
 # --- Kubernetes source: the module, made buildable without staging/ ---------------------------
 SRC=$K8S_CACHE/src/kubernetes
-if [[ ! -f $SRC/.prepared ]]; then
+K8S_CMDS=(kube-apiserver kubelet kube-controller-manager kube-scheduler kube-proxy kubectl)
+need_src=
+for cmd in "${K8S_CMDS[@]}" pause; do [[ -x $K8S_BIN/$cmd ]] || need_src=1; done
+if [[ -n $need_src && ! -f $SRC/.prepared ]]; then
   log "downloading k8s.io/kubernetes@$K8S_VERSION from the module proxy"
   dir=$(go mod download -json "k8s.io/kubernetes@$K8S_VERSION" | sed -n 's/^\t"Dir": "\(.*\)",$/\1/p')
   [[ -d $dir ]] || die "go mod download gave no directory"
@@ -54,7 +60,7 @@ LDFLAGS="-s -w \
  -X k8s.io/component-base/version.gitMinor=$(cut -d. -f2 <<<"$K8S_VERSION") \
  -X k8s.io/component-base/version.gitTreeState=clean \
  -X k8s.io/client-go/pkg/version.gitVersion=$K8S_VERSION"
-for cmd in kube-apiserver kubelet kube-controller-manager kube-scheduler kube-proxy kubectl; do
+for cmd in "${K8S_CMDS[@]}"; do
   [[ -x $K8S_BIN/$cmd ]] && continue
   # Build to a temporary name: an interrupted build never leaves a binary that looks complete.
   (cd "$SRC" && timed "$cmd" nice -n 19 go build -mod=mod -trimpath -ldflags "$LDFLAGS" -o "$K8S_BIN/.$cmd.tmp" "./cmd/$cmd")

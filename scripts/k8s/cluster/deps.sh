@@ -2,7 +2,8 @@
 # Installs the Debian packages the local cluster runs on, when missing (root, apt-get):
 # containerd + runc (container runtime), containernetworking-plugins (bridge/host-local CNI),
 # etcd-server (the cluster's store), conntrack/ipset/iptables (kube-proxy, kube-router),
-# busybox-static (the smoke-test image), gcc (the pause binary), openssl (the cluster's PKI).
+# busybox-static (the smoke-test image), gcc (the pause binary), python3 (mkimage.py), openssl
+# (the cluster's PKI).
 # No daemon of these packages is started on the host: the cluster starts its own, in its netns.
 # shellcheck source=scripts/k8s/cluster/lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
@@ -19,6 +20,7 @@ wanted=(
   busybox-static:/bin/busybox
   gcc:/usr/bin/gcc
   openssl:/usr/bin/openssl
+  python3:/usr/bin/python3
   iproute2:/usr/sbin/ip
   util-linux:/usr/bin/nsenter
 )
