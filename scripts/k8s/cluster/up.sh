@@ -119,6 +119,7 @@ state = "$C/state"
     bin_dir = "/usr/lib/cni"
     conf_dir = "$C/cni"
 TOML
+log "starting containerd, etcd and the control plane in network namespace $NETNS"
 start containerd containerd --config "$C/config.toml"
 wait_for containerd 30 "${CTR[@]}" version
 for image in "$K8S_IMAGES"/*.tar; do "${CTR[@]}" images import "$image" >/dev/null; done
@@ -141,6 +142,7 @@ start kube-apiserver "$K8S_BIN/kube-apiserver" --etcd-servers=http://127.0.0.1:2
   --kubelet-client-certificate="$P/apiserver-kubelet-client.crt" --kubelet-client-key="$P/apiserver-kubelet-client.key" \
   --kubelet-preferred-address-types=InternalIP
 wait_for kube-apiserver 90 kctl get --raw /readyz
+log "apiserver ready after $((SECONDS - t_built))s; starting the node"
 
 k=$K8S_STATE/controller-manager.kubeconfig
 start kube-controller-manager "$K8S_BIN/kube-controller-manager" --kubeconfig="$k" \
@@ -187,6 +189,7 @@ start kube-router "$K8S_BIN/kube-router" --kubeconfig="$K8S_STATE/kube-router.ku
   --hostname-override="$NODE_NAME" --metrics-port=0 --health-port=0
 
 # --- cluster DNS ----------------------------------------------------------------------------
+log "node registered; waiting for it to be Ready and for CoreDNS"
 kctl wait --for=condition=Ready "node/$NODE_NAME" --timeout=120s >/dev/null
 sed -e "s#@COREDNS_IMAGE@#$COREDNS_IMAGE#" -e "s#@DNS_IP@#$DNS_IP#" "$HERE/coredns.yaml" | kctl apply -f - >/dev/null
 kctl -n kube-system rollout status deploy/coredns --timeout=120s >/dev/null
