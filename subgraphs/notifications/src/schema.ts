@@ -1,0 +1,14 @@
+import { buildFederatedSchema } from "@cartograph/service-kit/graphql";
+import type { GraphQLSchema } from "graphql";
+import { NotificationResolver } from "./notification/notification.resolver";
+import { PreferenceResolver } from "./preference/preference.resolver";
+import { UserNotificationsResolver } from "./user/user.resolver";
+import { User } from "./user/user.stub";
+
+export function buildNotificationsSchema(): Promise<GraphQLSchema> {
+  return buildFederatedSchema({
+    resolvers: [NotificationResolver, PreferenceResolver, UserNotificationsResolver],
+    // No root field returns a User here: the router reaches it through _entities (`me`, `user`).
+    orphanedTypes: [User],
+  });
+}
