@@ -81,55 +81,45 @@ export class CoPurchaseRepository {
       productId,
       otherId,
     }));
-    if (pairKeys.length > 0) {
+    // One counter per command, never one bulk `update` of many (docs/conventions.md, MongoDB):
+    // FerretDB holds a PostgreSQL connection per matched statement until the command ends.
+    for (const { _id, productId, otherId } of pairKeys)
       await guardedUpsert(() =>
-        this.collections.pairs.bulkWrite(
-          pairKeys.map(({ _id, productId, otherId }) => ({
-            updateOne: {
-              // Matches only a counter this order has not touched; otherwise the upsert's insert
-              // collides with the existing _id and is ignored as "already applied" (guardedUpsert).
-              filter: { _id, orders: { $ne: order.orderId } },
-              update: {
-                $inc: { score: weight, count: 1 },
-                $max: { lastPaidAt: order.paidAt },
-                $push: { orders: order.orderId },
-                $setOnInsert: { productId, otherId },
-              },
-              upsert: true,
-            },
-          })),
-          { ordered: false },
+        this.collections.pairs.updateOne(
+          // Matches only a counter this order has not touched; otherwise the upsert's insert
+          // collides with the existing _id and is ignored as "already applied" (guardedUpsert).
+          { _id, orders: { $ne: order.orderId } },
+          {
+            $inc: { score: weight, count: 1 },
+            $max: { lastPaidAt: order.paidAt },
+            $push: { orders: order.orderId },
+            $setOnInsert: { productId, otherId },
+          },
+          { upsert: true },
         ),
       );
-    }
     const day = dayOf(order.paidAt);
     const sales = [...unitsOf(order)].map(([productId, units]) => ({
       _id: pairKey(productId, day.toISOString()),
       productId,
       units,
     }));
-    await guardedUpsert(() =>
-      this.collections.dailySales.bulkWrite(
-        sales.map(({ _id, productId, units }) => ({
-          updateOne: {
-            filter: { _id, orders: { $ne: order.orderId } },
-            update: { $inc: { units }, $push: { orders: order.orderId }, $setOnInsert: { productId, day } },
-            upsert: true,
-          },
-        })),
-        { ordered: false },
-      ),
-    );
-    await this.collections.userProducts.bulkWrite(
-      [...unitsOf(order).keys()].map((productId) => ({
-        updateOne: {
-          filter: { _id: pairKey(order.userId, productId) },
-          update: { $max: { lastPaidAt: order.paidAt }, $setOnInsert: { userId: order.userId, productId } },
-          upsert: true,
-        },
-      })),
-      { ordered: false },
-    );
+    for (const { _id, productId, units } of sales)
+      await guardedUpsert(() =>
+        this.collections.dailySales.updateOne(
+          { _id, orders: { $ne: order.orderId } },
+          { $inc: { units }, $push: { orders: order.orderId }, $setOnInsert: { productId, day } },
+          { upsert: true },
+        ),
+      );
+    for (const productId of unitsOf(order).keys())
+      await guardedUpsert(() =>
+        this.collections.userProducts.updateOne(
+          { _id: pairKey(order.userId, productId) },
+          { $max: { lastPaidAt: order.paidAt }, $setOnInsert: { userId: order.userId, productId } },
+          { upsert: true },
+        ),
+      );
     // `$push` with `$slice` is not in FerretDB: trim the remembered orders in a second step.
     const trim = { [`orders.${APPLIED_ORDERS_KEPT}`]: { $exists: true } };
     if (pairKeys.length > 0)

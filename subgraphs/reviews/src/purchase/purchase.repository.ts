@@ -6,20 +6,16 @@ export class PurchaseRepository {
 
   /** Records that the user bought these products; idempotent (keyed by user and product). */
   async record(userId: string, productIds: readonly string[], paidAt: Date): Promise<void> {
-    if (productIds.length === 0) return;
     // Two orders of one product paid at once both upsert its mark; the loser's duplicate is fine.
-    await ignoringDuplicateKeys(
-      this.collections.verifiedPurchases.bulkWrite(
-        productIds.map((productId) => ({
-          updateOne: {
-            filter: { _id: `${userId}|${productId}` },
-            update: { $setOnInsert: { userId, productId, firstPaidAt: paidAt } },
-            upsert: true,
-          },
-        })),
-        { ordered: false },
-      ),
-    );
+    // One mark per command, never one bulk `update` of many (docs/conventions.md, MongoDB).
+    for (const productId of productIds)
+      await ignoringDuplicateKeys(
+        this.collections.verifiedPurchases.updateOne(
+          { _id: `${userId}|${productId}` },
+          { $setOnInsert: { userId, productId, firstPaidAt: paidAt } },
+          { upsert: true },
+        ),
+      );
   }
 
   async hasBought(userId: string, productId: string): Promise<boolean> {
