@@ -31,7 +31,7 @@
 #   FERRETDB_POSTGRESQL_URL=postgres://ferretdb:ferretdb@127.0.0.1:5432/ferretdb?pool_max_conns=120
 #
 # Resulting URLs (dev defaults only, never use these passwords elsewhere):
-#   postgres://<svc>:<svc>@127.0.0.1:5432/<svc>   svc in users products inventory orders payments
+#   postgres://<svc>:<svc>@127.0.0.1:5432/<svc>   svc in users products inventory orders payments notifications
 #   postgres://cartograph:cartograph@127.0.0.1:5432/postgres   (test harness, SUPERUSER)
 #   amqp://guest:guest@127.0.0.1:5672
 #   mongodb://127.0.0.1:27017
@@ -47,7 +47,7 @@ PG_CLUSTER=${CARTOGRAPH_PG_CLUSTER:-main}
 PG_HOST=127.0.0.1
 PG_PORT=5432
 PG_MIN_CONNECTIONS=300 # tests open many pools
-PG_SERVICE_DBS=(users products inventory orders payments)
+PG_SERVICE_DBS=(users products inventory orders payments notifications)
 PG_EXTERNAL=${CARTOGRAPH_EXTERNAL_POSTGRES:-0}
 
 RABBITMQ_HOST=127.0.0.1

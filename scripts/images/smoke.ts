@@ -129,7 +129,16 @@ async function stop(container: Container): Promise<{ code: number; seconds: numb
 function deployedSubgraphs(): SubgraphEntry[] {
   const hasMain = (dir: string) => existsSync(path.join(dir, "src", "bin", "main.ts"));
   const listed = platformOrder.filter((subgraph) => hasMain(subgraph.dir));
-  const unlisted = ["users", "products", "inventory", "orders", "payments", "reviews", "recommendations"]
+  const unlisted = [
+    "users",
+    "products",
+    "inventory",
+    "orders",
+    "payments",
+    "reviews",
+    "recommendations",
+    "notifications",
+  ]
     .map((name) => path.join(repoRoot, "subgraphs", name))
     .filter((dir) => hasMain(dir) && !listed.some((subgraph) => subgraph.dir === dir))
     .map(
