@@ -191,6 +191,8 @@ async function main(): Promise<void> {
       env.MONGODB_URL = database.url;
     }
     if (subgraph.name === "users") env.JWT_PRIVATE_KEY = generateSigningKeyPem();
+    // The images run in production mode, where its development signing secret is refused.
+    if (subgraph.name === "notifications") env.UNSUBSCRIBE_SECRET = randomBytes(32).toString("hex");
     envOf[subgraph.name] = env;
   }
 
