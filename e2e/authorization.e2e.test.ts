@@ -29,6 +29,8 @@ const OK = "allowed";
 const signedIn = { stranger: U, customer: OK, owner: OK, admin: OK } as const;
 const adminOnly = { stranger: U, customer: F, owner: F, admin: OK } as const;
 const ownerOnly = { stranger: U, customer: S, owner: OK, admin: OK } as const;
+// Notifications keeps a customer's messages and choices to the customer alone, admins included.
+const selfOnly = { stranger: U, customer: S, owner: OK, admin: S } as const;
 
 let platform: Platform;
 const tokens: Partial<Record<Viewer, string>> = {};
@@ -70,6 +72,21 @@ const matrix: Record<string, Row> = {
     query: asOwnerLogin("recommendedProducts(first: 1) { id }"),
     variables: ownerCredentials,
     expected: ownerOnly,
+  },
+  "User.notifications": {
+    query: asOwnerLogin("notifications(first: 1) { totalCount }"),
+    variables: ownerCredentials,
+    expected: selfOnly,
+  },
+  "User.unreadNotificationCount": {
+    query: asOwnerLogin("unreadNotificationCount"),
+    variables: ownerCredentials,
+    expected: selfOnly,
+  },
+  "User.notificationPreferences": {
+    query: asOwnerLogin("notificationPreferences { kind channel enabled }"),
+    variables: ownerCredentials,
+    expected: selfOnly,
   },
   "ProductVariant.stock": {
     query: "query ($slug: String!) { product(slug: $slug) { variants { stock { onHand } } } }",
@@ -153,6 +170,19 @@ const matrix: Record<string, Row> = {
     expected: signedIn,
   },
   "Mutation.removeAddress": { query: 'mutation { removeAddress(id: "nope") { __typename } }', expected: signedIn },
+  "Mutation.markNotificationsRead": {
+    query: 'mutation { markNotificationsRead(ids: ["nope"]) { __typename } }',
+    expected: signedIn,
+  },
+  "Mutation.markAllNotificationsRead": {
+    query: "mutation { markAllNotificationsRead { __typename } }",
+    expected: signedIn,
+  },
+  "Mutation.updateNotificationPreferences": {
+    // An empty list is refused as input (a user error), so an allowed call changes nothing.
+    query: "mutation { updateNotificationPreferences(preferences: []) { __typename } }",
+    expected: signedIn,
+  },
 };
 
 async function register(name: string) {
