@@ -64,6 +64,41 @@ export type CreateProductInput = {
   variants: Array<VariantInput>;
 };
 
+/** Where a notification is delivered. */
+export type NotificationChannel =
+  | 'EMAIL'
+  | 'IN_APP';
+
+/** What a customer can switch on or off, per channel. */
+export type NotificationKind =
+  /** Offers and news. Off until the customer opts in. */
+  | 'MARKETING'
+  /** Placed, paid, shipped, cancelled and refunded orders. On by default. */
+  | 'ORDER_UPDATES'
+  /** Price drops and restocks of wishlisted products. On by default. */
+  | 'WISHLIST_ALERTS';
+
+export type NotificationPreferenceInput = {
+  channel: NotificationChannel;
+  enabled: boolean;
+  kind: NotificationKind;
+};
+
+/** What a notification is about. */
+export type NotificationTopic =
+  /** An order was cancelled; the body says why (kind ORDER_UPDATES). */
+  | 'ORDER_CANCELLED'
+  /** An order was paid and is confirmed (kind ORDER_UPDATES). */
+  | 'ORDER_PAID'
+  /** An order was placed (kind ORDER_UPDATES). */
+  | 'ORDER_PLACED'
+  /** An order was refunded in full (kind ORDER_UPDATES). */
+  | 'ORDER_REFUNDED'
+  /** An order was handed to the carrier (kind ORDER_UPDATES). */
+  | 'ORDER_SHIPPED'
+  /** The account was created (an account message: no preference turns it off). */
+  | 'WELCOME';
+
 export type OrderStatus =
   | 'CANCELLED'
   | 'DELIVERED'
@@ -409,6 +444,55 @@ export type CreateCouponMutationVariables = Exact<{
 
 export type CreateCouponMutation = { createCoupon: { coupon: { code: string, percentOff: number | null, amountOff: { amount: string, currencyCode: string } | null } | null, userErrors: Array<{ code: UserErrorCode, field: Array<string> | null, message: string }> } };
 
+export type NotificationFieldsFragment = { id: string, topic: NotificationTopic, title: string, body: string, read: boolean, readAt: string | null, createdAt: string, order: { id: string, number: string, status: OrderStatus } | null };
+
+export type NotificationPreferenceFieldsFragment = { kind: NotificationKind, channel: NotificationChannel, enabled: boolean };
+
+export type MyNotificationsQueryVariables = Exact<{
+  first?: number | null | undefined;
+  after?: string | null | undefined;
+  unreadOnly?: boolean | null | undefined;
+}>;
+
+
+export type MyNotificationsQuery = { me: { id: string, unreadNotificationCount: number, notifications: { totalCount: number, nodes: Array<{ id: string, topic: NotificationTopic, title: string, body: string, read: boolean, readAt: string | null, createdAt: string, order: { id: string, number: string, status: OrderStatus } | null }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } } | null };
+
+export type UnreadNotificationCountQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type UnreadNotificationCountQuery = { me: { id: string, unreadNotificationCount: number } | null };
+
+export type MyNotificationPreferencesQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type MyNotificationPreferencesQuery = { me: { id: string, notificationPreferences: Array<{ kind: NotificationKind, channel: NotificationChannel, enabled: boolean }> } | null };
+
+export type MarkNotificationsReadMutationVariables = Exact<{
+  ids: Array<string> | string;
+}>;
+
+
+export type MarkNotificationsReadMutation = { markNotificationsRead: { markedCount: number | null, unreadNotificationCount: number | null, userErrors: Array<{ code: UserErrorCode, field: Array<string> | null, message: string }> } };
+
+export type MarkAllNotificationsReadMutationVariables = Exact<{ [key: string]: never; }>;
+
+
+export type MarkAllNotificationsReadMutation = { markAllNotificationsRead: { markedCount: number | null, unreadNotificationCount: number | null, userErrors: Array<{ code: UserErrorCode, field: Array<string> | null, message: string }> } };
+
+export type UpdateNotificationPreferencesMutationVariables = Exact<{
+  preferences: Array<NotificationPreferenceInput> | NotificationPreferenceInput;
+}>;
+
+
+export type UpdateNotificationPreferencesMutation = { updateNotificationPreferences: { notificationPreferences: Array<{ kind: NotificationKind, channel: NotificationChannel, enabled: boolean }> | null, userErrors: Array<{ code: UserErrorCode, field: Array<string> | null, message: string }> } };
+
+export type UnsubscribeMutationVariables = Exact<{
+  token: string;
+}>;
+
+
+export type UnsubscribeMutation = { unsubscribe: { notificationPreference: { kind: NotificationKind, channel: NotificationChannel, enabled: boolean } | null, userErrors: Array<{ code: UserErrorCode, field: Array<string> | null, message: string }> } };
+
 export type TrendingProductsQueryVariables = Exact<{
   first?: number | null | undefined;
   days?: number | null | undefined;
@@ -630,6 +714,29 @@ export const OrderDetailsFragmentDoc = gql`
 }
     ${OrderSummaryFragmentDoc}
 ${MoneyFieldsFragmentDoc}`;
+export const NotificationFieldsFragmentDoc = gql`
+    fragment NotificationFields on Notification {
+  id
+  topic
+  title
+  body
+  read
+  readAt
+  createdAt
+  order {
+    id
+    number
+    status
+  }
+}
+    `;
+export const NotificationPreferenceFieldsFragmentDoc = gql`
+    fragment NotificationPreferenceFields on NotificationPreference {
+  kind
+  channel
+  enabled
+}
+    `;
 export const RatingFieldsFragmentDoc = gql`
     fragment RatingFields on RatingSummary {
   average
@@ -1164,6 +1271,90 @@ export const CreateCouponDocument = gql`
 }
     ${MoneyFieldsFragmentDoc}
 ${UserErrorFieldsFragmentDoc}`;
+export const MyNotificationsDocument = gql`
+    query MyNotifications($first: Int, $after: String, $unreadOnly: Boolean) {
+  me {
+    id
+    unreadNotificationCount
+    notifications(first: $first, after: $after, unreadOnly: $unreadOnly) {
+      totalCount
+      nodes {
+        ...NotificationFields
+      }
+      pageInfo {
+        hasNextPage
+        endCursor
+      }
+    }
+  }
+}
+    ${NotificationFieldsFragmentDoc}`;
+export const UnreadNotificationCountDocument = gql`
+    query UnreadNotificationCount {
+  me {
+    id
+    unreadNotificationCount
+  }
+}
+    `;
+export const MyNotificationPreferencesDocument = gql`
+    query MyNotificationPreferences {
+  me {
+    id
+    notificationPreferences {
+      ...NotificationPreferenceFields
+    }
+  }
+}
+    ${NotificationPreferenceFieldsFragmentDoc}`;
+export const MarkNotificationsReadDocument = gql`
+    mutation MarkNotificationsRead($ids: [ID!]!) {
+  markNotificationsRead(ids: $ids) {
+    markedCount
+    unreadNotificationCount
+    userErrors {
+      ...UserErrorFields
+    }
+  }
+}
+    ${UserErrorFieldsFragmentDoc}`;
+export const MarkAllNotificationsReadDocument = gql`
+    mutation MarkAllNotificationsRead {
+  markAllNotificationsRead {
+    markedCount
+    unreadNotificationCount
+    userErrors {
+      ...UserErrorFields
+    }
+  }
+}
+    ${UserErrorFieldsFragmentDoc}`;
+export const UpdateNotificationPreferencesDocument = gql`
+    mutation UpdateNotificationPreferences($preferences: [NotificationPreferenceInput!]!) {
+  updateNotificationPreferences(preferences: $preferences) {
+    notificationPreferences {
+      ...NotificationPreferenceFields
+    }
+    userErrors {
+      ...UserErrorFields
+    }
+  }
+}
+    ${NotificationPreferenceFieldsFragmentDoc}
+${UserErrorFieldsFragmentDoc}`;
+export const UnsubscribeDocument = gql`
+    mutation Unsubscribe($token: String!) {
+  unsubscribe(token: $token) {
+    notificationPreference {
+      ...NotificationPreferenceFields
+    }
+    userErrors {
+      ...UserErrorFields
+    }
+  }
+}
+    ${NotificationPreferenceFieldsFragmentDoc}
+${UserErrorFieldsFragmentDoc}`;
 export const TrendingProductsDocument = gql`
     query TrendingProducts($first: Int, $days: Int) {
   trendingProducts(first: $first, days: $days) {
@@ -1397,6 +1588,27 @@ export function getSdk<C>(requester: Requester<C>) {
     },
     CreateCoupon(variables: CreateCouponMutationVariables, options?: C): Promise<CreateCouponMutation> {
       return requester<CreateCouponMutation, CreateCouponMutationVariables>(CreateCouponDocument, variables, options) as Promise<CreateCouponMutation>;
+    },
+    MyNotifications(variables?: MyNotificationsQueryVariables, options?: C): Promise<MyNotificationsQuery> {
+      return requester<MyNotificationsQuery, MyNotificationsQueryVariables>(MyNotificationsDocument, variables, options) as Promise<MyNotificationsQuery>;
+    },
+    UnreadNotificationCount(variables?: UnreadNotificationCountQueryVariables, options?: C): Promise<UnreadNotificationCountQuery> {
+      return requester<UnreadNotificationCountQuery, UnreadNotificationCountQueryVariables>(UnreadNotificationCountDocument, variables, options) as Promise<UnreadNotificationCountQuery>;
+    },
+    MyNotificationPreferences(variables?: MyNotificationPreferencesQueryVariables, options?: C): Promise<MyNotificationPreferencesQuery> {
+      return requester<MyNotificationPreferencesQuery, MyNotificationPreferencesQueryVariables>(MyNotificationPreferencesDocument, variables, options) as Promise<MyNotificationPreferencesQuery>;
+    },
+    MarkNotificationsRead(variables: MarkNotificationsReadMutationVariables, options?: C): Promise<MarkNotificationsReadMutation> {
+      return requester<MarkNotificationsReadMutation, MarkNotificationsReadMutationVariables>(MarkNotificationsReadDocument, variables, options) as Promise<MarkNotificationsReadMutation>;
+    },
+    MarkAllNotificationsRead(variables?: MarkAllNotificationsReadMutationVariables, options?: C): Promise<MarkAllNotificationsReadMutation> {
+      return requester<MarkAllNotificationsReadMutation, MarkAllNotificationsReadMutationVariables>(MarkAllNotificationsReadDocument, variables, options) as Promise<MarkAllNotificationsReadMutation>;
+    },
+    UpdateNotificationPreferences(variables: UpdateNotificationPreferencesMutationVariables, options?: C): Promise<UpdateNotificationPreferencesMutation> {
+      return requester<UpdateNotificationPreferencesMutation, UpdateNotificationPreferencesMutationVariables>(UpdateNotificationPreferencesDocument, variables, options) as Promise<UpdateNotificationPreferencesMutation>;
+    },
+    Unsubscribe(variables: UnsubscribeMutationVariables, options?: C): Promise<UnsubscribeMutation> {
+      return requester<UnsubscribeMutation, UnsubscribeMutationVariables>(UnsubscribeDocument, variables, options) as Promise<UnsubscribeMutation>;
     },
     TrendingProducts(variables?: TrendingProductsQueryVariables, options?: C): Promise<TrendingProductsQuery> {
       return requester<TrendingProductsQuery, TrendingProductsQueryVariables>(TrendingProductsDocument, variables, options) as Promise<TrendingProductsQuery>;
