@@ -124,6 +124,19 @@ export interface Catalogue {
   searches: string[];
 }
 
+/** The demo admin `pnpm start` seeds (CARTOGRAPH_ADMIN_EMAIL / _PASSWORD when set there too). */
+const DEMO_ADMIN = {
+  email: process.env.CARTOGRAPH_ADMIN_EMAIL ?? "admin@cartograph.dev",
+  password: process.env.CARTOGRAPH_ADMIN_PASSWORD ?? "cartograph-admin",
+};
+/** What every variant shoppers buy is topped up to before a run. */
+const STOCK_PER_VARIANT = 10_000;
+
+/**
+ * The products shoppers visit, and the variants they buy: those of the first 60 products, each
+ * topped up to STOCK_PER_VARIANT by the demo admin first, so repeated runs and a long soak never
+ * run the catalogue dry (an empty list would make every add-to-cart a malformed request).
+ */
 export async function catalogueOf(url: string): Promise<Catalogue> {
   const client = createCartographClient({ url, trustedDocuments: false });
   const slugs: string[] = [];
@@ -136,8 +149,18 @@ export async function catalogueOf(url: string): Promise<Catalogue> {
     slugs.push(...products.nodes.map((node) => node.slug));
     after = products.pageInfo.hasNextPage ? products.pageInfo.endCursor : null;
   } while (after);
-  const pages = await Promise.all(slugs.slice(0, 60).map((slug) => client.ProductPage({ slug })));
-  const variantIds = pages.flatMap((page) => page.product!.variants.filter((v) => v.inStock).map((v) => v.id));
+  const { login } = await client.Login(DEMO_ADMIN);
+  const admin = createCartographClient({ url, accessToken: login.accessToken, trustedDocuments: false });
+  const variantIds: string[] = [];
+  for (const slug of slugs.slice(0, 60)) {
+    for (const variant of (await admin.VariantStock({ slug })).product?.variants ?? []) {
+      const { setStock } = await admin.SetStock({ variantId: variant.id, onHand: STOCK_PER_VARIANT });
+      if (setStock.userErrors.length > 0)
+        throw new Error(`restocking ${variant.sku}: ${setStock.userErrors[0]!.message}`);
+      variantIds.push(variant.id);
+    }
+  }
+  if (variantIds.length === 0) throw new Error("the first 60 products have no variants to buy");
   return { slugs, variantIds, searches: ["chair", "lamp", "desk", "mug", "jacket", "tent", "kettle", "oak"] };
 }
 

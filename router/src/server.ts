@@ -142,6 +142,10 @@ export async function startRouter({
   invalidation?.catch((error: unknown) => log.error({ err: error }, "cache invalidation could not start"));
   const cacheMeasured = cache?.measure();
   const supergraphSdl = readFileSync(config.SUPERGRAPH_PATH, "utf8");
+  // @apollo/gateway reports its own usage to Apollo unless told not to (an OTLP metrics exporter to
+  // Apollo's endpoint, after probing cloud metadata addresses such as 169.254.169.254): a
+  // self-hosted router sends nothing anywhere it was not configured to.
+  process.env.APOLLO_TELEMETRY_DISABLED = "true";
   const gateway = new ApolloGateway({
     supergraphSdl: supergraphForGateway(supergraphSdl),
     logger: log,

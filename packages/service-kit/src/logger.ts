@@ -1,5 +1,5 @@
 import pino, { type Logger } from "pino";
-import { traceLogFields } from "./telemetry";
+import { traceLogFields } from "./telemetry/active-span";
 
 export type { Logger };
 

@@ -68,6 +68,18 @@ export class MetricsScrape {
     );
   }
 
+  /** Every label value of every series, for checking that none carries what a client sent. */
+  allLabelValues(): string[] {
+    return this.families.flatMap((family) => family.metrics.flatMap((sample) => Object.values(sample.labels ?? {})));
+  }
+
+  /** How many series the families named `prefix…` hold (a bucket, a sum and a count each count). */
+  seriesCount(prefix: string): number {
+    return this.families
+      .filter((family) => family.name.startsWith(prefix))
+      .reduce((count, family) => count + family.metrics.length, 0);
+  }
+
   /** The values label `label` takes across the series of `name`. */
   labelValues(name: string, label: string): Set<string> {
     const values = new Set<string>();

@@ -8,15 +8,19 @@ import {
   context,
   defaultTextMapGetter,
   defaultTextMapSetter,
-  isSpanContextValid,
   propagation,
   ROOT_CONTEXT,
   trace,
   TraceFlags,
   type Context,
-  type SpanContext,
 } from "@opentelemetry/api";
 import { W3CTraceContextPropagator } from "@opentelemetry/core";
+// Types only: erased, so the SDK is still loaded only by startTracing.
+import type { FinishedSpan, RunningTracing } from "./sdk";
+import { activeSpanContext } from "./active-span";
+
+export type { FinishedSpan, RunningTracing } from "./sdk";
+export { traceLogFields } from "./active-span";
 
 export {
   context,
@@ -27,11 +31,6 @@ export {
   type Context,
   type Span,
 } from "@opentelemetry/api";
-
-/** What the running SDK offers the process: flushing and shutting down on stop. */
-export interface RunningTracing {
-  shutdown(): Promise<void>;
-}
 
 let running: RunningTracing | null = null;
 
@@ -75,17 +74,6 @@ export function startTracingInMemory(): { spans: () => ReadonlyArray<FinishedSpa
   return memory;
 }
 
-/** A span as an in-memory test sees it. */
-export interface FinishedSpan {
-  name: string;
-  kind: number;
-  traceId: string;
-  spanId: string;
-  parentSpanId: string | undefined;
-  attributes: Readonly<Record<string, unknown>>;
-  status: { code: number; message?: string | undefined };
-}
-
 /** A collector that is down must not hold a stopping process: it loses those spans instead. */
 const FLUSH_TIMEOUT_MS = 5_000;
 
@@ -123,22 +111,6 @@ export function captureTraceContext(from: Context = context.active()): TraceCont
 export function contextFrom(carried: TraceContext | undefined): Context {
   if (!carried) return ROOT_CONTEXT;
   return w3c.extract(ROOT_CONTEXT, carried, defaultTextMapGetter);
-}
-
-function activeSpanContext(): SpanContext | undefined {
-  const spanContext = trace.getActiveSpan()?.spanContext();
-  return spanContext && isSpanContextValid(spanContext) ? spanContext : undefined;
-}
-
-/** Fields every log line gets while a span is active (the pino logger's mixin): nothing otherwise. */
-export function traceLogFields(): { trace_id?: string; span_id?: string; trace_flags?: string } {
-  const spanContext = activeSpanContext();
-  if (!spanContext) return {};
-  return {
-    trace_id: spanContext.traceId,
-    span_id: spanContext.spanId,
-    trace_flags: spanContext.traceFlags & TraceFlags.SAMPLED ? "01" : "00",
-  };
 }
 
 /**

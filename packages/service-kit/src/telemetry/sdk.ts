@@ -11,7 +11,22 @@ import { UndiciInstrumentation } from "@opentelemetry/instrumentation-undici";
 import { NodeSDK } from "@opentelemetry/sdk-node";
 import { InMemorySpanExporter, SimpleSpanProcessor } from "@opentelemetry/sdk-trace";
 import { createLogger, type Logger } from "../logger";
-import type { FinishedSpan, RunningTracing } from "./index";
+
+/** What the running SDK offers the process: flushing and shutting down on stop. */
+export interface RunningTracing {
+  shutdown(): Promise<void>;
+}
+
+/** A span as an in-memory test sees it. */
+export interface FinishedSpan {
+  name: string;
+  kind: number;
+  traceId: string;
+  spanId: string;
+  parentSpanId: string | undefined;
+  attributes: Readonly<Record<string, unknown>>;
+  status: { code: number; message?: string | undefined };
+}
 
 /** Probes and scrapes: polled every few seconds, each would be a trace of its own. */
 const UNTRACED_PATHS = new Set(["/healthz", "/readyz", "/metrics"]);
