@@ -103,6 +103,9 @@ export const eventCatalogue = {
   }),
   "order.cancelled": z.object({ orderId: z.string(), userId: z.string(), reason: z.string() }),
   "order.refunded": z.object({ orderId: z.string(), userId: z.string() }),
+
+  /** An in-app notification was written for a customer: the router pushes it to `notificationAdded`. */
+  "notification.added": z.object({ notificationId: z.string(), userId: z.string(), createdAt: z.string() }),
 } as const;
 
 export type EventCatalogue = typeof eventCatalogue;

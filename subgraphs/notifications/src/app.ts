@@ -47,7 +47,7 @@ export function startNotificationsSubgraph(
     // Started first, so stopped last: scrapes see the whole shutdown.
     const metrics = stops.add("metrics server", await startMetricsServer({ config, log }));
     const database = stops.add("postgres", given.database ?? connectPostgres(config.DATABASE_URL, schema, log));
-    // Nothing is announced yet; the relay is there for `notification.added` (INTEGRATION.md).
+    // Publishes `notification.added` from the outbox, for the router's `notificationAdded`.
     const broker = startPublishing(stops, { pool: database.pool, config, log });
 
     const mailer = stops.add(

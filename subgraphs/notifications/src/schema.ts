@@ -1,5 +1,6 @@
 import { buildFederatedSchema } from "@cartograph/service-kit/graphql";
 import type { GraphQLSchema } from "graphql";
+import { notificationReferenceResolvers } from "./notification/notification.reference";
 import { NotificationResolver } from "./notification/notification.resolver";
 import { PreferenceResolver } from "./preference/preference.resolver";
 import { UserNotificationsResolver } from "./user/user.resolver";
@@ -10,5 +11,6 @@ export function buildNotificationsSchema(): Promise<GraphQLSchema> {
     resolvers: [NotificationResolver, PreferenceResolver, UserNotificationsResolver],
     // No root field returns a User here: the router reaches it through _entities (`me`, `user`).
     orphanedTypes: [User],
+    referenceResolvers: notificationReferenceResolvers,
   });
 }

@@ -12,14 +12,13 @@ import {
   type SubgraphHarness,
 } from "@cartograph/testing";
 import { asc, eq } from "drizzle-orm";
-import type { ParsedMail } from "mailparser";
 import { NOTIFICATIONS_SERVICE_DIR, startNotificationsSubgraph, type NotificationsSubgraph } from "../src/app";
 import { notificationsEnvSchema, type NotificationsConfig } from "../src/config";
 import { schema } from "../src/db";
 import type { EmailDeliveryRow } from "../src/db/schema";
 import { catalogueQueues } from "../src/catalogue/catalogue.events";
 import { messagesQueues } from "../src/notification/notification.events";
-import { startSmtpReceiver, type SmtpReceiver } from "./smtp-receiver";
+import { startSmtpReceiver, type ParsedMail, type SmtpReceiver } from "@cartograph/testing/smtp";
 
 export { uniqueId, waitFor };
 

@@ -582,6 +582,11 @@ export type OrderStatusChangedSubscriptionVariables = Exact<{
 
 export type OrderStatusChangedSubscription = { orderStatusChanged: { orderId: string, status: OrderStatus, previousStatus: OrderStatus | null, reason: string | null, at: string, order: { id: string, number: string, status: OrderStatus, lines: Array<{ quantity: number, variant: { id: string, product: { name: string } } }>, payment: { status: PaymentStatus } | null } } };
 
+export type NotificationAddedSubscriptionVariables = Exact<{ [key: string]: never; }>;
+
+
+export type NotificationAddedSubscription = { notificationAdded: { id: string, topic: NotificationTopic, title: string, body: string, read: boolean, readAt: string | null, createdAt: string, order: { id: string, number: string, status: OrderStatus } | null } };
+
 export const AddressFieldsFragmentDoc = gql`
     fragment AddressFields on Address {
   id
@@ -1496,6 +1501,13 @@ export const OrderStatusChangedDocument = gql`
   }
 }
     `;
+export const NotificationAddedDocument = gql`
+    subscription NotificationAdded {
+  notificationAdded {
+    ...NotificationFields
+  }
+}
+    ${NotificationFieldsFragmentDoc}`;
 export type Requester<C = {}> = <R, V>(doc: DocumentNode, vars?: V, options?: C) => Promise<R> | AsyncIterable<R>
 export function getSdk<C>(requester: Requester<C>) {
   return {
@@ -1642,6 +1654,9 @@ export function getSdk<C>(requester: Requester<C>) {
     },
     OrderStatusChanged(variables: OrderStatusChangedSubscriptionVariables, options?: C): AsyncIterable<OrderStatusChangedSubscription> {
       return requester<OrderStatusChangedSubscription, OrderStatusChangedSubscriptionVariables>(OrderStatusChangedDocument, variables, options) as AsyncIterable<OrderStatusChangedSubscription>;
+    },
+    NotificationAdded(variables?: NotificationAddedSubscriptionVariables, options?: C): AsyncIterable<NotificationAddedSubscription> {
+      return requester<NotificationAddedSubscription, NotificationAddedSubscriptionVariables>(NotificationAddedDocument, variables, options) as AsyncIterable<NotificationAddedSubscription>;
     }
   };
 }

@@ -30,6 +30,7 @@ export const trustedDocumentIds: Readonly<Record<string, string>> = {
   "MyNotifications": "52816a06b4a8fcfe8a8414d4e480e7f13190a9ac00b802a005ff09ef1f557570",
   "MyOrders": "13f515364c9c962c7479916a8a9c0610f06a6a573dc7d8e00dde445dbf0006a8",
   "MyReviews": "8a05a943215cd1344c8f6cb479d4733d6d96606d0f7148ff0566af86680fce7c",
+  "NotificationAdded": "a976d505c4489b4ad8dc491980b282c5478ed7996712104e726340a2f9c7a45f",
   "Order": "8aa0a675261bf6e96e77e7e11875ab30915f2b2c2691a0130a5cb4d8e406c303",
   "OrderStatusChanged": "a5764480b3dab35d0a37c74949db2c261729529ca2483ef7ce0bedab3afd0b02",
   "ProductListing": "5e742f2e37d92817281f08ddda9aa2608496d9f6e4d5050b5de9a8fe8b1b2fe6",

@@ -8,6 +8,7 @@ import { OrderCopyRepository } from "../order/order-copy.repository";
 import { PreferenceRepository } from "../preference/preference.repository";
 import { effectivePreferences, KIND_OF_TOPIC, signUnsubscribeToken, wants } from "../preference/preference.rules";
 import { RecipientRepository } from "../recipient/recipient.repository";
+import { announceNotificationAdded } from "./notification.events";
 import { NotificationRepository } from "./notification.repository";
 import { messageFor, type Message, type NotifyingEvent } from "./notification.rules";
 
@@ -69,7 +70,7 @@ export class DispatchService {
     const preferences = effectivePreferences(await this.preferences.ofUsers([message.userId], tx));
     const channels: NotificationChannelValue[] = [];
     if (wants(preferences, message.topic, "IN_APP")) {
-      await this.notifications.insert(tx, {
+      const written = await this.notifications.insert(tx, {
         id: newId("ntf"),
         userId: message.userId,
         topic: message.topic,
@@ -78,6 +79,7 @@ export class DispatchService {
         orderId: message.orderId,
         eventId: event.id,
       });
+      if (written) await announceNotificationAdded(tx, written);
       channels.push("IN_APP");
     }
     if (wants(preferences, message.topic, "EMAIL")) {

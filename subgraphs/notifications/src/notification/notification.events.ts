@@ -1,9 +1,14 @@
 import { queueNames, startConsumer, type Broker, type Consumer } from "@cartograph/events";
-import { postgresIdempotencyStore } from "@cartograph/events/postgres";
+import { enqueueEvent, postgresIdempotencyStore } from "@cartograph/events/postgres";
 import type { Logger } from "@cartograph/service-kit";
-import type { NotificationsDb } from "../db";
-import type { DispatchService } from "./dispatch.service";
-import { NOTIFYING_EVENTS } from "./notification.rules";
+import type { NotificationsDb, NotificationsExecutor } from "../db";
+import type { NotificationRow } from "../db/schema";
+import { NOTIFYING_EVENTS, type NotifyingEvent } from "./notification.rules";
+
+/** What the consumer hands each event to (DispatchService), named here so neither file imports the other's module. */
+export interface NotificationDispatcher {
+  dispatch(tx: NotificationsExecutor, event: NotifyingEvent): Promise<unknown>;
+}
 
 export const MESSAGES_PURPOSE = "messages";
 
@@ -20,7 +25,7 @@ export function startMessagesConsumer(options: {
   db: NotificationsDb;
   log: Logger;
   queueOwner: string;
-  dispatch: DispatchService;
+  dispatch: NotificationDispatcher;
 }): Promise<Consumer> {
   const { dispatch, log } = options;
   return startConsumer({
@@ -33,6 +38,22 @@ export function startMessagesConsumer(options: {
     handle: async (event, tx) => {
       const outcome = await dispatch.dispatch(tx, event);
       log.debug({ eventId: event.id, type: event.type, outcome }, outcome ? "notified" : "nothing to notify");
+    },
+  });
+}
+
+/** A new in-app notification, for the router's `notificationAdded` (written with the notification). */
+export function announceNotificationAdded(
+  tx: NotificationsExecutor,
+  notification: Pick<NotificationRow, "id" | "userId" | "createdAt">,
+) {
+  return enqueueEvent(tx, {
+    type: "notification.added",
+    aggregateId: notification.userId,
+    data: {
+      notificationId: notification.id,
+      userId: notification.userId,
+      createdAt: notification.createdAt.toISOString(),
     },
   });
 }

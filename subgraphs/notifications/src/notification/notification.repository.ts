@@ -14,14 +14,18 @@ export interface NotificationFilter {
 export class NotificationRepository {
   constructor(private readonly db: NotificationsExecutor) {}
 
-  /** False when this event's notification of this topic exists already. */
-  async insert(tx: NotificationsExecutor, notification: NewNotification): Promise<boolean> {
-    const rows = await tx
+  /** The row written, or null when this event's notification of this topic exists already. */
+  async insert(tx: NotificationsExecutor, notification: NewNotification): Promise<NotificationRow | null> {
+    const [row] = await tx
       .insert(notifications)
       .values(notification)
       .onConflictDoNothing({ target: [notifications.eventId, notifications.topic] })
-      .returning({ id: notifications.id });
-    return rows.length === 1;
+      .returning();
+    return row ?? null;
+  }
+
+  async findByIds(ids: readonly string[]): Promise<NotificationRow[]> {
+    return this.db.select().from(notifications).where(inArray(notifications.id, [...ids]));
   }
 
   /** Newest first; keyset on (created_at, id). */

@@ -1,5 +1,5 @@
 import { ConnectionType, PageArgs, UserError } from "@cartograph/service-kit/graphql";
-import { ArgsType, Field, ID, Int, ObjectType, registerEnumType } from "type-graphql";
+import { ArgsType, Directive, Field, ID, Int, ObjectType, registerEnumType } from "type-graphql";
 import { Order } from "../order/order.stub";
 
 export enum NotificationTopic {
@@ -24,6 +24,7 @@ registerEnumType(NotificationTopic, {
 });
 
 @ObjectType({ description: "An in-app message to one customer." })
+@Directive('@key(fields: "id")')
 export class Notification {
   @Field(() => ID) id!: string;
   @Field(() => NotificationTopic) topic!: NotificationTopic;

@@ -1,5 +1,7 @@
-import { freePort } from "@cartograph/testing";
+import { freePort } from "@cartograph/test-datastores";
 import { simpleParser, type ParsedMail } from "mailparser";
+
+export type { ParsedMail };
 import { SMTPServer } from "smtp-server";
 
 /** A tiny SMTP server a test starts, reads back from, and can take down (outage) and up again. */
