@@ -25,7 +25,10 @@ export class NotificationRepository {
   }
 
   async findByIds(ids: readonly string[]): Promise<NotificationRow[]> {
-    return this.db.select().from(notifications).where(inArray(notifications.id, [...ids]));
+    return this.db
+      .select()
+      .from(notifications)
+      .where(inArray(notifications.id, [...ids]));
   }
 
   /** Newest first; keyset on (created_at, id). */
