@@ -155,9 +155,8 @@ describe("notifications through the router", () => {
 
     const anonymous = createCartographClient({ url: platform.routerUrl, webSocketImpl: WebSocket });
     try {
-      const error = await anonymous
-        .NotificationAdded()
-        [Symbol.asyncIterator]()
+      const subscription = anonymous.NotificationAdded();
+      const error = await subscription[Symbol.asyncIterator]()
         .next()
         .catch((e: unknown) => e);
       expect(error).toBeInstanceOf(CartographRequestError);
