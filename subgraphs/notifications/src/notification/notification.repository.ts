@@ -14,18 +14,21 @@ export interface NotificationFilter {
 export class NotificationRepository {
   constructor(private readonly db: NotificationsExecutor) {}
 
-  /** The row written, or null when this event's notification of this topic exists already. */
+  /** The row written, or null when this event's notification of this topic for this user exists already. */
   async insert(tx: NotificationsExecutor, notification: NewNotification): Promise<NotificationRow | null> {
     const [row] = await tx
       .insert(notifications)
       .values(notification)
-      .onConflictDoNothing({ target: [notifications.eventId, notifications.topic] })
+      .onConflictDoNothing({ target: [notifications.eventId, notifications.topic, notifications.userId] })
       .returning();
     return row ?? null;
   }
 
   async findByIds(ids: readonly string[]): Promise<NotificationRow[]> {
-    return this.db.select().from(notifications).where(inArray(notifications.id, [...ids]));
+    return this.db
+      .select()
+      .from(notifications)
+      .where(inArray(notifications.id, [...ids]));
   }
 
   /** Newest first; keyset on (created_at, id). */
