@@ -1,7 +1,8 @@
 import { newId } from "@cartograph/service-kit";
 import type { PageRequest } from "@cartograph/service-kit/graphql";
-import { and, count, desc, eq, inArray, isNull, lt, notExists, or, sql } from "drizzle-orm";
+import { and, count, desc, eq, inArray, isNull, notExists, or, sql } from "drizzle-orm";
 import type { NotificationsExecutor } from "../db";
+import { newestFirstAfter } from "../db/keyset";
 import { purchases, wishlistItems, type WishlistItemRow } from "../db/schema";
 import type { WishlistTarget } from "./wishlist.rules";
 
@@ -43,12 +44,7 @@ export class WishlistRepository {
 
   /** Newest first; keyset on (added_at, id). */
   async list(userId: string, page: PageRequest): Promise<WishlistItemRow[]> {
-    const after = page.after
-      ? or(
-          lt(wishlistItems.addedAt, new Date(String(page.after[0]))),
-          and(eq(wishlistItems.addedAt, new Date(String(page.after[0]))), lt(wishlistItems.id, String(page.after[1]))),
-        )
-      : undefined;
+    const after = newestFirstAfter(wishlistItems.addedAt, wishlistItems.id, page.after);
     return this.db
       .select()
       .from(wishlistItems)

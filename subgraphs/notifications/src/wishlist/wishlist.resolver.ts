@@ -1,11 +1,11 @@
 import { requireViewer } from "@cartograph/service-kit/auth";
 import { Authorized, toPayload } from "@cartograph/service-kit/graphql";
-import { Arg, Ctx, FieldResolver, ID, Mutation, Resolver, Root } from "type-graphql";
+import { Args, Ctx, FieldResolver, Mutation, Resolver, Root } from "type-graphql";
 import type { NotificationsContext } from "../context";
 import type { WishlistItemRow } from "../db/schema";
 import { Product } from "../product/product.stub";
 import { ProductVariant } from "../product/product-variant.stub";
-import { AddToWishlistPayload, RemoveFromWishlistPayload, WishlistItem } from "./wishlist.type";
+import { AddToWishlistPayload, RemoveFromWishlistPayload, WishlistItem, WishlistTargetArgs } from "./wishlist.type";
 
 @Resolver(() => WishlistItem)
 export class WishlistResolver {
@@ -14,13 +14,9 @@ export class WishlistResolver {
     description:
       "(signed in) Adds a variant (variantId) or a whole product (productId) to the viewer's wishlist: exactly one of the two. Adding what is there already returns it.",
   })
-  async addToWishlist(
-    @Arg("productId", () => ID, { nullable: true }) productId: string | null,
-    @Arg("variantId", () => ID, { nullable: true }) variantId: string | null,
-    @Ctx() ctx: NotificationsContext,
-  ) {
+  async addToWishlist(@Args(() => WishlistTargetArgs) args: WishlistTargetArgs, @Ctx() ctx: NotificationsContext) {
     const viewer = requireViewer(ctx.viewer);
-    return toPayload("wishlistItem", await ctx.services.wishlists.add(viewer.userId, { productId, variantId }));
+    return toPayload("wishlistItem", await ctx.services.wishlists.add(viewer.userId, args));
   }
 
   @Authorized()
@@ -28,13 +24,9 @@ export class WishlistResolver {
     description:
       "(signed in) Removes the viewer's wishlist item for this variant (variantId) or whole product (productId): exactly one of the two.",
   })
-  async removeFromWishlist(
-    @Arg("productId", () => ID, { nullable: true }) productId: string | null,
-    @Arg("variantId", () => ID, { nullable: true }) variantId: string | null,
-    @Ctx() ctx: NotificationsContext,
-  ) {
+  async removeFromWishlist(@Args(() => WishlistTargetArgs) args: WishlistTargetArgs, @Ctx() ctx: NotificationsContext) {
     const viewer = requireViewer(ctx.viewer);
-    return toPayload("wishlistItem", await ctx.services.wishlists.remove(viewer.userId, { productId, variantId }));
+    return toPayload("wishlistItem", await ctx.services.wishlists.remove(viewer.userId, args));
   }
 
   @FieldResolver(() => Product)

@@ -1,5 +1,5 @@
 import { ConnectionType, UserError } from "@cartograph/service-kit/graphql";
-import { Field, ID, ObjectType } from "type-graphql";
+import { ArgsType, Field, ID, ObjectType } from "type-graphql";
 import { Product } from "../product/product.stub";
 import { ProductVariant } from "../product/product-variant.stub";
 
@@ -30,4 +30,11 @@ export class RemoveFromWishlistPayload {
   @Field(() => WishlistItem, { nullable: true, description: "The item removed." })
   wishlistItem!: WishlistItem | null;
   @Field(() => [UserError]) userErrors!: UserError[];
+}
+
+/** What both mutations take: exactly one of the two (the service refuses otherwise, as a user error). */
+@ArgsType()
+export class WishlistTargetArgs {
+  @Field(() => ID, { nullable: true }) productId?: string | null;
+  @Field(() => ID, { nullable: true }) variantId?: string | null;
 }
