@@ -88,6 +88,11 @@ const matrix: Record<string, Row> = {
     variables: ownerCredentials,
     expected: selfOnly,
   },
+  "User.wishlist": {
+    query: asOwnerLogin("wishlist(first: 1) { totalCount }"),
+    variables: ownerCredentials,
+    expected: selfOnly,
+  },
   "ProductVariant.stock": {
     query: "query ($slug: String!) { product(slug: $slug) { variants { stock { onHand } } } }",
     variables: () => ({ slug: productSlug }),
@@ -181,6 +186,15 @@ const matrix: Record<string, Row> = {
   "Mutation.updateNotificationPreferences": {
     // An empty list is refused as input (a user error), so an allowed call changes nothing.
     query: "mutation { updateNotificationPreferences(preferences: []) { __typename } }",
+    expected: signedIn,
+  },
+  "Mutation.addToWishlist": {
+    // A variant nobody sells is a NOT_FOUND user error, so an allowed call adds nothing.
+    query: 'mutation { addToWishlist(variantId: "nope") { __typename } }',
+    expected: signedIn,
+  },
+  "Mutation.removeFromWishlist": {
+    query: 'mutation { removeFromWishlist(variantId: "nope") { __typename } }',
     expected: signedIn,
   },
 };

@@ -54,9 +54,13 @@ export const eventCatalogue = {
   /**
    * What can be bought of some variants changed (stock set or adjusted, units held, released,
    * committed or restocked). Says which, not how many: the router evicts what it cached of them.
+   * `inStock` (whether any unit can be bought now, after the change) is optional: events from
+   * before it have none, and a consumer must not read its absence as "out of stock".
    */
   "stock.changed": z.object({
-    variants: z.array(z.object({ variantId: z.string(), productId: z.string() })).min(1),
+    variants: z
+      .array(z.object({ variantId: z.string(), productId: z.string(), inStock: z.boolean().optional() }))
+      .min(1),
   }),
   /** A review was written or deleted: the product's rating and reviews changed. */
   "review.added": z.object({ reviewId: z.string(), productId: z.string(), authorId: z.string() }),

@@ -19,6 +19,8 @@ import { NotificationService } from "./notification/notification.service";
 import { PreferenceRepository } from "./preference/preference.repository";
 import { PreferenceService } from "./preference/preference.service";
 import { buildNotificationsSchema } from "./schema";
+import { WishlistAlertService } from "./wishlist/wishlist-alert.service";
+import { WishlistService } from "./wishlist/wishlist.service";
 
 export const NOTIFICATIONS_SERVICE_DIR = path.resolve(__dirname, "..");
 
@@ -72,7 +74,16 @@ export function startNotificationsSubgraph(
       url: config.UNSUBSCRIBE_URL,
     });
     const owner = queueOwner("notifications", config.EVENTS_QUEUE_NAMESPACE);
-    stops.add("catalogue consumer", await startCatalogueConsumer({ broker, db: database.db, log, queueOwner: owner }));
+    stops.add(
+      "catalogue consumer",
+      await startCatalogueConsumer({
+        broker,
+        db: database.db,
+        log,
+        queueOwner: owner,
+        watcher: new WishlistAlertService(database.db, dispatch),
+      }),
+    );
     stops.add(
       "messages consumer",
       await startMessagesConsumer({
@@ -87,6 +98,7 @@ export function startNotificationsSubgraph(
     const services: NotificationsServiceRegistry = {
       notifications: new NotificationService(database.db),
       preferences: new PreferenceService(database.db, config.UNSUBSCRIBE_SECRET),
+      wishlists: new WishlistService(database.db),
     };
     const loaderSources = {
       notifications: new NotificationRepository(database.db),

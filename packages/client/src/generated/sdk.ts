@@ -86,6 +86,8 @@ export type NotificationPreferenceInput = {
 
 /** What a notification is about. */
 export type NotificationTopic =
+  /** Something on the customer's wishlist can be bought again after none could (kind WISHLIST_ALERTS). */
+  | 'BACK_IN_STOCK'
   /** An order was cancelled; the body says why (kind ORDER_UPDATES). */
   | 'ORDER_CANCELLED'
   /** An order was paid and is confirmed (kind ORDER_UPDATES). */
@@ -96,6 +98,8 @@ export type NotificationTopic =
   | 'ORDER_REFUNDED'
   /** An order was handed to the carrier (kind ORDER_UPDATES). */
   | 'ORDER_SHIPPED'
+  /** Something on the customer's wishlist (a variant, or any variant of a product) got cheaper (kind WISHLIST_ALERTS). */
+  | 'PRICE_DROP'
   /** The account was created (an account message: no preference turns it off). */
   | 'WELCOME';
 
@@ -493,6 +497,32 @@ export type UnsubscribeMutationVariables = Exact<{
 
 export type UnsubscribeMutation = { unsubscribe: { notificationPreference: { kind: NotificationKind, channel: NotificationChannel, enabled: boolean } | null, userErrors: Array<{ code: UserErrorCode, field: Array<string> | null, message: string }> } };
 
+export type WishlistItemFieldsFragment = { id: string, addedAt: string, product: { id: string, slug: string, name: string, inStock: boolean, priceRange: { min: { amount: string, currencyCode: string }, max: { amount: string, currencyCode: string } } }, variant: { id: string, sku: string, title: string, inStock: boolean, price: { amount: string, currencyCode: string } } | null };
+
+export type MyWishlistQueryVariables = Exact<{
+  first?: number | null | undefined;
+  after?: string | null | undefined;
+}>;
+
+
+export type MyWishlistQuery = { me: { id: string, wishlist: { totalCount: number, nodes: Array<{ id: string, addedAt: string, product: { id: string, slug: string, name: string, inStock: boolean, priceRange: { min: { amount: string, currencyCode: string }, max: { amount: string, currencyCode: string } } }, variant: { id: string, sku: string, title: string, inStock: boolean, price: { amount: string, currencyCode: string } } | null }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } } | null };
+
+export type AddToWishlistMutationVariables = Exact<{
+  productId?: string | null | undefined;
+  variantId?: string | null | undefined;
+}>;
+
+
+export type AddToWishlistMutation = { addToWishlist: { wishlistItem: { id: string, addedAt: string, product: { id: string, slug: string, name: string, inStock: boolean, priceRange: { min: { amount: string, currencyCode: string }, max: { amount: string, currencyCode: string } } }, variant: { id: string, sku: string, title: string, inStock: boolean, price: { amount: string, currencyCode: string } } | null } | null, userErrors: Array<{ code: UserErrorCode, field: Array<string> | null, message: string }> } };
+
+export type RemoveFromWishlistMutationVariables = Exact<{
+  productId?: string | null | undefined;
+  variantId?: string | null | undefined;
+}>;
+
+
+export type RemoveFromWishlistMutation = { removeFromWishlist: { wishlistItem: { id: string } | null, userErrors: Array<{ code: UserErrorCode, field: Array<string> | null, message: string }> } };
+
 export type TrendingProductsQueryVariables = Exact<{
   first?: number | null | undefined;
   days?: number | null | undefined;
@@ -742,6 +772,35 @@ export const NotificationPreferenceFieldsFragmentDoc = gql`
   enabled
 }
     `;
+export const WishlistItemFieldsFragmentDoc = gql`
+    fragment WishlistItemFields on WishlistItem {
+  id
+  addedAt
+  product {
+    id
+    slug
+    name
+    inStock
+    priceRange {
+      min {
+        ...MoneyFields
+      }
+      max {
+        ...MoneyFields
+      }
+    }
+  }
+  variant {
+    id
+    sku
+    title
+    inStock
+    price {
+      ...MoneyFields
+    }
+  }
+}
+    ${MoneyFieldsFragmentDoc}`;
 export const RatingFieldsFragmentDoc = gql`
     fragment RatingFields on RatingSummary {
   average
@@ -1360,6 +1419,48 @@ export const UnsubscribeDocument = gql`
 }
     ${NotificationPreferenceFieldsFragmentDoc}
 ${UserErrorFieldsFragmentDoc}`;
+export const MyWishlistDocument = gql`
+    query MyWishlist($first: Int, $after: String) {
+  me {
+    id
+    wishlist(first: $first, after: $after) {
+      totalCount
+      nodes {
+        ...WishlistItemFields
+      }
+      pageInfo {
+        hasNextPage
+        endCursor
+      }
+    }
+  }
+}
+    ${WishlistItemFieldsFragmentDoc}`;
+export const AddToWishlistDocument = gql`
+    mutation AddToWishlist($productId: ID, $variantId: ID) {
+  addToWishlist(productId: $productId, variantId: $variantId) {
+    wishlistItem {
+      ...WishlistItemFields
+    }
+    userErrors {
+      ...UserErrorFields
+    }
+  }
+}
+    ${WishlistItemFieldsFragmentDoc}
+${UserErrorFieldsFragmentDoc}`;
+export const RemoveFromWishlistDocument = gql`
+    mutation RemoveFromWishlist($productId: ID, $variantId: ID) {
+  removeFromWishlist(productId: $productId, variantId: $variantId) {
+    wishlistItem {
+      id
+    }
+    userErrors {
+      ...UserErrorFields
+    }
+  }
+}
+    ${UserErrorFieldsFragmentDoc}`;
 export const TrendingProductsDocument = gql`
     query TrendingProducts($first: Int, $days: Int) {
   trendingProducts(first: $first, days: $days) {
@@ -1621,6 +1722,15 @@ export function getSdk<C>(requester: Requester<C>) {
     },
     Unsubscribe(variables: UnsubscribeMutationVariables, options?: C): Promise<UnsubscribeMutation> {
       return requester<UnsubscribeMutation, UnsubscribeMutationVariables>(UnsubscribeDocument, variables, options) as Promise<UnsubscribeMutation>;
+    },
+    MyWishlist(variables?: MyWishlistQueryVariables, options?: C): Promise<MyWishlistQuery> {
+      return requester<MyWishlistQuery, MyWishlistQueryVariables>(MyWishlistDocument, variables, options) as Promise<MyWishlistQuery>;
+    },
+    AddToWishlist(variables?: AddToWishlistMutationVariables, options?: C): Promise<AddToWishlistMutation> {
+      return requester<AddToWishlistMutation, AddToWishlistMutationVariables>(AddToWishlistDocument, variables, options) as Promise<AddToWishlistMutation>;
+    },
+    RemoveFromWishlist(variables?: RemoveFromWishlistMutationVariables, options?: C): Promise<RemoveFromWishlistMutation> {
+      return requester<RemoveFromWishlistMutation, RemoveFromWishlistMutationVariables>(RemoveFromWishlistDocument, variables, options) as Promise<RemoveFromWishlistMutation>;
     },
     TrendingProducts(variables?: TrendingProductsQueryVariables, options?: C): Promise<TrendingProductsQuery> {
       return requester<TrendingProductsQuery, TrendingProductsQueryVariables>(TrendingProductsDocument, variables, options) as Promise<TrendingProductsQuery>;

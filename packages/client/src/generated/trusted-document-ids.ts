@@ -4,6 +4,7 @@
 export const trustedDocumentIds: Readonly<Record<string, string>> = {
   "AddAddress": "73e7885dda7470307b75d85d3592d758271f42fd8730283a20e360674a2cb16c",
   "AddReview": "30b210432f4dc28f28966f951c1f2775d5148a866d3ebe1e795600c9cea44007",
+  "AddToWishlist": "0a82ff8ec0ab9fdc3d1e8e4e2a32a343f46e073b67269e771a9ae27eca1e10fa",
   "AdjustStock": "4f13b6f13ad302eff8e09a70553cc8d73916f38a7217a35ad220057423878cee",
   "AdminOrders": "88e407493010cba8cdf852884d73ddcfd62716ce0e6b07fec4d0ae15ac8cff16",
   "CancelOrder": "33aaa4e3e7659fe903b8321fb2c922e1e6ec400898f431686a4edd4595ea9ec0",
@@ -30,6 +31,7 @@ export const trustedDocumentIds: Readonly<Record<string, string>> = {
   "MyNotifications": "52816a06b4a8fcfe8a8414d4e480e7f13190a9ac00b802a005ff09ef1f557570",
   "MyOrders": "13f515364c9c962c7479916a8a9c0610f06a6a573dc7d8e00dde445dbf0006a8",
   "MyReviews": "8a05a943215cd1344c8f6cb479d4733d6d96606d0f7148ff0566af86680fce7c",
+  "MyWishlist": "b04467d6ef70b5be3f9c985237cdd173ed3d027e9c729fb8edaa8cfb5d68d53a",
   "NotificationAdded": "a976d505c4489b4ad8dc491980b282c5478ed7996712104e726340a2f9c7a45f",
   "Order": "8aa0a675261bf6e96e77e7e11875ab30915f2b2c2691a0130a5cb4d8e406c303",
   "OrderStatusChanged": "a5764480b3dab35d0a37c74949db2c261729529ca2483ef7ce0bedab3afd0b02",
@@ -39,6 +41,7 @@ export const trustedDocumentIds: Readonly<Record<string, string>> = {
   "RefreshToken": "8198dcbf6deea23c1091965ad589d5ea8e14b8f16e7b974c23603faf48f28e3f",
   "Register": "f86583a52028d8ba022e4fccab06bf3e497837539cd7058ad2c98576b187a203",
   "RemoveAddress": "1abbfca728ab5cc58618266b5808bf6eebd76004c739cc921c1ce2b870cf85f0",
+  "RemoveFromWishlist": "d8968e87e595456151e8a58c1f8d8cc91bfd6a43cdcb55d166ba3340ddb1aca2",
   "SetStock": "931981773ea4ebdfb83b993cc76b76d5fcf6ccbba2b419ca758647eb5999fad9",
   "SetUserRoles": "c6ad0b9b0bd861c1705ee07dd95caf9fe833fa56abf078c37440a57325ac012f",
   "TrendingProducts": "c3d43d5b5654cc84157d1a81b2c03a8613011a5b679e66c22702a409548edee1",

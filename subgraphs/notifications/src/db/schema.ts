@@ -11,6 +11,7 @@ import {
   primaryKey,
   text,
   timestamp,
+  unique,
   uniqueIndex,
   uuid,
 } from "drizzle-orm/pg-core";
@@ -34,6 +35,8 @@ export const NOTIFICATION_TOPICS = [
   "ORDER_SHIPPED",
   "ORDER_CANCELLED",
   "ORDER_REFUNDED",
+  "PRICE_DROP",
+  "BACK_IN_STOCK",
 ] as const;
 export type NotificationTopicValue = (typeof NOTIFICATION_TOPICS)[number];
 
@@ -60,7 +63,25 @@ export const catalogueVariants = pgTable("catalogue_variants", {
   sku: text("sku").notNull(),
   title: text("title").notNull(),
   productName: text("product_name").notNull(),
+  /** The last price announced, to tell a price drop; null on rows copied before prices were kept. */
+  priceAmount: minorUnits("price_amount"),
+  currencyCode: text("currency_code"),
+  /** False once the product is deleted: it cannot be wishlisted, and its price changes alert nobody. */
+  active: boolean("active").notNull().default(true),
   /** occurredAt of the event this row reflects: an older event arriving late never overwrites it. */
+  syncedAt: timestamptz("synced_at").notNull(),
+});
+
+/**
+ * Whether each variant could be bought, from `stock.changed` (inventory's announcements), so
+ * "back in stock" is the move from none to some. Apart from `catalogue_variants`: stock can be
+ * announced before the variant's own snapshot arrives.
+ */
+export const catalogueStock = pgTable("catalogue_stock", {
+  variantId: text("variant_id").primaryKey(),
+  productId: text("product_id").notNull(),
+  inStock: boolean("in_stock").notNull(),
+  /** occurredAt of the event this row reflects, as above. */
   syncedAt: timestamptz("synced_at").notNull(),
 });
 
@@ -85,6 +106,46 @@ export const orderCopies = pgTable("order_copies", {
   placedAt: timestamptz("placed_at").notNull(),
 });
 
+/**
+ * What each customer has bought, from `order.paid` (a placed order may still be cancelled unpaid):
+ * wishlist alerts skip a product bought since it was wishlisted.
+ */
+export const purchases = pgTable(
+  "purchases",
+  {
+    orderId: text("order_id").notNull(),
+    productId: text("product_id").notNull(),
+    userId: text("user_id").notNull(),
+    paidAt: timestamptz("paid_at").notNull(),
+  },
+  (table) => [
+    primaryKey({ columns: [table.orderId, table.productId] }),
+    index("purchases_user_product_idx").on(table.userId, table.productId),
+  ],
+);
+
+/**
+ * What each customer wants to hear about: a variant, or a whole product (`variant_id` null).
+ * Once per user and (product, variant); NULLS NOT DISTINCT makes that hold for whole products too.
+ */
+export const wishlistItems = pgTable(
+  "wishlist_items",
+  {
+    id: text("id").primaryKey(),
+    userId: text("user_id").notNull(),
+    productId: text("product_id").notNull(),
+    variantId: text("variant_id"),
+    addedAt: timestamptz("added_at").notNull().defaultNow(),
+  },
+  (table) => [
+    unique("wishlist_items_user_item_key").on(table.userId, table.productId, table.variantId).nullsNotDistinct(),
+    index("wishlist_items_user_idx").on(table.userId, table.addedAt.desc(), table.id.desc()),
+    // Alerts fan out from a variant, or from its product for whole-product items.
+    index("wishlist_items_variant_idx").on(table.variantId),
+    index("wishlist_items_product_idx").on(table.productId).where(sql`variant_id is null`),
+  ],
+);
+
 /** In-app notifications, newest first per user; keyset on (created_at, id). */
 export const notifications = pgTable(
   "notifications",
@@ -95,7 +156,7 @@ export const notifications = pgTable(
     title: text("title").notNull(),
     body: text("body").notNull(),
     orderId: text("order_id"),
-    /** The event it came from: one notification per event and topic, whatever the inbox says. */
+    /** The event it came from: one notification per event, topic and user, whatever the inbox says. */
     eventId: uuid("event_id").notNull(),
     createdAt: createdAtColumn(),
     readAt: timestamptz("read_at"),
@@ -106,7 +167,8 @@ export const notifications = pgTable(
     index("notifications_unread_idx")
       .on(table.userId, table.createdAt.desc(), table.id.desc())
       .where(sql`read_at is null`),
-    uniqueIndex("notifications_event_topic_key").on(table.eventId, table.topic),
+    // With the user: one event (a price drop) can notify many customers, each once.
+    uniqueIndex("notifications_event_topic_user_key").on(table.eventId, table.topic, table.userId),
     check("notifications_topic_known", sql`${table.topic} in (${TOPICS_SQL})`),
   ],
 );
@@ -158,7 +220,7 @@ export const emailDeliveries = pgTable(
     createdAt: createdAtColumn(),
   },
   (table) => [
-    uniqueIndex("email_deliveries_event_topic_key").on(table.eventId, table.topic),
+    uniqueIndex("email_deliveries_event_topic_user_key").on(table.eventId, table.topic, table.userId),
     index("email_deliveries_due_idx").on(table.nextAttemptAt).where(sql`status = 'PENDING'`),
     check("email_deliveries_topic_known", sql`${table.topic} in (${TOPICS_SQL})`),
     check("email_deliveries_status_known", sql`${table.status} in ('PENDING', 'SENT', 'FAILED')`),
@@ -166,6 +228,8 @@ export const emailDeliveries = pgTable(
 );
 
 export type CatalogueVariantRow = typeof catalogueVariants.$inferSelect;
+export type CatalogueStockRow = typeof catalogueStock.$inferSelect;
+export type WishlistItemRow = typeof wishlistItems.$inferSelect;
 export type RecipientRow = typeof recipients.$inferSelect;
 export type OrderCopyRow = typeof orderCopies.$inferSelect;
 export type NotificationRow = typeof notifications.$inferSelect;

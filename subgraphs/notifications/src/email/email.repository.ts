@@ -9,12 +9,12 @@ export type NewEmailDelivery = Pick<
 
 /** The email outbox: queued in the consumer's transaction, claimed and settled by the sender. */
 export class EmailRepository {
-  /** False when this event's email of this topic is queued already. */
+  /** False when this event's email of this topic to this user is queued already. */
   async enqueue(tx: NotificationsExecutor, delivery: NewEmailDelivery): Promise<boolean> {
     const rows = await tx
       .insert(emailDeliveries)
       .values(delivery)
-      .onConflictDoNothing({ target: [emailDeliveries.eventId, emailDeliveries.topic] })
+      .onConflictDoNothing({ target: [emailDeliveries.eventId, emailDeliveries.topic, emailDeliveries.userId] })
       .returning({ id: emailDeliveries.id });
     return rows.length === 1;
   }

@@ -5,6 +5,7 @@ import { CatalogueRepository } from "../catalogue/catalogue.repository";
 import { EmailRepository } from "../email/email.repository";
 import { renderEmail, type OrderSummary } from "../email/email.templates";
 import { OrderCopyRepository } from "../order/order-copy.repository";
+import { PurchaseRepository } from "../order/purchase.repository";
 import { PreferenceRepository } from "../preference/preference.repository";
 import { effectivePreferences, KIND_OF_TOPIC, signUnsubscribeToken, wants } from "../preference/preference.rules";
 import { RecipientRepository } from "../recipient/recipient.repository";
@@ -28,11 +29,12 @@ export interface Dispatched {
 /**
  * Turns events into in-app notifications and queued emails, inside the inbox's transaction: the
  * event is marked processed together with everything it produced, so a redelivery produces
- * nothing. Sending is the email sender's job, later.
+ * nothing. Sending is the email sender's job, later. Wishlist alerts deliver through `deliver` too.
  */
 export class DispatchService {
   private readonly recipients: RecipientRepository;
   private readonly orderCopies = new OrderCopyRepository();
+  private readonly purchases = new PurchaseRepository();
   private readonly notifications: NotificationRepository;
   private readonly preferences: PreferenceRepository;
   private readonly emails = new EmailRepository();
@@ -60,13 +62,30 @@ export class DispatchService {
         placedAt: new Date(event.occurredAt),
       });
     }
+    // Paid, not placed: a placed order may still be cancelled unpaid, and that buys nothing.
+    if (event.type === "order.paid") {
+      await this.purchases.record(tx, {
+        orderId: event.data.orderId,
+        userId: event.data.userId,
+        productIds: event.data.lines.map((line) => line.productId),
+        paidAt: new Date(event.data.paidAt),
+      });
+    }
     const copy =
       event.type === "user.registered" || event.type === "order.placed"
         ? null
         : await this.orderCopies.find(tx, event.data.orderId);
     const message = messageFor(event, copy);
     if (!message) return null;
+    return { topic: message.topic, channels: await this.deliver(tx, event.id, message) };
+  }
 
+  /**
+   * Delivers one message to its user on the channels their preferences allow: the in-app row
+   * (announced for `notificationAdded`) and a queued email. Once per event, topic and user: a
+   * second call for the same event writes nothing new. Returns the channels it went to.
+   */
+  async deliver(tx: NotificationsExecutor, eventId: string, message: Message): Promise<NotificationChannelValue[]> {
     const preferences = effectivePreferences(await this.preferences.ofUsers([message.userId], tx));
     const channels: NotificationChannelValue[] = [];
     if (wants(preferences, message.topic, "IN_APP")) {
@@ -77,16 +96,16 @@ export class DispatchService {
         title: message.title,
         body: message.body,
         orderId: message.orderId,
-        eventId: event.id,
+        eventId,
       });
       if (written) await announceNotificationAdded(tx, written);
       channels.push("IN_APP");
     }
     if (wants(preferences, message.topic, "EMAIL")) {
-      await this.queueEmail(tx, event.id, message);
+      await this.queueEmail(tx, eventId, message);
       channels.push("EMAIL");
     }
-    return { topic: message.topic, channels };
+    return channels;
   }
 
   private async queueEmail(tx: NotificationsExecutor, eventId: string, message: Message): Promise<void> {

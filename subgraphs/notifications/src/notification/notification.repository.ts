@@ -1,6 +1,7 @@
 import type { PageRequest } from "@cartograph/service-kit/graphql";
-import { and, count, desc, eq, inArray, isNull, lt, or, sql } from "drizzle-orm";
+import { and, count, desc, eq, inArray, isNull, sql } from "drizzle-orm";
 import type { NotificationsExecutor } from "../db";
+import { newestFirstAfter } from "../db/keyset";
 import { notifications, type NotificationRow } from "../db/schema";
 
 export type NewNotification = Omit<typeof notifications.$inferInsert, "createdAt" | "readAt">;
@@ -14,12 +15,12 @@ export interface NotificationFilter {
 export class NotificationRepository {
   constructor(private readonly db: NotificationsExecutor) {}
 
-  /** The row written, or null when this event's notification of this topic exists already. */
+  /** The row written, or null when this event's notification of this topic for this user exists already. */
   async insert(tx: NotificationsExecutor, notification: NewNotification): Promise<NotificationRow | null> {
     const [row] = await tx
       .insert(notifications)
       .values(notification)
-      .onConflictDoNothing({ target: [notifications.eventId, notifications.topic] })
+      .onConflictDoNothing({ target: [notifications.eventId, notifications.topic, notifications.userId] })
       .returning();
     return row ?? null;
   }
@@ -33,15 +34,7 @@ export class NotificationRepository {
 
   /** Newest first; keyset on (created_at, id). */
   async list(filter: NotificationFilter, page: PageRequest): Promise<NotificationRow[]> {
-    const after = page.after
-      ? or(
-          lt(notifications.createdAt, new Date(String(page.after[0]))),
-          and(
-            eq(notifications.createdAt, new Date(String(page.after[0]))),
-            lt(notifications.id, String(page.after[1])),
-          ),
-        )
-      : undefined;
+    const after = newestFirstAfter(notifications.createdAt, notifications.id, page.after);
     return this.db
       .select()
       .from(notifications)

@@ -9,6 +9,8 @@ export enum NotificationTopic {
   ORDER_SHIPPED = "ORDER_SHIPPED",
   ORDER_CANCELLED = "ORDER_CANCELLED",
   ORDER_REFUNDED = "ORDER_REFUNDED",
+  PRICE_DROP = "PRICE_DROP",
+  BACK_IN_STOCK = "BACK_IN_STOCK",
 }
 registerEnumType(NotificationTopic, {
   name: "NotificationTopic",
@@ -20,6 +22,13 @@ registerEnumType(NotificationTopic, {
     ORDER_SHIPPED: { description: "An order was handed to the carrier (kind ORDER_UPDATES)." },
     ORDER_CANCELLED: { description: "An order was cancelled; the body says why (kind ORDER_UPDATES)." },
     ORDER_REFUNDED: { description: "An order was refunded in full (kind ORDER_UPDATES)." },
+    PRICE_DROP: {
+      description:
+        "Something on the customer's wishlist (a variant, or any variant of a product) got cheaper (kind WISHLIST_ALERTS).",
+    },
+    BACK_IN_STOCK: {
+      description: "Something on the customer's wishlist can be bought again after none could (kind WISHLIST_ALERTS).",
+    },
   },
 });
 

@@ -23,6 +23,8 @@ export const KIND_OF_TOPIC: Readonly<Record<NotificationTopicValue, Notification
   ORDER_SHIPPED: "ORDER_UPDATES",
   ORDER_CANCELLED: "ORDER_UPDATES",
   ORDER_REFUNDED: "ORDER_UPDATES",
+  PRICE_DROP: "WISHLIST_ALERTS",
+  BACK_IN_STOCK: "WISHLIST_ALERTS",
 };
 
 export interface PreferenceSetting {
