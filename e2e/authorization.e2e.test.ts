@@ -152,6 +152,10 @@ const matrix: Record<string, Row> = {
     query: 'mutation { updateProduct(id: "nope", input: { name: "x" }) { __typename } }',
     expected: adminOnly,
   },
+  "Mutation.updateVariant": {
+    query: 'mutation { updateVariant(id: "nope", input: { price: "1.00" }) { __typename } }',
+    expected: adminOnly,
+  },
   "Mutation.deleteProduct": { query: 'mutation { deleteProduct(id: "nope") { __typename } }', expected: adminOnly },
   "Mutation.createCategory": {
     query: 'mutation { createCategory(input: { name: "" }) { __typename } }',

@@ -212,4 +212,79 @@ describe("notifications through the router", () => {
     });
     expect(mailsTo(buyer.email, "Order confirmed")).toHaveLength(1);
   });
+
+  it("wishlists: items resolved across subgraphs; a price drop and a return to stock alert the customers who still want it, once", async () => {
+    const [keen, bought, indifferent] = [
+      await shop.shopper("Keen"),
+      await shop.shopper("Bought"),
+      await shop.shopper("Indifferent"),
+    ];
+    const variantId = await shop.stockedVariant(5);
+    for (const customer of [keen, bought]) {
+      const { addToWishlist } = await customer.client.AddToWishlist({ variantId });
+      expect(addToWishlist.userErrors).toEqual([]);
+    }
+    // Names, prices and stock come from products and inventory through the router, in one request.
+    const { me } = await keen.client.MyWishlist({ first: 10 });
+    const [item] = me!.wishlist.nodes;
+    expect(me!.wishlist.totalCount).toBe(1);
+    expect(item!.variant).toMatchObject({ id: variantId, inStock: true });
+    expect(item!.product.name.length).toBeGreaterThan(0);
+    // Minor units from the decimal string (USD: two digits), so no float touches a price.
+    const cents = Number.parseInt(item!.variant!.price.amount.replace(".", ""), 10);
+    const decimal = (minor: number) => `${Math.floor(minor / 100)}.${String(minor % 100).padStart(2, "0")}`;
+
+    // One customer buys it (paid), so it alerts them no more.
+    const orderId = (await buy(bought.client, [[variantId, 1]])).id;
+    await waitFor(async () => (await bought.client.Order({ id: orderId })).order?.status === "PAID", {
+      what: "the order to be paid",
+      timeoutMs: 30_000,
+    });
+    const topicsOf = async (customer: { client: Shop["admin"] }) =>
+      (await customer.client.MyNotifications({ first: 20 })).me!.notifications.nodes.map((n) => n.topic);
+
+    const raise = await shop.admin.UpdateVariant({ id: variantId, input: { price: decimal(cents + 100) } });
+    expect(raise.updateVariant.userErrors).toEqual([]);
+    const cheaper = decimal(cents - 50);
+    const drop = await shop.admin.UpdateVariant({ id: variantId, input: { price: cheaper } });
+    expect(drop.updateVariant.userErrors).toEqual([]);
+    await waitFor(async () => (await topicsOf(keen)).includes("PRICE_DROP") || undefined, {
+      what: "the price-drop alert",
+      timeoutMs: 30_000,
+    });
+    await waitFor(() => mailsTo(keen.email).some((mail) => mail.subject?.startsWith("Price drop:")) || undefined, {
+      what: "the price-drop email",
+      timeoutMs: 30_000,
+    });
+
+    // Out of stock, then back: one alert.
+    expect((await shop.admin.SetStock({ variantId, onHand: 0 })).setStock.userErrors).toEqual([]);
+    expect((await shop.admin.SetStock({ variantId, onHand: 4 })).setStock.userErrors).toEqual([]);
+    await waitFor(async () => (await topicsOf(keen)).includes("BACK_IN_STOCK") || undefined, {
+      what: "the back-in-stock alert",
+      timeoutMs: 30_000,
+    });
+    // More stock on top is no news; then the buyer's own later events, so the ones before have arrived.
+    expect((await shop.admin.SetStock({ variantId, onHand: 9 })).setStock.userErrors).toEqual([]);
+    const later = (await buy(keen.client, [[await shop.stockedVariant(2), 1]])).id;
+    await waitFor(async () => (await keen.client.Order({ id: later })).order?.status === "PAID", {
+      what: "a later order",
+      timeoutMs: 30_000,
+    });
+    await waitFor(async () => (await topicsOf(keen)).includes("ORDER_PAID") || undefined, {
+      what: "the later order's notification",
+      timeoutMs: 30_000,
+    });
+    const keenTopics = await topicsOf(keen);
+    expect(keenTopics.filter((topic) => topic === "PRICE_DROP")).toHaveLength(1);
+    expect(keenTopics.filter((topic) => topic === "BACK_IN_STOCK")).toHaveLength(1);
+    expect(mailsTo(keen.email).filter((mail) => mail.subject?.startsWith("Price drop:"))).toHaveLength(1);
+    const [alert] = (await keen.client.MyNotifications({ first: 20 })).me!.notifications.nodes.filter(
+      (n) => n.topic === "PRICE_DROP",
+    );
+    expect(alert!.body).toContain(cheaper);
+    expect(await topicsOf(bought)).not.toContain("PRICE_DROP");
+    expect(await topicsOf(bought)).not.toContain("BACK_IN_STOCK");
+    expect(await topicsOf(indifferent)).toEqual(["WELCOME"]);
+  });
 });

@@ -190,6 +190,13 @@ export type UpdateProfileInput = {
   name?: string | null | undefined;
 };
 
+/** Only the fields given change. */
+export type UpdateVariantInput = {
+  /** Decimal amount in the store currency, e.g. "19.99". */
+  price?: string | null | undefined;
+  title?: string | null | undefined;
+};
+
 /** Why a mutation could not do what was asked. */
 export type UserErrorCode =
   | 'ALREADY_REVIEWED'
@@ -353,6 +360,14 @@ export type AdjustStockMutationVariables = Exact<{
 
 
 export type AdjustStockMutation = { adjustStock: { stock: { variantId: string, onHand: number, reserved: number, available: number } | null, userErrors: Array<{ code: UserErrorCode, field: Array<string> | null, message: string }> } };
+
+export type UpdateVariantMutationVariables = Exact<{
+  id: string;
+  input: UpdateVariantInput;
+}>;
+
+
+export type UpdateVariantMutation = { updateVariant: { productVariant: { id: string, sku: string, title: string, price: { amount: string, currencyCode: string } } | null, userErrors: Array<{ code: UserErrorCode, field: Array<string> | null, message: string }> } };
 
 export type CartFieldsFragment = { id: string, totalQuantity: number, couponCode: string | null, subtotal: { amount: string, currencyCode: string }, discount: { amount: string, currencyCode: string }, shipping: { amount: string, currencyCode: string }, total: { amount: string, currencyCode: string }, lines: Array<{ id: string, quantity: number, available: boolean, unitPrice: { amount: string, currencyCode: string }, lineTotal: { amount: string, currencyCode: string }, variant: { id: string, title: string, product: { id: string, name: string } } }> };
 
@@ -1168,6 +1183,24 @@ export const AdjustStockDocument = gql`
   }
 }
     ${UserErrorFieldsFragmentDoc}`;
+export const UpdateVariantDocument = gql`
+    mutation UpdateVariant($id: ID!, $input: UpdateVariantInput!) {
+  updateVariant(id: $id, input: $input) {
+    productVariant {
+      id
+      sku
+      title
+      price {
+        ...MoneyFields
+      }
+    }
+    userErrors {
+      ...UserErrorFields
+    }
+  }
+}
+    ${MoneyFieldsFragmentDoc}
+${UserErrorFieldsFragmentDoc}`;
 export const MyCartDocument = gql`
     query MyCart {
   myCart {
@@ -1665,6 +1698,9 @@ export function getSdk<C>(requester: Requester<C>) {
     },
     AdjustStock(variables: AdjustStockMutationVariables, options?: C): Promise<AdjustStockMutation> {
       return requester<AdjustStockMutation, AdjustStockMutationVariables>(AdjustStockDocument, variables, options) as Promise<AdjustStockMutation>;
+    },
+    UpdateVariant(variables: UpdateVariantMutationVariables, options?: C): Promise<UpdateVariantMutation> {
+      return requester<UpdateVariantMutation, UpdateVariantMutationVariables>(UpdateVariantDocument, variables, options) as Promise<UpdateVariantMutation>;
     },
     MyCart(variables?: MyCartQueryVariables, options?: C): Promise<MyCartQuery> {
       return requester<MyCartQuery, MyCartQueryVariables>(MyCartDocument, variables, options) as Promise<MyCartQuery>;

@@ -51,6 +51,7 @@ export const trustedDocumentIds: Readonly<Record<string, string>> = {
   "UpdateOrderStatus": "52f0e7842b352d4b4637659cbb434c2edc3087e2f7f9742d5528f215427a9d5e",
   "UpdateProduct": "27ec6ff18f82cdb03cc2331e0e8b2aafed48f41e82ef99b720230239cef4b5a0",
   "UpdateProfile": "d57b85db4943492a95a5da866865acb7970cf43aa8653793cea413d57ce2ee29",
+  "UpdateVariant": "419fcf063ed6bdc22177de8065e8cef326488d1d83a672edfdf1b28cb2ca32b8",
   "User": "1116b2b822e8e35c5c9d369fa29ababc10dfb74008f539bd86608c4486bdde01",
   "Users": "4e48d34e31f998163de7dea3a17b46a5cbe3c81fc5d3af9d560d54736be07112",
   "VariantStock": "cea6b41fa87ded9f8376541fd1254cce25e1cb0edc7d8cf1122ab1e18316856a"
