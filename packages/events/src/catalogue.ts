@@ -108,6 +108,29 @@ export const eventCatalogue = {
   "order.cancelled": z.object({ orderId: z.string(), userId: z.string(), reason: z.string() }),
   "order.refunded": z.object({ orderId: z.string(), userId: z.string() }),
 
+  // A customer's data on request (docs/architecture.md, "A customer's data on request"). Users
+  // announces a request; every service holding customer data answers it with one reply.
+  /** The customer asked for a copy of their data: every service sends its part (`user.data_exported`). */
+  "user.data_requested": z.object({ requestId: z.string(), userId: z.string(), requestedAt: z.string() }),
+  /** The account was deleted: every service erases or anonymises what it holds and says so (`user.erased`). */
+  "user.deleted": z.object({ requestId: z.string(), userId: z.string(), deletedAt: z.string() }),
+  /** One service's part of a customer's export: what it holds about them, as plain JSON. */
+  "user.data_exported": z.object({
+    requestId: z.string(),
+    userId: z.string(),
+    service: z.string(),
+    data: z.record(z.string(), z.unknown()),
+  }),
+  /** One service's proof that it handled `user.deleted`: what it removed or anonymised, as counts. */
+  "user.erased": z.object({
+    requestId: z.string(),
+    userId: z.string(),
+    service: z.string(),
+    summary: z.record(z.string(), z.number().int().nonnegative()),
+  }),
+  /** Every part of an export arrived: the customer can download it until `expiresAt`. */
+  "user.data_export_ready": z.object({ requestId: z.string(), userId: z.string(), expiresAt: z.string() }),
+
   /** An in-app notification was written for a customer: the router pushes it to `notificationAdded`. */
   "notification.added": z.object({ notificationId: z.string(), userId: z.string(), createdAt: z.string() }),
 } as const;
