@@ -64,6 +64,23 @@ export type CreateProductInput = {
   variants: Array<VariantInput>;
 };
 
+/** What a customer asked for. */
+export type DataRequestKind =
+  /** Their account deleted and their data erased everywhere (`deleteMyAccount`). */
+  | 'ERASURE'
+  /** A copy of everything Cartograph holds about them (`requestMyData`). */
+  | 'EXPORT';
+
+export type DataRequestStatus =
+  /** An erasure every service confirmed (see `answers`). */
+  | 'COMPLETED'
+  /** An export past `expiresAt`: its data is deleted; ask again. */
+  | 'EXPIRED'
+  /** Some services have not answered yet (see `awaitingServices`). */
+  | 'PENDING'
+  /** An export every service answered: `document` can be downloaded until `expiresAt`. */
+  | 'READY';
+
 /** Where a notification is delivered. */
 export type NotificationChannel =
   | 'EMAIL'
@@ -269,6 +286,34 @@ export type SetUserRolesMutationVariables = Exact<{
 
 
 export type SetUserRolesMutation = { setUserRoles: { user: { id: string, roles: Array<Role> } | null, userErrors: Array<{ code: UserErrorCode, field: Array<string> | null, message: string }> } };
+
+export type DataRequestFieldsFragment = { id: string, customerId: string, kind: DataRequestKind, status: DataRequestStatus, requestedAt: string, completedAt: string | null, expiresAt: string | null, awaitingServices: Array<string>, answers: Array<{ service: string, answeredAt: string, erased: Array<{ kind: string, count: number }> | null }> };
+
+export type RequestMyDataMutationVariables = Exact<{ [key: string]: never; }>;
+
+
+export type RequestMyDataMutation = { requestMyData: { dataRequest: { id: string, customerId: string, kind: DataRequestKind, status: DataRequestStatus, requestedAt: string, completedAt: string | null, expiresAt: string | null, awaitingServices: Array<string>, answers: Array<{ service: string, answeredAt: string, erased: Array<{ kind: string, count: number }> | null }> } | null, userErrors: Array<{ code: UserErrorCode, field: Array<string> | null, message: string }> } };
+
+export type MyDataRequestsQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type MyDataRequestsQuery = { me: { id: string, dataRequests: Array<{ document: string | null, id: string, customerId: string, kind: DataRequestKind, status: DataRequestStatus, requestedAt: string, completedAt: string | null, expiresAt: string | null, awaitingServices: Array<string>, answers: Array<{ service: string, answeredAt: string, erased: Array<{ kind: string, count: number }> | null }> }> } | null };
+
+export type DeleteMyAccountMutationVariables = Exact<{
+  password: string;
+}>;
+
+
+export type DeleteMyAccountMutation = { deleteMyAccount: { dataRequest: { id: string, customerId: string, kind: DataRequestKind, status: DataRequestStatus, requestedAt: string, completedAt: string | null, expiresAt: string | null, awaitingServices: Array<string>, answers: Array<{ service: string, answeredAt: string, erased: Array<{ kind: string, count: number }> | null }> } | null, userErrors: Array<{ code: UserErrorCode, field: Array<string> | null, message: string }> } };
+
+export type DataRequestsQueryVariables = Exact<{
+  first?: number | null | undefined;
+  after?: string | null | undefined;
+  kind?: DataRequestKind | null | undefined;
+}>;
+
+
+export type DataRequestsQuery = { dataRequests: { totalCount: number, nodes: Array<{ id: string, customerId: string, kind: DataRequestKind, status: DataRequestStatus, requestedAt: string, completedAt: string | null, expiresAt: string | null, awaitingServices: Array<string>, answers: Array<{ service: string, answeredAt: string, erased: Array<{ kind: string, count: number }> | null }> }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } };
 
 export type MoneyFieldsFragment = { amount: string, currencyCode: string };
 
@@ -643,6 +688,26 @@ export const AddressFieldsFragmentDoc = gql`
   isDefault
 }
     `;
+export const DataRequestFieldsFragmentDoc = gql`
+    fragment DataRequestFields on DataRequest {
+  id
+  customerId
+  kind
+  status
+  requestedAt
+  completedAt
+  expiresAt
+  awaitingServices
+  answers {
+    service
+    answeredAt
+    erased {
+      kind
+      count
+    }
+  }
+}
+    `;
 export const MoneyFieldsFragmentDoc = gql`
     fragment MoneyFields on Money {
   amount
@@ -957,6 +1022,57 @@ export const SetUserRolesDocument = gql`
   }
 }
     ${UserErrorFieldsFragmentDoc}`;
+export const RequestMyDataDocument = gql`
+    mutation RequestMyData {
+  requestMyData {
+    dataRequest {
+      ...DataRequestFields
+    }
+    userErrors {
+      ...UserErrorFields
+    }
+  }
+}
+    ${DataRequestFieldsFragmentDoc}
+${UserErrorFieldsFragmentDoc}`;
+export const MyDataRequestsDocument = gql`
+    query MyDataRequests {
+  me {
+    id
+    dataRequests {
+      ...DataRequestFields
+      document
+    }
+  }
+}
+    ${DataRequestFieldsFragmentDoc}`;
+export const DeleteMyAccountDocument = gql`
+    mutation DeleteMyAccount($password: String!) {
+  deleteMyAccount(password: $password) {
+    dataRequest {
+      ...DataRequestFields
+    }
+    userErrors {
+      ...UserErrorFields
+    }
+  }
+}
+    ${DataRequestFieldsFragmentDoc}
+${UserErrorFieldsFragmentDoc}`;
+export const DataRequestsDocument = gql`
+    query DataRequests($first: Int, $after: String, $kind: DataRequestKind) {
+  dataRequests(first: $first, after: $after, kind: $kind) {
+    totalCount
+    nodes {
+      ...DataRequestFields
+    }
+    pageInfo {
+      hasNextPage
+      endCursor
+    }
+  }
+}
+    ${DataRequestFieldsFragmentDoc}`;
 export const ProductListingDocument = gql`
     query ProductListing($first: Int, $after: String, $filter: ProductFilter, $sort: ProductSort) {
   products(first: $first, after: $after, filter: $filter, sort: $sort) {
@@ -1665,6 +1781,18 @@ export function getSdk<C>(requester: Requester<C>) {
     },
     SetUserRoles(variables: SetUserRolesMutationVariables, options?: C): Promise<SetUserRolesMutation> {
       return requester<SetUserRolesMutation, SetUserRolesMutationVariables>(SetUserRolesDocument, variables, options) as Promise<SetUserRolesMutation>;
+    },
+    RequestMyData(variables?: RequestMyDataMutationVariables, options?: C): Promise<RequestMyDataMutation> {
+      return requester<RequestMyDataMutation, RequestMyDataMutationVariables>(RequestMyDataDocument, variables, options) as Promise<RequestMyDataMutation>;
+    },
+    MyDataRequests(variables?: MyDataRequestsQueryVariables, options?: C): Promise<MyDataRequestsQuery> {
+      return requester<MyDataRequestsQuery, MyDataRequestsQueryVariables>(MyDataRequestsDocument, variables, options) as Promise<MyDataRequestsQuery>;
+    },
+    DeleteMyAccount(variables: DeleteMyAccountMutationVariables, options?: C): Promise<DeleteMyAccountMutation> {
+      return requester<DeleteMyAccountMutation, DeleteMyAccountMutationVariables>(DeleteMyAccountDocument, variables, options) as Promise<DeleteMyAccountMutation>;
+    },
+    DataRequests(variables?: DataRequestsQueryVariables, options?: C): Promise<DataRequestsQuery> {
+      return requester<DataRequestsQuery, DataRequestsQueryVariables>(DataRequestsDocument, variables, options) as Promise<DataRequestsQuery>;
     },
     ProductListing(variables?: ProductListingQueryVariables, options?: C): Promise<ProductListingQuery> {
       return requester<ProductListingQuery, ProductListingQueryVariables>(ProductListingDocument, variables, options) as Promise<ProductListingQuery>;

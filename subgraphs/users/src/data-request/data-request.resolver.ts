@@ -1,6 +1,6 @@
 import { forbidden } from "@cartograph/service-kit";
 import { Role, requireViewer } from "@cartograph/service-kit/auth";
-import { Authorized, PrivateCache, toPayload } from "@cartograph/service-kit/graphql";
+import { Authorized, PrivateCache, SignedInOnly, toPayload } from "@cartograph/service-kit/graphql";
 import { Arg, Args, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from "type-graphql";
 import { User } from "../account/user.type";
 import type { UsersContext } from "../context";
@@ -84,6 +84,7 @@ export class DataRequestResolver {
 
 @Resolver(() => User)
 export class UserDataRequestsResolver {
+  @SignedInOnly()
   @PrivateCache()
   @FieldResolver(() => [DataRequest], {
     description: "(the user alone) Their data requests, newest first.",
