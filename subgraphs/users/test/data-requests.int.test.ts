@@ -180,16 +180,13 @@ describe("a customer's data on request (users)", () => {
     );
     const request = deleted.data!.deleteMyAccount.dataRequest;
     expect(request).toMatchObject({ kind: "ERASURE", status: "PENDING" });
-    expect(request.answers).toEqual([
-      {
-        service: "users",
-        erased: [
-          { kind: "accounts", count: 1 },
-          { kind: "addresses", count: 1 },
-          { kind: "failedSignIns", count: 0 },
-          { kind: "sessions", count: 1 },
-        ],
-      },
+    expect(request.answers.map((answer) => answer.service)).toEqual(["users"]);
+    // `publishedEvents` is 1 once the relay has sent `user.registered`, which it usually has by now.
+    expect(request.answers[0]!.erased!.filter((count) => count.kind !== "publishedEvents")).toEqual([
+      { kind: "accounts", count: 1 },
+      { kind: "addresses", count: 1 },
+      { kind: "failedSignIns", count: 0 },
+      { kind: "sessions", count: 1 },
     ]);
     expect(await outboxEvents("user.deleted", bob.user.id)).toEqual([
       expect.objectContaining({ requestId: request.id, userId: bob.user.id }),

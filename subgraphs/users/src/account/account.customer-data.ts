@@ -1,4 +1,5 @@
 import type { CustomerDataHandlers } from "@cartograph/events";
+import { forgetPublishedEvents } from "@cartograph/events/postgres";
 import { eq, sql } from "drizzle-orm";
 import type { UsersExecutor } from "../db";
 import { addresses, loginFailures, refreshTokens, users } from "../db/schema";
@@ -52,7 +53,7 @@ export const accountCustomerData: CustomerDataHandlers<UsersExecutor> = {
 
   async eraseCustomerData(tx, userId) {
     const [account] = await tx.select({ email: users.email }).from(users).where(eq(users.id, userId));
-    if (!account) return { accounts: 0, addresses: 0, sessions: 0, failedSignIns: 0 };
+    if (!account) return { accounts: 0, addresses: 0, sessions: 0, failedSignIns: 0, publishedEvents: 0 };
     const erasedAddresses = await tx
       .delete(addresses)
       .where(eq(addresses.userId, userId))
@@ -84,6 +85,8 @@ export const accountCustomerData: CustomerDataHandlers<UsersExecutor> = {
       addresses: erasedAddresses.length,
       sessions: sessions.length,
       failedSignIns: failedSignIns.length,
+      // `user.registered` carried the address and name.
+      publishedEvents: await forgetPublishedEvents(tx, userId),
     };
   },
 };
