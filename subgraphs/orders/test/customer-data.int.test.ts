@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { setTimeout as pause } from "node:timers/promises";
-import type { EventData, EventEnvelope } from "@cartograph/events";
+import { outboxRepliesTo, userDataRequested, userDeleted } from "@cartograph/testing";
 import { ERASED } from "../src/order/order.repository";
 import { addToCart, checkout, knownVariant, startOrdersHarness, type OrdersHarness } from "./harness";
 
@@ -30,15 +30,8 @@ async function customerWithHistory(label: string) {
   return { userId, code, orderId: placed.order!.id, orderNumber: placed.order!.number, ordered, inCart };
 }
 
-type Reply<T extends "user.data_exported" | "user.erased"> = EventEnvelope<T>;
-
-async function repliesTo<T extends "user.data_exported" | "user.erased">(type: T, requestId: string) {
-  const { rows } = await orders.database.pool.query<{ envelope: Reply<T> }>(
-    "select envelope from outbox_events where type = $1 and envelope->'data'->>'requestId' = $2 order by occurred_at, id",
-    [type, requestId],
-  );
-  return rows.map((row) => row.envelope.data);
-}
+const repliesTo = <T extends "user.data_exported" | "user.erased">(type: T, requestId: string) =>
+  outboxRepliesTo(orders.database.pool, type, requestId);
 
 async function oneReplyTo<T extends "user.data_exported" | "user.erased">(type: T, requestId: string) {
   return orders.eventually(async () => {
@@ -63,13 +56,9 @@ describe("a customer's data on request", () => {
   it("user.data_requested: exports the customer's cart and orders, and nobody else's", async () => {
     const ann = await customerWithHistory("ann");
     const bob = await customerWithHistory("bob");
-    const requestId = randomUUID();
-    const request: EventData<"user.data_requested"> = {
-      requestId,
-      userId: ann.userId,
-      requestedAt: new Date().toISOString(),
-    };
-    await orders.publish("user.data_requested", ann.userId, request);
+    const request = userDataRequested(ann.userId);
+    const { requestId } = request.data;
+    await orders.broker.publishEvent(request);
 
     const reply = await oneReplyTo("user.data_exported", requestId);
     expect(reply).toMatchObject({ requestId, userId: ann.userId, service: "orders" });
@@ -101,12 +90,9 @@ describe("a customer's data on request", () => {
     const bob = await customerWithHistory("bob");
     const before = await addressOf(ann.orderId);
     const bobBefore = await addressOf(bob.orderId);
-    const requestId = randomUUID();
-    const deleted = await orders.publish("user.deleted", ann.userId, {
-      requestId,
-      userId: ann.userId,
-      deletedAt: new Date().toISOString(),
-    });
+    const deleted = userDeleted(ann.userId);
+    const { requestId } = deleted.data;
+    await orders.broker.publishEvent(deleted);
 
     const reply = await oneReplyTo("user.erased", requestId);
     expect(reply).toEqual({
@@ -127,11 +113,8 @@ describe("a customer's data on request", () => {
 
     // The same event again is skipped by the inbox; a second request finds nothing left.
     await orders.broker.publishEvent(deleted);
-    const again = await orders.publish("user.deleted", ann.userId, {
-      requestId,
-      userId: ann.userId,
-      deletedAt: new Date().toISOString(),
-    });
+    const again = userDeleted(ann.userId, requestId);
+    await orders.broker.publishEvent(again);
     await orders.eventually(async () => expect(await orders.processed(again.id)).toBe(true));
     await pause(500);
     expect((await repliesTo("user.erased", requestId)).map((r) => r.summary)).toEqual([

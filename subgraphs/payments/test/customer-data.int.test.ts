@@ -1,6 +1,5 @@
-import { randomUUID } from "node:crypto";
 import { setTimeout as pause } from "node:timers/promises";
-import type { EventEnvelope } from "@cartograph/events";
+import { outboxRepliesTo, userDataRequested, userDeleted } from "@cartograph/testing";
 import {
   newOrder,
   payOrder,
@@ -19,13 +18,8 @@ afterAll(() => payments?.close());
 
 type ReplyType = "user.data_exported" | "user.erased";
 
-async function repliesTo<T extends ReplyType>(type: T, requestId: string) {
-  const { rows } = await payments.database.pool.query<{ envelope: EventEnvelope<T> }>(
-    "select envelope from outbox_events where type = $1 and envelope->'data'->>'requestId' = $2 order by occurred_at, id",
-    [type, requestId],
-  );
-  return rows.map((row) => row.envelope.data);
-}
+const repliesTo = <T extends ReplyType>(type: T, requestId: string) =>
+  outboxRepliesTo(payments.database.pool, type, requestId);
 
 const oneReplyTo = <T extends ReplyType>(type: T, requestId: string) =>
   waitFor(async () => (await repliesTo(type, requestId))[0], { what: `${type} for ${requestId}` });
@@ -64,15 +58,9 @@ describe("a customer's data on request", () => {
   it("user.data_requested: exports payments (brand and last four only), refunds, invoices; nobody else's", async () => {
     const ann = await customerWithPayment();
     const bob = await customerWithPayment();
-    const requestId = randomUUID();
-    await payments.broker.publishEvent({
-      id: randomUUID(),
-      type: "user.data_requested",
-      occurredAt: new Date().toISOString(),
-      aggregateId: ann.userId,
-      version: 1,
-      data: { requestId, userId: ann.userId, requestedAt: new Date().toISOString() },
-    });
+    const request = userDataRequested(ann.userId);
+    const { requestId } = request.data;
+    await payments.broker.publishEvent(request);
 
     const reply = await oneReplyTo("user.data_exported", requestId);
     expect(reply).toMatchObject({ requestId, userId: ann.userId, service: "payments" });
@@ -102,15 +90,8 @@ describe("a customer's data on request", () => {
     const bob = await customerWithPayment();
     const before = await paymentRow(ann.payment.id);
     const bobBefore = await paymentRow(bob.payment.id);
-    const requestId = randomUUID();
-    const deleted: EventEnvelope<"user.deleted"> = {
-      id: randomUUID(),
-      type: "user.deleted",
-      occurredAt: new Date().toISOString(),
-      aggregateId: ann.userId,
-      version: 1,
-      data: { requestId, userId: ann.userId, deletedAt: new Date().toISOString() },
-    };
+    const deleted = userDeleted(ann.userId);
+    const { requestId } = deleted.data;
     await payments.broker.publishEvent(deleted);
 
     const reply = await oneReplyTo("user.erased", requestId);
@@ -122,7 +103,7 @@ describe("a customer's data on request", () => {
 
     // The same event again is skipped by the inbox; a second request finds nothing left.
     await payments.broker.publishEvent(deleted);
-    const again = { ...deleted, id: randomUUID() };
+    const again = userDeleted(ann.userId, requestId);
     await payments.broker.publishEvent(again);
     await waitFor(() => processed(payments, again.id), { what: "the second user.deleted" });
     await pause(500);
