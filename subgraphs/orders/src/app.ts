@@ -1,5 +1,6 @@
 import path from "node:path";
-import { startPublishing } from "@cartograph/events/postgres";
+import { startCustomerDataConsumer } from "@cartograph/events";
+import { enqueueEvent, postgresIdempotencyStore, startPublishing } from "@cartograph/events/postgres";
 import { parseMoney, queueOwner, startStopping, type Logger } from "@cartograph/service-kit";
 import { createJwksVerifier, type AccessTokenVerifier } from "@cartograph/service-kit/auth";
 import { connectPostgres, type Database } from "@cartograph/service-kit/db";
@@ -12,6 +13,7 @@ import { CheckoutService } from "./checkout/checkout.service";
 import type { OrdersConfig } from "./config";
 import type { OrdersContext, OrdersServiceRegistry } from "./context";
 import { CouponService } from "./coupon/coupon.service";
+import { OrdersCustomerData } from "./customer-data/orders.customer-data";
 import { schema } from "./db";
 import { createOrderLoaders } from "./order/order.loaders";
 import { OrderRepository } from "./order/order.repository";
@@ -28,7 +30,7 @@ export interface OrdersSubgraph {
   stop: () => Promise<void>;
 }
 
-/** Wires the orders subgraph: PostgreSQL, the outbox relay, the saga and catalogue consumers, the server. */
+/** Wires the orders subgraph: PostgreSQL, the outbox relay, the saga, catalogue and customer data consumers, the server. */
 export function startOrdersSubgraph(
   config: OrdersConfig,
   log: Logger,
@@ -60,6 +62,16 @@ export function startOrdersSubgraph(
     const consumed = { broker, db: database.db, log, queueOwner: queueOwner("orders", config.EVENTS_QUEUE_NAMESPACE) };
     stops.add("catalogue consumer", await startCatalogueConsumer(consumed));
     stops.add("checkout consumer", await startCheckoutConsumer({ ...consumed, orders: services.orders }));
+    stops.add(
+      "customer data consumer",
+      await startCustomerDataConsumer({
+        ...consumed,
+        store: postgresIdempotencyStore(database.db),
+        service: "orders",
+        handlers: new OrdersCustomerData(database.db),
+        send: (tx, reply) => enqueueEvent(tx, reply),
+      }),
+    );
     const orders = new OrderRepository(database.db);
 
     const server = await startSubgraphServer<OrdersContext>({
