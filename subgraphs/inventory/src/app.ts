@@ -1,6 +1,5 @@
 import path from "node:path";
-import { startCustomerDataConsumer } from "@cartograph/events";
-import { enqueueEvent, postgresIdempotencyStore, startPublishing } from "@cartograph/events/postgres";
+import { startPostgresCustomerDataConsumer, startPublishing } from "@cartograph/events/postgres";
 import { queueOwner, startStopping, type Logger } from "@cartograph/service-kit";
 import { createJwksVerifier, type AccessTokenVerifier } from "@cartograph/service-kit/auth";
 import { connectPostgres, type Database } from "@cartograph/service-kit/db";
@@ -54,12 +53,10 @@ export function startInventorySubgraph(
     stops.add("checkout consumer", await startCheckoutConsumer({ ...consumed, reservations }));
     stops.add(
       "customer data consumer",
-      await startCustomerDataConsumer({
+      await startPostgresCustomerDataConsumer({
         ...consumed,
-        store: postgresIdempotencyStore(database.db),
         service: "inventory",
         handlers: new InventoryCustomerData(database.db),
-        send: (tx, reply) => enqueueEvent(tx, reply),
       }),
     );
     const sweeper = stops.add(

@@ -1,6 +1,5 @@
 import path from "node:path";
-import { startCustomerDataConsumer } from "@cartograph/events";
-import { enqueueEvent, postgresIdempotencyStore, startPublishing } from "@cartograph/events/postgres";
+import { startPostgresCustomerDataConsumer, startPublishing } from "@cartograph/events/postgres";
 import { parseMoney, queueOwner, startStopping, type Logger } from "@cartograph/service-kit";
 import { createJwksVerifier, type AccessTokenVerifier } from "@cartograph/service-kit/auth";
 import { connectPostgres, type Database } from "@cartograph/service-kit/db";
@@ -64,12 +63,10 @@ export function startOrdersSubgraph(
     stops.add("checkout consumer", await startCheckoutConsumer({ ...consumed, orders: services.orders }));
     stops.add(
       "customer data consumer",
-      await startCustomerDataConsumer({
+      await startPostgresCustomerDataConsumer({
         ...consumed,
-        store: postgresIdempotencyStore(database.db),
         service: "orders",
         handlers: new OrdersCustomerData(database.db),
-        send: (tx, reply) => enqueueEvent(tx, reply),
       }),
     );
     const orders = new OrderRepository(database.db);

@@ -102,6 +102,12 @@ describe("a customer's data on request", () => {
       summary: { carts: 1, cartLines: 1, ordersAnonymised: 1 },
     });
     expect(await cartRowsOf(ann.userId)).toEqual([]);
+    // Her published events (their lines, her export's part with her address) are gone from the outbox.
+    const published = await orders.database.pool.query(
+      "select type from outbox_events where published_at is not null and type <> 'user.erased' and envelope->'data'->>'userId' = $1",
+      [ann.userId],
+    );
+    expect(published.rows).toEqual([]);
     expect(await addressOf(ann.orderId)).toEqual({
       user_id: ann.userId,
       total: before.total,

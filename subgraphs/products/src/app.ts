@@ -1,6 +1,5 @@
 import path from "node:path";
-import { startCustomerDataConsumer } from "@cartograph/events";
-import { enqueueEvent, postgresIdempotencyStore, startPublishing } from "@cartograph/events/postgres";
+import { startPostgresCustomerDataConsumer, startPublishing } from "@cartograph/events/postgres";
 import { queueOwner, startStopping, type Logger } from "@cartograph/service-kit";
 import { createJwksVerifier, type AccessTokenVerifier } from "@cartograph/service-kit/auth";
 import { connectPostgres, type Database } from "@cartograph/service-kit/db";
@@ -48,14 +47,13 @@ export function startProductsSubgraph(
     };
     stops.add(
       "customer data consumer",
-      await startCustomerDataConsumer({
+      await startPostgresCustomerDataConsumer({
         broker,
+        db: database.db,
         log,
         queueOwner: queueOwner("products", config.EVENTS_QUEUE_NAMESPACE),
-        store: postgresIdempotencyStore(database.db),
         service: "products",
         handlers: productsCustomerData,
-        send: (tx, reply) => enqueueEvent(tx, reply),
       }),
     );
     const products = new ProductRepository(database.db);

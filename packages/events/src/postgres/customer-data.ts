@@ -1,4 +1,4 @@
-import { and, eq, isNotNull, or, sql } from "drizzle-orm";
+import { and, eq, isNotNull, ne, or, sql } from "drizzle-orm";
 import type { NodePgDatabase } from "drizzle-orm/node-postgres";
 import type { Logger } from "pino";
 import type { Broker } from "../broker";
@@ -13,7 +13,8 @@ type Executor = Pick<NodePgDatabase<Record<string, unknown>>, "delete">;
 /**
  * Deletes the customer's events this service already published: they are kept only for the
  * relay, and they carry personal data (`user.registered`'s address, an export's part). Events not
- * yet published stay, so what must still go out (the erasure's own reply) does.
+ * yet published stay, so what must still go out (the erasure's own reply) does, and so do earlier
+ * `user.erased` replies: they hold only counts, and are this service's own record of each erasure.
  */
 export async function forgetPublishedEvents(tx: Executor, userId: string): Promise<number> {
   const deleted = await tx
@@ -21,6 +22,7 @@ export async function forgetPublishedEvents(tx: Executor, userId: string): Promi
     .where(
       and(
         isNotNull(outboxEvents.publishedAt),
+        ne(outboxEvents.type, "user.erased"),
         or(eq(outboxEvents.aggregateId, userId), sql`${outboxEvents.envelope}->'data'->>'userId' = ${userId}`),
       ),
     )
