@@ -1,5 +1,6 @@
 import path from "node:path";
 import { connectBroker } from "@cartograph/events";
+import { startMongoCustomerDataConsumer } from "@cartograph/events/mongo";
 import { queueOwner, startStopping, type Logger } from "@cartograph/service-kit";
 import { createJwksVerifier, type AccessTokenVerifier } from "@cartograph/service-kit/auth";
 import { connectMongo, type MongoStore } from "@cartograph/service-kit/mongo";
@@ -9,7 +10,6 @@ import { startCatalogueConsumer } from "./catalogue/catalogue.events";
 import { CatalogueRepository } from "./catalogue/catalogue.repository";
 import type { ReviewsConfig } from "./config";
 import type { ReviewsContext, ReviewsServiceRegistry } from "./context";
-import { startCustomerDataAnswers } from "./customer/customer-data.events";
 import { CustomerDataService } from "./customer/customer-data.service";
 import { ensureReviewsIndexes, reviewsCollections } from "./db";
 import { startPurchaseConsumer } from "./purchase/purchase.events";
@@ -66,9 +66,10 @@ export function startReviewsSubgraph(
     stops.add("purchase consumer", await startPurchaseConsumer({ ...consumed, reviews: services.reviews }));
     stops.add(
       "customer data consumer",
-      await startCustomerDataAnswers({
+      await startMongoCustomerDataConsumer({
         ...consumed,
-        customerData: new CustomerDataService(reviewRepository, purchases),
+        service: "reviews",
+        handlers: new CustomerDataService(reviewRepository, purchases),
       }),
     );
 
