@@ -88,6 +88,8 @@ export type NotificationPreferenceInput = {
 export type NotificationTopic =
   /** Something on the customer's wishlist can be bought again after none could (kind WISHLIST_ALERTS). */
   | 'BACK_IN_STOCK'
+  /** The copy of their data the customer asked for can be downloaded from their account (an account message: no preference turns it off). */
+  | 'DATA_EXPORT_READY'
   /** An order was cancelled; the body says why (kind ORDER_UPDATES). */
   | 'ORDER_CANCELLED'
   /** An order was paid and is confirmed (kind ORDER_UPDATES). */
