@@ -105,6 +105,8 @@ export type NotificationPreferenceInput = {
 export type NotificationTopic =
   /** Something on the customer's wishlist can be bought again after none could (kind WISHLIST_ALERTS). */
   | 'BACK_IN_STOCK'
+  /** The copy of their data the customer asked for can be downloaded from their account (an account message: no preference turns it off). */
+  | 'DATA_EXPORT_READY'
   /** An order was cancelled; the body says why (kind ORDER_UPDATES). */
   | 'ORDER_CANCELLED'
   /** An order was paid and is confirmed (kind ORDER_UPDATES). */
@@ -336,7 +338,7 @@ export type ProductPageQueryVariables = Exact<{
 }>;
 
 
-export type ProductPageQuery = { product: { description: string, active: boolean, id: string, slug: string, name: string, inStock: boolean, brand: string | null, tags: Array<string>, category: { id: string, name: string, slug: string, parent: { id: string, name: string } | null } | null, variants: Array<{ id: string, sku: string, title: string, inStock: boolean, price: { amount: string, currencyCode: string }, options: Array<{ name: string, value: string }> }>, rating: { average: number | null, count: number, distribution: Array<{ rating: number, count: number }> } | null, reviews: { totalCount: number, nodes: Array<{ id: string, rating: number, title: string, body: string, verifiedPurchase: boolean, createdAt: string, author: { id: string, name: string } }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } | null, frequentlyBoughtTogether: Array<{ id: string, slug: string, name: string, inStock: boolean, brand: string | null, tags: Array<string>, priceRange: { min: { amount: string, currencyCode: string }, max: { amount: string, currencyCode: string } }, images: Array<{ url: string, alt: string | null }> }> | null, priceRange: { min: { amount: string, currencyCode: string }, max: { amount: string, currencyCode: string } }, images: Array<{ url: string, alt: string | null }> } | null };
+export type ProductPageQuery = { product: { description: string, active: boolean, id: string, slug: string, name: string, inStock: boolean, brand: string | null, tags: Array<string>, category: { id: string, name: string, slug: string, parent: { id: string, name: string } | null } | null, variants: Array<{ id: string, sku: string, title: string, inStock: boolean, price: { amount: string, currencyCode: string }, options: Array<{ name: string, value: string }> }>, rating: { average: number | null, count: number, distribution: Array<{ rating: number, count: number }> } | null, reviews: { totalCount: number, nodes: Array<{ id: string, rating: number, title: string, body: string, verifiedPurchase: boolean, createdAt: string, author: { id: string, name: string } | null }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } | null, frequentlyBoughtTogether: Array<{ id: string, slug: string, name: string, inStock: boolean, brand: string | null, tags: Array<string>, priceRange: { min: { amount: string, currencyCode: string }, max: { amount: string, currencyCode: string } }, images: Array<{ url: string, alt: string | null }> }> | null, priceRange: { min: { amount: string, currencyCode: string }, max: { amount: string, currencyCode: string } }, images: Array<{ url: string, alt: string | null }> } | null };
 
 export type CategoryTreeQueryVariables = Exact<{ [key: string]: never; }>;
 
@@ -608,14 +610,14 @@ export type FrequentlyBoughtTogetherQuery = { product: { id: string, frequentlyB
 
 export type RatingFieldsFragment = { average: number | null, count: number, distribution: Array<{ rating: number, count: number }> };
 
-export type ReviewFieldsFragment = { id: string, rating: number, title: string, body: string, verifiedPurchase: boolean, createdAt: string, author: { id: string, name: string } };
+export type ReviewFieldsFragment = { id: string, rating: number, title: string, body: string, verifiedPurchase: boolean, createdAt: string, author: { id: string, name: string } | null };
 
 export type AddReviewMutationVariables = Exact<{
   input: AddReviewInput;
 }>;
 
 
-export type AddReviewMutation = { addReview: { review: { id: string, rating: number, title: string, body: string, verifiedPurchase: boolean, createdAt: string, product: { id: string, rating: { average: number | null, count: number, distribution: Array<{ rating: number, count: number }> } | null }, author: { id: string, name: string } } | null, userErrors: Array<{ code: UserErrorCode, field: Array<string> | null, message: string }> } };
+export type AddReviewMutation = { addReview: { review: { id: string, rating: number, title: string, body: string, verifiedPurchase: boolean, createdAt: string, product: { id: string, rating: { average: number | null, count: number, distribution: Array<{ rating: number, count: number }> } | null }, author: { id: string, name: string } | null } | null, userErrors: Array<{ code: UserErrorCode, field: Array<string> | null, message: string }> } };
 
 export type DeleteReviewMutationVariables = Exact<{
   id: string;
@@ -630,7 +632,7 @@ export type MyReviewsQueryVariables = Exact<{
 }>;
 
 
-export type MyReviewsQuery = { me: { id: string, reviews: { totalCount: number, nodes: Array<{ id: string, rating: number, title: string, body: string, verifiedPurchase: boolean, createdAt: string, product: { id: string, name: string, slug: string }, author: { id: string, name: string } }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } | null } | null };
+export type MyReviewsQuery = { me: { id: string, reviews: { totalCount: number, nodes: Array<{ id: string, rating: number, title: string, body: string, verifiedPurchase: boolean, createdAt: string, product: { id: string, name: string, slug: string }, author: { id: string, name: string } | null }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } | null } | null };
 
 export type UserErrorFieldsFragment = { code: UserErrorCode, field: Array<string> | null, message: string };
 
