@@ -34,7 +34,7 @@ const EVERY_SUBGRAPH = [
 ];
 
 /** A seeded product (its id and a variant in stock) no other test of this file uses. */
-async function stockedProduct(): Promise<{ productId: string; variantId: string }> {
+async function stockedProduct(): Promise<{ productId: string; variantId: string; slug: string }> {
   const variantId = await shop.stockedVariant(10);
   const { products } = await platform
     .client()
@@ -42,7 +42,7 @@ async function stockedProduct(): Promise<{ productId: string; variantId: string 
   for (const product of products.nodes) {
     const page = await platform.client().ProductPage({ slug: product.slug });
     if (page.product?.variants.some((variant) => variant.id === variantId))
-      return { productId: page.product.id, variantId };
+      return { productId: page.product.id, variantId, slug: product.slug };
   }
   throw new Error(`no product has variant ${variantId}`);
 }
@@ -58,7 +58,7 @@ async function customerWithHistory(label: string) {
     country: "US",
   };
   expect((await shopper.client.AddAddress({ input: address })).addAddress.userErrors).toEqual([]);
-  const { productId, variantId } = await stockedProduct();
+  const { productId, variantId, slug } = await stockedProduct();
   expect((await shopper.client.CartAddLine({ variantId, quantity: 1 })).cartAddLine.userErrors).toEqual([]);
   const { checkout } = await shopper.client.Checkout({
     input: { shippingAddress: address, paymentToken: "tok_visa", idempotencyKey: randomUUID() },
@@ -82,6 +82,7 @@ async function customerWithHistory(label: string) {
     orderId,
     productId,
     variantId,
+    slug,
     reviewId: addReview.review!.id,
     reviewBody: addReview.review!.body,
   };
@@ -182,15 +183,10 @@ describe("a customer's data on request", () => {
     expect(deleteMyAccount.userErrors).toEqual([]);
     const requestId = deleteMyAccount.dataRequest!.id;
 
-    // Her token is refused at once, over HTTP; her password signs in no more.
+    // Her token is refused at once.
     const refused = await ada.client.Me().catch((error: unknown) => error);
     expect(refused).toBeInstanceOf(CartographRequestError);
     expect((refused as CartographRequestError).codes).toEqual(["UNAUTHENTICATED"]);
-    const login = await platform
-      .client()
-      .Login({ email: ada.email, password: "password123" })
-      .catch((e: unknown) => e);
-    expect(JSON.stringify(login)).toContain("INVALID_CREDENTIALS");
 
     // Every subgraph confirms, with what it did: the admins' trail.
     const completed = await waitFor(
@@ -212,6 +208,10 @@ describe("a customer's data on request", () => {
     const needles = [ada.email, ada.marker, ada.address.line1, ada.address.city];
     const mentions = (await Promise.all(EVERY_SUBGRAPH.map((subgraph) => storeMentions(subgraph, needles)))).flat();
     expect(mentions).toEqual([]);
+    // Her password signs in no more (checked after the search: a failed sign-in is recorded under
+    // the address typed, for throttling, whoever types it).
+    const { login } = await platform.client().Login({ email: ada.email, password: "password123" });
+    expect(login.userErrors.map((error) => error.code)).toEqual(["INVALID_CREDENTIALS"]);
     // Grace's are all still there (the search finds what it looks for).
     const graceMentions = await storeMentions("orders", [grace.address.line1]);
     expect(graceMentions.length).toBeGreaterThan(0);
@@ -227,12 +227,10 @@ describe("a customer's data on request", () => {
     } finally {
       await orders.end();
     }
-    const slug = (await platform.client().ProductListing({ first: 100 })).products.nodes.find(
-      (product) => product.id === ada.productId,
-    )?.slug;
-    const page = await platform.client().ProductPage({ slug: slug!, reviewsFirst: 50 });
+    const page = await platform.client().ProductPage({ slug: ada.slug, reviewsFirst: 50 });
     const review = page.product?.reviews?.nodes.find((node) => node.id === ada.reviewId);
     expect(review?.body).toBe(ada.reviewBody);
-    expect(review?.author?.name ?? null).not.toContain(ada.marker);
+    // Kept, with no author: clients show "Former customer".
+    expect(review?.author).toBeNull();
   });
 });

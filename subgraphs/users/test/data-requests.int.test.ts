@@ -185,6 +185,7 @@ describe("a customer's data on request (users)", () => {
     expect(request.answers[0]!.erased!.filter((count) => count.kind !== "publishedEvents")).toEqual([
       { kind: "accounts", count: 1 },
       { kind: "addresses", count: 1 },
+      { kind: "exports", count: 0 },
       { kind: "failedSignIns", count: 0 },
       { kind: "sessions", count: 1 },
     ]);

@@ -119,6 +119,31 @@ export class DataRequestRepository {
     return { rows, totalCount: total?.value ?? 0 };
   }
 
+  /** Ends the user's exports (assembled or not) and drops their parts' data: the account is being erased. */
+  async discardExportsOf(tx: UsersExecutor, userId: string): Promise<number> {
+    const exports = await tx
+      .update(dataRequests)
+      .set({ status: "EXPIRED", expiresAt: new Date() })
+      .where(
+        and(
+          eq(dataRequests.userId, userId),
+          eq(dataRequests.kind, "EXPORT"),
+          inArray(dataRequests.status, ["PENDING", "READY"]),
+        ),
+      )
+      .returning({ id: dataRequests.id });
+    await tx
+      .update(dataRequestReplies)
+      .set({ data: null })
+      .where(
+        inArray(
+          dataRequestReplies.requestId,
+          tx.select({ id: dataRequests.id }).from(dataRequests).where(eq(dataRequests.userId, userId)),
+        ),
+      );
+    return exports.length;
+  }
+
   /** Expires READY exports past their time and drops their parts' data; returns how many. */
   async expireExports(tx: UsersExecutor, now: Date): Promise<number> {
     const expired = await tx

@@ -81,10 +81,13 @@ export class DataRequestService {
     }
     const request = await this.db.transaction(async (tx) => {
       const started = await this.start(tx, viewer.userId, "ERASURE");
+      const summary = await accountCustomerData.eraseCustomerData(tx, viewer.userId);
+      // Exports hold a copy of everything: they go too, with any still being assembled.
+      const exports = await this.requests.discardExportsOf(tx, viewer.userId);
       await this.requests.insertReply(tx, {
         requestId: started.id,
         service: "users",
-        summary: await accountCustomerData.eraseCustomerData(tx, viewer.userId),
+        summary: { ...summary, exports },
       });
       await announceAccountDeleted(tx, started);
       return started;
@@ -101,12 +104,14 @@ export class DataRequestService {
       this.log.warn({ requestId, service }, "a data request reply for no known request: ignored");
       return;
     }
+    // An export ended before this part came (the account was deleted, or it expired): its data is not kept.
+    if (request.status !== "PENDING") return;
     const recorded = await this.requests.insertReply(tx, {
       requestId,
       service,
       ...(reply.type === "user.data_exported" ? { data: reply.data.data } : { summary: reply.data.summary }),
     });
-    if (!recorded || request.status !== "PENDING") return;
+    if (!recorded) return;
     const answered = (await this.requests.repliesOf([requestId], tx)).map((row) => row.service);
     const status = statusOnceAnswered(request.kind, answered);
     if (status === "PENDING") return;
