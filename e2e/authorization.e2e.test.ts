@@ -63,6 +63,12 @@ const matrix: Record<string, Row> = {
     expected: adminOnly,
   },
   "Query.users": { query: "{ users(first: 1) { totalCount } }", expected: adminOnly },
+  "Query.dataRequests": { query: "{ dataRequests(first: 1) { totalCount } }", expected: adminOnly },
+  "User.dataRequests": {
+    query: asOwnerLogin("dataRequests { id }"),
+    variables: ownerCredentials,
+    expected: selfOnly,
+  },
   "User.orders": {
     query: asOwnerLogin("orders(first: 1) { totalCount }"),
     variables: ownerCredentials,
@@ -166,6 +172,12 @@ const matrix: Record<string, Row> = {
     expected: signedIn,
   },
   "Mutation.deleteReview": { query: 'mutation { deleteReview(id: "nope") { __typename } }', expected: signedIn },
+  "Mutation.requestMyData": { query: "mutation { requestMyData { __typename } }", expected: signedIn },
+  "Mutation.deleteMyAccount": {
+    // A wrong password: allowed through, refused by users with INVALID_CREDENTIALS, nothing deleted.
+    query: 'mutation { deleteMyAccount(password: "not-the-password") { __typename } }',
+    expected: signedIn,
+  },
   "Mutation.updateProfile": {
     query: 'mutation { updateProfile(input: { name: "Renamed" }) { __typename } }',
     expected: signedIn,

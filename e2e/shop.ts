@@ -49,8 +49,9 @@ export async function openShop(platform: Platform): Promise<Shop> {
       return variantId;
     },
     async shopper(name = "Buyer") {
-      const email = uniqueEmail(name.toLowerCase());
+      const email = uniqueEmail(name.toLowerCase().replace(/[^a-z0-9]+/g, "-"));
       const { register } = await platform.client().Register({ input: { email, password: "password123", name } });
+      expect(register.userErrors).toEqual([]);
       const live = createCartographClient({
         url: platform.routerUrl,
         accessToken: register.accessToken,

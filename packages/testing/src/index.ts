@@ -2,6 +2,7 @@
 // calls with the router's credential, event builders, queue depths, metrics scrapes, and (re-exported)
 // fresh datastores. A test SMTP server is apart, at `@cartograph/testing/smtp`, for the tests that read emails.
 export * from "@cartograph/test-datastores";
+export * from "./customer-data";
 export * from "./events";
 export * from "./graphql";
 export * from "./keys";

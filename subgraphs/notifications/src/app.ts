@@ -1,5 +1,5 @@
 import path from "node:path";
-import { startPublishing } from "@cartograph/events/postgres";
+import { startPostgresCustomerDataConsumer, startPublishing } from "@cartograph/events/postgres";
 import { queueOwner, startStopping, type Logger } from "@cartograph/service-kit";
 import { createJwksVerifier, type AccessTokenVerifier } from "@cartograph/service-kit/auth";
 import { connectPostgres, type Database } from "@cartograph/service-kit/db";
@@ -8,6 +8,9 @@ import { startSubgraphServer, type RunningServer } from "@cartograph/service-kit
 import { startCatalogueConsumer } from "./catalogue/catalogue.events";
 import type { NotificationsConfig } from "./config";
 import type { NotificationsContext, NotificationsServiceRegistry } from "./context";
+import { CustomerDataRepository } from "./customer/customer-data.repository";
+import { CustomerDataService } from "./customer/customer-data.service";
+import { ErasedCustomerRepository } from "./customer/erased-customer.repository";
 import { schema } from "./db";
 import { startEmailSender } from "./email/email.sender";
 import { createSmtpMailer, type Mailer } from "./email/mailer";
@@ -92,6 +95,17 @@ export function startNotificationsSubgraph(
         log,
         queueOwner: owner,
         dispatch,
+      }),
+    );
+    stops.add(
+      "customer data consumer",
+      await startPostgresCustomerDataConsumer({
+        broker,
+        db: database.db,
+        log,
+        queueOwner: owner,
+        service: "notifications",
+        handlers: new CustomerDataService(new CustomerDataRepository(), new ErasedCustomerRepository()),
       }),
     );
 

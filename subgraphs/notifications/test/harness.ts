@@ -1,5 +1,12 @@
 import "reflect-metadata";
-import { connectBroker, type Broker, type EventEnvelope, type EventType } from "@cartograph/events";
+import {
+  connectBroker,
+  CUSTOMER_DATA_PURPOSE,
+  queueNames,
+  type Broker,
+  type EventEnvelope,
+  type EventType,
+} from "@cartograph/events";
 import { createLogger, parseConfig, queueOwner } from "@cartograph/service-kit";
 import {
   callSubgraph,
@@ -76,7 +83,11 @@ export async function startNotificationsHarness(): Promise<NotificationsHarness>
       await harness.close();
       await smtp.close();
       const owner = queueOwner("notifications", harness.config.EVENTS_QUEUE_NAMESPACE);
-      await deleteQueueNames([...Object.values(messagesQueues(owner)), ...Object.values(catalogueQueues(owner))]);
+      await deleteQueueNames([
+        ...Object.values(messagesQueues(owner)),
+        ...Object.values(catalogueQueues(owner)),
+        ...Object.values(queueNames(owner, CUSTOMER_DATA_PURPOSE)),
+      ]);
     },
   };
 }

@@ -64,6 +64,23 @@ export type CreateProductInput = {
   variants: Array<VariantInput>;
 };
 
+/** What a customer asked for. */
+export type DataRequestKind =
+  /** Their account deleted and their data erased everywhere (`deleteMyAccount`). */
+  | 'ERASURE'
+  /** A copy of everything Cartograph holds about them (`requestMyData`). */
+  | 'EXPORT';
+
+export type DataRequestStatus =
+  /** An erasure every service confirmed (see `answers`). */
+  | 'COMPLETED'
+  /** An export past `expiresAt`: its data is deleted; ask again. */
+  | 'EXPIRED'
+  /** Some services have not answered yet (see `awaitingServices`). */
+  | 'PENDING'
+  /** An export every service answered: `document` can be downloaded until `expiresAt`. */
+  | 'READY';
+
 /** Where a notification is delivered. */
 export type NotificationChannel =
   | 'EMAIL'
@@ -88,6 +105,8 @@ export type NotificationPreferenceInput = {
 export type NotificationTopic =
   /** Something on the customer's wishlist can be bought again after none could (kind WISHLIST_ALERTS). */
   | 'BACK_IN_STOCK'
+  /** The copy of their data the customer asked for can be downloaded from their account (an account message: no preference turns it off). */
+  | 'DATA_EXPORT_READY'
   /** An order was cancelled; the body says why (kind ORDER_UPDATES). */
   | 'ORDER_CANCELLED'
   /** An order was paid and is confirmed (kind ORDER_UPDATES). */
@@ -270,6 +289,34 @@ export type SetUserRolesMutationVariables = Exact<{
 
 export type SetUserRolesMutation = { setUserRoles: { user: { id: string, roles: Array<Role> } | null, userErrors: Array<{ code: UserErrorCode, field: Array<string> | null, message: string }> } };
 
+export type DataRequestFieldsFragment = { id: string, customerId: string, kind: DataRequestKind, status: DataRequestStatus, requestedAt: string, completedAt: string | null, expiresAt: string | null, awaitingServices: Array<string>, answers: Array<{ service: string, answeredAt: string, erased: Array<{ kind: string, count: number }> | null }> };
+
+export type RequestMyDataMutationVariables = Exact<{ [key: string]: never; }>;
+
+
+export type RequestMyDataMutation = { requestMyData: { dataRequest: { id: string, customerId: string, kind: DataRequestKind, status: DataRequestStatus, requestedAt: string, completedAt: string | null, expiresAt: string | null, awaitingServices: Array<string>, answers: Array<{ service: string, answeredAt: string, erased: Array<{ kind: string, count: number }> | null }> } | null, userErrors: Array<{ code: UserErrorCode, field: Array<string> | null, message: string }> } };
+
+export type MyDataRequestsQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type MyDataRequestsQuery = { me: { id: string, dataRequests: Array<{ document: string | null, id: string, customerId: string, kind: DataRequestKind, status: DataRequestStatus, requestedAt: string, completedAt: string | null, expiresAt: string | null, awaitingServices: Array<string>, answers: Array<{ service: string, answeredAt: string, erased: Array<{ kind: string, count: number }> | null }> }> } | null };
+
+export type DeleteMyAccountMutationVariables = Exact<{
+  password: string;
+}>;
+
+
+export type DeleteMyAccountMutation = { deleteMyAccount: { dataRequest: { id: string, customerId: string, kind: DataRequestKind, status: DataRequestStatus, requestedAt: string, completedAt: string | null, expiresAt: string | null, awaitingServices: Array<string>, answers: Array<{ service: string, answeredAt: string, erased: Array<{ kind: string, count: number }> | null }> } | null, userErrors: Array<{ code: UserErrorCode, field: Array<string> | null, message: string }> } };
+
+export type DataRequestsQueryVariables = Exact<{
+  first?: number | null | undefined;
+  after?: string | null | undefined;
+  kind?: DataRequestKind | null | undefined;
+}>;
+
+
+export type DataRequestsQuery = { dataRequests: { totalCount: number, nodes: Array<{ id: string, customerId: string, kind: DataRequestKind, status: DataRequestStatus, requestedAt: string, completedAt: string | null, expiresAt: string | null, awaitingServices: Array<string>, answers: Array<{ service: string, answeredAt: string, erased: Array<{ kind: string, count: number }> | null }> }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } };
+
 export type MoneyFieldsFragment = { amount: string, currencyCode: string };
 
 export type ProductCardFragment = { id: string, slug: string, name: string, inStock: boolean, brand: string | null, tags: Array<string>, priceRange: { min: { amount: string, currencyCode: string }, max: { amount: string, currencyCode: string } }, images: Array<{ url: string, alt: string | null }> };
@@ -291,7 +338,7 @@ export type ProductPageQueryVariables = Exact<{
 }>;
 
 
-export type ProductPageQuery = { product: { description: string, active: boolean, id: string, slug: string, name: string, inStock: boolean, brand: string | null, tags: Array<string>, category: { id: string, name: string, slug: string, parent: { id: string, name: string } | null } | null, variants: Array<{ id: string, sku: string, title: string, inStock: boolean, price: { amount: string, currencyCode: string }, options: Array<{ name: string, value: string }> }>, rating: { average: number | null, count: number, distribution: Array<{ rating: number, count: number }> } | null, reviews: { totalCount: number, nodes: Array<{ id: string, rating: number, title: string, body: string, verifiedPurchase: boolean, createdAt: string, author: { id: string, name: string } }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } | null, frequentlyBoughtTogether: Array<{ id: string, slug: string, name: string, inStock: boolean, brand: string | null, tags: Array<string>, priceRange: { min: { amount: string, currencyCode: string }, max: { amount: string, currencyCode: string } }, images: Array<{ url: string, alt: string | null }> }> | null, priceRange: { min: { amount: string, currencyCode: string }, max: { amount: string, currencyCode: string } }, images: Array<{ url: string, alt: string | null }> } | null };
+export type ProductPageQuery = { product: { description: string, active: boolean, id: string, slug: string, name: string, inStock: boolean, brand: string | null, tags: Array<string>, category: { id: string, name: string, slug: string, parent: { id: string, name: string } | null } | null, variants: Array<{ id: string, sku: string, title: string, inStock: boolean, price: { amount: string, currencyCode: string }, options: Array<{ name: string, value: string }> }>, rating: { average: number | null, count: number, distribution: Array<{ rating: number, count: number }> } | null, reviews: { totalCount: number, nodes: Array<{ id: string, rating: number, title: string, body: string, verifiedPurchase: boolean, createdAt: string, author: { id: string, name: string } | null }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } | null, frequentlyBoughtTogether: Array<{ id: string, slug: string, name: string, inStock: boolean, brand: string | null, tags: Array<string>, priceRange: { min: { amount: string, currencyCode: string }, max: { amount: string, currencyCode: string } }, images: Array<{ url: string, alt: string | null }> }> | null, priceRange: { min: { amount: string, currencyCode: string }, max: { amount: string, currencyCode: string } }, images: Array<{ url: string, alt: string | null }> } | null };
 
 export type CategoryTreeQueryVariables = Exact<{ [key: string]: never; }>;
 
@@ -563,14 +610,14 @@ export type FrequentlyBoughtTogetherQuery = { product: { id: string, frequentlyB
 
 export type RatingFieldsFragment = { average: number | null, count: number, distribution: Array<{ rating: number, count: number }> };
 
-export type ReviewFieldsFragment = { id: string, rating: number, title: string, body: string, verifiedPurchase: boolean, createdAt: string, author: { id: string, name: string } };
+export type ReviewFieldsFragment = { id: string, rating: number, title: string, body: string, verifiedPurchase: boolean, createdAt: string, author: { id: string, name: string } | null };
 
 export type AddReviewMutationVariables = Exact<{
   input: AddReviewInput;
 }>;
 
 
-export type AddReviewMutation = { addReview: { review: { id: string, rating: number, title: string, body: string, verifiedPurchase: boolean, createdAt: string, product: { id: string, rating: { average: number | null, count: number, distribution: Array<{ rating: number, count: number }> } | null }, author: { id: string, name: string } } | null, userErrors: Array<{ code: UserErrorCode, field: Array<string> | null, message: string }> } };
+export type AddReviewMutation = { addReview: { review: { id: string, rating: number, title: string, body: string, verifiedPurchase: boolean, createdAt: string, product: { id: string, rating: { average: number | null, count: number, distribution: Array<{ rating: number, count: number }> } | null }, author: { id: string, name: string } | null } | null, userErrors: Array<{ code: UserErrorCode, field: Array<string> | null, message: string }> } };
 
 export type DeleteReviewMutationVariables = Exact<{
   id: string;
@@ -585,7 +632,7 @@ export type MyReviewsQueryVariables = Exact<{
 }>;
 
 
-export type MyReviewsQuery = { me: { id: string, reviews: { totalCount: number, nodes: Array<{ id: string, rating: number, title: string, body: string, verifiedPurchase: boolean, createdAt: string, product: { id: string, name: string, slug: string }, author: { id: string, name: string } }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } | null } | null };
+export type MyReviewsQuery = { me: { id: string, reviews: { totalCount: number, nodes: Array<{ id: string, rating: number, title: string, body: string, verifiedPurchase: boolean, createdAt: string, product: { id: string, name: string, slug: string }, author: { id: string, name: string } | null }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } | null } | null };
 
 export type UserErrorFieldsFragment = { code: UserErrorCode, field: Array<string> | null, message: string };
 
@@ -641,6 +688,26 @@ export const AddressFieldsFragmentDoc = gql`
   postalCode
   country
   isDefault
+}
+    `;
+export const DataRequestFieldsFragmentDoc = gql`
+    fragment DataRequestFields on DataRequest {
+  id
+  customerId
+  kind
+  status
+  requestedAt
+  completedAt
+  expiresAt
+  awaitingServices
+  answers {
+    service
+    answeredAt
+    erased {
+      kind
+      count
+    }
+  }
 }
     `;
 export const MoneyFieldsFragmentDoc = gql`
@@ -957,6 +1024,57 @@ export const SetUserRolesDocument = gql`
   }
 }
     ${UserErrorFieldsFragmentDoc}`;
+export const RequestMyDataDocument = gql`
+    mutation RequestMyData {
+  requestMyData {
+    dataRequest {
+      ...DataRequestFields
+    }
+    userErrors {
+      ...UserErrorFields
+    }
+  }
+}
+    ${DataRequestFieldsFragmentDoc}
+${UserErrorFieldsFragmentDoc}`;
+export const MyDataRequestsDocument = gql`
+    query MyDataRequests {
+  me {
+    id
+    dataRequests {
+      ...DataRequestFields
+      document
+    }
+  }
+}
+    ${DataRequestFieldsFragmentDoc}`;
+export const DeleteMyAccountDocument = gql`
+    mutation DeleteMyAccount($password: String!) {
+  deleteMyAccount(password: $password) {
+    dataRequest {
+      ...DataRequestFields
+    }
+    userErrors {
+      ...UserErrorFields
+    }
+  }
+}
+    ${DataRequestFieldsFragmentDoc}
+${UserErrorFieldsFragmentDoc}`;
+export const DataRequestsDocument = gql`
+    query DataRequests($first: Int, $after: String, $kind: DataRequestKind) {
+  dataRequests(first: $first, after: $after, kind: $kind) {
+    totalCount
+    nodes {
+      ...DataRequestFields
+    }
+    pageInfo {
+      hasNextPage
+      endCursor
+    }
+  }
+}
+    ${DataRequestFieldsFragmentDoc}`;
 export const ProductListingDocument = gql`
     query ProductListing($first: Int, $after: String, $filter: ProductFilter, $sort: ProductSort) {
   products(first: $first, after: $after, filter: $filter, sort: $sort) {
@@ -1665,6 +1783,18 @@ export function getSdk<C>(requester: Requester<C>) {
     },
     SetUserRoles(variables: SetUserRolesMutationVariables, options?: C): Promise<SetUserRolesMutation> {
       return requester<SetUserRolesMutation, SetUserRolesMutationVariables>(SetUserRolesDocument, variables, options) as Promise<SetUserRolesMutation>;
+    },
+    RequestMyData(variables?: RequestMyDataMutationVariables, options?: C): Promise<RequestMyDataMutation> {
+      return requester<RequestMyDataMutation, RequestMyDataMutationVariables>(RequestMyDataDocument, variables, options) as Promise<RequestMyDataMutation>;
+    },
+    MyDataRequests(variables?: MyDataRequestsQueryVariables, options?: C): Promise<MyDataRequestsQuery> {
+      return requester<MyDataRequestsQuery, MyDataRequestsQueryVariables>(MyDataRequestsDocument, variables, options) as Promise<MyDataRequestsQuery>;
+    },
+    DeleteMyAccount(variables: DeleteMyAccountMutationVariables, options?: C): Promise<DeleteMyAccountMutation> {
+      return requester<DeleteMyAccountMutation, DeleteMyAccountMutationVariables>(DeleteMyAccountDocument, variables, options) as Promise<DeleteMyAccountMutation>;
+    },
+    DataRequests(variables?: DataRequestsQueryVariables, options?: C): Promise<DataRequestsQuery> {
+      return requester<DataRequestsQuery, DataRequestsQueryVariables>(DataRequestsDocument, variables, options) as Promise<DataRequestsQuery>;
     },
     ProductListing(variables?: ProductListingQueryVariables, options?: C): Promise<ProductListingQuery> {
       return requester<ProductListingQuery, ProductListingQueryVariables>(ProductListingDocument, variables, options) as Promise<ProductListingQuery>;

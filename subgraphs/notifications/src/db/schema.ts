@@ -37,6 +37,7 @@ export const NOTIFICATION_TOPICS = [
   "ORDER_REFUNDED",
   "PRICE_DROP",
   "BACK_IN_STOCK",
+  "DATA_EXPORT_READY",
 ] as const;
 export type NotificationTopicValue = (typeof NOTIFICATION_TOPICS)[number];
 
@@ -226,6 +227,15 @@ export const emailDeliveries = pgTable(
     check("email_deliveries_status_known", sql`${table.status} in ('PENDING', 'SENT', 'FAILED')`),
   ],
 );
+
+/**
+ * Customers who deleted their account: everything else of theirs is gone, and events about them
+ * that arrive later (a refund of an old order, a stock alert) produce nothing.
+ */
+export const erasedCustomers = pgTable("erased_customers", {
+  userId: text("user_id").primaryKey(),
+  erasedAt: timestamptz("erased_at").notNull().defaultNow(),
+});
 
 export type CatalogueVariantRow = typeof catalogueVariants.$inferSelect;
 export type CatalogueStockRow = typeof catalogueStock.$inferSelect;

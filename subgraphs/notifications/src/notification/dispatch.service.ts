@@ -2,6 +2,7 @@ import { newId } from "@cartograph/service-kit";
 import type { NotificationsExecutor } from "../db";
 import type { NotificationChannelValue } from "../db/schema";
 import { CatalogueRepository } from "../catalogue/catalogue.repository";
+import { ErasedCustomerRepository } from "../customer/erased-customer.repository";
 import { EmailRepository } from "../email/email.repository";
 import { renderEmail, type OrderSummary } from "../email/email.templates";
 import { OrderCopyRepository } from "../order/order-copy.repository";
@@ -39,6 +40,7 @@ export class DispatchService {
   private readonly preferences: PreferenceRepository;
   private readonly emails = new EmailRepository();
   private readonly catalogue = new CatalogueRepository();
+  private readonly erased = new ErasedCustomerRepository();
 
   constructor(
     db: NotificationsExecutor,
@@ -51,6 +53,8 @@ export class DispatchService {
   }
 
   async dispatch(tx: NotificationsExecutor, event: NotifyingEvent): Promise<Dispatched | null> {
+    // Nothing is kept or sent for a customer who deleted their account, whatever arrives late.
+    if (await this.erased.isErased(tx, event.data.userId)) return null;
     if (event.type === "user.registered") await this.recipients.save(tx, event.data);
     if (event.type === "order.placed") {
       await this.orderCopies.save(tx, {
@@ -72,7 +76,7 @@ export class DispatchService {
       });
     }
     const copy =
-      event.type === "user.registered" || event.type === "order.placed"
+      event.type === "user.registered" || event.type === "order.placed" || event.type === "user.data_export_ready"
         ? null
         : await this.orderCopies.find(tx, event.data.orderId);
     const message = messageFor(event, copy);
@@ -86,6 +90,7 @@ export class DispatchService {
    * second call for the same event writes nothing new. Returns the channels it went to.
    */
   async deliver(tx: NotificationsExecutor, eventId: string, message: Message): Promise<NotificationChannelValue[]> {
+    if (await this.erased.isErased(tx, message.userId)) return [];
     const preferences = effectivePreferences(await this.preferences.ofUsers([message.userId], tx));
     const channels: NotificationChannelValue[] = [];
     if (wants(preferences, message.topic, "IN_APP")) {

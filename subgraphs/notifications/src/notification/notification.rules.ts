@@ -10,6 +10,7 @@ export const NOTIFYING_EVENTS = [
   "order.status_changed",
   "order.cancelled",
   "order.refunded",
+  "user.data_export_ready",
 ] as const;
 export type NotifyingEvent = EventOf<(typeof NOTIFYING_EVENTS)[number]>;
 
@@ -119,6 +120,20 @@ export function messageFor(event: NotifyingEvent, copy: OrderCopyRow | null): Me
         ],
         ...(copy ? { order: summaryOf(copy) } : {}),
       };
+    case "user.data_export_ready": {
+      const until = new Date(event.data.expiresAt).toUTCString();
+      return {
+        topic: "DATA_EXPORT_READY",
+        userId: event.data.userId,
+        orderId: null,
+        title: "Your data is ready",
+        body: `The copy of your data you asked for is ready: download it from your account before ${until}.`,
+        paragraphs: [
+          "The copy of everything Cartograph holds about you, which you asked for, is ready.",
+          `Download it from your account before ${until}; after that it is deleted, and you can ask again.`,
+        ],
+      };
+    }
     case "order.refunded":
       return {
         topic: "ORDER_REFUNDED",

@@ -11,6 +11,7 @@ export enum NotificationTopic {
   ORDER_REFUNDED = "ORDER_REFUNDED",
   PRICE_DROP = "PRICE_DROP",
   BACK_IN_STOCK = "BACK_IN_STOCK",
+  DATA_EXPORT_READY = "DATA_EXPORT_READY",
 }
 registerEnumType(NotificationTopic, {
   name: "NotificationTopic",
@@ -28,6 +29,10 @@ registerEnumType(NotificationTopic, {
     },
     BACK_IN_STOCK: {
       description: "Something on the customer's wishlist can be bought again after none could (kind WISHLIST_ALERTS).",
+    },
+    DATA_EXPORT_READY: {
+      description:
+        "The copy of their data the customer asked for can be downloaded from their account (an account message: no preference turns it off).",
     },
   },
 });

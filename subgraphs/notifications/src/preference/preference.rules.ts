@@ -25,6 +25,7 @@ export const KIND_OF_TOPIC: Readonly<Record<NotificationTopicValue, Notification
   ORDER_REFUNDED: "ORDER_UPDATES",
   PRICE_DROP: "WISHLIST_ALERTS",
   BACK_IN_STOCK: "WISHLIST_ALERTS",
+  DATA_EXPORT_READY: null,
 };
 
 export interface PreferenceSetting {
