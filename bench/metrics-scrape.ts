@@ -102,7 +102,7 @@ async function startLoadedProcess(rounds: number): Promise<{ targets: string[]; 
     log: createLogger("bench-router", "silent"),
     env: {
       ...Object.fromEntries(
-        ["users", "inventory", "orders", "payments", "reviews", "recommendations"].map((name) => [
+        ["users", "inventory", "orders", "payments", "reviews", "recommendations", "notifications"].map((name) => [
           `SUBGRAPH_${name.toUpperCase()}_URL`,
           unreachable,
         ]),

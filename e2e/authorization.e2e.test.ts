@@ -29,6 +29,8 @@ const OK = "allowed";
 const signedIn = { stranger: U, customer: OK, owner: OK, admin: OK } as const;
 const adminOnly = { stranger: U, customer: F, owner: F, admin: OK } as const;
 const ownerOnly = { stranger: U, customer: S, owner: OK, admin: OK } as const;
+// Notifications keeps a customer's messages and choices to the customer alone, admins included.
+const selfOnly = { stranger: U, customer: S, owner: OK, admin: S } as const;
 
 let platform: Platform;
 const tokens: Partial<Record<Viewer, string>> = {};
@@ -61,6 +63,12 @@ const matrix: Record<string, Row> = {
     expected: adminOnly,
   },
   "Query.users": { query: "{ users(first: 1) { totalCount } }", expected: adminOnly },
+  "Query.dataRequests": { query: "{ dataRequests(first: 1) { totalCount } }", expected: adminOnly },
+  "User.dataRequests": {
+    query: asOwnerLogin("dataRequests { id }"),
+    variables: ownerCredentials,
+    expected: selfOnly,
+  },
   "User.orders": {
     query: asOwnerLogin("orders(first: 1) { totalCount }"),
     variables: ownerCredentials,
@@ -70,6 +78,26 @@ const matrix: Record<string, Row> = {
     query: asOwnerLogin("recommendedProducts(first: 1) { id }"),
     variables: ownerCredentials,
     expected: ownerOnly,
+  },
+  "User.notifications": {
+    query: asOwnerLogin("notifications(first: 1) { totalCount }"),
+    variables: ownerCredentials,
+    expected: selfOnly,
+  },
+  "User.unreadNotificationCount": {
+    query: asOwnerLogin("unreadNotificationCount"),
+    variables: ownerCredentials,
+    expected: selfOnly,
+  },
+  "User.notificationPreferences": {
+    query: asOwnerLogin("notificationPreferences { kind channel enabled }"),
+    variables: ownerCredentials,
+    expected: selfOnly,
+  },
+  "User.wishlist": {
+    query: asOwnerLogin("wishlist(first: 1) { totalCount }"),
+    variables: ownerCredentials,
+    expected: selfOnly,
   },
   "ProductVariant.stock": {
     query: "query ($slug: String!) { product(slug: $slug) { variants { stock { onHand } } } }",
@@ -130,6 +158,10 @@ const matrix: Record<string, Row> = {
     query: 'mutation { updateProduct(id: "nope", input: { name: "x" }) { __typename } }',
     expected: adminOnly,
   },
+  "Mutation.updateVariant": {
+    query: 'mutation { updateVariant(id: "nope", input: { price: "1.00" }) { __typename } }',
+    expected: adminOnly,
+  },
   "Mutation.deleteProduct": { query: 'mutation { deleteProduct(id: "nope") { __typename } }', expected: adminOnly },
   "Mutation.createCategory": {
     query: 'mutation { createCategory(input: { name: "" }) { __typename } }',
@@ -140,6 +172,12 @@ const matrix: Record<string, Row> = {
     expected: signedIn,
   },
   "Mutation.deleteReview": { query: 'mutation { deleteReview(id: "nope") { __typename } }', expected: signedIn },
+  "Mutation.requestMyData": { query: "mutation { requestMyData { __typename } }", expected: signedIn },
+  "Mutation.deleteMyAccount": {
+    // A wrong password: allowed through, refused by users with INVALID_CREDENTIALS, nothing deleted.
+    query: 'mutation { deleteMyAccount(password: "not-the-password") { __typename } }',
+    expected: signedIn,
+  },
   "Mutation.updateProfile": {
     query: 'mutation { updateProfile(input: { name: "Renamed" }) { __typename } }',
     expected: signedIn,
@@ -153,6 +191,28 @@ const matrix: Record<string, Row> = {
     expected: signedIn,
   },
   "Mutation.removeAddress": { query: 'mutation { removeAddress(id: "nope") { __typename } }', expected: signedIn },
+  "Mutation.markNotificationsRead": {
+    query: 'mutation { markNotificationsRead(ids: ["nope"]) { __typename } }',
+    expected: signedIn,
+  },
+  "Mutation.markAllNotificationsRead": {
+    query: "mutation { markAllNotificationsRead { __typename } }",
+    expected: signedIn,
+  },
+  "Mutation.updateNotificationPreferences": {
+    // An empty list is refused as input (a user error), so an allowed call changes nothing.
+    query: "mutation { updateNotificationPreferences(preferences: []) { __typename } }",
+    expected: signedIn,
+  },
+  "Mutation.addToWishlist": {
+    // A variant nobody sells is a NOT_FOUND user error, so an allowed call adds nothing.
+    query: 'mutation { addToWishlist(variantId: "nope") { __typename } }',
+    expected: signedIn,
+  },
+  "Mutation.removeFromWishlist": {
+    query: 'mutation { removeFromWishlist(variantId: "nope") { __typename } }',
+    expected: signedIn,
+  },
 };
 
 async function register(name: string) {

@@ -1,77 +1,27 @@
 import { randomUUID } from "node:crypto";
 import { setTimeout as pause } from "node:timers/promises";
-import {
-  CartographRequestError,
-  createCartographClient,
-  type CartographClient,
-  type OrderStatusChangedSubscription,
-} from "@cartograph/client";
+import { CartographRequestError, type CartographClient, type OrderStatusChangedSubscription } from "@cartograph/client";
 import { queueOwner } from "@cartograph/service-kit";
-import { readyMessages, uniqueEmail, waitFor } from "@cartograph/testing";
-import WebSocket from "ws";
+import { readyMessages, waitFor } from "@cartograph/testing";
 import { E2E_ADMIN, startPlatform, type Platform } from "./platform";
+import { ADDRESS, buy, openShop, type Shop } from "./shop";
 
 let platform: Platform;
+let shop: Shop;
 let admin: CartographClient;
-const variants: string[] = [];
-let nextVariant = 0;
 
 beforeAll(async () => {
   platform = await startPlatform();
-  admin = platform.client((await platform.client().Login(E2E_ADMIN)).login.accessToken);
-  const { products } = await platform
-    .client()
-    .ProductListing({ first: 100, sort: { field: "NAME", direction: "ASC" } });
-  for (const product of products.nodes) {
-    const page = await admin.VariantStock({ slug: product.slug });
-    variants.push(...page.product!.variants.map((variant) => variant.id));
-  }
+  shop = await openShop(platform);
+  admin = shop.admin;
 }, 240_000);
-afterAll(() => platform?.stop());
-
-/** A seeded variant no other test uses, with exactly `onHand` units. */
-async function stockedVariant(onHand: number): Promise<string> {
-  const variantId = variants[nextVariant++]!;
-  const { setStock } = await admin.SetStock({ variantId, onHand });
-  expect(setStock.userErrors).toEqual([]);
-  return variantId;
-}
-
-const sockets: CartographClient[] = [];
 afterAll(async () => {
-  for (const client of sockets) await client.dispose();
+  await shop?.dispose();
+  await platform?.stop();
 });
 
-async function shopper(): Promise<{ client: CartographClient; userId: string; live: CartographClient }> {
-  const { register } = await platform
-    .client()
-    .Register({ input: { email: uniqueEmail("buyer"), password: "password123", name: "Buyer" } });
-  // A client that can also subscribe (Node 20 has no global WebSocket).
-  const live = createCartographClient({
-    url: platform.routerUrl,
-    accessToken: register.accessToken,
-    webSocketImpl: WebSocket,
-  });
-  sockets.push(live);
-  return { client: platform.client(register.accessToken), userId: register.user!.id, live };
-}
-
-const ADDRESS = { line1: "1 Main St", city: "Springfield", postalCode: "12345", country: "US" };
-
-async function buy(
-  client: CartographClient,
-  lines: Array<[string, number]>,
-  paymentToken = "tok_visa",
-  idempotencyKey = randomUUID(),
-) {
-  for (const [variantId, quantity] of lines) {
-    const { cartAddLine } = await client.CartAddLine({ variantId, quantity });
-    expect(cartAddLine.userErrors).toEqual([]);
-  }
-  const { checkout } = await client.Checkout({ input: { shippingAddress: ADDRESS, paymentToken, idempotencyKey } });
-  expect(checkout.userErrors).toEqual([]);
-  return checkout.order!;
-}
+const stockedVariant = (onHand: number) => shop.stockedVariant(onHand);
+const shopper = () => shop.shopper();
 
 async function settledStatus(
   client: CartographClient,

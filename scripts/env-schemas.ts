@@ -38,7 +38,13 @@ export async function variablesReadBy(name: string): Promise<Set<string>> {
  * (the token signing key goes to users alone); the router secret and connection URLs, which
  * every service reads, are not listed.
  */
-export const SECRET_VARIABLES = ["JWT_PRIVATE_KEY", "CARTOGRAPH_ADMIN_PASSWORD"] as const;
+export const SECRET_VARIABLES = [
+  "JWT_PRIVATE_KEY",
+  "CARTOGRAPH_ADMIN_PASSWORD",
+  // notifications': its SMTP server's credentials, and the key that signs unsubscribe links.
+  "SMTP_URL",
+  "UNSUBSCRIBE_SECRET",
+] as const;
 
 /** `env` without the secrets `name` does not read. */
 export async function withOnlyItsSecrets(name: string, env: Record<string, string>): Promise<Record<string, string>> {

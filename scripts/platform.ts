@@ -70,20 +70,30 @@ export async function launchPlatform(options: PlatformOptions): Promise<RunningP
     }
     const routerEnv: Record<string, string> = await withOnlyItsSecrets("router", options.env);
     for (const [name, url] of Object.entries(external)) routerEnv[`SUBGRAPH_${name.toUpperCase()}_URL`] = url;
+    // Every port is chosen before anything starts, so users' JWKS URL is known to the services that
+    // start before it (notifications does: it must hear users' events) as well as to those after.
+    const ports: Record<string, number> = {};
     for (const subgraph of local) {
-      const port = await options.port(subgraph.name);
-      const env = { ...envOf[subgraph.name], ...(services.users ? { JWKS_URL: jwksUrl(services.users) } : {}) };
+      let port = await options.port(subgraph.name);
+      // A free-port picker may hand out a port twice while nothing listens on it yet.
+      for (let tries = 0; Object.values(ports).includes(port) && tries < 5; tries++)
+        port = await options.port(subgraph.name);
+      ports[subgraph.name] = port;
+    }
+    const jwks: Record<string, string> = ports.users === undefined ? {} : { JWKS_URL: jwksUrl(ports.users) };
+    for (const subgraph of local) {
+      const env = { ...envOf[subgraph.name], ...jwks };
       envOf[subgraph.name] = env;
       await launch({
         name: subgraph.name,
         cwd: subgraph.dir,
-        port,
+        port: ports[subgraph.name]!,
         env,
         onLine: (line) => options.onLine?.(subgraph.name, line),
       });
       routerEnv[`SUBGRAPH_${subgraph.name.toUpperCase()}_URL`] = `${services[subgraph.name]!.baseUrl}/graphql`;
     }
-    if (services.users) routerEnv.JWKS_URL = jwksUrl(services.users);
+    Object.assign(routerEnv, jwks);
     await launch({
       name: "router",
       cwd: path.join(repoRoot, "router"),
@@ -105,6 +115,7 @@ export async function launchPlatform(options: PlatformOptions): Promise<RunningP
   }
 }
 
-function jwksUrl(users: ServiceProcess): string {
-  return `${users.baseUrl}/.well-known/jwks.json`;
+/** Where users serves its public keys, on the port it is given (as ServiceProcess.baseUrl names it). */
+function jwksUrl(usersPort: number): string {
+  return `http://127.0.0.1:${usersPort}/.well-known/jwks.json`;
 }

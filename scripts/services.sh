@@ -1,24 +1,29 @@
 #!/usr/bin/env bash
 # Local datastores for Cartograph: PostgreSQL 15, RabbitMQ, and a MongoDB-compatible
 # server (FerretDB on PostgreSQL, built from tools/ferretdb/). Debian 12, no systemd.
+# And a mail catcher for the emails notifications sends: Mailpit (built from tools/mailpit/).
 #
 # Usage: bash scripts/services.sh up|down|status|observe-tools
 #
 #   up      install what is missing (apt-get), start what is down, provision the
 #           PostgreSQL roles/databases, print a summary. Idempotent: when everything is
 #           already up it only runs a few checks and prints the summary.
-#   down    stop FerretDB, RabbitMQ and the PostgreSQL cluster.
+#           Mailpit is optional: without Go (or when its build fails) `up` says so and goes on,
+#           and emails wait in notifications' outbox of emails, retried, until an SMTP server answers.
+#   down    stop Mailpit, FerretDB, RabbitMQ and the PostgreSQL cluster.
 #   status  print the summary.
 #   observe-tools
 #           what `pnpm start --observe` runs: installs Prometheus (apt-get) and builds Jaeger
 #           (tools/jaeger) when missing or stale; starts nothing (scripts/observe.ts does).
 #
-# Exit codes: `up` and `status` exit 0 when every service is up and 1 when any is down
-# (so `status` doubles as a health check); `down` exits 0; anything else is an error.
+# Exit codes: `up` and `status` exit 0 when every datastore is up and 1 when any is down
+# (so `status` doubles as a health check; Mailpit does not count); `down` exits 0; anything
+# else is an error.
 #
 # Everything listens on 127.0.0.1 only. Logs and state of this script live in .local/
 # (gitignored): .local/log/*.log, .local/bin/cartograph-ferretdb, .local/ferretdb.pid,
-# .local/bin/cartograph-jaeger.
+# .local/bin/cartograph-jaeger, .local/bin/cartograph-mailpit, .local/mailpit.pid and
+# .local/mailpit/ (its messages).
 # PostgreSQL and RabbitMQ keep their data where Debian puts it (/var/lib/...);
 # .local/log/rabbitmq links to RabbitMQ's own log directory.
 #
@@ -29,12 +34,17 @@
 #   CARTOGRAPH_PG_CLUSTER=main      Debian cluster name
 #   FERRETDB_LISTEN_ADDR=127.0.0.1:27017
 #   FERRETDB_POSTGRESQL_URL=postgres://ferretdb:ferretdb@127.0.0.1:5432/ferretdb?pool_max_conns=120
+#   CARTOGRAPH_MAILPIT=1            0: neither build nor start Mailpit (the default under CI=true:
+#                                   no test reads it, and its build takes minutes)
+#   MAILPIT_SMTP_ADDR=127.0.0.1:1025  where it accepts mail (notifications' default SMTP_URL)
+#   MAILPIT_UI_ADDR=127.0.0.1:8025    its web page and API
 #
 # Resulting URLs (dev defaults only, never use these passwords elsewhere):
-#   postgres://<svc>:<svc>@127.0.0.1:5432/<svc>   svc in users products inventory orders payments
+#   postgres://<svc>:<svc>@127.0.0.1:5432/<svc>   svc in users products inventory orders payments notifications
 #   postgres://cartograph:cartograph@127.0.0.1:5432/postgres   (test harness, SUPERUSER)
 #   amqp://guest:guest@127.0.0.1:5672
 #   mongodb://127.0.0.1:27017
+#   smtp://127.0.0.1:1025, http://127.0.0.1:8025 (Mailpit: the emails sent, to read)
 set -euo pipefail
 
 REPO_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -47,7 +57,7 @@ PG_CLUSTER=${CARTOGRAPH_PG_CLUSTER:-main}
 PG_HOST=127.0.0.1
 PG_PORT=5432
 PG_MIN_CONNECTIONS=300 # tests open many pools
-PG_SERVICE_DBS=(users products inventory orders payments)
+PG_SERVICE_DBS=(users products inventory orders payments notifications)
 PG_EXTERNAL=${CARTOGRAPH_EXTERNAL_POSTGRES:-0}
 
 RABBITMQ_HOST=127.0.0.1
@@ -68,6 +78,10 @@ FERRETDB_LOG=$LOG_DIR/ferretdb.log
 # FerretDB v1.24 build tags: SQLite is compiled in unless excluded (and its pure-Go
 # SQLite is the slowest part of the build); HANA is opt-in; MySQL has no tag.
 FERRETDB_BUILD_TAGS=ferretdb_no_sqlite
+
+MAILPIT_SMTP_ADDR=${MAILPIT_SMTP_ADDR:-127.0.0.1:1025}
+MAILPIT_UI_ADDR=${MAILPIT_UI_ADDR:-127.0.0.1:8025}
+if [[ ${CI:-} == true ]]; then MAILPIT_WANTED=${CARTOGRAPH_MAILPIT:-0}; else MAILPIT_WANTED=${CARTOGRAPH_MAILPIT:-1}; fi
 
 # Not root (e.g. a developer laptop): use sudo for apt-get/runuser/pg_ctlcluster.
 SUDO=()
@@ -478,6 +492,133 @@ prometheus_ensure_installed() {
   fi
 }
 
+# --- Mailpit (the mail catcher) ---------------------------------------------------------------
+
+# Built like Jaeger: tools/mailpit names github.com/axllent/mailpit with a `tool` directive, its
+# go.sum checked in, the binary cached in .local/bin and rebuilt when go.mod, go.sum or the page
+# change. The module has no web UI bundle (Mailpit builds it with npm, outside Go), so the build
+# puts tools/mailpit/ui/app.{js,css} where the bundle would be embedded (tools/mailpit/README.md).
+MAILPIT_SRC=$REPO_ROOT/tools/mailpit
+MAILPIT_MODULE=github.com/axllent/mailpit
+MAILPIT_BIN=$BIN_DIR/cartograph-mailpit
+MAILPIT_STAMP=$BIN_DIR/cartograph-mailpit.stamp
+MAILPIT_PIDFILE=$LOCAL_DIR/mailpit.pid
+MAILPIT_LOG=$LOG_DIR/mailpit.log
+MAILPIT_DATA=$LOCAL_DIR/mailpit
+MAILPIT_SMTP_HOST=${MAILPIT_SMTP_ADDR%:*}
+MAILPIT_SMTP_PORT=${MAILPIT_SMTP_ADDR##*:}
+
+mailpit_version() { awk '$1 == "github.com/axllent/mailpit" { print $2; exit }' "$MAILPIT_SRC/go.mod" 2>/dev/null || true; }
+mailpit_src_hash() { cat "$MAILPIT_SRC"/go.mod "$MAILPIT_SRC"/go.sum "$MAILPIT_SRC"/ui/* | sha256sum | cut -d' ' -f1; }
+
+mailpit_pid() {
+  local pid
+  pid=$(cat "$MAILPIT_PIDFILE" 2>/dev/null) || return 1
+  [[ $pid =~ ^[0-9]+$ ]] || return 1
+  [[ $(tr '\0' '\n' <"/proc/$pid/cmdline" 2>/dev/null | head -n 1) == "$MAILPIT_BIN" ]] || return 1
+  echo "$pid"
+}
+
+# An SMTP server greets first: "220 ..." means something that takes mail already listens.
+# shellcheck disable=SC2016 # $0/$1 belong to the inner bash
+SMTP_PROBE='exec 3<>"/dev/tcp/$0/$1" || exit 1; IFS= read -r -t 2 line <&3; printf "QUIT\r\n" >&3; exec 3>&-; [[ $line == 220* ]]'
+smtp_answers() { timeout 4 bash -c "$SMTP_PROBE" "$MAILPIT_SMTP_HOST" "$MAILPIT_SMTP_PORT" 2>/dev/null; }
+
+# mailpit_build: 0 when the binary is current (or built now), 1 when it cannot be (said why).
+mailpit_build() {
+  if ! command -v go >/dev/null && [[ -x /usr/local/go/bin/go ]]; then PATH=/usr/local/go/bin:$PATH; fi
+  if ! command -v go >/dev/null; then
+    log "WARNING: Go is not installed, so Mailpit (the mail catcher, tools/mailpit) cannot be built"
+    return 1
+  fi
+  local build_log=$LOG_DIR/mailpit-build.log version dir
+  version=$(mailpit_version)
+  log "building Mailpit $version (log: ${build_log#"$REPO_ROOT"/}); the first build takes a few minutes"
+  # The page goes where the module's (absent) UI bundle would be. Go neither lets an overlay replace
+  # files in the module cache nor embeds files from elsewhere, so the build uses a copy of the
+  # module with the page added, through a `replace` in a copy of go.mod (go.sum still checks every
+  # other module). The module is downloaded first to find it.
+  local copy=$BIN_DIR/mailpit-src modfile=$BIN_DIR/mailpit-build.mod
+  if ! {
+    dir=$(cd "$MAILPIT_SRC" && go mod download "$MAILPIT_MODULE" && go list -m -f '{{.Dir}}' "$MAILPIT_MODULE") &&
+      [[ -n $dir ]] &&
+      rm -rf "$copy" && cp -R "$dir" "$copy" && chmod -R u+w "$copy" &&
+      mkdir -p "$copy/server/ui/dist" && cp "$MAILPIT_SRC"/ui/app.js "$MAILPIT_SRC"/ui/app.css "$copy/server/ui/dist/" &&
+      cp "$MAILPIT_SRC/go.mod" "$modfile" && cp "$MAILPIT_SRC/go.sum" "${modfile%.mod}.sum" &&
+      printf '\nreplace %s => %s\n' "$MAILPIT_MODULE" "$copy" >>"$modfile" &&
+      (cd "$MAILPIT_SRC" && GOFLAGS="-mod=mod -buildvcs=false" nice -n 10 \
+        go build -modfile "$modfile" -trimpath -ldflags="-s -w -X $MAILPIT_MODULE/config.Version=$version" \
+        -o "$MAILPIT_BIN.tmp" "$MAILPIT_MODULE")
+  } >"$build_log" 2>&1; then
+    log "WARNING: building tools/mailpit failed; last lines of ${build_log#"$REPO_ROOT"/}:"
+    tail -n 15 "$build_log" >&2 || true
+    return 1
+  fi
+  mv -f "$MAILPIT_BIN.tmp" "$MAILPIT_BIN"
+  mailpit_src_hash >"$MAILPIT_STAMP"
+}
+
+mailpit_start() {
+  mkdir -p "$MAILPIT_DATA"
+  log "starting Mailpit: SMTP on $MAILPIT_SMTP_ADDR, web page on http://$MAILPIT_UI_ADDR (log: ${MAILPIT_LOG#"$REPO_ROOT"/})"
+  echo "==== $(date -Is) services.sh up" >>"$MAILPIT_LOG"
+  # Its messages are kept in .local/mailpit (the newest 500) across restarts. No version check:
+  # it would call out to GitHub. setsid: a Ctrl-C in the terminal that ran `up` does not reach it.
+  setsid nohup "$MAILPIT_BIN" --smtp "$MAILPIT_SMTP_ADDR" --listen "$MAILPIT_UI_ADDR" \
+    --database "$MAILPIT_DATA/mailpit.db" --max 500 --disable-version-check \
+    >>"$MAILPIT_LOG" 2>&1 </dev/null &
+  local pid=$!
+  echo "$pid" >"$MAILPIT_PIDFILE"
+  local deadline=$((SECONDS + 30))
+  until smtp_answers && port_open "${MAILPIT_UI_ADDR%:*}" "${MAILPIT_UI_ADDR##*:}"; do
+    if ! kill -0 "$pid" 2>/dev/null || ((SECONDS >= deadline)); then
+      log "WARNING: Mailpit did not start; last lines of ${MAILPIT_LOG#"$REPO_ROOT"/}:"
+      tail -n 15 "$MAILPIT_LOG" >&2 || true
+      return 1
+    fi
+    sleep 0.5
+  done
+}
+
+mailpit_stop() {
+  local pid
+  pid=$(mailpit_pid) || {
+    rm -f "$MAILPIT_PIDFILE"
+    return 0
+  }
+  log "stopping Mailpit (pid $pid)"
+  kill -TERM "$pid" 2>/dev/null || true
+  for _ in {1..50}; do
+    kill -0 "$pid" 2>/dev/null || break
+    sleep 0.1
+  done
+  kill -0 "$pid" 2>/dev/null && kill -KILL "$pid" 2>/dev/null
+  rm -f "$MAILPIT_PIDFILE"
+}
+
+# Never fatal: the platform runs without a mail catcher (the emails wait and are retried).
+mailpit_up() {
+  [[ $MAILPIT_WANTED == 1 ]] || return 0
+  local pid=""
+  pid=$(mailpit_pid) || pid=""
+  if [[ -z $pid ]] && smtp_answers; then return 0; fi # another catcher (or a real server) is there: use it
+  if [[ ! -x $MAILPIT_BIN || $(cat "$MAILPIT_STAMP" 2>/dev/null) != "$(mailpit_src_hash)" ]]; then
+    if mailpit_build; then
+      if [[ -n $pid ]]; then
+        mailpit_stop # running an outdated build
+        pid=""
+      fi
+    elif [[ -x $MAILPIT_BIN ]]; then
+      log "using the Mailpit built before (.local/bin/cartograph-mailpit)"
+    else
+      log "WARNING: no mail catcher: emails stay PENDING in notifications' email_deliveries and are retried"
+      log "         until an SMTP server answers on $MAILPIT_SMTP_ADDR (see tools/mailpit/README.md)"
+      return 0
+    fi
+  fi
+  [[ -n $pid ]] || mailpit_start || true
+}
+
 # --- summary -------------------------------------------------------------------------------
 
 summary() {
@@ -503,6 +644,16 @@ summary() {
   mongo_note="FerretDB $(ferretdb_version) on PostgreSQL"
   if pid=$(ferretdb_pid); then mongo_note+=" (pid $pid)"; elif mongo_is_up; then mongo_note="existing server (not ours)"; fi
   row mongodb "mongodb://$FERRETDB_LISTEN_ADDR" "$mongo_note" mongo_is_up
+  # Optional, so it never makes the exit code 1: "off" instead of DOWN.
+  local mail_state=off mail_note="no mail catcher: emails are retried until one answers (tools/mailpit/README.md)"
+  if pid=$(mailpit_pid); then
+    mail_state=up mail_note="Mailpit $(mailpit_version) (pid $pid): read the emails on http://$MAILPIT_UI_ADDR"
+  elif smtp_answers; then
+    mail_state=up mail_note="existing SMTP server (not ours)"
+  elif [[ $MAILPIT_WANTED != 1 ]]; then
+    mail_note="not started (CARTOGRAPH_MAILPIT=0, or CI)"
+  fi
+  printf '  %-11s %-5s %-45s %s\n' mail "$mail_state" "smtp://$MAILPIT_SMTP_ADDR" "$mail_note"
   return $rc
 }
 
@@ -515,9 +666,11 @@ up)
   pg_up
   rabbit_up
   mongo_up
+  mailpit_up
   summary
   ;;
 down)
+  mailpit_stop
   ferretdb_stop
   rabbit_down
   pg_down

@@ -7,8 +7,8 @@ import { superviseServices } from "./supervisor";
 import { repoRoot, subgraphs } from "./subgraphs";
 
 /**
- * `pnpm start`: datastores up, migrations, demo data, then every subgraph and the router in the
- * foreground. A service that exits is restarted (with a growing delay), as an orchestrator
+ * `pnpm start`: datastores (and the Mailpit mail catcher) up, migrations, demo data, then every
+ * subgraph and the router in the foreground. A service that exits is restarted (with a growing delay), as an orchestrator
  * would. Ctrl-C stops them all gracefully.
  *
  * `pnpm start --observe` also runs Jaeger and Prometheus (scripts/observe.ts) and sends every
@@ -26,6 +26,17 @@ function devSigningKey(): string {
     writeFileSync(file, pem, { mode: 0o600 });
   }
   return readFileSync(file, "utf8");
+}
+
+/** Mailpit's page, where scripts/services.sh started it (MAILPIT_UI_ADDR); null when nothing answers there. */
+async function mailCatcherPage(): Promise<string | null> {
+  const page = `http://${process.env.MAILPIT_UI_ADDR ?? "127.0.0.1:8025"}`;
+  try {
+    const response = await fetch(`${page}/readyz`, { signal: AbortSignal.timeout(2_000) });
+    return response.ok ? page : null;
+  } catch {
+    return null;
+  }
 }
 
 function parseArgs(args: string[]): { observe: boolean } {
@@ -76,6 +87,7 @@ async function main() {
   process.once("SIGTERM", stopAll);
 
   const admin = process.env.CARTOGRAPH_ADMIN_EMAIL ?? "admin@cartograph.dev";
+  const mailPage = await mailCatcherPage();
   process.stdout.write(
     [
       "",
@@ -83,6 +95,9 @@ async function main() {
       `  Apollo Sandbox:  http://localhost:${routerPort}/graphql  (open it in a browser)`,
       `  GraphQL API:     POST http://localhost:${routerPort}/graphql, subscriptions over WebSocket on the same path`,
       `  Demo admin:      ${admin} / ${process.env.CARTOGRAPH_ADMIN_PASSWORD ? "(from CARTOGRAPH_ADMIN_PASSWORD)" : "cartograph-admin"}`,
+      mailPage
+        ? `  Emails:          ${mailPage}  (Mailpit: every email the shop sent, to read)`
+        : "  Emails:          no mail catcher page answers (see `mail` in the services summary above); emails are retried",
       ...(observing
         ? [
             `  Traces:          ${observing.LOCAL_VIEW.jaeger}  (Jaeger: service cartograph-router; a checkout is one trace)`,

@@ -45,6 +45,9 @@ const entry = (
 });
 
 export const subgraphs: SubgraphEntry[] = [
+  // First: it hears from users (user.registered), orders (the order's life) and products (variant
+  // names for emails), so both its queues must be bound before any of those relays its outbox.
+  entry("notifications", 4008, 9408, "postgres", null, ["messages", "catalogue"]),
   entry("users", 4001, 9401, "postgres", "before-start"),
   // Before products: inventory's queue must be bound when the catalogue's events go out.
   entry("inventory", 4003, 9403, "postgres", "after-start", ["catalogue", "checkout"]),

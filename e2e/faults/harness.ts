@@ -31,8 +31,10 @@ const CONSUMER_QUEUES: Array<[string, string]> = [
   ["reviews", "purchases"],
   ["recommendations", "catalogue"],
   ["recommendations", "purchases"],
+  ["notifications", "messages"],
+  ["notifications", "catalogue"],
 ];
-const POSTGRES_SERVICES = ["users", "products", "inventory", "orders", "payments"];
+const POSTGRES_SERVICES = ["users", "products", "inventory", "orders", "payments", "notifications"];
 
 // --- errors as a client sees them --------------------------------------------------------------
 

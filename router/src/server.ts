@@ -40,6 +40,7 @@ import { allowedOriginsOf } from "./origins";
 import { CostHints, CostThrottle, costThrottlePlugin } from "./throttle";
 import { TrustedDocuments } from "./trusted-documents";
 import { startCacheInvalidation } from "./cache/invalidation";
+import { DeletedAccounts, listenForDeletedAccounts, refusingDeletedAccounts } from "./deleted-accounts";
 import { ResponseCache, responseCachePlugin, type ResponseCacheStats } from "./cache/response-cache";
 import {
   EVENTS_SUBGRAPH,
@@ -99,7 +100,19 @@ export async function startRouter({
   serveMetrics = true,
 }: RouterOptions): Promise<RunningRouter> {
   const production = config.NODE_ENV === "production";
-  const tokenVerifier = verifier ?? createJwksVerifier(config.JWKS_URL);
+  // The router's own listeners (deleted accounts; cache eviction when cached) share one connection.
+  const broker = connectBroker({ url: config.RABBITMQ_URL, exchange: config.EVENTS_EXCHANGE, log });
+  const routerQueueOwner = queueOwner("router", config.EVENTS_QUEUE_NAMESPACE);
+  const deletedAccounts = new DeletedAccounts();
+  // In the background, like the subscription feed: HTTP is served while the broker is down.
+  const accountsListener = listenForDeletedAccounts({
+    broker,
+    queueOwner: routerQueueOwner,
+    accounts: deletedAccounts,
+    log,
+  });
+  accountsListener.catch((error: unknown) => log.error({ err: error }, "could not listen for deleted accounts"));
+  const tokenVerifier = refusingDeletedAccounts(verifier ?? createJwksVerifier(config.JWKS_URL), deletedAccounts);
   const limits = operationLimits(config);
   const formatError = createRouterErrorFormatter(log);
   const trustedDocuments = TrustedDocuments.load(
@@ -128,17 +141,8 @@ export async function startRouter({
     (config.ROUTER_CACHE ?? (production ? "on" : "off")) === "on"
       ? new ResponseCache(config.ROUTER_CACHE_MAX_BYTES)
       : null;
-  const cacheBroker = cache ? connectBroker({ url: config.RABBITMQ_URL, exchange: config.EVENTS_EXCHANGE, log }) : null;
-  // In the background, like the subscription feed: HTTP is served while the broker is down (uncached).
-  const invalidation =
-    cache && cacheBroker
-      ? startCacheInvalidation({
-          broker: cacheBroker,
-          queueOwner: queueOwner("router", config.EVENTS_QUEUE_NAMESPACE),
-          cache,
-          log,
-        })
-      : null;
+  // In the background: HTTP is served while the broker is down (uncached).
+  const invalidation = cache ? startCacheInvalidation({ broker, queueOwner: routerQueueOwner, cache, log }) : null;
   invalidation?.catch((error: unknown) => log.error({ err: error }, "cache invalidation could not start"));
   const cacheMeasured = cache?.measure();
   const supergraphSdl = readFileSync(config.SUPERGRAPH_PATH, "utf8");
@@ -221,7 +225,7 @@ export async function startRouter({
           ]
         : []),
       // Only while this process hears the events that evict stale entries.
-      ...(cache && cacheBroker ? [responseCachePlugin(cache, () => cacheBroker.isConnected())] : []),
+      ...(cache ? [responseCachePlugin(cache, () => broker.isConnected())] : []),
       subscriptionsOverHttpPlugin,
       ApolloServerPluginDrainHttpServer({ httpServer }),
       production
@@ -302,7 +306,8 @@ export async function startRouter({
       await subscriptions.stop();
       await Promise.all(sources.map((source) => source.close()));
       await (await invalidation?.catch(() => null))?.stop();
-      await cacheBroker?.close();
+      await (await accountsListener.catch(() => null))?.stop();
+      await broker.close();
       await cacheMeasured?.stop();
       // Last: scrapes see the whole shutdown.
       await metricsServer?.stop();

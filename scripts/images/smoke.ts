@@ -129,7 +129,16 @@ async function stop(container: Container): Promise<{ code: number; seconds: numb
 function deployedSubgraphs(): SubgraphEntry[] {
   const hasMain = (dir: string) => existsSync(path.join(dir, "src", "bin", "main.ts"));
   const listed = platformOrder.filter((subgraph) => hasMain(subgraph.dir));
-  const unlisted = ["users", "products", "inventory", "orders", "payments", "reviews", "recommendations"]
+  const unlisted = [
+    "users",
+    "products",
+    "inventory",
+    "orders",
+    "payments",
+    "reviews",
+    "recommendations",
+    "notifications",
+  ]
     .map((name) => path.join(repoRoot, "subgraphs", name))
     .filter((dir) => hasMain(dir) && !listed.some((subgraph) => subgraph.dir === dir))
     .map(
@@ -182,6 +191,8 @@ async function main(): Promise<void> {
       env.MONGODB_URL = database.url;
     }
     if (subgraph.name === "users") env.JWT_PRIVATE_KEY = generateSigningKeyPem();
+    // The images run in production mode, where its development signing secret is refused.
+    if (subgraph.name === "notifications") env.UNSUBSCRIBE_SECRET = randomBytes(32).toString("hex");
     envOf[subgraph.name] = env;
   }
 

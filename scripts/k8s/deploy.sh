@@ -8,7 +8,8 @@
 #
 # Environment: REGISTRY (e.g. registry.example.com:5000; images pushed as $REGISTRY/cartograph/<name>:$TAG),
 # TAG (default latest), SEED (default 1), KUBECTL (default kubectl; "k3s kubectl" works too),
-# ADMIN_EMAIL (default admin@cartograph.dev).
+# ADMIN_EMAIL (default admin@cartograph.dev), SMTP_URL (the server emails go through, e.g.
+# smtp://user:password@smtp.example.com:587; read when the secrets are first written).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/../.."
 
@@ -29,7 +30,7 @@ die() {
 services=()
 for dir in subgraphs/*/; do [[ -f $dir/src/bin/main.ts ]] && services+=("$(basename "$dir")"); done
 services+=(router)
-all_services=(users products inventory orders payments reviews recommendations router)
+all_services=(users products inventory orders payments reviews recommendations notifications router)
 
 command -v openssl >/dev/null || die "openssl is needed"
 kc version --client >/dev/null 2>&1 || die "${KUBECTL[*]} not found"
@@ -42,20 +43,26 @@ if [[ ! -f $SECRETS/app.env || ! -f $SECRETS/datastores.env || ! -f $SECRETS/jwt
   umask 077
   mkdir -p "$SECRETS"
   declare -A pw
-  for name in postgres users products inventory orders payments mongo reviews recommendations rabbitmq; do pw[$name]=$(secret); done
+  for name in postgres users products inventory orders payments notifications mongo reviews recommendations rabbitmq; do pw[$name]=$(secret); done
   admin_password=$(secret 12)
+  # No SMTP server runs in the cluster: the shop's own comes from SMTP_URL. Without one, emails are
+  # retried and then marked FAILED; set SMTP_URL in $SECRETS/app.env and redeploy to fix it.
+  smtp_url=${SMTP_URL:-smtp://smtp.example.com:587}
+  [[ -n ${SMTP_URL:-} ]] || log "SMTP_URL is not set: emails will not go out until it is (in $SECRETS/app.env)"
   openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out "$SECRETS/jwt-private-key.pem" 2>/dev/null
   {
     echo "ROUTER_SECRET=$(secret 32)"
-    for s in users products inventory orders payments; do echo "${s^^}_DATABASE_URL=postgres://$s:${pw[$s]}@postgres:5432/$s"; done
+    for s in users products inventory orders payments notifications; do echo "${s^^}_DATABASE_URL=postgres://$s:${pw[$s]}@postgres:5432/$s"; done
     for s in reviews recommendations; do echo "${s^^}_MONGODB_URL=mongodb://$s:${pw[$s]}@mongodb:27017/$s"; done
     echo "RABBITMQ_URL=amqp://cartograph:${pw[rabbitmq]}@rabbitmq:5672"
     echo "CARTOGRAPH_ADMIN_EMAIL=${ADMIN_EMAIL:-admin@cartograph.dev}"
     echo "CARTOGRAPH_ADMIN_PASSWORD=$admin_password"
+    echo "SMTP_URL=$smtp_url"
+    echo "UNSUBSCRIBE_SECRET=$(secret 32)"
   } >"$SECRETS/app.env"
   {
     echo "POSTGRES_PASSWORD=${pw[postgres]}"
-    for s in users products inventory orders payments reviews recommendations; do echo "${s^^}_DB_PASSWORD=${pw[$s]}"; done
+    for s in users products inventory orders payments notifications reviews recommendations; do echo "${s^^}_DB_PASSWORD=${pw[$s]}"; done
     echo "MONGO_ROOT_PASSWORD=${pw[mongo]}"
     echo "RABBITMQ_DEFAULT_USER=cartograph"
     echo "RABBITMQ_DEFAULT_PASS=${pw[rabbitmq]}"

@@ -34,6 +34,8 @@ beforeAll(async () => {
     monitoringNamespace: "monitoring",
     metricsPortName: "metrics",
     otlpPort: 4318,
+    // Its SMTP server: 587 (submission, STARTTLS) or 465 (implicit TLS), whichever SMTP_URL names.
+    externalEgress: { notifications: [587, 465] },
   };
 });
 
@@ -289,5 +291,34 @@ describe("policy", () => {
     expect(withoutPort).toContain("Deployment/reviews: has no container port named metrics");
     const untraced = broken((o) => o.splice(o.indexOf(find(o, "NetworkPolicy", "otlp-to-monitoring")), 1));
     expect(untraced).toContain("Deployment/router: cannot reach an OTLP collector in the monitoring namespace on 4318");
+  });
+
+  test("only notifications leaves the cluster, only for SMTP, and it can", () => {
+    type Policy = K8sObject & { spec: { egress: Array<{ ports: Array<{ port: number }> }> } };
+    const productsOut: K8sObject = {
+      apiVersion: "networking.k8s.io/v1",
+      kind: "NetworkPolicy",
+      metadata: { name: "products-out", namespace: "cartograph" },
+      spec: {
+        podSelector: { matchLabels: { "app.kubernetes.io/name": "products" } },
+        policyTypes: ["Egress"],
+        egress: [{ to: [{ ipBlock: { cidr: "0.0.0.0/0" } }] }],
+      },
+    };
+    expect(broken((o) => o.push(productsOut))).toEqual(
+      expect.arrayContaining([
+        "Deployment/products: reaches an address outside the cluster on any port",
+        "Job/products-migrate: reaches an address outside the cluster on any port",
+      ]),
+    );
+    const https = broken((o) =>
+      (find(o, "NetworkPolicy", "notifications-to-smtp") as Policy).spec.egress[0]!.ports.push({ port: 443 }),
+    );
+    expect(https).toEqual(["Deployment/notifications: reaches an address outside the cluster on TCP 443"]);
+    const cut = broken((o) => o.splice(o.indexOf(find(o, "NetworkPolicy", "notifications-to-smtp")), 1));
+    expect(cut).toEqual([
+      "Deployment/notifications: cannot reach an address outside the cluster on 587",
+      "Deployment/notifications: cannot reach an address outside the cluster on 465",
+    ]);
   });
 });

@@ -30,6 +30,11 @@ export interface PolicyOptions {
   metricsPortName: string;
   /** Where traces go in the monitoring namespace (OTLP over HTTP). */
   otlpPort: number;
+  /**
+   * The servers that may open connections out of the cluster, and the TCP ports they may use
+   * (notifications: its SMTP server). Every other pod stays inside; these must be able to get out.
+   */
+  externalEgress: Record<string, number[]>;
 }
 
 export interface Violation {
@@ -442,5 +447,40 @@ export function checkPolicy(objects: K8sObject[], options: PolicyOptions): Viola
         object: source.description,
         message: `cannot reach ${collector.description} on ${options.otlpPort}`,
       });
+
+  // Out of the cluster: only the servers options.externalEgress names, on their ports alone, and
+  // those stay open (a send that cannot leave fails every retry, then is given up).
+  const outside: Peer = {
+    description: "an address outside the cluster",
+    namespace: "",
+    namespaceLabels: {},
+    labels: {},
+    external: true,
+  };
+  for (const workload of all) {
+    const labels = labelsOf(workload);
+    const permitted = labels[COMPONENT] === "server" ? (options.externalEgress[labels[NAME] ?? ""] ?? []) : [];
+    const pod = ours(workload);
+    // No egress policy selects it: it may go anywhere (the default deny normally prevents that).
+    const rules = rulesFor(policies, pod, "Egress") ?? [{ peers: undefined, ports: undefined }];
+    for (const rule of rules.filter((r) => ruleAdmits(r, pod.namespace, outside))) {
+      if (!rule.ports?.length) {
+        violations.push({ object: workload.ref, message: `reaches ${outside.description} on any port` });
+        continue;
+      }
+      for (const port of rule.ports) {
+        const single =
+          (port.protocol ?? "TCP") === "TCP" && typeof port.port === "number" && port.endPort === undefined;
+        if (single && permitted.includes(port.port as number)) continue;
+        const what = `${port.protocol ?? "TCP"} ${port.port ?? "any port"}${port.endPort ? `-${port.endPort}` : ""}`;
+        violations.push({ object: workload.ref, message: `reaches ${outside.description} on ${what}` });
+      }
+    }
+  }
+  for (const [name, ports] of Object.entries(options.externalEgress))
+    for (const source of servers(name))
+      for (const port of ports)
+        if (!allows(policies, source, outside, "egress", { number: port }))
+          violations.push({ object: source.description, message: `cannot reach ${outside.description} on ${port}` });
   return violations;
 }

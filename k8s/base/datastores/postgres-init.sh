@@ -4,7 +4,7 @@
 # into /docker-entrypoint-initdb.d); the passwords come from <SERVICE>_DB_PASSWORD.
 set -euo pipefail
 
-for service in users products inventory orders payments; do
+for service in users products inventory orders payments notifications; do
   password_var="${service^^}_DB_PASSWORD"
   password="${!password_var:?$password_var is not set}"
   psql -v ON_ERROR_STOP=1 --username "$POSTGRES_USER" --dbname postgres \

@@ -54,9 +54,13 @@ export const eventCatalogue = {
   /**
    * What can be bought of some variants changed (stock set or adjusted, units held, released,
    * committed or restocked). Says which, not how many: the router evicts what it cached of them.
+   * `inStock` (whether any unit can be bought now, after the change) is optional: events from
+   * before it have none, and a consumer must not read its absence as "out of stock".
    */
   "stock.changed": z.object({
-    variants: z.array(z.object({ variantId: z.string(), productId: z.string() })).min(1),
+    variants: z
+      .array(z.object({ variantId: z.string(), productId: z.string(), inStock: z.boolean().optional() }))
+      .min(1),
   }),
   /** A review was written or deleted: the product's rating and reviews changed. */
   "review.added": z.object({ reviewId: z.string(), productId: z.string(), authorId: z.string() }),
@@ -103,6 +107,32 @@ export const eventCatalogue = {
   }),
   "order.cancelled": z.object({ orderId: z.string(), userId: z.string(), reason: z.string() }),
   "order.refunded": z.object({ orderId: z.string(), userId: z.string() }),
+
+  // A customer's data on request (docs/architecture.md, "A customer's data on request"). Users
+  // announces a request; every service holding customer data answers it with one reply.
+  /** The customer asked for a copy of their data: every service sends its part (`user.data_exported`). */
+  "user.data_requested": z.object({ requestId: z.string(), userId: z.string(), requestedAt: z.string() }),
+  /** The account was deleted: every service erases or anonymises what it holds and says so (`user.erased`). */
+  "user.deleted": z.object({ requestId: z.string(), userId: z.string(), deletedAt: z.string() }),
+  /** One service's part of a customer's export: what it holds about them, as plain JSON. */
+  "user.data_exported": z.object({
+    requestId: z.string(),
+    userId: z.string(),
+    service: z.string(),
+    data: z.record(z.string(), z.unknown()),
+  }),
+  /** One service's proof that it handled `user.deleted`: what it removed or anonymised, as counts. */
+  "user.erased": z.object({
+    requestId: z.string(),
+    userId: z.string(),
+    service: z.string(),
+    summary: z.record(z.string(), z.number().int().nonnegative()),
+  }),
+  /** Every part of an export arrived: the customer can download it until `expiresAt`. */
+  "user.data_export_ready": z.object({ requestId: z.string(), userId: z.string(), expiresAt: z.string() }),
+
+  /** An in-app notification was written for a customer: the router pushes it to `notificationAdded`. */
+  "notification.added": z.object({ notificationId: z.string(), userId: z.string(), createdAt: z.string() }),
 } as const;
 
 export type EventCatalogue = typeof eventCatalogue;

@@ -3,5 +3,6 @@
 export * from "./broker";
 export * from "./catalogue";
 export * from "./consumer";
+export * from "./customer-data";
 export * from "./idempotency";
 export * from "./tracing";

@@ -1,4 +1,9 @@
 import type { Db } from "mongodb";
+import type { Logger } from "pino";
+import type { Broker } from "./broker";
+import { newEnvelope } from "./catalogue";
+import type { Consumer } from "./consumer";
+import { startCustomerDataConsumer, type CustomerDataHandlers } from "./customer-data";
 import type { IdempotencyStore } from "./idempotency";
 
 /** What a MongoDB consumer's handler gets instead of a transaction. */
@@ -55,4 +60,26 @@ export async function ensureInboxIndexes(db: Db): Promise<void> {
   await db
     .collection<ProcessedEventDocument>("processed_events")
     .createIndex({ processedAt: 1 }, { name: "by_processed_at" });
+}
+
+/**
+ * `startCustomerDataConsumer` for a MongoDB service. It has no outbox: the reply is published at
+ * once, and a failed publish throws, so the consumer runs the (idempotent) handler again rather
+ * than the answer being lost.
+ */
+export function startMongoCustomerDataConsumer(options: {
+  broker: Broker;
+  db: Db;
+  log: Logger;
+  queueOwner: string;
+  service: string;
+  handlers: CustomerDataHandlers<MongoUnitOfWork>;
+}): Promise<Consumer> {
+  const { broker, db, ...rest } = options;
+  return startCustomerDataConsumer({
+    ...rest,
+    broker,
+    store: mongoIdempotencyStore(db),
+    send: (_, reply) => broker.publishEvent(newEnvelope(reply)),
+  });
 }

@@ -7,8 +7,12 @@ import type { EventData, EventOf, EventType } from "@cartograph/events";
 export interface SubscriptionField<T extends EventType = EventType> {
   /** The event (= routing key) whose every occurrence may be pushed. */
   eventType: T;
-  /** The field argument naming what the subscriber follows (an order id, ...). */
-  keyArgument: string;
+  /**
+   * What the subscriber follows: the value of a field argument (`{ argument: "orderId" }`), or
+   * `"viewer"`, the subscriber's own user id (a field without arguments: their own notifications).
+   * A `"viewer"` key needs a signed-in subscriber.
+   */
+  key: { argument: string } | "viewer";
   /** The same key, read from an event: only events whose key equals the argument are delivered. */
   keyOf(data: EventData<T>): string;
   /**
@@ -56,7 +60,7 @@ const defineField = <T extends EventType>(field: SubscriptionField<T>): Subscrip
 export const subscriptionFields: Readonly<Record<string, SubscriptionField>> = {
   orderStatusChanged: defineField({
     eventType: "order.status_changed",
-    keyArgument: "orderId",
+    key: { argument: "orderId" },
     keyOf: (data) => data.orderId,
     ownerOf: (data) => data.userId,
     authorize: {
@@ -100,6 +104,13 @@ export const subscriptionFields: Readonly<Record<string, SubscriptionField>> = {
       at: data.at,
       order: { __typename: "Order", id: data.orderId },
     }),
+  }),
+  notificationAdded: defineField({
+    eventType: "notification.added",
+    key: "viewer",
+    keyOf: (data) => data.userId,
+    ownerOf: (data) => data.userId,
+    payload: (data) => ({ __typename: "Notification", id: data.notificationId }),
   }),
 };
 

@@ -3,7 +3,7 @@ import type http from "node:http";
 import type { GraphQLDataSource } from "@apollo/gateway";
 import type { ApolloServerPlugin } from "@apollo/server";
 import { connectBroker, type Broker, type EventOf } from "@cartograph/events";
-import { queueOwner, serviceUnavailable, type Logger } from "@cartograph/service-kit";
+import { ErrorCode, queueOwner, serviceUnavailable, type Logger } from "@cartograph/service-kit";
 import { scrapedGauge, type SourceRegistration } from "@cartograph/service-kit/metrics";
 import { hasRole, Role, type AccessTokenVerifier } from "@cartograph/service-kit/auth";
 import {
@@ -187,9 +187,9 @@ export class RouterSubscriptions {
           };
         }
       }
-      return {
-        result: await executor.executeEvent(plan, { [fieldName]: field.payload(event.data) }, { variables, context }),
-      };
+      const execute = () =>
+        executor.executeEvent(plan, { [fieldName]: field.payload(event.data) }, { variables, context });
+      return { result: await retriedWhileUnavailable(execute, context.log) };
     };
     let unsubscribe: () => Promise<void> = async () => undefined;
     const stream = new EventStream<EventOf, ExecutionResult>(
@@ -229,6 +229,30 @@ export class RouterSubscriptions {
     }
     return stream;
   }
+}
+
+/**
+ * Waits before each new try of an event whose resolution found a subgraph unavailable. An event is
+ * a fact already committed, often announced by a service that is itself just starting (its
+ * consumers run before its HTTP server listens): a moment later the subgraph answers. Queries
+ * only, so trying again is safe; events behind this one wait in order (EventStream).
+ */
+export const EVENT_RETRY_DELAYS_MS = [250, 1_000, 3_000] as const;
+
+async function retriedWhileUnavailable(
+  execute: () => Promise<ExecutionResult>,
+  log: Logger,
+  delaysMs: readonly number[] = EVENT_RETRY_DELAYS_MS,
+): Promise<ExecutionResult> {
+  let result = await execute();
+  for (const delay of delaysMs) {
+    const unavailable = result.errors?.some((error) => error.extensions?.code === ErrorCode.SERVICE_UNAVAILABLE);
+    if (!unavailable) return result;
+    log.debug({ delay }, "a subgraph was unavailable while resolving an event: trying again");
+    await new Promise((resolve) => setTimeout(resolve, delay));
+    result = await execute();
+  }
+  return result;
 }
 
 /** Apollo Server cannot run subscriptions over HTTP: say where they are instead of failing inside the gateway. */

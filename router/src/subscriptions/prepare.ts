@@ -132,7 +132,11 @@ export async function prepareSubscription(
     );
     return [serviceUnavailable("This subscription is not available right now.")];
   }
-  const key = String(getArgumentValues(fieldDef, fieldNode, coerced.coerced)[field.keyArgument]);
+  if (field.key === "viewer" && !context.viewer) return [unauthenticated("Sign in to subscribe to this.")];
+  const key =
+    field.key === "viewer"
+      ? (context.viewer?.userId ?? "")
+      : String(getArgumentValues(fieldDef, fieldNode, coerced.coerced)[field.key.argument]);
   const plan = executor.planSubscription(document, operationName);
 
   const denied = await authorize(field, key, context, options);

@@ -1,5 +1,5 @@
 import path from "node:path";
-import { startPublishing } from "@cartograph/events/postgres";
+import { startPostgresCustomerDataConsumer, startPublishing } from "@cartograph/events/postgres";
 import { queueOwner, startStopping, type Logger } from "@cartograph/service-kit";
 import { createJwksVerifier, type AccessTokenVerifier } from "@cartograph/service-kit/auth";
 import { connectPostgres, type Database } from "@cartograph/service-kit/db";
@@ -7,6 +7,7 @@ import { startMetricsServer, type RunningMetricsServer } from "@cartograph/servi
 import { startSubgraphServer, type RunningServer } from "@cartograph/service-kit/server";
 import type { InventoryConfig } from "./config";
 import type { InventoryContext, InventoryServiceRegistry } from "./context";
+import { InventoryCustomerData } from "./customer-data/inventory.customer-data";
 import { schema } from "./db";
 import { startCheckoutConsumer } from "./reservation/reservation.events";
 import { ReservationService } from "./reservation/reservation.service";
@@ -30,7 +31,7 @@ export interface InventorySubgraph {
   stop: () => Promise<void>;
 }
 
-/** Wires the inventory subgraph: PostgreSQL, the catalogue and checkout consumers, the outbox relay, the sweeper, the HTTP server. */
+/** Wires the inventory subgraph: PostgreSQL, the catalogue, checkout and customer data consumers, the outbox relay, the sweeper, the HTTP server. */
 export function startInventorySubgraph(
   config: InventoryConfig,
   log: Logger,
@@ -50,6 +51,14 @@ export function startInventorySubgraph(
     const consumed = { broker, db: database.db, log, queueOwner: owner };
     stops.add("catalogue consumer", await startCatalogueConsumer({ ...consumed, stock: services.stock }));
     stops.add("checkout consumer", await startCheckoutConsumer({ ...consumed, reservations }));
+    stops.add(
+      "customer data consumer",
+      await startPostgresCustomerDataConsumer({
+        ...consumed,
+        service: "inventory",
+        handlers: new InventoryCustomerData(database.db),
+      }),
+    );
     const sweeper = stops.add(
       "reservation sweeper",
       startReservationSweeper({

@@ -1,6 +1,6 @@
 import "reflect-metadata";
 import { randomUUID } from "node:crypto";
-import { connectBroker, type Broker, type EventEnvelope } from "@cartograph/events";
+import { connectBroker, CUSTOMER_DATA_PURPOSE, queueNames, type Broker, type EventEnvelope } from "@cartograph/events";
 import { createLogger, parseConfig, queueOwner } from "@cartograph/service-kit";
 import { type AccessTokenVerifier } from "@cartograph/service-kit/auth";
 import {
@@ -55,7 +55,11 @@ export async function startInventoryHarness(
       await broker.close();
       await harness.close();
       const owner = queueOwner("inventory", harness.config.EVENTS_QUEUE_NAMESPACE);
-      await deleteQueueNames([...Object.values(catalogueQueues(owner)), ...Object.values(checkoutQueues(owner))]);
+      await deleteQueueNames([
+        ...Object.values(catalogueQueues(owner)),
+        ...Object.values(checkoutQueues(owner)),
+        ...Object.values(queueNames(owner, CUSTOMER_DATA_PURPOSE)),
+      ]);
     },
   };
 }

@@ -31,7 +31,7 @@ const adjustStock = (variantId: string, delta: number) =>
 describe("a subgraph's /metrics", () => {
   it("parses as Prometheus text, with the pool, the outbox and the queues read at scrape time", async () => {
     const owner = queueOwner("inventory", inventory.config.EVENTS_QUEUE_NAMESPACE);
-    const queues = ["catalogue", "checkout"].flatMap((purpose) => [
+    const queues = ["catalogue", "checkout", "customer-data"].flatMap((purpose) => [
       `${owner}.${purpose}`,
       `${owner}.${purpose}.retry`,
       `${owner}.${purpose}.dlq`,

@@ -192,3 +192,25 @@ describe("ProductVariant.stock (admin)", () => {
     }
   });
 });
+
+describe("stock.changed", () => {
+  /** What each `stock.changed` in the outbox said of this variant, oldest first. */
+  async function announcedInStock(variantId: string): Promise<Array<boolean | undefined>> {
+    const { rows } = await inventory.database.pool.query<{
+      envelope: { data: { variants: Array<{ variantId: string; inStock?: boolean }> } };
+    }>("select envelope from outbox_events where type = 'stock.changed' order by occurred_at, id");
+    return rows.flatMap((row) =>
+      row.envelope.data.variants.filter((v) => v.variantId === variantId).map((v) => v.inStock),
+    );
+  }
+
+  it("says whether any unit can be bought after each change, for notifications' back-in-stock alerts", async () => {
+    const { variantId } = await stockVariant(inventory);
+    expect((await setStock(variantId, 0)).data!.setStock.userErrors).toEqual([]);
+    expect((await setStock(variantId, 2)).data!.setStock.userErrors).toEqual([]);
+    // Every unit held by an order: none can be bought.
+    expect(await holdForOrder(variantId, 2)).toEqual({ ok: true });
+    expect((await adjustStock(variantId, 3, "restock")).data!.adjustStock.userErrors).toEqual([]);
+    expect(await announcedInStock(variantId)).toEqual([false, true, false, true]);
+  });
+});

@@ -1,5 +1,5 @@
 import path from "node:path";
-import { startPublishing } from "@cartograph/events/postgres";
+import { startPostgresCustomerDataConsumer, startPublishing } from "@cartograph/events/postgres";
 import { parseMoney, queueOwner, startStopping, type Logger } from "@cartograph/service-kit";
 import { createJwksVerifier, type AccessTokenVerifier } from "@cartograph/service-kit/auth";
 import { connectPostgres, type Database } from "@cartograph/service-kit/db";
@@ -12,6 +12,7 @@ import { CheckoutService } from "./checkout/checkout.service";
 import type { OrdersConfig } from "./config";
 import type { OrdersContext, OrdersServiceRegistry } from "./context";
 import { CouponService } from "./coupon/coupon.service";
+import { OrdersCustomerData } from "./customer-data/orders.customer-data";
 import { schema } from "./db";
 import { createOrderLoaders } from "./order/order.loaders";
 import { OrderRepository } from "./order/order.repository";
@@ -28,7 +29,7 @@ export interface OrdersSubgraph {
   stop: () => Promise<void>;
 }
 
-/** Wires the orders subgraph: PostgreSQL, the outbox relay, the saga and catalogue consumers, the server. */
+/** Wires the orders subgraph: PostgreSQL, the outbox relay, the saga, catalogue and customer data consumers, the server. */
 export function startOrdersSubgraph(
   config: OrdersConfig,
   log: Logger,
@@ -60,6 +61,14 @@ export function startOrdersSubgraph(
     const consumed = { broker, db: database.db, log, queueOwner: queueOwner("orders", config.EVENTS_QUEUE_NAMESPACE) };
     stops.add("catalogue consumer", await startCatalogueConsumer(consumed));
     stops.add("checkout consumer", await startCheckoutConsumer({ ...consumed, orders: services.orders }));
+    stops.add(
+      "customer data consumer",
+      await startPostgresCustomerDataConsumer({
+        ...consumed,
+        service: "orders",
+        handlers: new OrdersCustomerData(database.db),
+      }),
+    );
     const orders = new OrderRepository(database.db);
 
     const server = await startSubgraphServer<OrdersContext>({

@@ -3,6 +3,7 @@ import { randomUUID } from "node:crypto";
 import { setTimeout as pause } from "node:timers/promises";
 import {
   connectBroker,
+  CUSTOMER_DATA_PURPOSE,
   queueNames,
   type Broker,
   type EventData,
@@ -85,7 +86,11 @@ export async function startOrdersHarness(): Promise<OrdersHarness> {
     close: async () => {
       await broker.close();
       await harness.close();
-      await deleteQueues(queueOwner("orders", harness.config.EVENTS_QUEUE_NAMESPACE), ["catalogue", "checkout"]);
+      await deleteQueues(queueOwner("orders", harness.config.EVENTS_QUEUE_NAMESPACE), [
+        "catalogue",
+        "checkout",
+        CUSTOMER_DATA_PURPOSE,
+      ]);
     },
   };
 }

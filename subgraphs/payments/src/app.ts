@@ -1,5 +1,5 @@
 import path from "node:path";
-import { startPublishing } from "@cartograph/events/postgres";
+import { startPostgresCustomerDataConsumer, startPublishing } from "@cartograph/events/postgres";
 import { queueOwner, startStopping, type Logger } from "@cartograph/service-kit";
 import { createJwksVerifier, type AccessTokenVerifier } from "@cartograph/service-kit/auth";
 import { connectPostgres, type Database } from "@cartograph/service-kit/db";
@@ -10,6 +10,7 @@ import { CheckoutService } from "./checkout/checkout.service";
 import type { PaymentsConfig } from "./config";
 import type { PaymentsContext, PaymentsServiceRegistry } from "./context";
 import { schema } from "./db";
+import { PaymentsCustomerData } from "./customer-data/payments.customer-data";
 import { createPaymentGateway } from "./gateway/create-gateway";
 import type { PaymentGateway } from "./gateway/payment-gateway";
 import { InvoiceRepository } from "./invoice/invoice.repository";
@@ -38,7 +39,7 @@ export interface PaymentsDependencies {
   gateway?: PaymentGateway;
 }
 
-/** Wires the payments subgraph: PostgreSQL, the gateway, the checkout consumer, the outbox relay, the HTTP server. */
+/** Wires the payments subgraph: PostgreSQL, the gateway, the checkout and customer data consumers, the outbox relay, the HTTP server. */
 export function startPaymentsSubgraph(
   config: PaymentsConfig,
   log: Logger,
@@ -68,14 +69,15 @@ export function startPaymentsSubgraph(
     const invoices = new InvoiceService(database.db);
     const services: PaymentsServiceRegistry = { payments: new PaymentService(database.db, gateway, log), invoices };
     const checkout = new CheckoutService(database.db, gateway, invoices, services.payments);
+    const consumed = { broker, log, queueOwner: queueOwner("payments", config.EVENTS_QUEUE_NAMESPACE) };
+    stops.add("checkout consumer", await startCheckoutConsumer({ ...consumed, db: database.db, checkout }));
     stops.add(
-      "checkout consumer",
-      await startCheckoutConsumer({
-        broker,
+      "customer data consumer",
+      await startPostgresCustomerDataConsumer({
+        ...consumed,
         db: database.db,
-        log,
-        queueOwner: queueOwner("payments", config.EVENTS_QUEUE_NAMESPACE),
-        checkout,
+        service: "payments",
+        handlers: new PaymentsCustomerData(database.db),
       }),
     );
     const loaderSources = {

@@ -1,6 +1,13 @@
 import "reflect-metadata";
 import { randomUUID } from "node:crypto";
-import { connectBroker, type Broker, type EventEnvelope, type EventOf } from "@cartograph/events";
+import {
+  connectBroker,
+  CUSTOMER_DATA_PURPOSE,
+  queueNames,
+  type Broker,
+  type EventEnvelope,
+  type EventOf,
+} from "@cartograph/events";
 import { createLogger, parseConfig, queueOwner } from "@cartograph/service-kit";
 import { connectPostgres, type Database } from "@cartograph/service-kit/db";
 import {
@@ -92,9 +99,11 @@ export async function startPaymentsHarness(): Promise<PaymentsHarness> {
       await broker.close();
       await harness.close();
       await ledger?.close();
-      await deleteQueueNames(
-        Object.values(checkoutQueues(queueOwner("payments", harness.config.EVENTS_QUEUE_NAMESPACE))),
-      );
+      const owner = queueOwner("payments", harness.config.EVENTS_QUEUE_NAMESPACE);
+      await deleteQueueNames([
+        ...Object.values(checkoutQueues(owner)),
+        ...Object.values(queueNames(owner, CUSTOMER_DATA_PURPOSE)),
+      ]);
     },
   };
 }

@@ -1,6 +1,6 @@
 import path from "node:path";
-import { startPublishing } from "@cartograph/events/postgres";
-import { startStopping, type Logger } from "@cartograph/service-kit";
+import { startPostgresCustomerDataConsumer, startPublishing } from "@cartograph/events/postgres";
+import { queueOwner, startStopping, type Logger } from "@cartograph/service-kit";
 import { createJwksVerifier, type AccessTokenVerifier } from "@cartograph/service-kit/auth";
 import { connectPostgres, type Database } from "@cartograph/service-kit/db";
 import { startMetricsServer, type RunningMetricsServer } from "@cartograph/service-kit/metrics";
@@ -10,6 +10,7 @@ import { CategoryRepository } from "./category/category.repository";
 import { CategoryService } from "./category/category.service";
 import type { ProductsConfig } from "./config";
 import type { ProductsContext, ProductsServiceRegistry } from "./context";
+import { productsCustomerData } from "./customer-data/products.customer-data";
 import { schema } from "./db";
 import { createProductLoaders } from "./product/product.loaders";
 import { ProductRepository } from "./product/product.repository";
@@ -26,7 +27,7 @@ export interface ProductsSubgraph {
   stop: () => Promise<void>;
 }
 
-/** Wires the products subgraph: PostgreSQL, the outbox relay to RabbitMQ, and the HTTP server. */
+/** Wires the products subgraph: PostgreSQL, the outbox relay to RabbitMQ, the customer data consumer, and the HTTP server. */
 export function startProductsSubgraph(
   config: ProductsConfig,
   log: Logger,
@@ -44,6 +45,17 @@ export function startProductsSubgraph(
       categories: new CategoryService(database.db),
       currencyCode: config.STORE_CURRENCY,
     };
+    stops.add(
+      "customer data consumer",
+      await startPostgresCustomerDataConsumer({
+        broker,
+        db: database.db,
+        log,
+        queueOwner: queueOwner("products", config.EVENTS_QUEUE_NAMESPACE),
+        service: "products",
+        handlers: productsCustomerData,
+      }),
+    );
     const products = new ProductRepository(database.db);
     const categories = new CategoryRepository(database.db);
 

@@ -150,6 +150,50 @@ describe("admin mutations", () => {
     expect(variantEvents[1]!.envelope.data.productName).toBe("Tall Floor Lamp");
   });
 
+  it("updates a variant's price: the product's price range follows and variant.updated carries the new price", async () => {
+    const product = await createProduct(products, {
+      name: "Desk Lamp",
+      variants: [
+        { sku: `LAMP-S-${Date.now()}`, title: "Small", price: "30.00" },
+        { sku: `LAMP-L-${Date.now()}`, title: "Large", price: "50.00" },
+      ],
+    });
+    const large = product.variants[1]!.id;
+    const update = `mutation($id: ID!, $input: UpdateVariantInput!) { updateVariant(id: $id, input: $input) {
+      productVariant { id title price { amount currencyCode } product { priceRange { min { amount } max { amount } } } }
+      userErrors { code field } } }`;
+    const result = await products.gql<{ updateVariant: { productVariant: unknown; userErrors: unknown[] } }>(update, {
+      id: large,
+      input: { price: "24.50", title: "Large, oak" },
+    });
+    expect(result.data!.updateVariant).toEqual({
+      productVariant: {
+        id: large,
+        title: "Large, oak",
+        price: { amount: "24.50", currencyCode: "USD" },
+        product: { priceRange: { min: { amount: "24.50" }, max: { amount: "30.00" } } },
+      },
+      userErrors: [],
+    });
+    const events = await outbox(large);
+    expect(events.map((e) => e.type)).toEqual(["variant.created", "variant.updated"]);
+    expect(events[1]!.envelope.data.price).toEqual({ amount: 2450, currencyCode: "USD" });
+
+    const refused = await products.gql<{ updateVariant: { productVariant: unknown; userErrors: unknown[] } }>(update, {
+      id: large,
+      input: { price: "-1" },
+    });
+    expect(refused.data!.updateVariant.productVariant).toBeNull();
+    expect(refused.data!.updateVariant.userErrors).toEqual([{ code: "INVALID", field: ["input", "price"] }]);
+    const unknown = await products.gql<{ updateVariant: { userErrors: unknown[] } }>(update, {
+      id: "var_nope",
+      input: { price: "1.00" },
+    });
+    expect(unknown.data!.updateVariant.userErrors).toEqual([{ code: "NOT_FOUND", field: ["id"] }]);
+    const forbidden = await products.gql(update, { id: large, input: { price: "1.00" } }, products.tokens.customer());
+    expect(forbidden.errors?.[0]?.extensions?.code).toBe("FORBIDDEN");
+  });
+
   it("soft-deletes: hidden from shoppers, visible to admins, still an entity for old orders", async () => {
     const product = await createProduct(products, { name: "Discontinued Lamp" });
     const deleted = await products.gql<{ deleteProduct: { deleted: boolean } }>(

@@ -1,11 +1,20 @@
 import "reflect-metadata";
-import { parseConfig } from "@cartograph/service-kit";
-import { callSubgraph, startSubgraphHarness, type SubgraphHarness } from "@cartograph/testing";
+import { connectBroker, CUSTOMER_DATA_PURPOSE, type Broker } from "@cartograph/events";
+import { createLogger, parseConfig, queueOwner } from "@cartograph/service-kit";
+import {
+  callSubgraph,
+  deleteQueues,
+  RABBITMQ_URL,
+  startSubgraphHarness,
+  type SubgraphHarness,
+} from "@cartograph/testing";
 import { PRODUCTS_SERVICE_DIR, startProductsSubgraph, type ProductsSubgraph } from "../src/app";
 import { productsEnvSchema, type ProductsConfig } from "../src/config";
 import { schema } from "../src/db";
 
 export type ProductsHarness = SubgraphHarness<typeof schema, ProductsConfig, ProductsSubgraph> & {
+  /** Publishes on the harness's own exchange, as users would. */
+  broker: Broker;
   /** Runs an operation as an admin (or as `token` when given). */
   gql: <T = Record<string, unknown>>(
     query: string,
@@ -23,9 +32,20 @@ export async function startProductsHarness(): Promise<ProductsHarness> {
     start: startProductsSubgraph,
   });
   const admin = harness.tokens.admin();
+  const broker = connectBroker({
+    url: RABBITMQ_URL,
+    exchange: harness.config.EVENTS_EXCHANGE,
+    log: createLogger("products-test-broker", "silent"),
+  });
   return {
     ...harness,
+    broker,
     gql: (query, variables = {}, token = admin) => callSubgraph(harness.url, query, variables, { accessToken: token }),
+    close: async () => {
+      await broker.close();
+      await harness.close();
+      await deleteQueues(queueOwner("products", harness.config.EVENTS_QUEUE_NAMESPACE), [CUSTOMER_DATA_PURPOSE]);
+    },
   };
 }
 

@@ -1,5 +1,6 @@
 import path from "node:path";
 import { connectBroker } from "@cartograph/events";
+import { startMongoCustomerDataConsumer } from "@cartograph/events/mongo";
 import { queueOwner, startStopping, type Logger } from "@cartograph/service-kit";
 import { createJwksVerifier, type AccessTokenVerifier } from "@cartograph/service-kit/auth";
 import { connectMongo, type MongoStore } from "@cartograph/service-kit/mongo";
@@ -10,6 +11,8 @@ import { CatalogueRepository } from "./catalogue/catalogue.repository";
 import type { RecommendationsConfig } from "./config";
 import type { RecommendationsContext, RecommendationsServiceRegistry } from "./context";
 import { CoPurchaseRepository } from "./copurchase/copurchase.repository";
+import { CustomerDataService } from "./customer/customer-data.service";
+import { ErasedCustomerRepository } from "./customer/erased-customer.repository";
 import { ensureRecommendationsIndexes } from "./db";
 import { startPurchaseConsumer } from "./purchase/purchase.events";
 import { RecommendationService } from "./recommendation/recommendation.service";
@@ -32,7 +35,7 @@ export interface RecommendationsDependencies {
   verifier?: AccessTokenVerifier;
 }
 
-/** Wires the recommendations subgraph: MongoDB, the purchase and catalogue consumers, the HTTP server. */
+/** Wires the recommendations subgraph: MongoDB, the purchase, catalogue and customer data consumers, the HTTP server. */
 export function startRecommendationsSubgraph(
   config: RecommendationsConfig,
   log: Logger,
@@ -61,7 +64,12 @@ export function startRecommendationsSubgraph(
       queueOwner: queueOwner("recommendations", config.EVENTS_QUEUE_NAMESPACE),
     };
     stops.add("catalogue consumer", await startCatalogueConsumer({ ...consumed, catalogue }));
-    stops.add("purchase consumer", await startPurchaseConsumer({ ...consumed, coPurchases }));
+    const customerData = new CustomerDataService(coPurchases, new ErasedCustomerRepository(store.db));
+    stops.add("purchase consumer", await startPurchaseConsumer({ ...consumed, coPurchases, customerData }));
+    stops.add(
+      "customer data consumer",
+      await startMongoCustomerDataConsumer({ ...consumed, service: "recommendations", handlers: customerData }),
+    );
 
     const server = await startSubgraphServer<RecommendationsContext>({
       service: "recommendations",

@@ -5,13 +5,25 @@ import type { DailySales, PairCounter, UserProduct } from "./copurchase/copurcha
 /** A paid order as learned from `order.paid`: the history every count is rebuilt from. */
 export interface PurchaseDocument {
   _id: string;
-  userId: string;
+  /**
+   * The buyer; null once they deleted their account: the order still counts (co-purchases and
+   * sales are nobody's), but it no longer says who bought it.
+   */
+  userId: string | null;
   lines: Array<{ productId: string; quantity: number }>;
   paidAt: Date;
   /** When this service learned of it (the rebuild re-applies what arrives while it runs). */
   recordedAt: Date;
   /** Made up by the demo seed, not a real order. */
   synthetic?: boolean;
+  /** When its buyer was erased from it. */
+  buyerErasedAt?: Date;
+}
+
+/** A customer who deleted their account: their orders arriving later are kept without them. */
+export interface ErasedCustomerDocument {
+  _id: string;
+  erasedAt: Date;
 }
 
 export type PairDocument = PairCounter & { _id: string };
@@ -27,6 +39,7 @@ export const DERIVED_COLLECTIONS = {
 export function recommendationsCollections(db: Db, suffix = "") {
   return {
     purchases: db.collection<PurchaseDocument>("purchases"),
+    erasedCustomers: db.collection<ErasedCustomerDocument>("erased_customers"),
     pairs: db.collection<PairDocument>(DERIVED_COLLECTIONS.pairs + suffix),
     dailySales: db.collection<DailySalesDocument>(DERIVED_COLLECTIONS.dailySales + suffix),
     userProducts: db.collection<UserProductDocument>(DERIVED_COLLECTIONS.userProducts + suffix),
@@ -52,6 +65,8 @@ export async function ensureRecommendationsIndexes(db: Db): Promise<void> {
   await ensureInboxIndexes(db);
   const collections = recommendationsCollections(db);
   await collections.purchases.createIndex({ recordedAt: 1 }, { name: "by_recorded_at" });
+  // A customer's orders, for their data export and erasure.
+  await collections.purchases.createIndex({ userId: 1, paidAt: 1 }, { name: "by_user" });
   // The rebuild reads the history in payment order.
   await collections.purchases.createIndex({ paidAt: 1, _id: 1 }, { name: "by_paid_at" });
   await ensureDerivedIndexes(collections);

@@ -10,7 +10,7 @@ export type RecommendationsHarness = MongoSubgraphHarness<RecommendationsConfig,
 export function startRecommendationsHarness(): Promise<RecommendationsHarness> {
   return startMongoSubgraphHarness({
     label: "recommendations",
-    queuePurposes: ["catalogue", "purchases"],
+    queuePurposes: ["catalogue", "purchases", "customer-data"],
     parseConfig: (values) => parseConfig(recommendationsEnvSchema, values),
     start: (config, log, dependencies) => startRecommendationsSubgraph(config, log, dependencies),
   });

@@ -1,5 +1,6 @@
 import path from "node:path";
 import { connectBroker } from "@cartograph/events";
+import { startMongoCustomerDataConsumer } from "@cartograph/events/mongo";
 import { queueOwner, startStopping, type Logger } from "@cartograph/service-kit";
 import { createJwksVerifier, type AccessTokenVerifier } from "@cartograph/service-kit/auth";
 import { connectMongo, type MongoStore } from "@cartograph/service-kit/mongo";
@@ -9,6 +10,7 @@ import { startCatalogueConsumer } from "./catalogue/catalogue.events";
 import { CatalogueRepository } from "./catalogue/catalogue.repository";
 import type { ReviewsConfig } from "./config";
 import type { ReviewsContext, ReviewsServiceRegistry } from "./context";
+import { CustomerDataService } from "./customer/customer-data.service";
 import { ensureReviewsIndexes, reviewsCollections } from "./db";
 import { startPurchaseConsumer } from "./purchase/purchase.events";
 import { PurchaseRepository } from "./purchase/purchase.repository";
@@ -35,7 +37,7 @@ export interface ReviewsDependencies {
   verifier?: AccessTokenVerifier;
 }
 
-/** Wires the reviews subgraph: MongoDB, the purchase and catalogue consumers, the HTTP server. */
+/** Wires the reviews subgraph: MongoDB, the purchase, catalogue and customer data consumers, the HTTP server. */
 export function startReviewsSubgraph(
   config: ReviewsConfig,
   log: Logger,
@@ -51,22 +53,25 @@ export function startReviewsSubgraph(
     const reviewRepository = new ReviewRepository(collections);
     const ratings = new RatingRepository(collections, reviewRepository);
     const catalogue = new CatalogueRepository(store.db);
+    const purchases = new PurchaseRepository(collections);
     const broker = stops.add(
       "broker",
       connectBroker({ url: config.RABBITMQ_URL, exchange: config.EVENTS_EXCHANGE, log }),
     );
     const services: ReviewsServiceRegistry = {
-      reviews: new ReviewService(
-        reviewRepository,
-        ratings,
-        new PurchaseRepository(collections),
-        catalogue,
-        new ReviewAnnouncer(broker, log),
-      ),
+      reviews: new ReviewService(reviewRepository, ratings, purchases, catalogue, new ReviewAnnouncer(broker, log)),
     };
     const consumed = { broker, db: store.db, log, queueOwner: queueOwner("reviews", config.EVENTS_QUEUE_NAMESPACE) };
     stops.add("catalogue consumer", await startCatalogueConsumer({ ...consumed, catalogue }));
     stops.add("purchase consumer", await startPurchaseConsumer({ ...consumed, reviews: services.reviews }));
+    stops.add(
+      "customer data consumer",
+      await startMongoCustomerDataConsumer({
+        ...consumed,
+        service: "reviews",
+        handlers: new CustomerDataService(reviewRepository, purchases),
+      }),
+    );
 
     const server = await startSubgraphServer<ReviewsContext>({
       service: "reviews",

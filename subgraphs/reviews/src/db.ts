@@ -4,6 +4,7 @@ import type { Db } from "mongodb";
 export interface ReviewDocument {
   _id: string;
   productId: string;
+  /** The author's user id, or `erasedAuthorId(_id)` once they deleted their account (review.rules.ts). */
   authorId: string;
   /** 1..5 */
   rating: number;
@@ -11,6 +12,8 @@ export interface ReviewDocument {
   body: string;
   verifiedPurchase: boolean;
   createdAt: Date;
+  /** When the author's account was deleted and the review kept without them. */
+  authorErasedAt?: Date;
 }
 
 /**

@@ -10,7 +10,7 @@ export type ReviewsHarness = MongoSubgraphHarness<ReviewsConfig, ReviewsSubgraph
 export function startReviewsHarness(): Promise<ReviewsHarness> {
   return startMongoSubgraphHarness({
     label: "reviews",
-    queuePurposes: ["catalogue", "purchases"],
+    queuePurposes: ["catalogue", "purchases", "customer-data"],
     parseConfig: (values) => parseConfig(reviewsEnvSchema, values),
     start: (config, log, dependencies) => startReviewsSubgraph(config, log, dependencies),
   });

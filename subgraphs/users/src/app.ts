@@ -1,9 +1,13 @@
 import path from "node:path";
 import { startPublishing } from "@cartograph/events/postgres";
-import { startStopping, type Logger } from "@cartograph/service-kit";
+import { queueOwner, startStopping, type Logger } from "@cartograph/service-kit";
 import { connectPostgres, type Database } from "@cartograph/service-kit/db";
 import { startMetricsServer, type RunningMetricsServer } from "@cartograph/service-kit/metrics";
 import { startSubgraphServer, type RunningServer } from "@cartograph/service-kit/server";
+import { createDataRequestLoaders } from "./data-request/data-request.loaders";
+import { startReplyConsumer } from "./data-request/data-request.events";
+import { DataRequestRepository } from "./data-request/data-request.repository";
+import { DataRequestService } from "./data-request/data-request.service";
 import { AccountRepository } from "./account/account.repository";
 import { AccountService } from "./account/account.service";
 import { createUserLoaders } from "./account/user.loaders";
@@ -58,10 +62,22 @@ export function startUsersSubgraph(
         },
         log,
       ),
+      dataRequests: new DataRequestService(database.db, { exportTtlDays: config.DATA_EXPORT_TTL_DAYS }, log),
     };
+    stops.add(
+      "data request replies consumer",
+      await startReplyConsumer({
+        broker,
+        db: database.db,
+        log,
+        queueOwner: queueOwner("users", config.EVENTS_QUEUE_NAMESPACE),
+        record: (tx, reply) => services.dataRequests.recordReply(tx, reply),
+      }),
+    );
     const loaderSources = {
       accounts: new AccountRepository(database.db),
       addresses: new AddressRepository(database.db),
+      dataRequests: new DataRequestRepository(database.db),
     };
     const jwks = await jwksOf(key, accepted);
 
@@ -74,7 +90,7 @@ export function startUsersSubgraph(
       createContext: (base) => ({
         ...base,
         services,
-        loaders: createUserLoaders(loaderSources),
+        loaders: { ...createUserLoaders(loaderSources), ...createDataRequestLoaders(loaderSources.dataRequests) },
         signedInNow: new Set(),
       }),
       readiness: { postgres: database.ping, rabbitmq: broker.ping },

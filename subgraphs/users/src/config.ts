@@ -18,6 +18,8 @@ export const usersEnvSchema = baseEnvSchema
     JWT_ACCEPTED_PUBLIC_KEYS: z.string().default(""),
     ACCESS_TOKEN_TTL_SECONDS: z.coerce.number().int().min(60).max(3600).default(900),
     REFRESH_TOKEN_TTL_DAYS: z.coerce.number().int().min(1).max(365).default(30),
+    /** How long a customer's finished data export can be downloaded before it is deleted. */
+    DATA_EXPORT_TTL_DAYS: z.coerce.number().int().min(1).max(30).default(7),
     /**
      * How long after a refresh token was used the same token still returns the session it was
      * exchanged for (two tabs refreshing at once), instead of counting as reuse (which revokes).

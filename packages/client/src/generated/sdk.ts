@@ -64,6 +64,64 @@ export type CreateProductInput = {
   variants: Array<VariantInput>;
 };
 
+/** What a customer asked for. */
+export type DataRequestKind =
+  /** Their account deleted and their data erased everywhere (`deleteMyAccount`). */
+  | 'ERASURE'
+  /** A copy of everything Cartograph holds about them (`requestMyData`). */
+  | 'EXPORT';
+
+export type DataRequestStatus =
+  /** An erasure every service confirmed (see `answers`). */
+  | 'COMPLETED'
+  /** An export past `expiresAt`: its data is deleted; ask again. */
+  | 'EXPIRED'
+  /** Some services have not answered yet (see `awaitingServices`). */
+  | 'PENDING'
+  /** An export every service answered: `document` can be downloaded until `expiresAt`. */
+  | 'READY';
+
+/** Where a notification is delivered. */
+export type NotificationChannel =
+  | 'EMAIL'
+  | 'IN_APP';
+
+/** What a customer can switch on or off, per channel. */
+export type NotificationKind =
+  /** Offers and news. Off until the customer opts in. */
+  | 'MARKETING'
+  /** Placed, paid, shipped, cancelled and refunded orders. On by default. */
+  | 'ORDER_UPDATES'
+  /** Price drops and restocks of wishlisted products. On by default. */
+  | 'WISHLIST_ALERTS';
+
+export type NotificationPreferenceInput = {
+  channel: NotificationChannel;
+  enabled: boolean;
+  kind: NotificationKind;
+};
+
+/** What a notification is about. */
+export type NotificationTopic =
+  /** Something on the customer's wishlist can be bought again after none could (kind WISHLIST_ALERTS). */
+  | 'BACK_IN_STOCK'
+  /** The copy of their data the customer asked for can be downloaded from their account (an account message: no preference turns it off). */
+  | 'DATA_EXPORT_READY'
+  /** An order was cancelled; the body says why (kind ORDER_UPDATES). */
+  | 'ORDER_CANCELLED'
+  /** An order was paid and is confirmed (kind ORDER_UPDATES). */
+  | 'ORDER_PAID'
+  /** An order was placed (kind ORDER_UPDATES). */
+  | 'ORDER_PLACED'
+  /** An order was refunded in full (kind ORDER_UPDATES). */
+  | 'ORDER_REFUNDED'
+  /** An order was handed to the carrier (kind ORDER_UPDATES). */
+  | 'ORDER_SHIPPED'
+  /** Something on the customer's wishlist (a variant, or any variant of a product) got cheaper (kind WISHLIST_ALERTS). */
+  | 'PRICE_DROP'
+  /** The account was created (an account message: no preference turns it off). */
+  | 'WELCOME';
+
 export type OrderStatus =
   | 'CANCELLED'
   | 'DELIVERED'
@@ -151,6 +209,13 @@ export type UpdateProfileInput = {
   name?: string | null | undefined;
 };
 
+/** Only the fields given change. */
+export type UpdateVariantInput = {
+  /** Decimal amount in the store currency, e.g. "19.99". */
+  price?: string | null | undefined;
+  title?: string | null | undefined;
+};
+
 /** Why a mutation could not do what was asked. */
 export type UserErrorCode =
   | 'ALREADY_REVIEWED'
@@ -224,6 +289,34 @@ export type SetUserRolesMutationVariables = Exact<{
 
 export type SetUserRolesMutation = { setUserRoles: { user: { id: string, roles: Array<Role> } | null, userErrors: Array<{ code: UserErrorCode, field: Array<string> | null, message: string }> } };
 
+export type DataRequestFieldsFragment = { id: string, customerId: string, kind: DataRequestKind, status: DataRequestStatus, requestedAt: string, completedAt: string | null, expiresAt: string | null, awaitingServices: Array<string>, answers: Array<{ service: string, answeredAt: string, erased: Array<{ kind: string, count: number }> | null }> };
+
+export type RequestMyDataMutationVariables = Exact<{ [key: string]: never; }>;
+
+
+export type RequestMyDataMutation = { requestMyData: { dataRequest: { id: string, customerId: string, kind: DataRequestKind, status: DataRequestStatus, requestedAt: string, completedAt: string | null, expiresAt: string | null, awaitingServices: Array<string>, answers: Array<{ service: string, answeredAt: string, erased: Array<{ kind: string, count: number }> | null }> } | null, userErrors: Array<{ code: UserErrorCode, field: Array<string> | null, message: string }> } };
+
+export type MyDataRequestsQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type MyDataRequestsQuery = { me: { id: string, dataRequests: Array<{ document: string | null, id: string, customerId: string, kind: DataRequestKind, status: DataRequestStatus, requestedAt: string, completedAt: string | null, expiresAt: string | null, awaitingServices: Array<string>, answers: Array<{ service: string, answeredAt: string, erased: Array<{ kind: string, count: number }> | null }> }> } | null };
+
+export type DeleteMyAccountMutationVariables = Exact<{
+  password: string;
+}>;
+
+
+export type DeleteMyAccountMutation = { deleteMyAccount: { dataRequest: { id: string, customerId: string, kind: DataRequestKind, status: DataRequestStatus, requestedAt: string, completedAt: string | null, expiresAt: string | null, awaitingServices: Array<string>, answers: Array<{ service: string, answeredAt: string, erased: Array<{ kind: string, count: number }> | null }> } | null, userErrors: Array<{ code: UserErrorCode, field: Array<string> | null, message: string }> } };
+
+export type DataRequestsQueryVariables = Exact<{
+  first?: number | null | undefined;
+  after?: string | null | undefined;
+  kind?: DataRequestKind | null | undefined;
+}>;
+
+
+export type DataRequestsQuery = { dataRequests: { totalCount: number, nodes: Array<{ id: string, customerId: string, kind: DataRequestKind, status: DataRequestStatus, requestedAt: string, completedAt: string | null, expiresAt: string | null, awaitingServices: Array<string>, answers: Array<{ service: string, answeredAt: string, erased: Array<{ kind: string, count: number }> | null }> }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } };
+
 export type MoneyFieldsFragment = { amount: string, currencyCode: string };
 
 export type ProductCardFragment = { id: string, slug: string, name: string, inStock: boolean, brand: string | null, tags: Array<string>, priceRange: { min: { amount: string, currencyCode: string }, max: { amount: string, currencyCode: string } }, images: Array<{ url: string, alt: string | null }> };
@@ -245,7 +338,7 @@ export type ProductPageQueryVariables = Exact<{
 }>;
 
 
-export type ProductPageQuery = { product: { description: string, active: boolean, id: string, slug: string, name: string, inStock: boolean, brand: string | null, tags: Array<string>, category: { id: string, name: string, slug: string, parent: { id: string, name: string } | null } | null, variants: Array<{ id: string, sku: string, title: string, inStock: boolean, price: { amount: string, currencyCode: string }, options: Array<{ name: string, value: string }> }>, rating: { average: number | null, count: number, distribution: Array<{ rating: number, count: number }> } | null, reviews: { totalCount: number, nodes: Array<{ id: string, rating: number, title: string, body: string, verifiedPurchase: boolean, createdAt: string, author: { id: string, name: string } }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } | null, frequentlyBoughtTogether: Array<{ id: string, slug: string, name: string, inStock: boolean, brand: string | null, tags: Array<string>, priceRange: { min: { amount: string, currencyCode: string }, max: { amount: string, currencyCode: string } }, images: Array<{ url: string, alt: string | null }> }> | null, priceRange: { min: { amount: string, currencyCode: string }, max: { amount: string, currencyCode: string } }, images: Array<{ url: string, alt: string | null }> } | null };
+export type ProductPageQuery = { product: { description: string, active: boolean, id: string, slug: string, name: string, inStock: boolean, brand: string | null, tags: Array<string>, category: { id: string, name: string, slug: string, parent: { id: string, name: string } | null } | null, variants: Array<{ id: string, sku: string, title: string, inStock: boolean, price: { amount: string, currencyCode: string }, options: Array<{ name: string, value: string }> }>, rating: { average: number | null, count: number, distribution: Array<{ rating: number, count: number }> } | null, reviews: { totalCount: number, nodes: Array<{ id: string, rating: number, title: string, body: string, verifiedPurchase: boolean, createdAt: string, author: { id: string, name: string } | null }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } | null, frequentlyBoughtTogether: Array<{ id: string, slug: string, name: string, inStock: boolean, brand: string | null, tags: Array<string>, priceRange: { min: { amount: string, currencyCode: string }, max: { amount: string, currencyCode: string } }, images: Array<{ url: string, alt: string | null }> }> | null, priceRange: { min: { amount: string, currencyCode: string }, max: { amount: string, currencyCode: string } }, images: Array<{ url: string, alt: string | null }> } | null };
 
 export type CategoryTreeQueryVariables = Exact<{ [key: string]: never; }>;
 
@@ -314,6 +407,14 @@ export type AdjustStockMutationVariables = Exact<{
 
 
 export type AdjustStockMutation = { adjustStock: { stock: { variantId: string, onHand: number, reserved: number, available: number } | null, userErrors: Array<{ code: UserErrorCode, field: Array<string> | null, message: string }> } };
+
+export type UpdateVariantMutationVariables = Exact<{
+  id: string;
+  input: UpdateVariantInput;
+}>;
+
+
+export type UpdateVariantMutation = { updateVariant: { productVariant: { id: string, sku: string, title: string, price: { amount: string, currencyCode: string } } | null, userErrors: Array<{ code: UserErrorCode, field: Array<string> | null, message: string }> } };
 
 export type CartFieldsFragment = { id: string, totalQuantity: number, couponCode: string | null, subtotal: { amount: string, currencyCode: string }, discount: { amount: string, currencyCode: string }, shipping: { amount: string, currencyCode: string }, total: { amount: string, currencyCode: string }, lines: Array<{ id: string, quantity: number, available: boolean, unitPrice: { amount: string, currencyCode: string }, lineTotal: { amount: string, currencyCode: string }, variant: { id: string, title: string, product: { id: string, name: string } } }> };
 
@@ -409,6 +510,81 @@ export type CreateCouponMutationVariables = Exact<{
 
 export type CreateCouponMutation = { createCoupon: { coupon: { code: string, percentOff: number | null, amountOff: { amount: string, currencyCode: string } | null } | null, userErrors: Array<{ code: UserErrorCode, field: Array<string> | null, message: string }> } };
 
+export type NotificationFieldsFragment = { id: string, topic: NotificationTopic, title: string, body: string, read: boolean, readAt: string | null, createdAt: string, order: { id: string, number: string, status: OrderStatus } | null };
+
+export type NotificationPreferenceFieldsFragment = { kind: NotificationKind, channel: NotificationChannel, enabled: boolean };
+
+export type MyNotificationsQueryVariables = Exact<{
+  first?: number | null | undefined;
+  after?: string | null | undefined;
+  unreadOnly?: boolean | null | undefined;
+}>;
+
+
+export type MyNotificationsQuery = { me: { id: string, unreadNotificationCount: number, notifications: { totalCount: number, nodes: Array<{ id: string, topic: NotificationTopic, title: string, body: string, read: boolean, readAt: string | null, createdAt: string, order: { id: string, number: string, status: OrderStatus } | null }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } } | null };
+
+export type UnreadNotificationCountQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type UnreadNotificationCountQuery = { me: { id: string, unreadNotificationCount: number } | null };
+
+export type MyNotificationPreferencesQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type MyNotificationPreferencesQuery = { me: { id: string, notificationPreferences: Array<{ kind: NotificationKind, channel: NotificationChannel, enabled: boolean }> } | null };
+
+export type MarkNotificationsReadMutationVariables = Exact<{
+  ids: Array<string> | string;
+}>;
+
+
+export type MarkNotificationsReadMutation = { markNotificationsRead: { markedCount: number | null, unreadNotificationCount: number | null, userErrors: Array<{ code: UserErrorCode, field: Array<string> | null, message: string }> } };
+
+export type MarkAllNotificationsReadMutationVariables = Exact<{ [key: string]: never; }>;
+
+
+export type MarkAllNotificationsReadMutation = { markAllNotificationsRead: { markedCount: number | null, unreadNotificationCount: number | null, userErrors: Array<{ code: UserErrorCode, field: Array<string> | null, message: string }> } };
+
+export type UpdateNotificationPreferencesMutationVariables = Exact<{
+  preferences: Array<NotificationPreferenceInput> | NotificationPreferenceInput;
+}>;
+
+
+export type UpdateNotificationPreferencesMutation = { updateNotificationPreferences: { notificationPreferences: Array<{ kind: NotificationKind, channel: NotificationChannel, enabled: boolean }> | null, userErrors: Array<{ code: UserErrorCode, field: Array<string> | null, message: string }> } };
+
+export type UnsubscribeMutationVariables = Exact<{
+  token: string;
+}>;
+
+
+export type UnsubscribeMutation = { unsubscribe: { notificationPreference: { kind: NotificationKind, channel: NotificationChannel, enabled: boolean } | null, userErrors: Array<{ code: UserErrorCode, field: Array<string> | null, message: string }> } };
+
+export type WishlistItemFieldsFragment = { id: string, addedAt: string, product: { id: string, slug: string, name: string, inStock: boolean, priceRange: { min: { amount: string, currencyCode: string }, max: { amount: string, currencyCode: string } } }, variant: { id: string, sku: string, title: string, inStock: boolean, price: { amount: string, currencyCode: string } } | null };
+
+export type MyWishlistQueryVariables = Exact<{
+  first?: number | null | undefined;
+  after?: string | null | undefined;
+}>;
+
+
+export type MyWishlistQuery = { me: { id: string, wishlist: { totalCount: number, nodes: Array<{ id: string, addedAt: string, product: { id: string, slug: string, name: string, inStock: boolean, priceRange: { min: { amount: string, currencyCode: string }, max: { amount: string, currencyCode: string } } }, variant: { id: string, sku: string, title: string, inStock: boolean, price: { amount: string, currencyCode: string } } | null }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } } | null };
+
+export type AddToWishlistMutationVariables = Exact<{
+  productId?: string | null | undefined;
+  variantId?: string | null | undefined;
+}>;
+
+
+export type AddToWishlistMutation = { addToWishlist: { wishlistItem: { id: string, addedAt: string, product: { id: string, slug: string, name: string, inStock: boolean, priceRange: { min: { amount: string, currencyCode: string }, max: { amount: string, currencyCode: string } } }, variant: { id: string, sku: string, title: string, inStock: boolean, price: { amount: string, currencyCode: string } } | null } | null, userErrors: Array<{ code: UserErrorCode, field: Array<string> | null, message: string }> } };
+
+export type RemoveFromWishlistMutationVariables = Exact<{
+  productId?: string | null | undefined;
+  variantId?: string | null | undefined;
+}>;
+
+
+export type RemoveFromWishlistMutation = { removeFromWishlist: { wishlistItem: { id: string } | null, userErrors: Array<{ code: UserErrorCode, field: Array<string> | null, message: string }> } };
+
 export type TrendingProductsQueryVariables = Exact<{
   first?: number | null | undefined;
   days?: number | null | undefined;
@@ -434,14 +610,14 @@ export type FrequentlyBoughtTogetherQuery = { product: { id: string, frequentlyB
 
 export type RatingFieldsFragment = { average: number | null, count: number, distribution: Array<{ rating: number, count: number }> };
 
-export type ReviewFieldsFragment = { id: string, rating: number, title: string, body: string, verifiedPurchase: boolean, createdAt: string, author: { id: string, name: string } };
+export type ReviewFieldsFragment = { id: string, rating: number, title: string, body: string, verifiedPurchase: boolean, createdAt: string, author: { id: string, name: string } | null };
 
 export type AddReviewMutationVariables = Exact<{
   input: AddReviewInput;
 }>;
 
 
-export type AddReviewMutation = { addReview: { review: { id: string, rating: number, title: string, body: string, verifiedPurchase: boolean, createdAt: string, product: { id: string, rating: { average: number | null, count: number, distribution: Array<{ rating: number, count: number }> } | null }, author: { id: string, name: string } } | null, userErrors: Array<{ code: UserErrorCode, field: Array<string> | null, message: string }> } };
+export type AddReviewMutation = { addReview: { review: { id: string, rating: number, title: string, body: string, verifiedPurchase: boolean, createdAt: string, product: { id: string, rating: { average: number | null, count: number, distribution: Array<{ rating: number, count: number }> } | null }, author: { id: string, name: string } | null } | null, userErrors: Array<{ code: UserErrorCode, field: Array<string> | null, message: string }> } };
 
 export type DeleteReviewMutationVariables = Exact<{
   id: string;
@@ -456,7 +632,7 @@ export type MyReviewsQueryVariables = Exact<{
 }>;
 
 
-export type MyReviewsQuery = { me: { id: string, reviews: { totalCount: number, nodes: Array<{ id: string, rating: number, title: string, body: string, verifiedPurchase: boolean, createdAt: string, product: { id: string, name: string, slug: string }, author: { id: string, name: string } }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } | null } | null };
+export type MyReviewsQuery = { me: { id: string, reviews: { totalCount: number, nodes: Array<{ id: string, rating: number, title: string, body: string, verifiedPurchase: boolean, createdAt: string, product: { id: string, name: string, slug: string }, author: { id: string, name: string } | null }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } | null } | null };
 
 export type UserErrorFieldsFragment = { code: UserErrorCode, field: Array<string> | null, message: string };
 
@@ -498,6 +674,11 @@ export type OrderStatusChangedSubscriptionVariables = Exact<{
 
 export type OrderStatusChangedSubscription = { orderStatusChanged: { orderId: string, status: OrderStatus, previousStatus: OrderStatus | null, reason: string | null, at: string, order: { id: string, number: string, status: OrderStatus, lines: Array<{ quantity: number, variant: { id: string, product: { name: string } } }>, payment: { status: PaymentStatus } | null } } };
 
+export type NotificationAddedSubscriptionVariables = Exact<{ [key: string]: never; }>;
+
+
+export type NotificationAddedSubscription = { notificationAdded: { id: string, topic: NotificationTopic, title: string, body: string, read: boolean, readAt: string | null, createdAt: string, order: { id: string, number: string, status: OrderStatus } | null } };
+
 export const AddressFieldsFragmentDoc = gql`
     fragment AddressFields on Address {
   id
@@ -507,6 +688,26 @@ export const AddressFieldsFragmentDoc = gql`
   postalCode
   country
   isDefault
+}
+    `;
+export const DataRequestFieldsFragmentDoc = gql`
+    fragment DataRequestFields on DataRequest {
+  id
+  customerId
+  kind
+  status
+  requestedAt
+  completedAt
+  expiresAt
+  awaitingServices
+  answers {
+    service
+    answeredAt
+    erased {
+      kind
+      count
+    }
+  }
 }
     `;
 export const MoneyFieldsFragmentDoc = gql`
@@ -630,6 +831,58 @@ export const OrderDetailsFragmentDoc = gql`
 }
     ${OrderSummaryFragmentDoc}
 ${MoneyFieldsFragmentDoc}`;
+export const NotificationFieldsFragmentDoc = gql`
+    fragment NotificationFields on Notification {
+  id
+  topic
+  title
+  body
+  read
+  readAt
+  createdAt
+  order {
+    id
+    number
+    status
+  }
+}
+    `;
+export const NotificationPreferenceFieldsFragmentDoc = gql`
+    fragment NotificationPreferenceFields on NotificationPreference {
+  kind
+  channel
+  enabled
+}
+    `;
+export const WishlistItemFieldsFragmentDoc = gql`
+    fragment WishlistItemFields on WishlistItem {
+  id
+  addedAt
+  product {
+    id
+    slug
+    name
+    inStock
+    priceRange {
+      min {
+        ...MoneyFields
+      }
+      max {
+        ...MoneyFields
+      }
+    }
+  }
+  variant {
+    id
+    sku
+    title
+    inStock
+    price {
+      ...MoneyFields
+    }
+  }
+}
+    ${MoneyFieldsFragmentDoc}`;
 export const RatingFieldsFragmentDoc = gql`
     fragment RatingFields on RatingSummary {
   average
@@ -771,6 +1024,57 @@ export const SetUserRolesDocument = gql`
   }
 }
     ${UserErrorFieldsFragmentDoc}`;
+export const RequestMyDataDocument = gql`
+    mutation RequestMyData {
+  requestMyData {
+    dataRequest {
+      ...DataRequestFields
+    }
+    userErrors {
+      ...UserErrorFields
+    }
+  }
+}
+    ${DataRequestFieldsFragmentDoc}
+${UserErrorFieldsFragmentDoc}`;
+export const MyDataRequestsDocument = gql`
+    query MyDataRequests {
+  me {
+    id
+    dataRequests {
+      ...DataRequestFields
+      document
+    }
+  }
+}
+    ${DataRequestFieldsFragmentDoc}`;
+export const DeleteMyAccountDocument = gql`
+    mutation DeleteMyAccount($password: String!) {
+  deleteMyAccount(password: $password) {
+    dataRequest {
+      ...DataRequestFields
+    }
+    userErrors {
+      ...UserErrorFields
+    }
+  }
+}
+    ${DataRequestFieldsFragmentDoc}
+${UserErrorFieldsFragmentDoc}`;
+export const DataRequestsDocument = gql`
+    query DataRequests($first: Int, $after: String, $kind: DataRequestKind) {
+  dataRequests(first: $first, after: $after, kind: $kind) {
+    totalCount
+    nodes {
+      ...DataRequestFields
+    }
+    pageInfo {
+      hasNextPage
+      endCursor
+    }
+  }
+}
+    ${DataRequestFieldsFragmentDoc}`;
 export const ProductListingDocument = gql`
     query ProductListing($first: Int, $after: String, $filter: ProductFilter, $sort: ProductSort) {
   products(first: $first, after: $after, filter: $filter, sort: $sort) {
@@ -997,6 +1301,24 @@ export const AdjustStockDocument = gql`
   }
 }
     ${UserErrorFieldsFragmentDoc}`;
+export const UpdateVariantDocument = gql`
+    mutation UpdateVariant($id: ID!, $input: UpdateVariantInput!) {
+  updateVariant(id: $id, input: $input) {
+    productVariant {
+      id
+      sku
+      title
+      price {
+        ...MoneyFields
+      }
+    }
+    userErrors {
+      ...UserErrorFields
+    }
+  }
+}
+    ${MoneyFieldsFragmentDoc}
+${UserErrorFieldsFragmentDoc}`;
 export const MyCartDocument = gql`
     query MyCart {
   myCart {
@@ -1164,6 +1486,132 @@ export const CreateCouponDocument = gql`
 }
     ${MoneyFieldsFragmentDoc}
 ${UserErrorFieldsFragmentDoc}`;
+export const MyNotificationsDocument = gql`
+    query MyNotifications($first: Int, $after: String, $unreadOnly: Boolean) {
+  me {
+    id
+    unreadNotificationCount
+    notifications(first: $first, after: $after, unreadOnly: $unreadOnly) {
+      totalCount
+      nodes {
+        ...NotificationFields
+      }
+      pageInfo {
+        hasNextPage
+        endCursor
+      }
+    }
+  }
+}
+    ${NotificationFieldsFragmentDoc}`;
+export const UnreadNotificationCountDocument = gql`
+    query UnreadNotificationCount {
+  me {
+    id
+    unreadNotificationCount
+  }
+}
+    `;
+export const MyNotificationPreferencesDocument = gql`
+    query MyNotificationPreferences {
+  me {
+    id
+    notificationPreferences {
+      ...NotificationPreferenceFields
+    }
+  }
+}
+    ${NotificationPreferenceFieldsFragmentDoc}`;
+export const MarkNotificationsReadDocument = gql`
+    mutation MarkNotificationsRead($ids: [ID!]!) {
+  markNotificationsRead(ids: $ids) {
+    markedCount
+    unreadNotificationCount
+    userErrors {
+      ...UserErrorFields
+    }
+  }
+}
+    ${UserErrorFieldsFragmentDoc}`;
+export const MarkAllNotificationsReadDocument = gql`
+    mutation MarkAllNotificationsRead {
+  markAllNotificationsRead {
+    markedCount
+    unreadNotificationCount
+    userErrors {
+      ...UserErrorFields
+    }
+  }
+}
+    ${UserErrorFieldsFragmentDoc}`;
+export const UpdateNotificationPreferencesDocument = gql`
+    mutation UpdateNotificationPreferences($preferences: [NotificationPreferenceInput!]!) {
+  updateNotificationPreferences(preferences: $preferences) {
+    notificationPreferences {
+      ...NotificationPreferenceFields
+    }
+    userErrors {
+      ...UserErrorFields
+    }
+  }
+}
+    ${NotificationPreferenceFieldsFragmentDoc}
+${UserErrorFieldsFragmentDoc}`;
+export const UnsubscribeDocument = gql`
+    mutation Unsubscribe($token: String!) {
+  unsubscribe(token: $token) {
+    notificationPreference {
+      ...NotificationPreferenceFields
+    }
+    userErrors {
+      ...UserErrorFields
+    }
+  }
+}
+    ${NotificationPreferenceFieldsFragmentDoc}
+${UserErrorFieldsFragmentDoc}`;
+export const MyWishlistDocument = gql`
+    query MyWishlist($first: Int, $after: String) {
+  me {
+    id
+    wishlist(first: $first, after: $after) {
+      totalCount
+      nodes {
+        ...WishlistItemFields
+      }
+      pageInfo {
+        hasNextPage
+        endCursor
+      }
+    }
+  }
+}
+    ${WishlistItemFieldsFragmentDoc}`;
+export const AddToWishlistDocument = gql`
+    mutation AddToWishlist($productId: ID, $variantId: ID) {
+  addToWishlist(productId: $productId, variantId: $variantId) {
+    wishlistItem {
+      ...WishlistItemFields
+    }
+    userErrors {
+      ...UserErrorFields
+    }
+  }
+}
+    ${WishlistItemFieldsFragmentDoc}
+${UserErrorFieldsFragmentDoc}`;
+export const RemoveFromWishlistDocument = gql`
+    mutation RemoveFromWishlist($productId: ID, $variantId: ID) {
+  removeFromWishlist(productId: $productId, variantId: $variantId) {
+    wishlistItem {
+      id
+    }
+    userErrors {
+      ...UserErrorFields
+    }
+  }
+}
+    ${UserErrorFieldsFragmentDoc}`;
 export const TrendingProductsDocument = gql`
     query TrendingProducts($first: Int, $days: Int) {
   trendingProducts(first: $first, days: $days) {
@@ -1305,6 +1753,13 @@ export const OrderStatusChangedDocument = gql`
   }
 }
     `;
+export const NotificationAddedDocument = gql`
+    subscription NotificationAdded {
+  notificationAdded {
+    ...NotificationFields
+  }
+}
+    ${NotificationFieldsFragmentDoc}`;
 export type Requester<C = {}> = <R, V>(doc: DocumentNode, vars?: V, options?: C) => Promise<R> | AsyncIterable<R>
 export function getSdk<C>(requester: Requester<C>) {
   return {
@@ -1328,6 +1783,18 @@ export function getSdk<C>(requester: Requester<C>) {
     },
     SetUserRoles(variables: SetUserRolesMutationVariables, options?: C): Promise<SetUserRolesMutation> {
       return requester<SetUserRolesMutation, SetUserRolesMutationVariables>(SetUserRolesDocument, variables, options) as Promise<SetUserRolesMutation>;
+    },
+    RequestMyData(variables?: RequestMyDataMutationVariables, options?: C): Promise<RequestMyDataMutation> {
+      return requester<RequestMyDataMutation, RequestMyDataMutationVariables>(RequestMyDataDocument, variables, options) as Promise<RequestMyDataMutation>;
+    },
+    MyDataRequests(variables?: MyDataRequestsQueryVariables, options?: C): Promise<MyDataRequestsQuery> {
+      return requester<MyDataRequestsQuery, MyDataRequestsQueryVariables>(MyDataRequestsDocument, variables, options) as Promise<MyDataRequestsQuery>;
+    },
+    DeleteMyAccount(variables: DeleteMyAccountMutationVariables, options?: C): Promise<DeleteMyAccountMutation> {
+      return requester<DeleteMyAccountMutation, DeleteMyAccountMutationVariables>(DeleteMyAccountDocument, variables, options) as Promise<DeleteMyAccountMutation>;
+    },
+    DataRequests(variables?: DataRequestsQueryVariables, options?: C): Promise<DataRequestsQuery> {
+      return requester<DataRequestsQuery, DataRequestsQueryVariables>(DataRequestsDocument, variables, options) as Promise<DataRequestsQuery>;
     },
     ProductListing(variables?: ProductListingQueryVariables, options?: C): Promise<ProductListingQuery> {
       return requester<ProductListingQuery, ProductListingQueryVariables>(ProductListingDocument, variables, options) as Promise<ProductListingQuery>;
@@ -1361,6 +1828,9 @@ export function getSdk<C>(requester: Requester<C>) {
     },
     AdjustStock(variables: AdjustStockMutationVariables, options?: C): Promise<AdjustStockMutation> {
       return requester<AdjustStockMutation, AdjustStockMutationVariables>(AdjustStockDocument, variables, options) as Promise<AdjustStockMutation>;
+    },
+    UpdateVariant(variables: UpdateVariantMutationVariables, options?: C): Promise<UpdateVariantMutation> {
+      return requester<UpdateVariantMutation, UpdateVariantMutationVariables>(UpdateVariantDocument, variables, options) as Promise<UpdateVariantMutation>;
     },
     MyCart(variables?: MyCartQueryVariables, options?: C): Promise<MyCartQuery> {
       return requester<MyCartQuery, MyCartQueryVariables>(MyCartDocument, variables, options) as Promise<MyCartQuery>;
@@ -1398,6 +1868,36 @@ export function getSdk<C>(requester: Requester<C>) {
     CreateCoupon(variables: CreateCouponMutationVariables, options?: C): Promise<CreateCouponMutation> {
       return requester<CreateCouponMutation, CreateCouponMutationVariables>(CreateCouponDocument, variables, options) as Promise<CreateCouponMutation>;
     },
+    MyNotifications(variables?: MyNotificationsQueryVariables, options?: C): Promise<MyNotificationsQuery> {
+      return requester<MyNotificationsQuery, MyNotificationsQueryVariables>(MyNotificationsDocument, variables, options) as Promise<MyNotificationsQuery>;
+    },
+    UnreadNotificationCount(variables?: UnreadNotificationCountQueryVariables, options?: C): Promise<UnreadNotificationCountQuery> {
+      return requester<UnreadNotificationCountQuery, UnreadNotificationCountQueryVariables>(UnreadNotificationCountDocument, variables, options) as Promise<UnreadNotificationCountQuery>;
+    },
+    MyNotificationPreferences(variables?: MyNotificationPreferencesQueryVariables, options?: C): Promise<MyNotificationPreferencesQuery> {
+      return requester<MyNotificationPreferencesQuery, MyNotificationPreferencesQueryVariables>(MyNotificationPreferencesDocument, variables, options) as Promise<MyNotificationPreferencesQuery>;
+    },
+    MarkNotificationsRead(variables: MarkNotificationsReadMutationVariables, options?: C): Promise<MarkNotificationsReadMutation> {
+      return requester<MarkNotificationsReadMutation, MarkNotificationsReadMutationVariables>(MarkNotificationsReadDocument, variables, options) as Promise<MarkNotificationsReadMutation>;
+    },
+    MarkAllNotificationsRead(variables?: MarkAllNotificationsReadMutationVariables, options?: C): Promise<MarkAllNotificationsReadMutation> {
+      return requester<MarkAllNotificationsReadMutation, MarkAllNotificationsReadMutationVariables>(MarkAllNotificationsReadDocument, variables, options) as Promise<MarkAllNotificationsReadMutation>;
+    },
+    UpdateNotificationPreferences(variables: UpdateNotificationPreferencesMutationVariables, options?: C): Promise<UpdateNotificationPreferencesMutation> {
+      return requester<UpdateNotificationPreferencesMutation, UpdateNotificationPreferencesMutationVariables>(UpdateNotificationPreferencesDocument, variables, options) as Promise<UpdateNotificationPreferencesMutation>;
+    },
+    Unsubscribe(variables: UnsubscribeMutationVariables, options?: C): Promise<UnsubscribeMutation> {
+      return requester<UnsubscribeMutation, UnsubscribeMutationVariables>(UnsubscribeDocument, variables, options) as Promise<UnsubscribeMutation>;
+    },
+    MyWishlist(variables?: MyWishlistQueryVariables, options?: C): Promise<MyWishlistQuery> {
+      return requester<MyWishlistQuery, MyWishlistQueryVariables>(MyWishlistDocument, variables, options) as Promise<MyWishlistQuery>;
+    },
+    AddToWishlist(variables?: AddToWishlistMutationVariables, options?: C): Promise<AddToWishlistMutation> {
+      return requester<AddToWishlistMutation, AddToWishlistMutationVariables>(AddToWishlistDocument, variables, options) as Promise<AddToWishlistMutation>;
+    },
+    RemoveFromWishlist(variables?: RemoveFromWishlistMutationVariables, options?: C): Promise<RemoveFromWishlistMutation> {
+      return requester<RemoveFromWishlistMutation, RemoveFromWishlistMutationVariables>(RemoveFromWishlistDocument, variables, options) as Promise<RemoveFromWishlistMutation>;
+    },
     TrendingProducts(variables?: TrendingProductsQueryVariables, options?: C): Promise<TrendingProductsQuery> {
       return requester<TrendingProductsQuery, TrendingProductsQueryVariables>(TrendingProductsDocument, variables, options) as Promise<TrendingProductsQuery>;
     },
@@ -1430,6 +1930,9 @@ export function getSdk<C>(requester: Requester<C>) {
     },
     OrderStatusChanged(variables: OrderStatusChangedSubscriptionVariables, options?: C): AsyncIterable<OrderStatusChangedSubscription> {
       return requester<OrderStatusChangedSubscription, OrderStatusChangedSubscriptionVariables>(OrderStatusChangedDocument, variables, options) as AsyncIterable<OrderStatusChangedSubscription>;
+    },
+    NotificationAdded(variables?: NotificationAddedSubscriptionVariables, options?: C): AsyncIterable<NotificationAddedSubscription> {
+      return requester<NotificationAddedSubscription, NotificationAddedSubscriptionVariables>(NotificationAddedDocument, variables, options) as AsyncIterable<NotificationAddedSubscription>;
     }
   };
 }

@@ -121,6 +121,15 @@ export class StockRepository {
       .orderBy(stockAdjustments.createdAt, stockAdjustments.id);
   }
 
+  /** Every stock change one user made, oldest first (a customer's data export). */
+  async adjustmentsBy(tx: InventoryExecutor, actor: string): Promise<StockAdjustmentRow[]> {
+    return tx
+      .select()
+      .from(stockAdjustments)
+      .where(eq(stockAdjustments.actor, actor))
+      .orderBy(stockAdjustments.createdAt, stockAdjustments.id);
+  }
+
   /** Variants nobody has ever counted or adjusted (no audit row), locked for the seed. */
   async lockNeverAdjusted(tx: InventoryExecutor): Promise<StockRow[]> {
     return tx

@@ -60,6 +60,14 @@ export class CartRepository {
     await tx.update(carts).set({ couponCode, updatedAt: new Date() }).where(eq(carts.id, cartId));
   }
 
+  /** Erasure: the user's cart and its lines, gone; how many of each went. */
+  async deleteForUser(tx: OrdersExecutor, userId: string): Promise<{ carts: number; cartLines: number }> {
+    const ofUser = tx.select({ id: carts.id }).from(carts).where(eq(carts.userId, userId));
+    const lines = await tx.delete(cartLines).where(inArray(cartLines.cartId, ofUser)).returning({ id: cartLines.id });
+    const removed = await tx.delete(carts).where(eq(carts.userId, userId)).returning({ id: carts.id });
+    return { carts: removed.length, cartLines: lines.length };
+  }
+
   /** After checkout: no lines, no coupon. */
   async empty(tx: OrdersExecutor, cartId: string): Promise<void> {
     await tx.delete(cartLines).where(inArray(cartLines.cartId, [cartId]));

@@ -12,6 +12,9 @@ import {
 } from "../db/schema";
 import type { OrderStatus } from "./order.state";
 
+/** What an anonymised address says in place of each personal field. */
+export const ERASED = "[erased]";
+
 export class OrderRepository {
   constructor(private readonly db: OrdersExecutor) {}
 
@@ -74,12 +77,34 @@ export class OrderRepository {
       .orderBy(asc(orderLines.orderId), asc(orderLines.position));
   }
 
-  historyOf(orderIds: readonly string[]): Promise<OrderStatusChangeRow[]> {
-    return this.db
+  historyOf(orderIds: readonly string[], tx: OrdersExecutor = this.db): Promise<OrderStatusChangeRow[]> {
+    return tx
       .select()
       .from(orderStatusChanges)
       .where(inArray(orderStatusChanges.orderId, [...orderIds]))
       .orderBy(asc(orderStatusChanges.orderId), asc(orderStatusChanges.at));
+  }
+
+  /** Every order of one user, oldest first (a customer's data export). */
+  allOfUser(tx: OrdersExecutor, userId: string): Promise<OrderRow[]> {
+    return tx.select().from(orders).where(eq(orders.userId, userId)).orderBy(asc(orders.placedAt), asc(orders.id));
+  }
+
+  /**
+   * Erasure: replaces the shipping address of each of the user's orders by one that only keeps
+   * the country (tax needs it). Built from the country alone, so any field an address gains later
+   * is dropped too. Orders already anonymised are left alone: the count is of those changed now.
+   */
+  async anonymiseAddressesOfUser(tx: OrdersExecutor, userId: string): Promise<number> {
+    const anonymised = sql`jsonb_build_object(
+      'line1', ${ERASED}::text, 'line2', null, 'city', ${ERASED}::text, 'postalCode', ${ERASED}::text,
+      'country', ${orders.shippingAddress}->'country')`;
+    const changed = await tx
+      .update(orders)
+      .set({ shippingAddress: anonymised, updatedAt: new Date() })
+      .where(and(eq(orders.userId, userId), sql`${orders.shippingAddress} <> ${anonymised}`))
+      .returning({ id: orders.id });
+    return changed.length;
   }
 
   /** Newest first, optionally one user's or one status's; keyset on (placed_at, id). */

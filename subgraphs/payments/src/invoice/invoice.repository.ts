@@ -1,4 +1,4 @@
-import { inArray, sql } from "drizzle-orm";
+import { asc, inArray, sql } from "drizzle-orm";
 import type { PaymentsExecutor } from "../db";
 import { invoiceCounters, invoices, type InvoiceRow } from "../db/schema";
 
@@ -12,6 +12,14 @@ export class InvoiceRepository {
       .select()
       .from(invoices)
       .where(inArray(invoices.orderId, [...orderIds]));
+  }
+
+  async findByPaymentIds(paymentIds: readonly string[], tx: PaymentsExecutor = this.db): Promise<InvoiceRow[]> {
+    return tx
+      .select()
+      .from(invoices)
+      .where(inArray(invoices.paymentId, [...paymentIds]))
+      .orderBy(asc(invoices.issuedAt), asc(invoices.number));
   }
 
   /**

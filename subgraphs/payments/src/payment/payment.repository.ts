@@ -1,4 +1,4 @@
-import { asc, count, eq, inArray, sql } from "drizzle-orm";
+import { and, asc, count, eq, inArray, isNotNull, ne, or, sql } from "drizzle-orm";
 import type { PgUpdateSetSource } from "drizzle-orm/pg-core";
 import type { PaymentsExecutor } from "../db";
 import { payments, refunds, type PaymentRow, type PaymentStatusValue, type RefundRow } from "../db/schema";
@@ -28,9 +28,37 @@ export class PaymentRepository {
       .where(inArray(payments.orderId, [...orderIds]));
   }
 
+  /** Every payment of one user, oldest first (a customer's data export). */
+  async allOfUser(tx: PaymentsExecutor, userId: string): Promise<PaymentRow[]> {
+    return tx
+      .select()
+      .from(payments)
+      .where(eq(payments.userId, userId))
+      .orderBy(asc(payments.createdAt), asc(payments.id));
+  }
+
+  /**
+   * Erasure: the user's payments lose their card's last four digits, and any token a settled
+   * payment still held. A PENDING intent keeps its token: the saga still needs it to charge or
+   * cancel the order, and drops it then. Returns how many payments changed now.
+   */
+  async anonymiseOfUser(tx: PaymentsExecutor, userId: string): Promise<number> {
+    const settledToken = and(isNotNull(payments.paymentToken), ne(payments.status, "PENDING"));
+    const changed = await tx
+      .update(payments)
+      .set({
+        cardLast4: null,
+        paymentToken: sql`case when ${payments.status} = 'PENDING' then ${payments.paymentToken} end`,
+        updatedAt: sql`now()`,
+      })
+      .where(and(eq(payments.userId, userId), or(isNotNull(payments.cardLast4), settledToken)))
+      .returning({ id: payments.id });
+    return changed.length;
+  }
+
   /** Refunds of many payments in one query, oldest first. */
-  async refundsOf(paymentIds: readonly string[]): Promise<RefundRow[]> {
-    return this.db
+  async refundsOf(paymentIds: readonly string[], tx: PaymentsExecutor = this.db): Promise<RefundRow[]> {
+    return tx
       .select()
       .from(refunds)
       .where(inArray(refunds.paymentId, [...paymentIds]))

@@ -94,6 +94,33 @@ export class ProductRepository {
     return row;
   }
 
+  async updateVariant(
+    tx: ProductsExecutor,
+    id: string,
+    changes: Partial<Pick<typeof variants.$inferInsert, "title" | "price">>,
+  ): Promise<VariantRow | undefined> {
+    if (Object.keys(changes).length === 0) {
+      const [row] = await tx.select().from(variants).where(eq(variants.id, id));
+      return row;
+    }
+    const [row] = await tx.update(variants).set(changes).where(eq(variants.id, id)).returning();
+    return row;
+  }
+
+  /** Recomputes the product's price range from its variants (after a variant's price changed). */
+  async refreshPriceRange(tx: ProductsExecutor, productId: string): Promise<ProductRecord | undefined> {
+    const [row] = await tx
+      .update(products)
+      .set({
+        minPrice: sql`(select min(${variants.price}) from ${variants} where ${variants.productId} = ${productId})`,
+        maxPrice: sql`(select max(${variants.price}) from ${variants} where ${variants.productId} = ${productId})`,
+        updatedAt: new Date(),
+      })
+      .where(eq(products.id, productId))
+      .returning(productColumns);
+    return row;
+  }
+
   variantsOf(productIds: readonly string[], tx: ProductsExecutor = this.db): Promise<VariantRow[]> {
     return tx
       .select()

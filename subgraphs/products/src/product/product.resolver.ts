@@ -4,7 +4,7 @@ import { AssumedListSize, Authorized, money, toPayload, PageArgs } from "@cartog
 import { Arg, Args, ArgsType, Ctx, Field, FieldResolver, ID, Mutation, Query, Resolver, Root } from "type-graphql";
 import { Category } from "../category/category.type";
 import type { ProductsContext } from "../context";
-import { DeleteProductPayload, ProductPayload } from "./product.payloads";
+import { DeleteProductPayload, ProductPayload, ProductVariantPayload } from "./product.payloads";
 import type { ProductListing } from "./product.service";
 import type { ProductRecord } from "./product.repository";
 import {
@@ -17,6 +17,7 @@ import {
   ProductSort,
   ProductVariant,
   UpdateProductInput,
+  UpdateVariantInput,
 } from "./product.type";
 
 @ArgsType()
@@ -63,6 +64,18 @@ export class ProductResolver {
     @Ctx() ctx: ProductsContext,
   ) {
     return toPayload("product", await ctx.services.products.updateProduct(id, input));
+  }
+
+  @Authorized(Role.ADMIN)
+  @Mutation(() => ProductVariantPayload, {
+    description: "(admin) A variant's title or price; the product's price range follows.",
+  })
+  async updateVariant(
+    @Arg("id", () => ID) id: string,
+    @Arg("input", () => UpdateVariantInput) input: UpdateVariantInput,
+    @Ctx() ctx: ProductsContext,
+  ) {
+    return toPayload("productVariant", await ctx.services.products.updateVariant(id, input));
   }
 
   @Authorized(Role.ADMIN)

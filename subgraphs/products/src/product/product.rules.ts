@@ -105,6 +105,13 @@ export const createProductSchema = (currencyCode: string) =>
       });
     });
 
+/** What an admin may change of a variant: its title and its price (the SKU and options identify it). */
+export const updateVariantSchema = (currencyCode: string) =>
+  z.object({
+    title: text("The variant title", 200).nullish(),
+    price: priceIn(currencyCode).nullish(),
+  });
+
 export const updateProductSchema = z.object({
   name: text("The name", 200).nullish(),
   description: text("The description", 10_000).nullish(),

@@ -13,11 +13,12 @@ import {
   type Outcome,
 } from "@cartograph/service-kit/graphql";
 import type { ProductsDb, ProductsExecutor } from "../db";
+import type { VariantRow } from "../db/schema";
 import { CategoryRepository } from "../category/category.repository";
 import type { ListingFilter, ListingSort } from "./product-listing";
 import { announceProductChanged, announceProductCreated } from "./product.events";
 import { ProductRepository, type FacetCount, type ListedProduct, type ProductRecord } from "./product.repository";
-import { createProductSchema, updateProductSchema } from "./product.rules";
+import { createProductSchema, updateProductSchema, updateVariantSchema } from "./product.rules";
 import { slugify } from "./slug";
 
 export interface ProductListArgs {
@@ -198,6 +199,25 @@ export class ProductService {
       if (!product) return refuse(userError(UserErrorCode.NOT_FOUND, "No product has this id.", ["id"]));
       await this.announce(tx, product, "product.updated");
       return succeed(product);
+    });
+  }
+
+  /**
+   * A variant's new title or price. The product's price range follows, and the change is announced
+   * like any product change (`variant.updated` carries the new price to carts and to wishlists).
+   */
+  async updateVariant(id: string, input: unknown): Promise<Outcome<VariantRow>> {
+    const valid = validateInput(updateVariantSchema(this.currencyCode), input, ["input"]);
+    if (!valid.ok) return valid;
+    const changes: Partial<Pick<VariantRow, "title" | "price">> = {};
+    if (valid.value.title != null) changes.title = valid.value.title;
+    if (valid.value.price != null) changes.price = valid.value.price;
+    return this.db.transaction(async (tx) => {
+      const variant = await this.products.updateVariant(tx, id, changes);
+      if (!variant) return refuse(userError(UserErrorCode.NOT_FOUND, "No variant has this id.", ["id"]));
+      const product = await this.products.refreshPriceRange(tx, variant.productId);
+      if (product) await this.announce(tx, product, "product.updated");
+      return succeed(variant);
     });
   }
 

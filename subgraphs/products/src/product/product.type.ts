@@ -126,6 +126,13 @@ export class CreateProductInput {
   @Field(() => [VariantInput]) variants!: VariantInput[];
 }
 
+@InputType({ description: "Only the fields given change." })
+export class UpdateVariantInput {
+  @Field(() => String, { nullable: true }) title?: string | null;
+  @Field(() => String, { nullable: true, description: 'Decimal amount in the store currency, e.g. "19.99".' })
+  price?: string | null;
+}
+
 @InputType()
 export class UpdateProductInput {
   @Field(() => String, { nullable: true }) name?: string | null;

@@ -21,6 +21,9 @@ export interface PaidOrder {
   paidAt: Date;
 }
 
+/** A paid order as the history keeps it: `userId` is null once its buyer was erased (it still counts, for no one). */
+export type HistoryOrder = Omit<PaidOrder, "userId"> & { userId: string | null };
+
 /**
  * The weight of a purchase made at `paidAt`: exp(ln 2 * t / half-life), relative to a fixed
  * epoch. Ratios between weights are what decay would give (an order 90 days older weighs half),
@@ -84,7 +87,7 @@ export interface HistoryAggregate {
 }
 
 /** What a whole order history adds up to: what the rebuild writes, and what the evaluation trains. */
-export function aggregateHistory(orders: Iterable<PaidOrder>): HistoryAggregate {
+export function aggregateHistory(orders: Iterable<HistoryOrder>): HistoryAggregate {
   const aggregate: HistoryAggregate = { pairs: new Map(), dailySales: new Map(), userProducts: new Map() };
   const remember = (list: string[], orderId: string) => {
     list.push(orderId);
@@ -117,11 +120,13 @@ export function aggregateHistory(orders: Iterable<PaidOrder>): HistoryAggregate 
       aggregate.dailySales.set(key, sales);
     }
     // Every product bought counts as bought (the cap applies to pairs only).
+    const { userId } = order;
+    if (userId === null) continue;
     for (const productId of unitsOf(order).keys()) {
-      const key = pairKey(order.userId, productId);
+      const key = pairKey(userId, productId);
       const bought = aggregate.userProducts.get(key);
       if (!bought || order.paidAt > bought.lastPaidAt)
-        aggregate.userProducts.set(key, { userId: order.userId, productId, lastPaidAt: order.paidAt });
+        aggregate.userProducts.set(key, { userId, productId, lastPaidAt: order.paidAt });
     }
   }
   return aggregate;

@@ -4,7 +4,9 @@ import {
   DERIVED_COLLECTIONS,
   ensureDerivedIndexes,
   recommendationsCollections,
+  type PurchaseDocument,
   type RecommendationsCollections,
+  type UserProductDocument,
 } from "../db";
 import {
   aggregateHistory,
@@ -14,6 +16,7 @@ import {
   pairKey,
   recencyWeight,
   unitsOf,
+  type HistoryOrder,
   type Neighbour,
   type PaidOrder,
 } from "./copurchase.model";
@@ -74,7 +77,7 @@ export class CoPurchaseRepository {
   }
 
   /** Adds one paid order to every counter it touches, at most once per counter. */
-  async applyPurchase(order: PaidOrder): Promise<void> {
+  async applyPurchase(order: HistoryOrder): Promise<void> {
     const weight = recencyWeight(order.paidAt);
     const pairKeys = coPurchasePairs(order).map(([productId, otherId]) => ({
       _id: pairKey(productId, otherId),
@@ -112,14 +115,17 @@ export class CoPurchaseRepository {
           { upsert: true },
         ),
       );
-    for (const productId of unitsOf(order).keys())
-      await guardedUpsert(() =>
-        this.collections.userProducts.updateOne(
-          { _id: pairKey(order.userId, productId) },
-          { $max: { lastPaidAt: order.paidAt }, $setOnInsert: { userId: order.userId, productId } },
-          { upsert: true },
-        ),
-      );
+    const { userId } = order;
+    // An erased buyer's order (re-applied by a rebuild) counts, but as nobody's purchase.
+    if (userId !== null)
+      for (const productId of unitsOf(order).keys())
+        await guardedUpsert(() =>
+          this.collections.userProducts.updateOne(
+            { _id: pairKey(userId, productId) },
+            { $max: { lastPaidAt: order.paidAt }, $setOnInsert: { userId, productId } },
+            { upsert: true },
+          ),
+        );
     // `$push` with `$slice` is not in FerretDB: trim the remembered orders in a second step.
     const trim = { [`orders.${APPLIED_ORDERS_KEPT}`]: { $exists: true } };
     if (pairKeys.length > 0)
@@ -208,6 +214,30 @@ export class CoPurchaseRepository {
     return new Set(rows.map((row) => row.productId));
   }
 
+  /** The user's paid orders, first paid first (their data export). */
+  purchasesOf(userId: string): Promise<PurchaseDocument[]> {
+    return this.collections.purchases.find({ userId }).sort({ paidAt: 1, _id: 1 }).toArray();
+  }
+
+  /** Every product the user bought, last bought first (their data export). */
+  productsBoughtBy(userId: string): Promise<UserProductDocument[]> {
+    return this.collections.userProducts.find({ userId }).sort({ lastPaidAt: -1, _id: 1 }).toArray();
+  }
+
+  /** Takes the buyer off one of their orders, which still counts; true when this call did. */
+  async forgetBuyer(orderId: string, userId: string, at: Date): Promise<boolean> {
+    const result = await this.collections.purchases.updateOne(
+      { _id: orderId, userId },
+      { $set: { userId: null, buyerErasedAt: at } },
+    );
+    return result.modifiedCount === 1;
+  }
+
+  /** Forgets which products the user bought; returns how many. */
+  async forgetProductsBoughtBy(userId: string): Promise<number> {
+    return (await this.collections.userProducts.deleteMany({ userId })).deletedCount;
+  }
+
   /** Products by units sold since `since`, most first (one accumulator per `$group`: FerretDB). */
   async bestSellersSince(since: Date, limit: number): Promise<string[]> {
     const rows = await this.collections.dailySales
@@ -232,7 +262,7 @@ export class CoPurchaseRepository {
     const orders = await this.collections.purchases
       .find({})
       .sort({ paidAt: 1, _id: 1 })
-      .map((row): PaidOrder => ({ orderId: row._id, userId: row.userId, lines: row.lines, paidAt: row.paidAt }))
+      .map((row): HistoryOrder => ({ orderId: row._id, userId: row.userId, lines: row.lines, paidAt: row.paidAt }))
       .toArray();
     const aggregate = aggregateHistory(orders);
     const fresh = recommendationsCollections(this.db, "_rebuild");

@@ -3,6 +3,7 @@ import { mongoIdempotencyStore } from "@cartograph/events/mongo";
 import type { Logger } from "@cartograph/service-kit";
 import type { Db } from "mongodb";
 import type { CoPurchaseRepository } from "../copurchase/copurchase.repository";
+import type { CustomerDataService } from "../customer/customer-data.service";
 
 /** `recommendations.purchases`: every paid order is kept as history and added to the counts. */
 export function startPurchaseConsumer(options: {
@@ -11,6 +12,7 @@ export function startPurchaseConsumer(options: {
   log: Logger;
   queueOwner: string;
   coPurchases: CoPurchaseRepository;
+  customerData: Pick<CustomerDataService, "forgetIfErased">;
 }): Promise<Consumer> {
   return startConsumer({
     broker: options.broker,
@@ -33,6 +35,8 @@ export function startPurchaseConsumer(options: {
       // History first: if applying fails half-way, the retry (or a rebuild) finds the order.
       await options.coPurchases.recordPurchases([order]);
       await options.coPurchases.applyPurchase(order);
+      // Checked after, not before: an erasure running meanwhile then either sees this order or is seen here.
+      await options.customerData.forgetIfErased(order.userId);
     },
   });
 }

@@ -1,5 +1,5 @@
 import { ignoringDuplicateKeys } from "@cartograph/service-kit/mongo";
-import type { ReviewsCollections } from "../db";
+import type { ReviewsCollections, VerifiedPurchaseDocument } from "../db";
 
 export class PurchaseRepository {
   constructor(private readonly collections: ReviewsCollections) {}
@@ -16,6 +16,16 @@ export class PurchaseRepository {
           { upsert: true },
         ),
       );
+  }
+
+  /** The products the user bought, first paid first (their data export). */
+  ofUser(userId: string): Promise<VerifiedPurchaseDocument[]> {
+    return this.collections.verifiedPurchases.find({ userId }).sort({ firstPaidAt: 1, _id: 1 }).toArray();
+  }
+
+  /** Forgets what the user bought; returns how many marks went. */
+  async deleteOfUser(userId: string): Promise<number> {
+    return (await this.collections.verifiedPurchases.deleteMany({ userId })).deletedCount;
   }
 
   async hasBought(userId: string, productId: string): Promise<boolean> {

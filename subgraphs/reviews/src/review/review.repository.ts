@@ -2,6 +2,7 @@ import { badUserInput } from "@cartograph/service-kit";
 import { type CursorKey, type PageRequest } from "@cartograph/service-kit/graphql";
 import type { Filter } from "mongodb";
 import type { ReviewDocument, ReviewsCollections } from "../db";
+import { erasedAuthorId } from "./review.rules";
 
 /** Newest first, the id breaking ties: the cursor is (createdAt in ms, id). */
 export const reviewCursorOf = (review: ReviewDocument): CursorKey => [review.createdAt.getTime(), review._id];
@@ -47,6 +48,23 @@ export class ReviewRepository {
 
   count(scope: Pick<Filter<ReviewDocument>, "productId" | "authorId">): Promise<number> {
     return this.collections.reviews.countDocuments(scope);
+  }
+
+  /** Every review the author wrote, oldest first (their data export). */
+  byAuthor(authorId: string): Promise<ReviewDocument[]> {
+    return this.collections.reviews.find({ authorId }).sort({ createdAt: 1, _id: 1 }).toArray();
+  }
+
+  /**
+   * Keeps the review, rating and words, without its author; true when this call changed it
+   * (false when it was anonymised already, or is someone else's).
+   */
+  async anonymise(review: Pick<ReviewDocument, "_id" | "authorId">, at: Date): Promise<boolean> {
+    const result = await this.collections.reviews.updateOne(
+      { _id: review._id, authorId: review.authorId },
+      { $set: { authorId: erasedAuthorId(review._id), authorErasedAt: at } },
+    );
+    return result.modifiedCount === 1;
   }
 
   /** Marks the author's reviews of these products verified (after a paid order). */

@@ -5,6 +5,7 @@ import type { ReviewsContext } from "../context";
 import type { ReviewDocument } from "../db";
 import { Product } from "../product/product.stub";
 import { User } from "../user/user.stub";
+import { isErasedAuthor } from "./review.rules";
 import { AddReviewInput, DeleteReviewPayload, Review, ReviewPayload } from "./review.type";
 
 @Resolver(() => Review)
@@ -33,8 +34,8 @@ export class ReviewResolver {
     return { id: review.productId };
   }
 
-  @FieldResolver(() => User)
-  author(@Root() review: ReviewDocument): User {
-    return { id: review.authorId };
+  @FieldResolver(() => User, { nullable: true })
+  author(@Root() review: ReviewDocument): User | null {
+    return isErasedAuthor(review.authorId) ? null : { id: review.authorId };
   }
 }

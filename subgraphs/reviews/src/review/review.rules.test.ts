@@ -1,4 +1,12 @@
-import { addReviewInputSchema, averageRating, BODY_MAX, plainText, ratingBuckets } from "./review.rules";
+import {
+  addReviewInputSchema,
+  averageRating,
+  BODY_MAX,
+  erasedAuthorId,
+  isErasedAuthor,
+  plainText,
+  ratingBuckets,
+} from "./review.rules";
 
 describe("review input", () => {
   const valid = { productId: "prd_1", rating: 4, title: "  Sturdy  ", body: "Good chair.\r\nWould buy again. " };
@@ -39,5 +47,13 @@ describe("rating summary", () => {
     ).toEqual([1, 0, 0, 0, 2]);
     expect(averageRating(11, 3)).toBe(3.67);
     expect(averageRating(0, 0)).toBeNull();
+  });
+});
+
+describe("erased authors", () => {
+  it("marks each review apart, and tells the marker from a user id", () => {
+    expect(erasedAuthorId("rev_1")).not.toBe(erasedAuthorId("rev_2"));
+    expect(isErasedAuthor(erasedAuthorId("rev_1"))).toBe(true);
+    expect(isErasedAuthor("usr_1")).toBe(false);
   });
 });

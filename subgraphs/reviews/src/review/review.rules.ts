@@ -49,3 +49,13 @@ export function ratingBuckets(counts: ReadonlyArray<{ rating: number; count: num
 export function averageRating(sum: number, count: number): number | null {
   return count === 0 ? null : Math.round((sum / count) * 100) / 100;
 }
+
+/**
+ * What an erased author's reviews hold instead of their user id. One per review, not one fixed
+ * marker: a product's reviews are unique by author (`one_review_per_user_and_product`), and
+ * FerretDB has no partial indexes to exempt a shared marker from it.
+ */
+const ERASED_AUTHOR_PREFIX = "erased:";
+export const erasedAuthorId = (reviewId: string): string => `${ERASED_AUTHOR_PREFIX}${reviewId}`;
+/** True for a review whose author deleted their account: it has no author to resolve. */
+export const isErasedAuthor = (authorId: string): boolean => authorId.startsWith(ERASED_AUTHOR_PREFIX);

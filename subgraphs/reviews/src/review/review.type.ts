@@ -9,7 +9,11 @@ import { User } from "../user/user.stub";
 export class Review {
   @Field(() => ID) id!: string;
   @Field(() => Product) product!: Product;
-  @Field(() => User) author!: User;
+  @Field(() => User, {
+    nullable: true,
+    description: "Null once the author deleted their account: the review stays, as a former customer's.",
+  })
+  author!: User | null;
   @Field(() => Int, { description: "1 to 5 stars." }) rating!: number;
   @Field(() => String) title!: string;
   @Field(() => String) body!: string;

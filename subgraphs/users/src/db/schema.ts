@@ -1,6 +1,6 @@
 import { createdAtColumn } from "@cartograph/service-kit/db";
 import { sql } from "drizzle-orm";
-import { boolean, index, pgTable, text, timestamp, uniqueIndex } from "drizzle-orm/pg-core";
+import { boolean, check, index, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex } from "drizzle-orm/pg-core";
 export { outboxEvents, processedEvents } from "@cartograph/events/postgres";
 
 export const users = pgTable(
@@ -13,6 +13,8 @@ export const users = pgTable(
     roles: text("roles").array().notNull().default(sql`'{CUSTOMER}'::text[]`),
     createdAt: createdAtColumn(),
     updatedAt: timestamp("updated_at", { withTimezone: true, mode: "date" }).notNull().defaultNow(),
+    /** Set when the customer deleted the account: the row stays, anonymised, for the ids orders keep. */
+    deletedAt: timestamp("deleted_at", { withTimezone: true, mode: "date" }),
   },
   (table) => [
     // Emails are unique whatever their case: "Ann@x.com" and "ann@x.com" are one account.
@@ -82,3 +84,52 @@ export const loginFailures = pgTable(
   },
   (table) => [index("login_failures_email_idx").on(table.email, table.failedAt)],
 );
+
+export type DataRequestKindValue = "EXPORT" | "ERASURE";
+export type DataRequestStatusValue = "PENDING" | "READY" | "EXPIRED" | "COMPLETED";
+
+/**
+ * A customer's data request (an export, or the erasure that deleting the account starts), kept as
+ * the audit trail admins read. Its user id is the account's random id, which names nobody once the
+ * account is anonymised.
+ */
+export const dataRequests = pgTable(
+  "data_requests",
+  {
+    id: text("id").primaryKey(),
+    userId: text("user_id").notNull(),
+    kind: text("kind").$type<DataRequestKindValue>().notNull(),
+    status: text("status").$type<DataRequestStatusValue>().notNull().default("PENDING"),
+    requestedAt: createdAtColumn("requested_at"),
+    /** When the last service answered. */
+    completedAt: timestamp("completed_at", { withTimezone: true, mode: "date" }),
+    /** An export's download is kept until then. */
+    expiresAt: timestamp("expires_at", { withTimezone: true, mode: "date" }),
+  },
+  (table) => [
+    index("data_requests_user_idx").on(table.userId, table.requestedAt),
+    index("data_requests_requested_idx").on(table.requestedAt, table.id),
+    check("data_requests_kind_known", sql`${table.kind} in ('EXPORT', 'ERASURE')`),
+    check("data_requests_status_known", sql`${table.status} in ('PENDING', 'READY', 'EXPIRED', 'COMPLETED')`),
+  ],
+);
+
+/** Each service's answer to a request: its part of an export, or what it erased (counts). */
+export const dataRequestReplies = pgTable(
+  "data_request_replies",
+  {
+    requestId: text("request_id")
+      .notNull()
+      .references(() => dataRequests.id),
+    service: text("service").notNull(),
+    /** The service's part of an export; removed when the export expires. */
+    data: jsonb("data").$type<Record<string, unknown>>(),
+    /** What an erasure removed or anonymised, as counts per kind: the audit record. */
+    summary: jsonb("summary").$type<Record<string, number>>(),
+    receivedAt: createdAtColumn("received_at"),
+  },
+  (table) => [primaryKey({ columns: [table.requestId, table.service] })],
+);
+
+export type DataRequestRow = typeof dataRequests.$inferSelect;
+export type DataRequestReplyRow = typeof dataRequestReplies.$inferSelect;
