@@ -12,6 +12,9 @@ export default defineConfig({
   dts: true,
   sourcemap: true,
   clean: true,
+  // Also for CommonJS: one copy of the documents shared by both entries (object identity matters
+  // to Apollo's and urql's caches, and to bundle size).
+  splitting: true,
   target: "node20",
   platform: "neutral",
   // graphql must stay one instance with the application's (peer); graphql-ws is a dependency.
