@@ -183,10 +183,22 @@ describe("a customer's data on request", () => {
     expect(deleteMyAccount.userErrors).toEqual([]);
     const requestId = deleteMyAccount.dataRequest!.id;
 
-    // Her token is refused at once.
+    // Her token is refused at once by users, and on every path by the router once it has heard
+    // `user.deleted` (a moment later: the event goes through users' outbox and the broker).
     const refused = await ada.client.Me().catch((error: unknown) => error);
     expect(refused).toBeInstanceOf(CartographRequestError);
     expect((refused as CartographRequestError).codes).toEqual(["UNAUTHENTICATED"]);
+    const cartRefused = await waitFor(
+      async () => {
+        const error = await ada.client.MyCart().then(
+          () => undefined,
+          (e: unknown) => e,
+        );
+        return error instanceof CartographRequestError && error.codes.includes("UNAUTHENTICATED") ? error : undefined;
+      },
+      { what: "the router to refuse her token on orders' fields too" },
+    );
+    expect(cartRefused.message).toContain("This account was deleted.");
 
     // Every subgraph confirms, with what it did: the admins' trail.
     const completed = await waitFor(

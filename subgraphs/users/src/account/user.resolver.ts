@@ -1,3 +1,4 @@
+import { unauthenticated } from "@cartograph/service-kit";
 import { Role, requireOwnerOrAdmin, requireViewer } from "@cartograph/service-kit/auth";
 import { Authorized, toPayload, PrivateCache } from "@cartograph/service-kit/graphql";
 import {
@@ -36,7 +37,12 @@ export class UserResolver {
   @PrivateCache()
   @Query(() => User, { nullable: true, description: "The signed-in user, or null when signed out." })
   async me(@Ctx() ctx: UsersContext): Promise<UserRow | null> {
-    return ctx.viewer ? ctx.loaders.userById.load(ctx.viewer.userId) : null;
+    if (!ctx.viewer) return null;
+    const user = await ctx.loaders.userById.load(ctx.viewer.userId);
+    // Users knows of a deletion at once; the router refuses the token everywhere once it hears
+    // `user.deleted` a moment later.
+    if (user?.deletedAt) throw unauthenticated("This account was deleted.");
+    return user;
   }
 
   @Authorized(Role.ADMIN)
