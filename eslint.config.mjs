@@ -21,7 +21,16 @@ const otherSubgraphs = {
 };
 
 export default tseslint.config(
-  { ignores: ["**/node_modules/**", ".local/**", "packages/client/src/generated/**", "**/drizzle/**", "coverage/**"] },
+  {
+    ignores: [
+      "**/node_modules/**",
+      "**/dist/**",
+      ".local/**",
+      "packages/client/src/generated/**",
+      "**/drizzle/**",
+      "coverage/**",
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Regenerates every checked-in artifact (subgraph SDL, supergraph, API schema, SDK, drizzle
+# Regenerates every checked-in artifact (subgraph SDL, supergraph, API schema, the client's typed documents and SDK, drizzle
 # migrations, the Dockerfiles generated from scripts/images/Dockerfile.template) and fails if any differs from what is committed: generated files are never
 # hand-edited and never stale.
 set -euo pipefail

@@ -6,8 +6,8 @@
  */
 import { writeFileSync } from "node:fs";
 import path from "node:path";
-import { documentText, operationsOf, trustedDocumentId } from "@cartograph/client/documents";
-import * as generated from "@cartograph/client/generated";
+import * as generated from "@cartograph/client/documents";
+import { documentText, operationsOf, trustedDocumentId } from "@cartograph/client/trusted-documents";
 import type { DocumentNode } from "graphql";
 import { repoRoot } from "./subgraphs";
 

@@ -1,5 +1,5 @@
 import { readFileSync } from "node:fs";
-import { trustedDocumentId } from "@cartograph/client/documents";
+import { trustedDocumentId } from "@cartograph/client/trusted-documents";
 import { ErrorCode } from "@cartograph/service-kit";
 import { GraphQLError } from "graphql";
 

@@ -3,7 +3,7 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { gzipSync, deflateSync, brotliCompressSync } from "node:zlib";
-import { trustedDocumentId } from "@cartograph/client/documents";
+import { trustedDocumentId } from "@cartograph/client/trusted-documents";
 import { ErrorCode } from "@cartograph/service-kit";
 import { Role } from "@cartograph/service-kit/auth";
 import { createTestTokens, type TestTokens } from "@cartograph/testing";

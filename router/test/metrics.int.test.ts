@@ -2,7 +2,7 @@ import { randomBytes } from "node:crypto";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { trustedDocumentId } from "@cartograph/client/documents";
+import { trustedDocumentId } from "@cartograph/client/trusted-documents";
 import { scrapeMetrics, waitFor, type MetricsScrape } from "@cartograph/testing";
 import WebSocket from "ws";
 import { startShelfRouter, type ShelfRouter } from "./shelf-router";

@@ -1,7 +1,7 @@
 import { mkdtempSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { trustedDocumentId } from "@cartograph/client/documents";
+import { trustedDocumentId } from "@cartograph/client/trusted-documents";
 import { startShelfRouter, type ShelfRouter } from "./shelf-router";
 
 const SHELF = "query Shelf { shelf { id name } }";

@@ -3,6 +3,7 @@ import { createClient, type Client } from "graphql-ws";
 import { getSdk, type Requester } from "./generated/sdk";
 import { trustedDocumentIds } from "./generated/trusted-document-ids";
 
+export * from "./generated/documents";
 export * from "./generated/sdk";
 
 /** One error of a GraphQL response, as the router sends it. */
@@ -34,6 +35,15 @@ export interface CartographClientOptions {
   url: string;
   /** Sent as `Authorization: Bearer …`; a function is read on every request (tokens rotate). */
   accessToken?: string | null | (() => string | null | undefined);
+  /**
+   * Called when a request is refused as UNAUTHENTICATED (an expired access token): resolves to a
+   * new access token, with which the request is sent once more, or to null to give up (the
+   * request's error is thrown). Concurrent failures share one call. The new token is used from
+   * then on, unless `accessToken` is a function (then it is read as before: update what it reads).
+   * The router refuses an expired token even on `refreshToken`: refresh through a client without
+   * `accessToken`, never through this one.
+   */
+  refreshAccessToken?: () => Promise<string | null>;
   headers?: Record<string, string>;
   fetch?: typeof fetch;
   /** For subscriptions outside browsers (Node 20 has no global WebSocket): e.g. `WebSocket` from "ws". */
@@ -55,6 +65,27 @@ export interface CartographRequestOptions {
 /** The typed SDK: one method per operation in packages/client/operations. */
 export function createCartographClient(options: CartographClientOptions) {
   const doFetch = options.fetch ?? fetch;
+  let refreshed: string | null = null;
+  let refreshing: Promise<string | null> | null = null;
+  const accessToken = (): string | null =>
+    (typeof options.accessToken === "function" ? options.accessToken() : (refreshed ?? options.accessToken)) ?? null;
+  /** A token newer than the refused one `sent`: another request's refresh, or one started now. */
+  const refresh = (sent: string | null): Promise<string | null> => {
+    const current = accessToken();
+    if (refreshing) return refreshing;
+    if (current && current !== sent) return Promise.resolve(current);
+    const refreshAccessToken = options.refreshAccessToken;
+    if (!refreshAccessToken) return Promise.resolve(null);
+    refreshing = refreshAccessToken()
+      .then((token) => {
+        if (token) refreshed = token;
+        return token;
+      })
+      .finally(() => {
+        refreshing = null;
+      });
+    return refreshing;
+  };
   const printed = new WeakMap<DocumentNode, string>();
   const byId = options.trustedDocuments ?? true;
   /** The operation's trusted document id, when the SDK sends ids and has one for it. */
@@ -75,8 +106,9 @@ export function createCartographClient(options: CartographClientOptions) {
       url: options.url.replace(/^http/, "ws"),
       webSocketImpl: options.webSocketImpl,
       lazy: true,
+      // Read at every (re)connection, so a reconnect after a refresh sends the new token.
       connectionParams: () => {
-        const token = typeof options.accessToken === "function" ? options.accessToken() : options.accessToken;
+        const token = accessToken();
         return token ? { authorization: `Bearer ${token}` } : {};
       },
     });
@@ -110,8 +142,7 @@ export function createCartographClient(options: CartographClientOptions) {
     if (getOperationAST(document)?.operation === "subscription") return subscribe<R>(document, variables);
     return query<R, V>(document, variables, call);
   }) as Requester<CartographRequestOptions>;
-  const post = async (payload: Record<string, unknown>, call?: CartographRequestOptions) => {
-    const token = typeof options.accessToken === "function" ? options.accessToken() : options.accessToken;
+  const post = async (payload: Record<string, unknown>, token: string | null, call?: CartographRequestOptions) => {
     const response = await doFetch(options.url, {
       method: "POST",
       headers: {
@@ -131,14 +162,36 @@ export function createCartographClient(options: CartographClientOptions) {
     return { response, body };
   };
   const query = async <R, V>(document: DocumentNode, variables?: V, call?: CartographRequestOptions): Promise<R> => {
+    const sent = accessToken();
+    try {
+      return await send<R, V>(document, variables, sent, call);
+    } catch (error) {
+      if (!options.refreshAccessToken || !(error instanceof CartographRequestError)) throw error;
+      if (!error.codes.includes("UNAUTHENTICATED")) throw error;
+      const token = await refresh(sent);
+      if (!token) throw error;
+      return send<R, V>(document, variables, token, call);
+    }
+  };
+  const send = async <R, V>(
+    document: DocumentNode,
+    variables: V | undefined,
+    token: string | null,
+    call?: CartographRequestOptions,
+  ): Promise<R> => {
     const id = idOf(document);
     let { response, body } = await post(
       id ? { variables, extensions: persisted(id) } : { query: queryText(document), variables },
+      token,
       call,
     );
     if (id && body?.errors?.some((error) => error.extensions?.code === "PERSISTED_QUERY_NOT_FOUND")) {
       // A router that does not know this id (an older deployment): send the text with it (APQ).
-      ({ response, body } = await post({ query: queryText(document), variables, extensions: persisted(id) }, call));
+      ({ response, body } = await post(
+        { query: queryText(document), variables, extensions: persisted(id) },
+        token,
+        call,
+      ));
     }
     if (!body)
       throw new CartographRequestError(
