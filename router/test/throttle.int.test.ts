@@ -27,20 +27,28 @@ describe("cost throttling", () => {
     const calls = shelf.calls.length;
     const refused = await shelf.post({ query: "{ shelf { id } }" }, token);
     expect(refused.status).toBe(429);
-    expect(Number(refused.headers.get("retry-after"))).toBeGreaterThanOrEqual(9);
     expect(refused.body.data).toBeUndefined();
+    // A second or more may pass under load since the third answer: a point or two restored, still short of 10.
+    const [error] = refused.body.errors as Array<{
+      message: string;
+      extensions: { code: string; cost: { throttleStatus: { currentlyAvailable: number } } };
+    }>;
+    const available = error!.extensions.cost.throttleStatus.currentlyAvailable;
+    expect(available).toBeGreaterThanOrEqual(0);
+    expect(available).toBeLessThan(10);
     expect(refused.body.errors).toEqual([
-      expect.objectContaining({
-        message: expect.stringMatching(/costs 10 points/),
+      {
+        message: `Throttled: this operation costs 10 points and ${available} are available. Retry in ${10 - available} s.`,
         extensions: {
           code: "RATE_LIMITED",
           cost: {
             requestedQueryCost: 10,
-            throttleStatus: { currentlyAvailable: 0, maximumAvailable: 30, restoreRate: 1 },
+            throttleStatus: { currentlyAvailable: available, maximumAvailable: 30, restoreRate: 1 },
           },
         },
-      }),
+      },
     ]);
+    expect(Number(refused.headers.get("retry-after"))).toBeGreaterThanOrEqual(10 - available);
     expect(shelf.calls.length).toBe(calls); // refused before any subgraph was called
   });
 
