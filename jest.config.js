@@ -14,6 +14,8 @@ const transform = {
 };
 
 const common = { transform, testEnvironment: "node", moduleFileExtensions: ["ts", "js", "json"] };
+// The projects that use RabbitMQ start by deleting what killed runs left there (once per project).
+const broker = { globalSetup: "<rootDir>/packages/test-datastores/src/jest-global-setup.ts" };
 
 /** @type {import('jest').Config} */
 module.exports = {
@@ -34,6 +36,7 @@ module.exports = {
     },
     {
       ...common,
+      ...broker,
       displayName: "integration",
       testMatch: [
         "<rootDir>/packages/*/test/**/*.int.test.ts",
@@ -49,11 +52,13 @@ module.exports = {
     },
     {
       ...common,
+      ...broker,
       displayName: "e2e",
       testMatch: ["<rootDir>/e2e/**/*.e2e.test.ts"],
     },
     {
       ...common,
+      ...broker,
       // Restarts the shared PostgreSQL, RabbitMQ and MongoDB server: `pnpm test` runs it last, alone, in band.
       displayName: "faults",
       testMatch: ["<rootDir>/e2e/faults/**/*.faults.test.ts"],

@@ -304,7 +304,10 @@ NODE_IP_ADDRESS=127.0.0.1
 NODE_PORT=5672
 ERL_EPMD_ADDRESS=127.0.0.1
 SERVER_ADDITIONAL_ERL_ARGS="-kernel inet_dist_use_interface {127,0,0,1}"
-CTL_ERL_ARGS="-kernel inet_dist_use_interface {127,0,0,1}"'
+CTL_ERL_ARGS="-kernel inet_dist_use_interface {127,0,0,1}"
+# Each durable queue holds files open while the node recovers it; with the default soft
+# limit of 1024 (su resets it) a node holding a few thousand queues hangs at boot.
+ulimit -S -n "$(ulimit -H -n)" 2>/dev/null || true'
 
 rabbit_node_running() { pgrep -u rabbitmq -x beam.smp >/dev/null 2>&1; }
 rabbit_node_stopped() { ! rabbit_node_running; }
@@ -330,10 +333,13 @@ rabbit_up() {
     log "starting RabbitMQ"
     # Same settings as the env file, also as env vars (belt and braces: the server
     # wrapper keeps the environment when it switches to the rabbitmq user).
-    "${SUDO[@]}" env RABBITMQ_NODENAME=rabbit@localhost RABBITMQ_NODE_IP_ADDRESS=127.0.0.1 \
-      RABBITMQ_NODE_PORT="$RABBITMQ_PORT" ERL_EPMD_ADDRESS=127.0.0.1 \
-      rabbitmq-server -detached >>"$start_log" 2>&1 ||
-      die_with_log "$start_log" "rabbitmq-server -detached failed"
+    # A hard limit the env file can raise the soft one to (root may raise its own).
+    (
+      ulimit -n 65536 2>/dev/null || true
+      exec "${SUDO[@]}" env RABBITMQ_NODENAME=rabbit@localhost RABBITMQ_NODE_IP_ADDRESS=127.0.0.1 \
+        RABBITMQ_NODE_PORT="$RABBITMQ_PORT" ERL_EPMD_ADDRESS=127.0.0.1 \
+        rabbitmq-server -detached
+    ) >>"$start_log" 2>&1 || die_with_log "$start_log" "rabbitmq-server -detached failed"
   fi
   # await_startup needs the node to be reachable first; retry until the deadline.
   local deadline=$((SECONDS + 120))

@@ -45,3 +45,20 @@ export async function createTestDatabase(label: string): Promise<TestDatabase> {
     },
   };
 }
+
+/** Drops the test databases earlier runs left (a killed run never drops its own), unless in use. */
+export async function sweepStaleTestDatabases(): Promise<number> {
+  const admin = new pg.Client({ connectionString: POSTGRES_ADMIN_URL });
+  await admin.connect();
+  try {
+    const { rows } = await admin.query<{ datname: string }>(
+      `select datname from pg_database d
+        where datname ~ '^t_[a-z0-9_]+_w[0-9]+_[0-9a-f]{8}$'
+          and not exists (select 1 from pg_stat_activity a where a.datname = d.datname)`,
+    );
+    for (const { datname } of rows) await admin.query(`drop database if exists "${datname}"`);
+    return rows.length;
+  } finally {
+    await admin.end();
+  }
+}

@@ -1,4 +1,6 @@
+import { execFile } from "node:child_process";
 import { randomBytes } from "node:crypto";
+import { promisify } from "node:util";
 
 export const RABBITMQ_URL = process.env.RABBITMQ_URL ?? "amqp://guest:guest@127.0.0.1:5672";
 
@@ -24,4 +26,47 @@ export function deleteQueues(owner: string, purposes: string[]): Promise<void> {
   return deleteQueueNames(
     purposes.flatMap((purpose) => ["", ".retry", ".dlq"].map((suffix) => `${owner}.${purpose}${suffix}`)),
   );
+}
+
+const execFileAsync = promisify(execFile);
+
+/**
+ * Deletes the queues and exchanges that earlier test runs left on the broker (a run that was
+ * killed never reaches its teardown). They are durable, so they pile up across runs, and a broker
+ * holding thousands of queues takes minutes to boot. Only names made by `uniqueTopologyName` are
+ * touched, and only queues nobody consumes. Listing needs `rabbitmqctl` on this machine (root or
+ * the rabbitmq user); without it nothing is swept.
+ */
+export async function sweepStaleTestTopology(): Promise<{ queues: number; exchanges: number } | undefined> {
+  const list = async (...args: string[]): Promise<string[][] | undefined> => {
+    try {
+      const { stdout } = await execFileAsync("rabbitmqctl", ["-q", ...args, "--no-table-headers"], {
+        timeout: 60_000,
+        maxBuffer: 64 * 1024 * 1024,
+      });
+      return stdout
+        .split("\n")
+        .filter(Boolean)
+        .map((line) => line.split("\t"));
+    } catch {
+      return undefined;
+    }
+  };
+  const queues = await list("list_queues", "name", "consumers");
+  const exchanges = await list("list_exchanges", "name");
+  if (!queues || !exchanges) return undefined;
+  const isTestName = (name: string | undefined): name is string => name?.startsWith("test.") ?? false;
+  const staleQueues = queues.filter(([name, consumers]) => isTestName(name) && consumers === "0").map(([n]) => n);
+  const staleExchanges = exchanges.map(([name]) => name).filter(isTestName);
+
+  const { connect } = await import("amqplib");
+  const connection = await connect(RABBITMQ_URL);
+  try {
+    const channel = await connection.createChannel();
+    for (const queue of staleQueues) if (queue) await channel.deleteQueue(queue);
+    for (const exchange of staleExchanges) await channel.deleteExchange(exchange);
+  } finally {
+    await connection.close();
+  }
+  return { queues: staleQueues.length, exchanges: staleExchanges.length };
 }
