@@ -58,6 +58,14 @@ module.exports = {
     },
     {
       ...common,
+      // On the local Kubernetes cluster (scripts/k8s/cluster/test.sh deploys and forwards first):
+      // the smoke suite through the cluster's router, NetworkPolicy and Pod Security probes, and
+      // rollouts and restarts. Not part of the other projects' runs: `pnpm test:cluster`.
+      displayName: "cluster",
+      testMatch: ["<rootDir>/e2e/cluster/**/*.cluster.test.ts", "<rootDir>/e2e/smoke.e2e.test.ts"],
+    },
+    {
+      ...common,
       ...broker,
       // Restarts the shared PostgreSQL, RabbitMQ and MongoDB server: `pnpm test` runs it last, alone, in band.
       displayName: "faults",

@@ -5,9 +5,10 @@
  * platform itself, so it also runs in `pnpm test`.
  */
 import { randomUUID } from "node:crypto";
-import { createCartographClient, type CartographClient } from "@cartograph/client";
+import { createCartographClient, type CartographClient, type NotificationAddedSubscription } from "@cartograph/client";
 import { uniqueEmail, waitFor } from "@cartograph/testing";
 import { startPlatform, type Platform } from "./platform";
+import WebSocket from "ws";
 import { ADDRESS } from "./shop";
 
 const externalRouterUrl = process.env.CARTOGRAPH_ROUTER_URL;
@@ -24,10 +25,14 @@ beforeAll(async () => {
     routerUrl = platform.routerUrl;
   }
 }, 240_000);
-afterAll(() => platform?.stop());
+afterAll(async () => {
+  await platform?.stop();
+});
 
 describe("smoke: the storefront's main path through the router", () => {
   let shopper: CartographClient;
+  let live: CartographClient | undefined;
+  let notifications: AsyncIterator<NotificationAddedSubscription> | undefined;
   let email: string;
   let slug: string;
   let variantId: string;
@@ -46,6 +51,9 @@ describe("smoke: the storefront's main path through the router", () => {
     shopper = client(register.accessToken);
     const { me } = await shopper.Me();
     expect(me).toMatchObject({ id: register.user!.id, email });
+    // Listening from now on: the order's notifications must arrive over the WebSocket.
+    live = createCartographClient({ url: routerUrl, accessToken: register.accessToken, webSocketImpl: WebSocket });
+    notifications = live.NotificationAdded()[Symbol.asyncIterator]();
   });
 
   it("browses the catalogue and finds a product in stock", async () => {
@@ -93,6 +101,32 @@ describe("smoke: the storefront's main path through the router", () => {
     );
     expect(order.status).toBe("PAID");
     expect(order.payment).toMatchObject({ status: "SUCCEEDED" });
+  });
+
+  it("hears of the order live over the WebSocket (notificationAdded through the router)", async () => {
+    const topics: string[] = [];
+    try {
+      while (!topics.includes("ORDER_PAID")) {
+        let timer: NodeJS.Timeout | undefined;
+        const step = await Promise.race([
+          notifications!.next(),
+          new Promise<never>((_, reject) => {
+            timer = setTimeout(
+              () => reject(new Error(`no ORDER_PAID notification; heard ${topics.join(", ")}`)),
+              30_000,
+            );
+          }),
+        ]).finally(() => clearTimeout(timer));
+        if (step.done) break;
+        const notification = step.value.notificationAdded;
+        if (notification.order?.id === orderId) topics.push(notification.topic);
+      }
+    } finally {
+      await notifications!.return?.();
+      await live!.dispose();
+    }
+    expect(topics).toContain("ORDER_PLACED");
+    expect(topics).toContain("ORDER_PAID");
   });
 
   it("reviews what they bought, verified by the paid order (reviews on MongoDB)", async () => {

@@ -6,3 +6,4 @@ export * from "./ports";
 export * from "./postgres";
 export * from "./rabbitmq";
 export * from "./waiting";
+export * from "./stamp";

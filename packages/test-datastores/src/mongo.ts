@@ -1,5 +1,5 @@
-import { randomBytes } from "node:crypto";
 import { MongoClient } from "mongodb";
+import { uniqueStamp } from "./stamp";
 
 /** The MongoDB-compatible server (`pnpm services:up` runs FerretDB there). */
 export const MONGODB_TEST_URL = process.env.CARTOGRAPH_TEST_MONGODB_URL ?? "mongodb://127.0.0.1:27017";
@@ -13,7 +13,7 @@ export interface TestMongoDatabase {
 /** A fresh database name for one test file in one worker; it exists once something is written. */
 export function createTestMongoDatabase(label: string): TestMongoDatabase {
   const worker = process.env.JEST_WORKER_ID ?? "0";
-  const name = `t_${label.replace(/[^a-z0-9]/gi, "_").toLowerCase()}_w${worker}_${randomBytes(4).toString("hex")}`;
+  const name = `t_${label.replace(/[^a-z0-9]/gi, "_").toLowerCase()}_w${worker}_${uniqueStamp()}`;
   const url = new URL(MONGODB_TEST_URL);
   url.pathname = `/${name}`;
   return {

@@ -3,7 +3,7 @@
 # containerd + runc (container runtime), containernetworking-plugins (bridge/host-local CNI),
 # etcd-server (the cluster's store), conntrack/ipset/iptables (kube-proxy, kube-router),
 # busybox-static (the smoke-test image), gcc (the pause binary), python3 (mkimage.py), openssl
-# (the cluster's PKI).
+# (the cluster's PKI), socat and curl (pnpm k8s:forward).
 # No daemon of these packages is started on the host: the cluster starts its own, in its netns.
 # shellcheck source=scripts/k8s/cluster/lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
@@ -23,6 +23,8 @@ wanted=(
   python3:/usr/bin/python3
   iproute2:/usr/sbin/ip
   util-linux:/usr/bin/nsenter
+  socat:/usr/bin/socat
+  curl:/usr/bin/curl
 )
 missing=()
 for w in "${wanted[@]}"; do [[ -e ${w#*:} ]] || missing+=("${w%%:*}"); done

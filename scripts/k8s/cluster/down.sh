@@ -31,6 +31,8 @@ stop() { # name...: SIGTERM, up to 10 s, then SIGKILL (only the pids we recorded
   return 0
 }
 
+# 0. The relays of `pnpm k8s:forward` (the host one is outside the namespace).
+stop forward-host forward-cluster
 # 1. The node first (kubelet would restart what we kill), then the control plane.
 stop kubelet kube-router kube-proxy
 stop kube-scheduler kube-controller-manager kube-apiserver etcd
