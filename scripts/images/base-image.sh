@@ -1,34 +1,53 @@
 #!/usr/bin/env bash
-# Makes the Dockerfiles' base image locally, since no image registry is reachable here: a Debian
-# bookworm minbase root filesystem with this machine's Node (must be exactly v20.20.2) and npm,
-# a `node` user (uid/gid 1000) as in the official image, tagged exactly as the official
-# docker.io/library/node:20.20.2-bookworm-slim so the Dockerfiles build unchanged with
-# --pull=never. Elsewhere the real image is pulled instead.
+# Makes the Dockerfiles' base images locally, since no image registry is reachable here, from one
+# Debian bookworm minbase debootstrap:
+#   - docker.io/library/node:20.20.2-bookworm-slim: that root filesystem with this machine's Node
+#     (must be exactly v20.20.2) and npm, a `node` user (uid/gid 1000) as in the official image;
+#   - docker.io/library/debian:bookworm-slim: the plain root filesystem (plus ca-certificates),
+#     with the official slim image's apt/dpkg settings (no docs, man pages or locales installed,
+#     no apt caches kept) and its apt sources (bookworm, bookworm-updates, bookworm-security);
+#     the datastore stand-ins (datastores.sh) build on it.
+# Tagged exactly as the official images so Dockerfiles build unchanged with --pull=never.
+# Elsewhere the real images are pulled instead.
 #
-# Usage: bash scripts/images/base-image.sh [--force]   (skips when the tag exists, unless --force)
+# Usage: bash scripts/images/base-image.sh [--force]
+#   makes whichever of the two tags is missing (both with --force); an existing one is left as is.
 set -euo pipefail
 # shellcheck source-path=SCRIPTDIR source=lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 [[ $EUID -eq 0 ]] || die "run as root (debootstrap, chroot and rootful podman)"
 ensure_tools
-if [[ ${1:-} != --force ]] && podman image exists "$BASE_IMAGE"; then
-  log "$BASE_IMAGE exists"
+make_node=1 make_debian=1
+if [[ ${1:-} != --force ]]; then
+  podman image exists "$BASE_IMAGE" && make_node=0
+  podman image exists "$DEBIAN_IMAGE" && make_debian=0
+fi
+if ((!make_node && !make_debian)); then
+  log "$BASE_IMAGE and $DEBIAN_IMAGE exist"
   exit 0
 fi
 
-node_bin=$(command -v node)
-node_bin=$(readlink -f "$node_bin")
-[[ $("$node_bin" --version) == "v$NODE_VERSION" ]] ||
-  die "the base image needs Node v$NODE_VERSION but $node_bin is $("$node_bin" --version); install nodejs $NODE_VERSION"
-npm_dir=$(readlink -f "$(dirname "$node_bin")/../lib/node_modules/npm")
-[[ -f $npm_dir/bin/npm-cli.js ]] || die "npm not found beside $node_bin (looked in $npm_dir)"
-corepack_dir=$(dirname "$npm_dir")/corepack
+# The node image's ingredients, checked before the long debootstrap.
+if ((make_node)); then
+  node_bin=$(command -v node)
+  node_bin=$(readlink -f "$node_bin")
+  [[ $("$node_bin" --version) == "v$NODE_VERSION" ]] ||
+    die "the base image needs Node v$NODE_VERSION but $node_bin is $("$node_bin" --version); install nodejs $NODE_VERSION"
+  npm_dir=$(readlink -f "$(dirname "$node_bin")/../lib/node_modules/npm")
+  [[ -f $npm_dir/bin/npm-cli.js ]] || die "npm not found beside $node_bin (looked in $npm_dir)"
+  corepack_dir=$(dirname "$npm_dir")/corepack
+fi
 
-# The Debian mirror apt already uses (deb822 or one-line sources), else the default one.
-mirror=$(grep -hoE '^(URIs:|deb) +https?://[^ ]+/debian/?( |$)' /etc/apt/sources.list /etc/apt/sources.list.d/* 2>/dev/null |
-  awk '{print $2}' | head -n1 || true)
+# The Debian mirrors apt already uses (deb822 or one-line sources), else the default ones.
+apt_uri() {
+  grep -hoE "^(URIs:|deb) +https?://[^ ]+/$1/?( |\$)" /etc/apt/sources.list /etc/apt/sources.list.d/* 2>/dev/null |
+    awk '{print $2}' | head -n1 || true
+}
+mirror=$(apt_uri debian)
 mirror=${mirror:-http://deb.debian.org/debian}
+security_mirror=$(apt_uri debian-security)
+security_mirror=${security_mirror:-http://deb.debian.org/debian-security}
 
 work=$(mktemp -d /var/tmp/cartograph-base.XXXXXX)
 rootfs=$work/rootfs
@@ -43,6 +62,65 @@ started=$SECONDS
 log "debootstrap bookworm (minbase) from $mirror"
 debootstrap --variant=minbase --include=ca-certificates bookworm "$rootfs" "$mirror" >"$work/debootstrap.log" 2>&1 ||
   { tail -n 30 "$work/debootstrap.log" >&2; die "debootstrap failed"; }
+
+# The debian image: a copy of the fresh root filesystem, made slim as the official one.
+make_debian_image() {
+  local root=$work/debian
+  cp -a "$rootfs" "$root"
+  rm -rf "$root"/usr/share/{doc,man,info,locale}/* "$root"/var/lib/apt/lists/* "$root"/var/cache/apt/* \
+    "$root"/var/cache/debconf/*-old "$root"/var/log/* "$root"/tmp/*
+  : >"$root/etc/resolv.conf"
+  echo "cartograph-base" >"$root/etc/hostname"
+  # What the official slim image sets (debuerreotype's minimizing config): later package installs
+  # leave out docs, man pages and translations, and apt keeps no package caches.
+  cat >"$root/etc/dpkg/dpkg.cfg.d/docker" <<'CFG'
+# The "slim" variant: files unimportant in containers are not installed (copyright files are kept).
+path-exclude /usr/share/doc/*
+path-include /usr/share/doc/*/copyright
+path-exclude /usr/share/groff/*
+path-exclude /usr/share/info/*
+path-exclude /usr/share/linda/*
+path-exclude /usr/share/lintian/*
+path-exclude /usr/share/locale/*
+path-exclude /usr/share/man/*
+CFG
+  echo 'force-unsafe-io' >"$root/etc/dpkg/dpkg.cfg.d/docker-apt-speedup"
+  cat >"$root/etc/apt/apt.conf.d/docker-clean" <<'CFG'
+DPkg::Post-Invoke { "rm -f /var/cache/apt/archives/*.deb /var/cache/apt/archives/partial/*.deb /var/cache/apt/*.bin || true"; };
+APT::Update::Post-Invoke { "rm -f /var/cache/apt/archives/*.deb /var/cache/apt/archives/partial/*.deb /var/cache/apt/*.bin || true"; };
+Dir::Cache::pkgcache "";
+Dir::Cache::srcpkgcache "";
+CFG
+  echo 'Acquire::Languages "none";' >"$root/etc/apt/apt.conf.d/docker-no-languages"
+  echo 'Apt::AutoRemove::SuggestsImportant "false";' >"$root/etc/apt/apt.conf.d/docker-autoremove-suggests"
+  rm -f "$root/etc/apt/sources.list"
+  cat >"$root/etc/apt/sources.list.d/debian.sources" <<SOURCES
+Types: deb
+URIs: $mirror
+Suites: bookworm bookworm-updates
+Components: main
+Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
+
+Types: deb
+URIs: $security_mirror
+Suites: bookworm-security
+Components: main
+Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
+SOURCES
+  log "importing as $DEBIAN_IMAGE"
+  tar --numeric-owner -C "$root" -c . | podman import --quiet \
+    --change 'ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin' \
+    --change 'CMD ["bash"]' \
+    --message "local stand-in for debian:bookworm-slim" \
+    - "$DEBIAN_IMAGE" >/dev/null
+  rm -rf "$root"
+  log "$DEBIAN_IMAGE made ($(podman image inspect --format '{{.Size}}' "$DEBIAN_IMAGE" | numfmt --to=iec))"
+}
+if ((make_debian)); then make_debian_image; fi
+if ((!make_node)); then
+  log "done in $((SECONDS - started))s"
+  exit 0
+fi
 
 log "adding node $("$node_bin" --version) and npm $("$node_bin" "$npm_dir/bin/npm-cli.js" --version 2>/dev/null)"
 install -m 0755 "$node_bin" "$rootfs/usr/local/bin/node"

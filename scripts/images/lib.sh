@@ -26,6 +26,9 @@ unset nofile nproc
 NODE_VERSION=20.20.2
 # shellcheck disable=SC2034 # read by the scripts that source this file
 BASE_IMAGE=docker.io/library/node:$NODE_VERSION-bookworm-slim
+# The plain Debian base (the same debootstrap, before Node): the datastore stand-ins build on it.
+# shellcheck disable=SC2034 # read by the scripts that source this file
+DEBIAN_IMAGE=docker.io/library/debian:bookworm-slim
 
 log() { echo "images: $*" >&2; }
 die() {
