@@ -16,7 +16,7 @@
 # FerretDB speaks the MongoDB wire protocol but is not MongoDB (no transactions, logins but no
 # per-database authorization), which is why the services use only what both support. FerretDB
 # keeps its data in PostgreSQL's `ferretdb` database: mount
-# scripts/images/datastores/ferretdb-postgres-init.sh into the postgres container's
+# k8s/overlays/local/ferretdb-postgres-init.sh into the postgres container's
 # /docker-entrypoint-initdb.d as well.
 #
 # All build FROM debian:bookworm-slim, which base-image.sh makes (from the same debootstrap as

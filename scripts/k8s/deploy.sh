@@ -61,7 +61,7 @@ if [[ ! -f $SECRETS/app.env || ! -f $SECRETS/datastores.env || ! -f $SECRETS/jwt
   umask 077
   mkdir -p "$SECRETS"
   declare -A pw
-  for name in postgres users products inventory orders payments notifications mongo reviews recommendations rabbitmq; do pw[$name]=$(secret); done
+  for name in postgres users products inventory orders payments notifications mongo reviews recommendations rabbitmq ferretdb; do pw[$name]=$(secret); done
   admin_password=$(secret 12)
   # No SMTP server runs in the cluster: the shop's own comes from SMTP_URL. Without one, emails are
   # retried and then marked FAILED; set SMTP_URL in $SECRETS/app.env and redeploy to fix it.
@@ -82,6 +82,8 @@ if [[ ! -f $SECRETS/app.env || ! -f $SECRETS/datastores.env || ! -f $SECRETS/jwt
     echo "POSTGRES_PASSWORD=${pw[postgres]}"
     for s in users products inventory orders payments notifications reviews recommendations; do echo "${s^^}_DB_PASSWORD=${pw[$s]}"; done
     echo "MONGO_ROOT_PASSWORD=${pw[mongo]}"
+    # Only the local overlay uses it (FerretDB's PostgreSQL role, in place of MongoDB).
+    echo "FERRETDB_DB_PASSWORD=${pw[ferretdb]}"
     echo "RABBITMQ_DEFAULT_USER=cartograph"
     echo "RABBITMQ_DEFAULT_PASS=${pw[rabbitmq]}"
   } >"$SECRETS/datastores.env"
