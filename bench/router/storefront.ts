@@ -164,77 +164,86 @@ export async function catalogueOf(url: string): Promise<Catalogue> {
   return { slugs, variantIds, searches: ["chair", "lamp", "desk", "mug", "jacket", "tent", "kettle", "oak"] };
 }
 
+const pick = <T>(items: T[]) => items[Math.floor(Math.random() * items.length)]!;
+
+/** A shopper signed up for the run (each shopper has their own cart). */
+export async function registeredShopper(url: string, trustedDocuments: boolean): Promise<CartographClient> {
+  const anonymous = createCartographClient({ url, trustedDocuments });
+  const { register } = await anonymous.Register({
+    input: { email: `mix-${randomUUID()}@example.test`, password: "password123", name: "Mix" },
+  });
+  return createCartographClient({ url, accessToken: register.accessToken, trustedDocuments });
+}
+
+/**
+ * One step of the storefront mix, drawn at random: browse 10, product page 5, search 3, add to
+ * cart and read it 2, check out 1.
+ */
+export async function storefrontStep(client: CartographClient, catalogue: Catalogue): Promise<void> {
+  const roll = Math.random() * 21;
+  if (roll < 10)
+    await client.ProductListing({
+      first: 20,
+      sort: { field: pick(["NAME", "PRICE", "CREATED_AT"] as const), direction: "ASC" },
+    });
+  else if (roll < 15) await client.ProductPage({ slug: pick(catalogue.slugs) });
+  else if (roll < 18) await client.ProductListing({ first: 20, filter: { search: pick(catalogue.searches) } });
+  else if (roll < 20) {
+    await client.CartAddLine({ variantId: pick(catalogue.variantIds), quantity: 1 });
+    await client.MyCart();
+  } else
+    await client.Checkout({
+      input: {
+        idempotencyKey: randomUUID(),
+        paymentToken: "tok_visa",
+        shippingAddress: { line1: "1 Main St", city: "Springfield", postalCode: "12345", country: "US" },
+      },
+    });
+}
+
+/** What a timed run saw: every step's latency, and failures by error code. */
+export class StepRecorder {
+  readonly latencies: number[] = [];
+  readonly errors = new Map<string, number>();
+
+  async time(call: () => Promise<unknown>): Promise<void> {
+    const started = performance.now();
+    try {
+      await call();
+    } catch (error) {
+      const code = error instanceof CartographRequestError ? error.codes.join("+") : "NETWORK";
+      this.errors.set(code, (this.errors.get(code) ?? 0) + 1);
+    }
+    this.latencies.push(performance.now() - started);
+  }
+
+  summary(seconds: number) {
+    const sorted = [...this.latencies].sort((a, b) => a - b);
+    return {
+      rps: sorted.length / seconds,
+      p50: percentile(sorted, 50),
+      p95: percentile(sorted, 95),
+      requests: sorted.length,
+      errors: Object.fromEntries(this.errors),
+    };
+  }
+}
+
 export async function mix(
   router: Pick<Router, "label" | "url" | "trustedDocuments">,
   catalogue: Catalogue,
   seconds: number,
   shoppers = Number(options.shoppers),
 ) {
-  const latencies: number[] = [];
-  const errors = new Map<string, number>();
-  const pick = <T>(items: T[]) => items[Math.floor(Math.random() * items.length)]!;
+  const recorder = new StepRecorder();
   const deadline = performance.now() + seconds * 1000;
-  const timed = async (call: () => Promise<unknown>) => {
-    const started = performance.now();
-    try {
-      await call();
-    } catch (error) {
-      const code = error instanceof CartographRequestError ? error.codes.join("+") : "NETWORK";
-      errors.set(code, (errors.get(code) ?? 0) + 1);
-    }
-    latencies.push(performance.now() - started);
-  };
   const shopper = async () => {
-    const anonymous = createCartographClient({ url: router.url, trustedDocuments: router.trustedDocuments });
-    const { register } = await anonymous.Register({
-      input: { email: `mix-${randomUUID()}@example.test`, password: "password123", name: "Mix" },
-    });
-    const client = createCartographClient({
-      url: router.url,
-      accessToken: register.accessToken,
-      trustedDocuments: router.trustedDocuments,
-    });
-    while (performance.now() < deadline) {
-      const roll = Math.random() * 21;
-      if (roll < 10)
-        await timed(() =>
-          client.ProductListing({
-            first: 20,
-            sort: { field: pick(["NAME", "PRICE", "CREATED_AT"] as const), direction: "ASC" },
-          }),
-        );
-      else if (roll < 15) await timed(() => client.ProductPage({ slug: pick(catalogue.slugs) }));
-      else if (roll < 18)
-        await timed(() => client.ProductListing({ first: 20, filter: { search: pick(catalogue.searches) } }));
-      else if (roll < 20)
-        await timed(async () => {
-          await client.CartAddLine({ variantId: pick(catalogue.variantIds), quantity: 1 });
-          await client.MyCart();
-        });
-      else
-        await timed(() =>
-          client.Checkout({
-            input: {
-              idempotencyKey: randomUUID(),
-              paymentToken: "tok_visa",
-              shippingAddress: { line1: "1 Main St", city: "Springfield", postalCode: "12345", country: "US" },
-            },
-          }),
-        );
-    }
+    const client = await registeredShopper(router.url, router.trustedDocuments);
+    while (performance.now() < deadline) await recorder.time(() => storefrontStep(client, catalogue));
   };
   const started = performance.now();
   await Promise.all(Array.from({ length: shoppers }, shopper));
-  const elapsed = (performance.now() - started) / 1000;
-  const sorted = latencies.sort((a, b) => a - b);
-  return {
-    label: router.label,
-    rps: latencies.length / elapsed,
-    p50: percentile(sorted, 50),
-    p95: percentile(sorted, 95),
-    requests: latencies.length,
-    errors: Object.fromEntries(errors),
-  };
+  return { label: router.label, ...recorder.summary((performance.now() - started) / 1000) };
 }
 
 /** One single-subgraph query, sequentially, through the router and straight to the subgraph. */
