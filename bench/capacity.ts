@@ -94,7 +94,20 @@ function listeners(): Map<number, number[]> {
   return byPort;
 }
 
-/** CPU seconds of each known process tree (its listeners and all their descendants). */
+/** A PostgreSQL backend's database, from the process title it sets ("postgres: user db host state"). */
+function postgresDatabase(pid: number): string | undefined {
+  try {
+    return /^postgres: \S+ (\S+) (?:\S+\(\d+\)|\[local\]) /.exec(readFileSync(`/proc/${pid}/cmdline`, "utf8"))?.[1];
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * CPU seconds of each known process tree (its listeners and all their descendants), and of
+ * PostgreSQL's backends per database as `postgresql/<db>` (a backend that ends during the run
+ * takes its share with it: pools keep theirs open).
+ */
 function cpuSeconds(): Record<string, number> {
   const table = processTable();
   const children = new Map<number, number[]>();
@@ -113,6 +126,13 @@ function cpuSeconds(): Record<string, number> {
       queue.push(...(children.get(pid) ?? []));
     }
     seconds[name] = [...seen].reduce((sum, pid) => sum + (table.get(pid)?.[1] ?? 0), 0) / TICKS_PER_SECOND;
+    if (name !== "postgresql") continue;
+    for (const pid of seen) {
+      const database = postgresDatabase(pid);
+      if (database)
+        seconds[`postgresql/${database}`] =
+          (seconds[`postgresql/${database}`] ?? 0) + table.get(pid)![1] / TICKS_PER_SECOND;
+    }
   }
   return seconds;
 }
@@ -151,17 +171,23 @@ async function cost(): Promise<void> {
     `storefront mix, ${clients.length} shoppers, ${elapsed.toFixed(0)} s: ${run.requests} steps, ${run.rps.toFixed(1)} steps/s, p50 ${run.p50.toFixed(1)} ms, p95 ${run.p95.toFixed(1)} ms, errors ${JSON.stringify(run.errors)}\n`,
   );
   const spent = Object.keys(after).map((name) => [name, after[name]! - (before[name] ?? 0)] as const);
-  const total = spent.reduce((sum, [, seconds]) => sum + seconds, 0);
+  const total = spent.filter(([name]) => !name.includes("/")).reduce((sum, [, seconds]) => sum + seconds, 0);
   process.stdout.write(
-    `${"process".padEnd(16)} ${"CPU s".padStart(7)} ${"share".padStart(6)} ${"cores busy".padStart(10)} ${"steps per CPU-s".padStart(16)}\n`,
+    `${"process".padEnd(24)} ${"CPU s".padStart(7)} ${"share".padStart(6)} ${"cores busy".padStart(10)} ${"steps per CPU-s".padStart(16)}\n`,
   );
-  for (const [name, seconds] of [...spent].sort((a, b) => b[1] - a[1])) {
+  // Each process by its cost; PostgreSQL's databases (part of its row) after it.
+  const rows = spent.filter(([name]) => !name.includes("/")).sort((a, b) => b[1] - a[1]);
+  const databases = spent.filter(([name]) => name.includes("/")).sort((a, b) => b[1] - a[1]);
+  const ordered = rows.flatMap((row) =>
+    row[0] === "postgresql" ? [row, ...databases.filter(([, s]) => s >= 0.05)] : [row],
+  );
+  for (const [name, seconds] of ordered) {
     process.stdout.write(
-      `${name.padEnd(16)} ${seconds.toFixed(1).padStart(7)} ${`${((100 * seconds) / total).toFixed(0)}%`.padStart(6)} ${(seconds / elapsed).toFixed(2).padStart(10)} ${(seconds > 0 ? run.requests / seconds : Number.POSITIVE_INFINITY).toFixed(0).padStart(16)}\n`,
+      `${(name.includes("/") ? `  ${name}` : name).padEnd(24)} ${seconds.toFixed(1).padStart(7)} ${`${((100 * seconds) / total).toFixed(0)}%`.padStart(6)} ${(seconds / elapsed).toFixed(2).padStart(10)} ${(seconds > 0 ? run.requests / seconds : Number.POSITIVE_INFINITY).toFixed(0).padStart(16)}\n`,
     );
   }
   process.stdout.write(
-    `${"all".padEnd(16)} ${total.toFixed(1).padStart(7)} ${"100%".padStart(6)} ${(total / elapsed).toFixed(2).padStart(10)} ${(run.requests / total).toFixed(0).padStart(16)}\n`,
+    `${"all".padEnd(24)} ${total.toFixed(1).padStart(7)} ${"100%".padStart(6)} ${(total / elapsed).toFixed(2).padStart(10)} ${(run.requests / total).toFixed(0).padStart(16)}\n`,
   );
 }
 

@@ -120,6 +120,30 @@ describe("rendering", () => {
     }
   });
 
+  test("sizing per docs/scaling.md: half a core per replica in the base, autoscaled on that absolute figure; one node asks for less", () => {
+    const local = renderKustomization("overlays/local");
+    for (const service of services) {
+      const target = (find(base, "HorizontalPodAutoscaler", service.name).spec as { metrics: unknown[] }).metrics;
+      expect([service.name, target]).toEqual([
+        service.name,
+        [{ type: "Resource", resource: { name: "cpu", target: { type: "AverageValue", averageValue: "500m" } } }],
+      ]);
+      const cpu = (objects: K8sObject[]) => firstContainer(find(objects, "Deployment", service.name)).resources;
+      expect([service.name, cpu(base)]).toMatchObject([
+        service.name,
+        { requests: { cpu: "500m" }, limits: { cpu: "1" } },
+      ]);
+      for (const oneNode of [overlay, local])
+        expect([service.name, cpu(oneNode)]).toMatchObject([
+          service.name,
+          { requests: { cpu: "50m" }, limits: { cpu: "1" } },
+        ]);
+      expect(find(overlay, "HorizontalPodAutoscaler", service.name).spec).toEqual(
+        find(base, "HorizontalPodAutoscaler", service.name).spec,
+      );
+    }
+  });
+
   test("a migration Job for every service with a datastore; demo seeds per scripts/subgraphs.ts", () => {
     for (const service of services.filter((s) => s.store))
       expect(find(overlay, "Job", `${service.name}-migrate`)).toBeDefined();
