@@ -78,8 +78,11 @@ ferretdb_binary() {
 
   local mod build=$WORK_DIR/ferretdb-bin log=$WORK_DIR/ferretdb-build.log
   log "building FerretDB $ferretdb_version (cmd/ferretdb, tags: $FERRETDB_BUILD_TAGS); the first build downloads modules"
-  mod=$(cd "$FERRETDB_SRC" && GOFLAGS=-mod=mod go list -m -f '{{.Dir}}' github.com/FerretDB/FerretDB) ||
-    die "cannot find module github.com/FerretDB/FerretDB $ferretdb_version (go list -m)"
+  # `go mod download` first: `go list -m` names the module's directory only once it is in the module
+  # cache, and on a fresh machine nothing has put it there (a fresh-clone CI run found that).
+  mod=$(cd "$FERRETDB_SRC" && GOFLAGS=-mod=mod go mod download "github.com/FerretDB/FerretDB@$ferretdb_version" &&
+    GOFLAGS=-mod=mod go list -m -f '{{.Dir}}' github.com/FerretDB/FerretDB) && [[ -d $mod ]] ||
+    die "cannot find module github.com/FerretDB/FerretDB $ferretdb_version (go mod download, go list -m)"
   rm -rf "$build/src"
   mkdir -p "$build"
   cp -r "$mod" "$build/src"
