@@ -1,0 +1,195 @@
+/**
+ * `pnpm check:api`: compares the API schema clients see (packages/client/schema.graphql) with the
+ * one last released (packages/client/schema.released.graphql) and exits 1 on a breaking change that
+ * packages/client/api-changes.allowed.json does not list with a reason, so frontends can rely on the
+ * API: add freely, deprecate first, remove only deliberately and in writing. An allowlist entry that
+ * matches no breaking change fails too, so the list stays true. docs/api.md has the policy.
+ */
+import { readFileSync } from "node:fs";
+import path from "node:path";
+import { type Change, ChangeType, CriticalityLevel, diff } from "@graphql-inspector/core";
+import { buildSchema, type GraphQLSchema, isEnumType, isInputObjectType, isInterfaceType, isObjectType } from "graphql";
+import { z } from "zod";
+
+const repoRoot = path.resolve(__dirname, "..");
+export const CURRENT_SCHEMA = "packages/client/schema.graphql";
+export const RELEASED_SCHEMA = "packages/client/schema.released.graphql";
+export const ALLOWLIST = "packages/client/api-changes.allowed.json";
+
+const changeTypes = new Set<string>(Object.values(ChangeType));
+const nonEmpty = (what: string) => z.string().trim().min(1, `${what} must not be empty`);
+
+/** One deliberate breaking change: its path as this check prints it, optionally its change type, and why. */
+const allowedChangeSchema = z.strictObject({
+  path: nonEmpty("path"),
+  type: z
+    .string()
+    .refine(
+      (type) => changeTypes.has(type),
+      "type must be a change type of @graphql-inspector/core, e.g. FIELD_REMOVED",
+    )
+    .optional(),
+  reason: nonEmpty("reason (why breaking clients is acceptable)"),
+  since: nonEmpty("since (when the entry was added, e.g. 2025-01-31)"),
+});
+const allowlistSchema = z.array(allowedChangeSchema, "the allowlist must be a JSON array of entries");
+export type AllowedChange = z.infer<typeof allowedChangeSchema>;
+
+/** The allowlist's entries, or an error naming each bad entry by its index (and path, when it has one). */
+export function parseAllowlist(json: unknown): AllowedChange[] {
+  const result = allowlistSchema.safeParse(json);
+  if (result.success) return result.data;
+  const problems = result.error.issues.map((issue) => {
+    const [index, ...field] = issue.path;
+    if (typeof index !== "number") return issue.message;
+    const entry: unknown = Array.isArray(json) ? json[index] : undefined;
+    const entryPath =
+      typeof entry === "object" && entry !== null && "path" in entry && typeof entry.path === "string"
+        ? ` (${entry.path})`
+        : "";
+    return `entry ${index}${entryPath}${field.length > 0 ? `, ${field.join(".")}` : ""}: ${issue.message}`;
+  });
+  throw new Error(`${ALLOWLIST} is invalid:\n  ${problems.join("\n  ")}`);
+}
+
+/** A change as printed, with why it fails or which allowlist entry lets it through. */
+export interface ReportedChange {
+  level: CriticalityLevel;
+  type: string;
+  path: string;
+  message: string;
+  /** Inspector's explanation of the criticality, when it gives one. */
+  reason?: string;
+  /** For a breaking change: the allowlist entry that makes it deliberate, if any. */
+  allowedBy?: AllowedChange;
+  /** For a breaking change nothing allows: what to do instead. */
+  problem?: string;
+}
+
+export interface ApiChangesReport {
+  changes: ReportedChange[];
+  /** Allowlist entries that match no breaking change any more. */
+  stale: AllowedChange[];
+  ok: boolean;
+}
+
+/** Changes without a path (the schema's root types) are named by their type in the output and the allowlist. */
+const pathOf = (change: Change): string => change.path ?? change.type;
+
+const REMOVALS = new Set<string>([
+  ChangeType.FieldRemoved,
+  ChangeType.InputFieldRemoved,
+  ChangeType.EnumValueRemoved,
+  ChangeType.FieldArgumentRemoved,
+]);
+
+/** Whether the element at an inspector path (Type.field, Type.field.argument, Enum.VALUE) was deprecated. */
+function wasDeprecated(schema: GraphQLSchema, elementPath: string): boolean {
+  const [typeName, member, argument] = elementPath.split(".");
+  const type = typeName ? schema.getType(typeName) : undefined;
+  if (!type || !member) return false;
+  if (isEnumType(type)) return type.getValue(member)?.deprecationReason != null;
+  if (isInputObjectType(type)) return type.getFields()[member]?.deprecationReason != null;
+  if (!isObjectType(type) && !isInterfaceType(type)) return false;
+  const field = type.getFields()[member];
+  if (argument === undefined) return field?.deprecationReason != null;
+  return field?.args.find((arg) => arg.name === argument)?.deprecationReason != null;
+}
+
+function problemOf(change: ReportedChange, released: GraphQLSchema): string {
+  const allowIt = `if it is deliberate, add an entry to ${ALLOWLIST} with the reason`;
+  if (!REMOVALS.has(change.type)) return `${change.reason ?? "breaks clients"} (${allowIt})`;
+  if (!wasDeprecated(released, change.path)) {
+    return (
+      "was not deprecated in the released schema: deprecate it first (@deprecated(reason: " +
+      '"Use <replacement>.")), keep it for at least one release, then remove it with an allowlist entry'
+    );
+  }
+  return `was deprecated, but removing it still breaks clients that use it: ${allowIt}`;
+}
+
+const matches = (entry: AllowedChange, change: ReportedChange): boolean =>
+  entry.path === change.path && (entry.type === undefined || entry.type === change.type);
+
+/** The pure check: the released and current SDL and the allowlist's parsed JSON in, every change and the verdict out. */
+export async function compareApiSchemas(
+  releasedSdl: string,
+  currentSdl: string,
+  allowlistJson: unknown,
+): Promise<ApiChangesReport> {
+  const allowlist = parseAllowlist(allowlistJson);
+  const released = buildSchema(releasedSdl);
+  const changes: ReportedChange[] = (await diff(released, buildSchema(currentSdl))).map((change) => ({
+    level: change.criticality.level,
+    type: change.type,
+    path: pathOf(change),
+    message: change.message,
+    ...(change.criticality.reason ? { reason: change.criticality.reason } : {}),
+  }));
+  for (const change of changes) {
+    if (change.level !== CriticalityLevel.Breaking) continue;
+    const allowedBy = allowlist.find((entry) => matches(entry, change));
+    if (allowedBy) change.allowedBy = allowedBy;
+    else change.problem = problemOf(change, released);
+  }
+  const stale = allowlist.filter(
+    (entry) => !changes.some((change) => change.level === CriticalityLevel.Breaking && matches(entry, change)),
+  );
+  return { changes, stale, ok: stale.length === 0 && changes.every((change) => change.problem === undefined) };
+}
+
+const LEVELS = [CriticalityLevel.Breaking, CriticalityLevel.Dangerous, CriticalityLevel.NonBreaking];
+
+/** The report as printed: every change grouped by criticality, then the stale entries and the verdict. */
+export function formatReport(report: ApiChangesReport): string {
+  const lines: string[] = [];
+  for (const level of LEVELS) {
+    const changes = report.changes.filter((change) => change.level === level);
+    if (changes.length === 0) continue;
+    lines.push(`${level} (${changes.length}):`);
+    for (const change of changes) {
+      lines.push(`  ${change.path}: ${change.message}`);
+      if (change.allowedBy) lines.push(`    allowed since ${change.allowedBy.since}: ${change.allowedBy.reason}`);
+      if (change.problem) lines.push(`    NOT ALLOWED: ${change.problem}`);
+    }
+  }
+  for (const entry of report.stale) {
+    lines.push(
+      `STALE allowlist entry ${entry.path}${entry.type ? ` (${entry.type})` : ""}: no such breaking change ` +
+        `between ${RELEASED_SCHEMA} and ${CURRENT_SCHEMA}; remove it from ${ALLOWLIST}`,
+    );
+  }
+  if (report.ok) {
+    lines.push(
+      report.changes.length === 0
+        ? "api: no changes since the released schema"
+        : `api: ${report.changes.length} change(s) since the released schema, none breaks clients unannounced`,
+    );
+  } else {
+    const failures = report.changes.filter((change) => change.problem !== undefined).length;
+    lines.push(
+      `api: FAILED: ${failures} breaking change(s) not allowed, ${report.stale.length} stale allowlist entry(ies)`,
+    );
+  }
+  return `${lines.join("\n")}\n`;
+}
+
+async function main(): Promise<void> {
+  const read = (file: string) => readFileSync(path.join(repoRoot, file), "utf8");
+  let allowlistJson: unknown;
+  try {
+    allowlistJson = JSON.parse(read(ALLOWLIST));
+  } catch (error) {
+    throw new Error(`${ALLOWLIST} is not valid JSON: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  const report = await compareApiSchemas(read(RELEASED_SCHEMA), read(CURRENT_SCHEMA), allowlistJson);
+  (report.ok ? process.stdout : process.stderr).write(formatReport(report));
+  if (!report.ok) process.exit(1);
+}
+
+if (require.main === module) {
+  main().catch((error: unknown) => {
+    process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
+    process.exit(1);
+  });
+}
