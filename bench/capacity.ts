@@ -27,6 +27,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { promisify } from "node:util";
 import { parseArgs } from "node:util";
 import type { CartographClient } from "@cartograph/client";
+import { routerPorts, subgraphs } from "@cartograph/scripts/subgraphs";
 import { catalogueOf, registeredShopper, StepRecorder, storefrontStep } from "./router/storefront";
 
 const { values: options, positionals } = parseArgs({
@@ -46,17 +47,12 @@ const { values: options, positionals } = parseArgs({
 const url = String(options.url);
 const duration = Number(options.duration);
 
-/** The platform's processes as `pnpm start` runs them, by the port each listens on. */
+/** The platform's processes as `pnpm start` runs them, by the port each listens on (router and subgraphs in port order). */
 const PROCESSES: Record<string, number> = {
-  router: 4000,
-  users: 4001,
-  products: 4002,
-  inventory: 4003,
-  orders: 4004,
-  payments: 4005,
-  reviews: 4006,
-  recommendations: 4007,
-  notifications: 4008,
+  router: routerPorts.port,
+  ...Object.fromEntries(
+    [...subgraphs].sort((a, b) => a.port - b.port).map((subgraph) => [subgraph.name, subgraph.port]),
+  ),
   postgresql: 5432,
   rabbitmq: 5672,
   ferretdb: 27017,

@@ -15,6 +15,7 @@ import { performance } from "node:perf_hooks";
 import { setTimeout as sleep } from "node:timers/promises";
 import { parseArgs } from "node:util";
 import { CartographRequestError, createCartographClient, type CartographClient } from "@cartograph/client";
+import { subgraphs } from "@cartograph/scripts/subgraphs";
 
 const { values: options } = parseArgs({
   options: {
@@ -28,15 +29,7 @@ const { values: options } = parseArgs({
 });
 const repoRoot = path.resolve(__dirname, "../..");
 const DEV_ROUTER_SECRET = "cartograph-dev-router-secret";
-const subgraphPorts: Record<string, number> = {
-  users: 4001,
-  products: 4002,
-  inventory: 4003,
-  orders: 4004,
-  payments: 4005,
-  reviews: 4006,
-  recommendations: 4007,
-};
+const subgraphPorts: Record<string, number> = Object.fromEntries(subgraphs.map(({ name, port }) => [name, port]));
 const subgraphEnv = Object.fromEntries(
   Object.entries(subgraphPorts).map(([name, port]) => [
     `SUBGRAPH_${name.toUpperCase()}_URL`,

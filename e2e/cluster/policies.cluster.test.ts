@@ -2,18 +2,10 @@
  * The NetworkPolicies and Pod Security of k8s/base, enforced on the running cluster: probed from
  * inside real pods (the router, subgraphs, and a stranger pod that belongs to nobody).
  */
+import { subgraphs } from "@cartograph/scripts/subgraphs";
 import { kubectl, kubectlOutcome, NAMESPACE, podOf, resolveFrom, tcpFrom } from "./cluster";
 
-const SUBGRAPH_PORTS: Record<string, number> = {
-  users: 4001,
-  products: 4002,
-  inventory: 4003,
-  orders: 4004,
-  payments: 4005,
-  reviews: 4006,
-  recommendations: 4007,
-  notifications: 4008,
-};
+const SUBGRAPH_PORTS: Record<string, number> = Object.fromEntries(subgraphs.map(({ name, port }) => [name, port]));
 const STRANGER = "policy-stranger";
 const pods: Record<string, string> = {};
 
