@@ -1,6 +1,6 @@
 /**
- * Catalogue listing at 100k products: search, filters, sorts and facets, timed through the
- * products service's own code against a real PostgreSQL. Run by hand (not a test):
+ * Catalogue listing at 100k products: search, filters, sorts and facets, and search-as-you-type
+ * suggestions, timed through the products service's own code against a real PostgreSQL. Run by hand (not a test):
  *
  *   pnpm services:up && pnpm exec tsx bench/catalogue-search.ts [productCount=100000]
  *
@@ -140,6 +140,20 @@ async function main() {
       timings.sort((a, b) => a - b);
       process.stdout.write(
         `${label.padEnd(40)} ${percentile(timings, 50).toFixed(1).padStart(7)} ${percentile(timings, 95).toFixed(1).padStart(8)}   ${total}\n`,
+      );
+    }
+    process.stdout.write(`\n${"suggestions as typed (8; 30 runs)".padEnd(40)}  p50 ms   p95 ms   found\n`);
+    for (const prefix of ["c", "ch", "cha", "oak d", "wireless spea", "zz"]) {
+      const timings: number[] = [];
+      let found = 0;
+      for (let run = 0; run < 30; run++) {
+        const started = performance.now();
+        found = (await service.suggestProducts(prefix, 8)).length;
+        timings.push(performance.now() - started);
+      }
+      timings.sort((a, b) => a - b);
+      process.stdout.write(
+        `${`'${prefix}'`.padEnd(40)} ${percentile(timings, 50).toFixed(1).padStart(7)} ${percentile(timings, 95).toFixed(1).padStart(8)}   ${found}\n`,
       );
     }
     const plan = await database.pool.query(

@@ -4,6 +4,7 @@ import { routerEnvSchema, startRouter, type RunningRouter } from "@cartograph/ro
 import { createLogger, parseConfig } from "@cartograph/service-kit";
 import { RABBITMQ_URL, TEST_ROUTER_SECRET, uniqueEmail, waitFor } from "@cartograph/testing";
 import { E2E_ADMIN, startPlatform, type Platform } from "./platform";
+import { ordersSeeStock } from "./shop";
 
 /**
  * The router's response cache against the whole platform: two cached replicas and one without
@@ -147,6 +148,9 @@ describe("the response cache", () => {
   });
 
   it("never shares private data: two customers' identical, concurrent requests get their own answers", async () => {
+    // Enough units for both carts, as orders checks them (an earlier test may have sold out the variant).
+    expect((await clientOf(plain, admin).SetStock({ variantId, onHand: 25 })).setStock.userErrors).toEqual([]);
+    await ordersSeeStock(platform, variantId, 25);
     const shoppers = await Promise.all(
       ["ada", "grace"].map(async (name) => {
         const { register } = await clientOf(plain).Register({

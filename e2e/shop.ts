@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { createCartographClient, type CartographClient } from "@cartograph/client";
-import { uniqueEmail } from "@cartograph/testing";
+import { uniqueEmail, waitFor } from "@cartograph/testing";
+import pg from "pg";
 import WebSocket from "ws";
 import { E2E_ADMIN, type Platform } from "./platform";
 
@@ -19,8 +20,13 @@ export interface Shopper {
 /** The seeded shop as the tests buy in it: the demo admin, the seeded variants, new customers. */
 export interface Shop {
   admin: CartographClient;
-  /** A seeded variant no other test of this file uses, with exactly `onHand` units. */
+  /** A seeded variant no other test of this file uses, with exactly `onHand` units, as orders knows too. */
   stockedVariant(onHand: number): Promise<string>;
+  /**
+   * Resolves once orders' copy of the stock (from inventory's `stock.changed`) says `available`
+   * units of the variant can be had: carts are checked against it, a moment behind inventory.
+   */
+  ordersSeeStock(variantId: string, available: number): Promise<void>;
   /** A newly registered customer. */
   shopper(name?: string): Promise<Shopper>;
   /** Closes every shopper's WebSocket. */
@@ -46,8 +52,10 @@ export async function openShop(platform: Platform): Promise<Shop> {
       if (!variantId) throw new Error("the seed has no unused variant left for this test file");
       const { setStock } = await admin.SetStock({ variantId, onHand });
       expect(setStock.userErrors).toEqual([]);
+      await ordersSeeStock(platform, variantId, onHand);
       return variantId;
     },
+    ordersSeeStock: (variantId, available) => ordersSeeStock(platform, variantId, available),
     async shopper(name = "Buyer") {
       const email = uniqueEmail(name.toLowerCase().replace(/[^a-z0-9]+/g, "-"));
       const { register } = await platform.client().Register({ input: { email, password: "password123", name } });
@@ -67,6 +75,29 @@ export async function openShop(platform: Platform): Promise<Shop> {
 }
 
 /** Puts the lines in the customer's cart and checks out; the order as `checkout` returns it. */
+/**
+ * Resolves once orders' copy of the stock (from inventory's `stock.changed`) says `available`
+ * units of the variant can be had: carts are checked against it, a moment behind inventory.
+ */
+export async function ordersSeeStock(platform: Platform, variantId: string, available: number): Promise<void> {
+  const orders = new pg.Client({ connectionString: platform.databaseUrl("orders") });
+  await orders.connect();
+  try {
+    await waitFor(
+      async () =>
+        (
+          await orders.query("select 1 from catalogue_stock where variant_id = $1 and available = $2", [
+            variantId,
+            available,
+          ])
+        ).rows.length > 0,
+      { what: `orders to see ${available} units of ${variantId}` },
+    );
+  } finally {
+    await orders.end();
+  }
+}
+
 export async function buy(
   client: CartographClient,
   lines: Array<[string, number]>,

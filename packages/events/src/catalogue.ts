@@ -59,7 +59,15 @@ export const eventCatalogue = {
    */
   "stock.changed": z.object({
     variants: z
-      .array(z.object({ variantId: z.string(), productId: z.string(), inStock: z.boolean().optional() }))
+      .array(
+        z.object({
+          variantId: z.string(),
+          productId: z.string(),
+          inStock: z.boolean().optional(),
+          /** Units a checkout could reserve now (0 once the variant is no longer sold); absent from older producers. */
+          available: z.number().int().min(0).optional(),
+        }),
+      )
       .min(1),
   }),
   /** A review was written or deleted: the product's rating and reviews changed. */

@@ -40,6 +40,14 @@ describe("demo stock seed", () => {
       ]);
     }
     expect(await stockRow(inventory, counted.variantId)).toMatchObject({ on_hand: 3 });
+    // Announced, so orders' copy and the router's cache learn the demo stock.
+    const announced = await inventory.database.pool.query<{
+      envelope: { data: { variants: Array<{ variantId: string; available: number }> } };
+    }>("select envelope from outbox_events where type = 'stock.changed'");
+    const said = new Map(
+      announced.rows.flatMap((row) => row.envelope.data.variants.map((v) => [v.variantId, v.available] as const)),
+    );
+    for (const { variantId } of fresh) expect(said.get(variantId)).toBe(demoStockFor(variantId));
 
     expect(await seedDemoStock(inventory.database.db)).toEqual({ seeded: 0 });
     const { rows } = await inventory.database.pool.query<{ n: number }>(

@@ -195,14 +195,13 @@ describe("ProductVariant.stock (admin)", () => {
 
 describe("stock.changed", () => {
   /** What each `stock.changed` in the outbox said of this variant, oldest first. */
-  async function announcedInStock(variantId: string): Promise<Array<boolean | undefined>> {
+  async function announced(variantId: string) {
     const { rows } = await inventory.database.pool.query<{
-      envelope: { data: { variants: Array<{ variantId: string; inStock?: boolean }> } };
+      envelope: { data: { variants: Array<{ variantId: string; inStock?: boolean; available?: number }> } };
     }>("select envelope from outbox_events where type = 'stock.changed' order by occurred_at, id");
-    return rows.flatMap((row) =>
-      row.envelope.data.variants.filter((v) => v.variantId === variantId).map((v) => v.inStock),
-    );
+    return rows.flatMap((row) => row.envelope.data.variants.filter((v) => v.variantId === variantId));
   }
+  const announcedInStock = async (variantId: string) => (await announced(variantId)).map((v) => v.inStock);
 
   it("says whether any unit can be bought after each change, for notifications' back-in-stock alerts", async () => {
     const { variantId } = await stockVariant(inventory);
@@ -212,5 +211,13 @@ describe("stock.changed", () => {
     expect(await holdForOrder(variantId, 2)).toEqual({ ok: true });
     expect((await adjustStock(variantId, 3, "restock")).data!.adjustStock.userErrors).toEqual([]);
     expect(await announcedInStock(variantId)).toEqual([false, true, false, true]);
+  });
+
+  it("says how many units a checkout could reserve after each change, for orders' cart checks", async () => {
+    const { variantId } = await stockVariant(inventory);
+    await setStock(variantId, 5);
+    expect(await holdForOrder(variantId, 2)).toEqual({ ok: true });
+    await adjustStock(variantId, -1, "breakage");
+    expect((await announced(variantId)).map((v) => v.available)).toEqual([5, 3, 2]);
   });
 });

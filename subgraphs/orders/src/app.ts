@@ -60,7 +60,10 @@ export function startOrdersSubgraph(
     };
     const consumed = { broker, db: database.db, log, queueOwner: queueOwner("orders", config.EVENTS_QUEUE_NAMESPACE) };
     stops.add("catalogue consumer", await startCatalogueConsumer(consumed));
-    stops.add("checkout consumer", await startCheckoutConsumer({ ...consumed, orders: services.orders }));
+    stops.add(
+      "checkout consumer",
+      await startCheckoutConsumer({ ...consumed, orders: services.orders, checkout: services.checkout }),
+    );
     stops.add(
       "customer data consumer",
       await startPostgresCustomerDataConsumer({

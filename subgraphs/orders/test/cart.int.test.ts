@@ -1,7 +1,9 @@
 import { waitFor } from "@cartograph/testing";
 import {
   addToCart,
+  announceStock,
   CART_FIELDS,
+  checkout,
   knownVariant,
   startOrdersHarness,
   type CartResult,
@@ -189,5 +191,64 @@ describe("coupons", () => {
       couponCode: null,
       discount: { amount: "0.00" },
     });
+  });
+});
+
+describe("stock, checked when a line is added or changed and again at checkout", () => {
+  it("refuses more than inventory last said can be had, with the quantity available, and changes nothing", async () => {
+    const token = orders.tokens.customer();
+    const chair = await knownVariant(orders, { name: "Stool" });
+    await announceStock(orders, chair, 3);
+    const two = await addToCart(orders, token, chair, 2);
+    expect(two.userErrors).toEqual([]);
+    const line = two.cart!.lines[0]!;
+
+    const tooMany = await addToCart(orders, token, chair, 2);
+    expect(tooMany).toEqual({
+      cart: null,
+      userErrors: [
+        { code: "OUT_OF_STOCK", field: ["quantity"], message: "Only 3 of Stool are in stock.", quantityAvailable: 3 },
+      ],
+    });
+    const raised = (await update(token, line.id, 4)).data!.cartUpdateLine;
+    expect(raised.userErrors).toEqual([expect.objectContaining({ code: "OUT_OF_STOCK", quantityAvailable: 3 })]);
+    expect((await update(token, line.id, 3)).data!.cartUpdateLine.cart!.lines[0]!.quantity).toBe(3);
+
+    // Stock falls to 1: lowering the line is allowed, checkout names the line and what is left.
+    await announceStock(orders, chair, 1);
+    expect((await update(token, line.id, 2)).data!.cartUpdateLine.userErrors).toEqual([]);
+    const refused = await checkout(orders, token);
+    expect(refused).toEqual({
+      order: null,
+      userErrors: [
+        {
+          code: "OUT_OF_STOCK",
+          field: ["lines", line.id],
+          message: "Only 1 of Stool is in stock.",
+          quantityAvailable: 1,
+        },
+      ],
+    });
+    const kept = await orders.gql<{ myCart: { lines: Array<{ quantity: number }> } }>(
+      `{ myCart { lines { quantity } } }`,
+      {},
+      token,
+    );
+    expect(kept.data!.myCart.lines).toEqual([{ quantity: 2 }]);
+
+    // An older announcement arriving late does not undo the newer one; sold out reads as such.
+    await announceStock(orders, chair, 50, new Date(Date.now() - 60_000));
+    await announceStock(orders, chair, 0);
+    expect((await addToCart(orders, token, chair, 1)).userErrors).toEqual([
+      { code: "OUT_OF_STOCK", field: ["quantity"], message: "Stool is out of stock.", quantityAvailable: 0 },
+    ]);
+    expect((await update(token, line.id, 1)).data!.cartUpdateLine.userErrors).toEqual([]);
+  });
+
+  it("does not refuse a variant inventory has not announced: its reservation decides", async () => {
+    const token = orders.tokens.customer();
+    const unannounced = await knownVariant(orders);
+    expect((await addToCart(orders, token, unannounced, 5)).userErrors).toEqual([]);
+    expect((await checkout(orders, token)).order!.status).toBe("PENDING");
   });
 });

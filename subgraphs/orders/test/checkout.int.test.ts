@@ -234,6 +234,89 @@ describe("the saga moves the order along its transition table", () => {
   });
 });
 
+describe("a checkout that fails gives the cart back", () => {
+  const CART = `{ myCart { couponCode lines { quantity variant { id } } } }`;
+  const cartOf = async (token: string) =>
+    (
+      await orders.gql<{
+        myCart: { couponCode: string | null; lines: Array<{ quantity: number; variant: { id: string } }> };
+      }>(CART, {}, token)
+    ).data!.myCart;
+  const reasonOf = async (orderId: string) =>
+    (
+      await orders.gql<{ order: { cancellationReason: string | null } }>(
+        `query($id: ID!) { order(id: $id) { cancellationReason } }`,
+        { id: orderId },
+        orders.tokens.admin(),
+      )
+    ).data!.order.cancellationReason;
+
+  it("declined: CANCELLED with PAYMENT_DECLINED, lines back beside what was added since, coupon back and released", async () => {
+    const token = orders.tokens.customer();
+    const code = `AGAIN${process.pid}`;
+    const created = await orders.gql(
+      `mutation($input: CreateCouponInput!) { createCoupon(input: $input) { userErrors { code } } }`,
+      { input: { code, percentOff: 10, maxRedemptions: 1 } },
+      orders.tokens.admin(),
+    );
+    expect(created.errors).toBeUndefined();
+    const desk = await knownVariant(orders, { price: 3000 });
+    const lamp = await knownVariant(orders, { price: 500 });
+    await addToCart(orders, token, desk, 2);
+    await orders.gql(`mutation($c: String!) { cartApplyCoupon(code: $c) { userErrors { code } } }`, { c: code }, token);
+    const { order } = await checkout(orders, token);
+    expect(order!.discount).toEqual({ amount: "6.00" });
+    expect(await cartOf(token)).toEqual({ couponCode: null, lines: [] });
+    await addToCart(orders, token, lamp, 1);
+
+    await orders.publish("inventory.reserved", order!.id, { orderId: order!.id });
+    const failed = await orders.publish("payment.failed", order!.id, {
+      orderId: order!.id,
+      paymentId: "pay_back",
+      reason: "Your card was declined.",
+    });
+    await waitFor(() => orders.processed(failed.id), { what: "the declined payment to be applied" });
+    expect(await reasonOf(order!.id)).toBe("PAYMENT_DECLINED");
+    const back = await cartOf(token);
+    expect(back.couponCode).toBe(code);
+    expect(back.lines).toEqual(
+      expect.arrayContaining([
+        { quantity: 2, variant: { id: desk } },
+        { quantity: 1, variant: { id: lamp } },
+      ]),
+    );
+    expect(back.lines).toHaveLength(2);
+    // The single redemption was released: the same coupon checks out again.
+    const again = await checkout(orders, token);
+    expect(again.userErrors).toEqual([]);
+    expect(again.order!.discount).toEqual({ amount: "6.50" });
+  });
+
+  it("out of stock: OUT_OF_STOCK and the cart back once, however often the answer is delivered", async () => {
+    const token = orders.tokens.customer();
+    const stool = await knownVariant(orders);
+    await addToCart(orders, token, stool, 3);
+    const { order } = await checkout(orders, token);
+    const rejected = { orderId: order!.id, shortages: [{ variantId: stool, requested: 3, available: 1 }] };
+    const first = await orders.publish("inventory.rejected", order!.id, rejected);
+    const second = await orders.publish("inventory.rejected", order!.id, rejected);
+    await waitFor(async () => (await orders.processed(first.id)) && orders.processed(second.id), {
+      what: "both rejections to be applied",
+    });
+    expect(await reasonOf(order!.id)).toBe("OUT_OF_STOCK");
+    expect(await cartOf(token)).toEqual({ couponCode: null, lines: [{ quantity: 3, variant: { id: stool } }] });
+  });
+
+  it("a customer's own cancellation says so and does not refill the cart", async () => {
+    const token = orders.tokens.customer();
+    await addToCart(orders, token, await knownVariant(orders));
+    const { order } = await checkout(orders, token);
+    await orders.gql(`mutation($id: ID!) { cancelOrder(id: $id) { userErrors { code } } }`, { id: order!.id }, token);
+    expect(await reasonOf(order!.id)).toBe("CANCELLED_BY_CUSTOMER");
+    expect((await cartOf(token)).lines).toEqual([]);
+  });
+});
+
 describe("after checkout", () => {
   it("the customer cancels before shipping; others cannot; a shipped order cannot be cancelled", async () => {
     const token = orders.tokens.customer();

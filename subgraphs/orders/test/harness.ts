@@ -17,6 +17,7 @@ import {
   RABBITMQ_URL,
   readyMessages,
   startSubgraphHarness,
+  waitFor,
   type SubgraphHarness,
 } from "@cartograph/testing";
 import { ORDERS_SERVICE_DIR, startOrdersSubgraph, type OrdersSubgraph } from "../src/app";
@@ -118,8 +119,24 @@ export async function knownVariant(orders: OrdersHarness, { price = 1999, active
   return variantId;
 }
 
+/** Inventory says how many units of a variant can be had (`stock.changed`); returns once orders applied it. */
+export async function announceStock(
+  orders: OrdersHarness,
+  variantId: string,
+  available: number,
+  occurredAt = new Date(),
+) {
+  const event = await orders.publish(
+    "stock.changed",
+    variantId,
+    { variants: [{ variantId, productId: `prd_of_${variantId}`, inStock: available > 0, available }] },
+    occurredAt,
+  );
+  await waitFor(() => orders.processed(event.id), { what: `stock of ${variantId} to be applied` });
+}
+
 export const CART_FIELDS = `cart { id totalQuantity couponCode subtotal { amount } discount { amount } shipping { amount } total { amount }
-  lines { id quantity available variant { id } unitPrice { amount } lineTotal { amount } } } userErrors { code field message }`;
+  lines { id quantity available variant { id } unitPrice { amount } lineTotal { amount } } } userErrors { code field message quantityAvailable }`;
 
 export interface CartResult {
   cart: {
@@ -139,7 +156,7 @@ export interface CartResult {
       lineTotal: { amount: string };
     }>;
   } | null;
-  userErrors: Array<{ code: string; field: string[] | null; message: string }>;
+  userErrors: Array<{ code: string; field: string[] | null; message: string; quantityAvailable: number | null }>;
 }
 
 export async function addToCart(
@@ -162,7 +179,7 @@ export const ADDRESS = { line1: "1 Main St", city: "Springfield", postalCode: "1
 export const CHECKOUT = `mutation($input: CheckoutInput!) { checkout(input: $input) {
   order { id number status subtotal { amount } discount { amount } shipping { amount } total { amount }
     lines { sku name quantity unitPrice { amount } lineTotal { amount } variant { id } } shippingAddress { line1 country } statusHistory { status reason } customer { id } }
-  userErrors { code field message } } }`;
+  userErrors { code field message quantityAvailable } } }`;
 
 export interface CheckoutResult {
   order: {
@@ -184,7 +201,7 @@ export interface CheckoutResult {
     statusHistory: Array<{ status: string; reason: string | null }>;
     customer: { id: string };
   } | null;
-  userErrors: Array<{ code: string; field: string[] | null; message: string }>;
+  userErrors: Array<{ code: string; field: string[] | null; message: string; quantityAvailable: number | null }>;
 }
 
 export async function checkout(

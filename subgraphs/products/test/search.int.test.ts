@@ -259,3 +259,52 @@ describe("sorting and pagination", () => {
     }
   });
 });
+
+describe("productSuggestions (search as you type)", () => {
+  const SUGGEST = `query($prefix: String!, $first: Int) { productSuggestions(prefix: $prefix, first: $first) { name } }`;
+  async function suggest(prefix: string, first?: number): Promise<string[]> {
+    const result = await products.gql<{ productSuggestions: Array<{ name: string }> }>(
+      SUGGEST,
+      { prefix, first },
+      null,
+    );
+    if (result.errors) throw new Error(JSON.stringify(result.errors));
+    return result.data!.productSuggestions.map((product) => product.name);
+  }
+
+  it("matches the start of any word of the name, every word typed, names starting with it first", async () => {
+    expect(await suggest("cha")).toEqual(["Mesh Task Chair", "Oak Dining Chair", "Ergonomic Office Chair"]);
+    expect(await suggest("C")).toEqual([
+      "Cast Iron Pan",
+      "Mesh Task Chair",
+      "Oak Dining Chair",
+      "Ergonomic Office Chair",
+    ]);
+    expect(await suggest("c", 2)).toEqual(["Cast Iron Pan", "Mesh Task Chair"]);
+    expect(await suggest("oak ch")).toEqual(["Oak Dining Chair"]);
+    expect(await suggest("  chair, (oak)!  ")).toEqual(["Oak Dining Chair"]);
+    expect(await suggest("chairs")).toEqual([]);
+  });
+
+  it("finds nothing for nothing typed, refuses a bad size, and leaves out deleted products", async () => {
+    expect(await suggest("   ")).toEqual([]);
+    expect(await suggest("&|!:*")).toEqual([]);
+    for (const variables of [{ prefix: "c", first: 0 }, { prefix: "c", first: 21 }, { prefix: "c".repeat(201) }]) {
+      const result = await products.gql(SUGGEST, variables, null);
+      expect(result.errors?.[0]?.extensions?.code).toBe("BAD_USER_INPUT");
+    }
+    const doomed = await createProduct(products, {
+      name: "Chaise Longue",
+      description: "For reclining.",
+      variants: [{ sku: uniqueSku("chaise"), title: "Default", price: "399.00" }],
+    });
+    expect(await suggest("chai")).toContain("Chaise Longue");
+    const deleted = await products.gql<{ deleteProduct: { deleted: boolean } }>(
+      `mutation($id: ID!) { deleteProduct(id: $id) { deleted } }`,
+      { id: doomed.id },
+      products.tokens.admin(),
+    );
+    expect(deleted.data!.deleteProduct.deleted).toBe(true);
+    expect(await suggest("chai")).not.toContain("Chaise Longue");
+  });
+});

@@ -60,6 +60,7 @@ import * as Operations from './documents';
 
 
 
+
 export type Requester<C = {}> = <R, V>(doc: DocumentNode, vars?: V, options?: C) => Promise<R> | AsyncIterable<R>
 export function getSdk<C>(requester: Requester<C>) {
   return {
@@ -98,6 +99,9 @@ export function getSdk<C>(requester: Requester<C>) {
     },
     ProductListing(variables?: Operations.ProductListingQueryVariables, options?: C): Promise<Operations.ProductListingQuery> {
       return requester<Operations.ProductListingQuery, Operations.ProductListingQueryVariables>(Operations.ProductListingDocument, variables, options) as Promise<Operations.ProductListingQuery>;
+    },
+    ProductSuggestions(variables: Operations.ProductSuggestionsQueryVariables, options?: C): Promise<Operations.ProductSuggestionsQuery> {
+      return requester<Operations.ProductSuggestionsQuery, Operations.ProductSuggestionsQueryVariables>(Operations.ProductSuggestionsDocument, variables, options) as Promise<Operations.ProductSuggestionsQuery>;
     },
     ProductPage(variables: Operations.ProductPageQueryVariables, options?: C): Promise<Operations.ProductPageQuery> {
       return requester<Operations.ProductPageQuery, Operations.ProductPageQueryVariables>(Operations.ProductPageDocument, variables, options) as Promise<Operations.ProductPageQuery>;

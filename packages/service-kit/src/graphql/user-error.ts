@@ -1,5 +1,5 @@
 import "reflect-metadata";
-import { Directive, Field, ObjectType, registerEnumType } from "type-graphql";
+import { Directive, Field, Int, ObjectType, registerEnumType } from "type-graphql";
 import type { z } from "zod";
 
 /** Every user-fixable failure across the supergraph, one registry (API.md). */
@@ -31,10 +31,26 @@ export class UserError {
 
   @Field(() => String)
   message!: string;
+
+  @Field(() => Int, {
+    nullable: true,
+    description: "OUT_OF_STOCK: how many units can be had now (0 when none); null for other codes.",
+  })
+  quantityAvailable?: number | null;
 }
 
-export function userError(code: UserErrorCode, message: string, field?: string[]): UserError {
-  return Object.assign(new UserError(), { code, message, field: field ?? null });
+export function userError(
+  code: UserErrorCode,
+  message: string,
+  field?: string[],
+  details: { quantityAvailable?: number } = {},
+): UserError {
+  return Object.assign(new UserError(), {
+    code,
+    message,
+    field: field ?? null,
+    quantityAvailable: details.quantityAvailable ?? null,
+  });
 }
 
 /** A service's answer to a command: the value, or the user-fixable reasons it was refused. */

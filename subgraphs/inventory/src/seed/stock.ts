@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import { sql } from "drizzle-orm";
 import type { InventoryDb } from "../db";
+import { announceStockChanged } from "../stock/stock.events";
 import { StockRepository } from "../stock/stock.repository";
 
 export const SEED_ACTOR = "seed";
@@ -17,7 +18,8 @@ export function demoStockFor(variantId: string): number {
 
 /**
  * Gives every variant that was never counted or adjusted its demo stock, with a `seed` audit row
- * (so a second run finds nothing to do, and never overrides an admin's count). Idempotent.
+ * (so a second run finds nothing to do, and never overrides an admin's count), and announces it
+ * (`stock.changed`). Idempotent.
  */
 export async function seedDemoStock(db: InventoryDb): Promise<{ seeded: number }> {
   const stock = new StockRepository(db);
@@ -38,6 +40,12 @@ export async function seedDemoStock(db: InventoryDb): Promise<{ seeded: number }
         actor: SEED_ACTOR,
       });
     }
+    // Announced like any count, so orders' stock copy and the router's cache learn the demo stock.
+    await announceStockChanged(
+      tx,
+      stock,
+      variants.map((variant) => variant.variantId),
+    );
     return { seeded: variants.length };
   });
 }

@@ -2,7 +2,7 @@ import { newId } from "@cartograph/service-kit";
 import { and, eq, gte, inArray, lte, notExists, sql } from "drizzle-orm";
 import type { InventoryExecutor } from "../db";
 import { stockAdjustments, stockLevels, type StockAdjustmentRow, type StockRow } from "../db/schema";
-import { MAX_ON_HAND } from "./stock.rules";
+import { MAX_ON_HAND, reservableUnits } from "./stock.rules";
 
 export interface CatalogueVariant {
   variantId: string;
@@ -86,7 +86,7 @@ export class StockRepository {
   /** What a shopper could still reserve of a variant: 0 when unknown or no longer sold. */
   async availableFor(tx: InventoryExecutor, variantId: string): Promise<number> {
     const [row] = await this.findByVariantIds([variantId], tx);
-    return row?.active ? Math.max(0, row.onHand - row.reserved) : 0;
+    return reservableUnits(row);
   }
 
   /** Moves units of a reservation that changes state (release, commit, restock). */

@@ -37,9 +37,14 @@ export function availableOf(row: Pick<StockRow, "onHand" | "reserved">): number 
   return row.onHand - row.reserved;
 }
 
+/** What a shopper could still reserve: 0 once the catalogue no longer sells it. */
+export function reservableUnits(row: Pick<StockRow, "active" | "onHand" | "reserved"> | null | undefined): number {
+  return row?.active ? Math.max(0, availableOf(row)) : 0;
+}
+
 /** A shopper can buy it now: the catalogue still sells it and a unit is not already promised. */
 export function isInStock(row: Pick<StockRow, "active" | "onHand" | "reserved"> | null): boolean {
-  return row !== null && row.active && availableOf(row) > 0;
+  return reservableUnits(row) > 0;
 }
 
 export function toStockLevel(row: StockRow): StockLevelView {

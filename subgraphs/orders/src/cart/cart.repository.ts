@@ -28,6 +28,19 @@ export class CartRepository {
       .orderBy(asc(cartLines.createdAt), asc(cartLines.id));
   }
 
+  async findLine(tx: OrdersExecutor, cartId: string, by: { lineId: string } | { variantId: string }) {
+    const [line] = await tx
+      .select()
+      .from(cartLines)
+      .where(
+        and(
+          eq(cartLines.cartId, cartId),
+          "lineId" in by ? eq(cartLines.id, by.lineId) : eq(cartLines.variantId, by.variantId),
+        ),
+      );
+    return line;
+  }
+
   /** Adds to the line for this variant, or starts one; quantities stop at the maximum. */
   async addQuantity(tx: OrdersExecutor, cartId: string, variantId: string, quantity: number): Promise<void> {
     await tx

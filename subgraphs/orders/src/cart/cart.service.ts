@@ -1,5 +1,12 @@
 import { type Viewer } from "@cartograph/service-kit/auth";
-import { refuse, succeed, userError, UserErrorCode, type Outcome } from "@cartograph/service-kit/graphql";
+import {
+  refuse,
+  succeed,
+  userError,
+  UserErrorCode,
+  type Outcome,
+  type UserError,
+} from "@cartograph/service-kit/graphql";
 import { z } from "zod";
 import { CatalogueRepository } from "../catalogue/catalogue.repository";
 import { CouponRepository } from "../coupon/coupon.repository";
@@ -17,6 +24,8 @@ export interface CartLineView {
   lineTotal: number;
   /** False when the product was deleted or never reached orders' catalogue: it cannot be bought. */
   available: boolean;
+  /** Units inventory last said a checkout could reserve; null when it has not said. */
+  stockAvailable: number | null;
   variant: CatalogueVariantRow | null;
 }
 
@@ -34,6 +43,15 @@ const quantitySchema = z
   .int("Quantities are whole numbers.")
   .min(1, "The quantity must be at least 1.")
   .max(MAX_LINE_QUANTITY, `At most ${MAX_LINE_QUANTITY} of one item.`);
+
+/** More of a variant was asked for than can be had: how many can, in the message and the error. */
+export function outOfStock(productName: string, available: number, field: string[]): UserError {
+  const message =
+    available === 0
+      ? `${productName} is out of stock.`
+      : `Only ${available} of ${productName} ${available === 1 ? "is" : "are"} in stock.`;
+  return userError(UserErrorCode.OUT_OF_STOCK, message, field, { quantityAvailable: available });
+}
 
 /** Every cart has this id, whether or not its row exists yet: looking at a cart never writes. */
 export const cartIdOf = (userId: string) => `cart_${userId}`;
@@ -58,14 +76,13 @@ export class CartService {
     const cart = await this.carts.findByUser(userId, tx);
     const lines = cart ? await this.carts.linesOf(cart.id, tx) : [];
     const coupon = cart?.couponCode ? ((await this.coupons.find(cart.couponCode, tx)) ?? null) : null;
+    const variantIds = lines.map((l) => l.variantId);
     return this.price(
       userId,
       cart?.couponCode ?? null,
       lines,
-      await this.catalogue.findByIds(
-        lines.map((l) => l.variantId),
-        tx,
-      ),
+      await this.catalogue.findByIds(variantIds, tx),
+      await this.catalogue.stockOf(variantIds, tx),
       coupon,
     );
   }
@@ -75,6 +92,7 @@ export class CartService {
     couponCode: string | null,
     lines: CartLineRow[],
     variants: CatalogueVariantRow[],
+    stock: Map<string, number>,
     coupon: CouponRow | null,
   ): CartView {
     const byId = new Map(variants.map((variant) => [variant.variantId, variant]));
@@ -89,6 +107,7 @@ export class CartService {
         unitPrice,
         lineTotal: available ? unitPrice * line.quantity : 0,
         available,
+        stockAvailable: stock.get(line.variantId) ?? null,
         variant,
       };
     });
@@ -113,20 +132,42 @@ export class CartService {
     if (!variant.active)
       return refuse(userError(UserErrorCode.INVALID, `${variant.productName} is no longer sold.`, ["variantId"]));
     return this.change(viewer, async (tx, cartId) => {
+      const line = await this.carts.findLine(tx, cartId, { variantId });
+      const wanted = Math.min((line?.quantity ?? 0) + quantity, MAX_LINE_QUANTITY);
+      const short = await this.shortage(tx, variant, wanted, ["quantity"]);
+      if (short) return short;
       await this.carts.addQuantity(tx, cartId, variantId, quantity);
       return null;
     });
+  }
+
+  /** OUT_OF_STOCK when inventory last said fewer units than wanted can be had; null when enough or unknown. */
+  private async shortage(
+    tx: OrdersExecutor,
+    variant: Pick<CatalogueVariantRow, "variantId" | "productName">,
+    wanted: number,
+    field: string[],
+  ): Promise<UserError | null> {
+    const available = (await this.catalogue.stockOf([variant.variantId], tx)).get(variant.variantId);
+    return available === undefined || wanted <= available ? null : outOfStock(variant.productName, available, field);
   }
 
   async updateLine(viewer: Viewer, lineId: string, quantity: number): Promise<Outcome<CartView>> {
     if (quantity === 0) return this.removeLine(viewer, lineId);
     const valid = quantitySchema.safeParse(quantity);
     if (!valid.success) return refuse(userError(UserErrorCode.INVALID, valid.error.issues[0]!.message, ["quantity"]));
-    return this.change(viewer, async (tx, cartId) =>
-      (await this.carts.setQuantity(tx, cartId, lineId, quantity))
-        ? null
-        : userError(UserErrorCode.NOT_FOUND, "Your cart has no line with this id.", ["lineId"]),
-    );
+    return this.change(viewer, async (tx, cartId) => {
+      const line = await this.carts.findLine(tx, cartId, { lineId });
+      if (!line) return userError(UserErrorCode.NOT_FOUND, "Your cart has no line with this id.", ["lineId"]);
+      // More than before must be in stock; fewer is always allowed, even of what has run out.
+      if (quantity > line.quantity) {
+        const [variant] = await this.catalogue.findByIds([line.variantId], tx);
+        const short = variant ? await this.shortage(tx, variant, quantity, ["quantity"]) : null;
+        if (short) return short;
+      }
+      await this.carts.setQuantity(tx, cartId, lineId, quantity);
+      return null;
+    });
   }
 
   removeLine(viewer: Viewer, lineId: string): Promise<Outcome<CartView>> {
@@ -161,7 +202,7 @@ export class CartService {
   /** Runs a change on the locked cart; a returned user error rolls nothing back but is reported. */
   private async change(
     viewer: Viewer,
-    apply: (tx: OrdersExecutor, cartId: string) => Promise<ReturnType<typeof userError> | null>,
+    apply: (tx: OrdersExecutor, cartId: string) => Promise<UserError | null>,
   ): Promise<Outcome<CartView>> {
     return this.db.transaction(async (tx) => {
       const cart = await this.carts.lockForUser(tx, viewer.userId, cartIdOf(viewer.userId));

@@ -6,7 +6,8 @@ import { CatalogueRepository } from "./catalogue.repository";
 
 /**
  * Keeps orders' copy of the catalogue (sku, names, prices, active) from `variant.*` events, so a
- * cart is priced without calling products. `pnpm --filter @cartograph/products republish` replays
+ * cart is priced without calling products, and of what can be bought (`stock.changed`), so a cart
+ * is refused more than inventory holds without calling inventory. `pnpm --filter @cartograph/products republish` replays
  * every variant to rebuild it.
  */
 export function startCatalogueConsumer(options: {
@@ -22,7 +23,10 @@ export function startCatalogueConsumer(options: {
     log: options.log,
     service: options.queueOwner,
     purpose: "catalogue",
-    eventTypes: ["variant.created", "variant.updated"],
-    handle: (event, tx) => catalogue.applySnapshot(tx, event.data, new Date(event.occurredAt)),
+    eventTypes: ["variant.created", "variant.updated", "stock.changed"],
+    handle: (event, tx) =>
+      event.type === "stock.changed"
+        ? catalogue.applyStock(tx, event.data, new Date(event.occurredAt))
+        : catalogue.applySnapshot(tx, event.data, new Date(event.occurredAt)),
   });
 }

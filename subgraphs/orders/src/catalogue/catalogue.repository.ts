@@ -1,7 +1,7 @@
 import type { EventData } from "@cartograph/events";
 import { inArray, sql } from "drizzle-orm";
 import type { OrdersExecutor } from "../db";
-import { catalogueVariants, type CatalogueVariantRow } from "../db/schema";
+import { catalogueStock, catalogueVariants, type CatalogueVariantRow } from "../db/schema";
 
 export class CatalogueRepository {
   constructor(private readonly db: OrdersExecutor) {}
@@ -12,6 +12,34 @@ export class CatalogueRepository {
       .select()
       .from(catalogueVariants)
       .where(inArray(catalogueVariants.variantId, [...variantIds]));
+  }
+
+  /** Units a checkout could reserve now, by variant; variants never announced are absent (not refused). */
+  async stockOf(variantIds: readonly string[], tx: OrdersExecutor = this.db): Promise<Map<string, number>> {
+    if (variantIds.length === 0) return new Map();
+    const rows = await tx
+      .select()
+      .from(catalogueStock)
+      .where(inArray(catalogueStock.variantId, [...variantIds]));
+    return new Map(rows.map((row) => [row.variantId, row.available]));
+  }
+
+  /** Applies inventory's announcement unless a newer one is already here. */
+  async applyStock(tx: OrdersExecutor, stock: EventData<"stock.changed">, occurredAt: Date): Promise<void> {
+    const rows = stock.variants.flatMap((variant) =>
+      variant.available === undefined
+        ? []
+        : [{ variantId: variant.variantId, available: variant.available, syncedAt: occurredAt }],
+    );
+    if (rows.length === 0) return;
+    await tx
+      .insert(catalogueStock)
+      .values(rows)
+      .onConflictDoUpdate({
+        target: catalogueStock.variantId,
+        set: { available: sql`excluded.available`, syncedAt: sql`excluded.synced_at` },
+        setWhere: sql`${catalogueStock.syncedAt} <= excluded.synced_at`,
+      });
   }
 
   /** Applies a variant snapshot unless a newer one is already here (events may arrive out of order). */

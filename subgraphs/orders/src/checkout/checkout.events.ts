@@ -1,13 +1,14 @@
 import { startConsumer, type Broker, type Consumer } from "@cartograph/events";
 import { postgresIdempotencyStore } from "@cartograph/events/postgres";
 import type { Logger } from "@cartograph/service-kit";
-import type { OrdersDb } from "../db";
-import type { OrderService } from "../order/order.service";
-import { OrderStatus } from "../order/order.state";
+import type { OrdersDb, OrdersExecutor } from "../db";
+import type { OrderService, TransitionResult } from "../order/order.service";
+import { OrderCancellationReason, OrderStatus } from "../order/order.state";
+import type { CheckoutService } from "./checkout.service";
 
 /**
  * Orders' side of the checkout saga: inventory's and payments' answers move the order along the
- * transition table. Each event is applied once (idempotent consumer); one that no longer fits
+ * transition table; a checkout that fails (out of stock, declined) gives the customer's cart back. Each event is applied once (idempotent consumer); one that no longer fits
  * the order's status is ignored by the table.
  */
 export function startCheckoutConsumer(options: {
@@ -16,8 +17,13 @@ export function startCheckoutConsumer(options: {
   log: Logger;
   queueOwner: string;
   orders: OrderService;
+  checkout: CheckoutService;
 }): Promise<Consumer> {
-  const { orders } = options;
+  const { orders, checkout } = options;
+  // A failed checkout gives the customer their cart back, once: only the move that cancelled it does.
+  const giveCartBackIfCancelled = async (tx: OrdersExecutor, result: TransitionResult | null) => {
+    if (result?.applied) await checkout.giveCartBack(tx, result.order);
+  };
   return startConsumer({
     broker: options.broker,
     store: postgresIdempotencyStore(options.db),
@@ -36,9 +42,13 @@ export function startCheckoutConsumer(options: {
           });
           return;
         case "inventory.rejected":
-          await orders.transition(tx, event.data.orderId, OrderStatus.CANCELLED, "Out of stock", {
-            onlyFrom: [OrderStatus.PENDING],
-          });
+          await giveCartBackIfCancelled(
+            tx,
+            await orders.transition(tx, event.data.orderId, OrderStatus.CANCELLED, "Out of stock", {
+              onlyFrom: [OrderStatus.PENDING],
+              cancellationReason: OrderCancellationReason.OUT_OF_STOCK,
+            }),
+          );
           return;
         case "payment.succeeded":
           await orders.transition(tx, event.data.orderId, OrderStatus.PAID, null, {
@@ -47,15 +57,19 @@ export function startCheckoutConsumer(options: {
           });
           return;
         case "payment.failed":
-          await orders.transition(
+          await giveCartBackIfCancelled(
             tx,
-            event.data.orderId,
-            OrderStatus.CANCELLED,
-            `Payment declined: ${event.data.reason}`,
-            {
-              onlyFrom: [OrderStatus.RESERVED],
-              notYetIn: [OrderStatus.PENDING],
-            },
+            await orders.transition(
+              tx,
+              event.data.orderId,
+              OrderStatus.CANCELLED,
+              `Payment declined: ${event.data.reason}`,
+              {
+                onlyFrom: [OrderStatus.RESERVED],
+                notYetIn: [OrderStatus.PENDING],
+                cancellationReason: OrderCancellationReason.PAYMENT_DECLINED,
+              },
+            ),
           );
           return;
         case "payment.refunded":

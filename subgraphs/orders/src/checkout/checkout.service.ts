@@ -12,7 +12,7 @@ import {
   type UserError,
 } from "@cartograph/service-kit/graphql";
 import { z } from "zod";
-import { cartIdOf, type CartService, type CartView } from "../cart/cart.service";
+import { cartIdOf, outOfStock, type CartService, type CartView } from "../cart/cart.service";
 import { CartRepository } from "../cart/cart.repository";
 import { CouponRepository } from "../coupon/coupon.repository";
 import type { OrdersDb, OrdersExecutor } from "../db";
@@ -125,15 +125,34 @@ export class CheckoutService {
 
   private checkoutProblems(cart: CartView): UserError[] {
     if (cart.lines.length === 0) return [userError(UserErrorCode.INVALID, "Your cart is empty.")];
-    return cart.lines
-      .filter((line) => !line.available)
-      .map((line) =>
-        userError(
-          UserErrorCode.INVALID,
-          `${line.variant?.productName ?? "An item"} is no longer sold. Remove it to check out.`,
-          ["lines", line.id],
-        ),
-      );
+    return cart.lines.flatMap((line) => {
+      if (!line.available)
+        return [
+          userError(
+            UserErrorCode.INVALID,
+            `${line.variant?.productName ?? "An item"} is no longer sold. Remove it to check out.`,
+            ["lines", line.id],
+          ),
+        ];
+      if (line.stockAvailable !== null && line.quantity > line.stockAvailable)
+        return [outOfStock(line.variant!.productName, line.stockAvailable, ["lines", line.id])];
+      return [];
+    });
+  }
+
+  /**
+   * A checkout that failed (out of stock, declined) puts its lines back in the customer's cart,
+   * beside anything added since, and its coupon back if the cart has none (the redemption is
+   * released), so trying again is one step.
+   */
+  async giveCartBack(tx: OrdersExecutor, order: OrderRow): Promise<void> {
+    const cart = await this.carts.lockForUser(tx, order.userId, cartIdOf(order.userId));
+    for (const line of await this.orders.linesOf([order.id], tx))
+      await this.carts.addQuantity(tx, cart.id, line.variantId, line.quantity);
+    if (order.couponCode) {
+      await this.coupons.release(tx, order.couponCode);
+      if (!cart.couponCode) await this.carts.setCoupon(tx, cart.id, order.couponCode);
+    }
   }
 
   private async placeOrder(

@@ -30,4 +30,12 @@ export class CouponRepository {
       .returning({ code: coupons.code });
     return redeemed.length > 0;
   }
+
+  /** Undoes one redemption of an order that was never fulfilled. */
+  async release(tx: OrdersExecutor, code: string): Promise<void> {
+    await tx
+      .update(coupons)
+      .set({ redemptions: sql`${coupons.redemptions} - 1` })
+      .where(and(eq(coupons.code, code), gt(coupons.redemptions, 0)));
+  }
 }

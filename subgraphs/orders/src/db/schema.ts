@@ -30,6 +30,18 @@ export const catalogueVariants = pgTable("catalogue_variants", {
   syncedAt: timestamptz("synced_at").notNull(),
 });
 
+/**
+ * Units of each variant a checkout could reserve, copied from inventory's `stock.changed`: carts
+ * and checkout refuse more than this at once. Inventory's reservation stays the final word (the
+ * copy may be a moment behind); a variant absent here is not refused.
+ */
+export const catalogueStock = pgTable("catalogue_stock", {
+  variantId: text("variant_id").primaryKey(),
+  available: integer("available").notNull(),
+  /** occurredAt of the announcement this row reflects: an older one arriving late never overwrites it. */
+  syncedAt: timestamptz("synced_at").notNull(),
+});
+
 export const carts = pgTable("carts", {
   id: text("id").primaryKey(),
   userId: text("user_id").notNull().unique(),
@@ -80,6 +92,8 @@ export const orders = pgTable(
     number: text("number").notNull().unique(),
     userId: text("user_id").notNull(),
     status: text("status").notNull(),
+    /** Why a CANCELLED order was cancelled, as an `OrderCancellationReason` code; null otherwise. */
+    cancellationReason: text("cancellation_reason"),
     subtotal: integer("subtotal").notNull(),
     discount: integer("discount").notNull(),
     shipping: integer("shipping").notNull(),
@@ -132,6 +146,7 @@ export const orderStatusChanges = pgTable(
 );
 
 export type CatalogueVariantRow = typeof catalogueVariants.$inferSelect;
+export type CatalogueStockRow = typeof catalogueStock.$inferSelect;
 export type CartRow = typeof carts.$inferSelect;
 export type CartLineRow = typeof cartLines.$inferSelect;
 export type CouponRow = typeof coupons.$inferSelect;

@@ -62,9 +62,14 @@ export class OrderRepository {
     id: string,
     status: OrderStatus,
     reason: string | null,
+    cancellationReason: string | null = null,
   ): Promise<{ order: OrderRow; at: Date }> {
     const at = new Date();
-    const [order] = await tx.update(orders).set({ status, updatedAt: at }).where(eq(orders.id, id)).returning();
+    const [order] = await tx
+      .update(orders)
+      .set({ status, cancellationReason, updatedAt: at })
+      .where(eq(orders.id, id))
+      .returning();
     await tx.insert(orderStatusChanges).values({ orderId: id, status, reason, at });
     return { order: order!, at };
   }

@@ -20,7 +20,14 @@ import {
   announceStatusChanged,
 } from "./order.events";
 import { OrderRepository } from "./order.repository";
-import { ADMIN_SETTABLE, CANCELLABLE, canTransition, isOrderStatus, OrderStatus } from "./order.state";
+import {
+  ADMIN_SETTABLE,
+  CANCELLABLE,
+  canTransition,
+  isOrderStatus,
+  OrderCancellationReason,
+  OrderStatus,
+} from "./order.state";
 
 /** Thrown to have an event retried later: it answers a step the order has not reached yet. */
 export class OrderNotReadyError extends Error {}
@@ -51,9 +58,20 @@ export class OrderService {
     orderId: string,
     to: OrderStatus,
     reason: string | null,
-    /** A saga answer is about one step: a declined payment cancels a RESERVED order, never a PAID one. */
-    { onlyFrom, notYetIn }: { onlyFrom?: readonly OrderStatus[]; notYetIn?: readonly OrderStatus[] } = {},
+    {
+      onlyFrom,
+      notYetIn,
+      cancellationReason = null,
+    }: {
+      /** A saga answer is about one step: a declined payment cancels a RESERVED order, never a PAID one. */
+      onlyFrom?: readonly OrderStatus[];
+      notYetIn?: readonly OrderStatus[];
+      /** Required to cancel: the code clients act on. */
+      cancellationReason?: OrderCancellationReason | null;
+    } = {},
   ): Promise<TransitionResult | null> {
+    if ((to === OrderStatus.CANCELLED) !== (cancellationReason !== null))
+      throw new Error(`a move to ${to} ${cancellationReason ? "takes no" : "needs a"} cancellation reason`);
     const order = await this.orders.lock(tx, orderId);
     if (!order) return null;
     const from = order.status as OrderStatus;
@@ -63,7 +81,7 @@ export class OrderService {
       this.log.info({ orderId, from, to }, "order status change ignored: not allowed from the current status");
       return { order, applied: false };
     }
-    const { order: updated, at } = await this.orders.setStatus(tx, orderId, to, reason);
+    const { order: updated, at } = await this.orders.setStatus(tx, orderId, to, reason, cancellationReason);
     await announceStatusChanged(tx, order, to, from, reason, at);
     if (to === OrderStatus.PAID) await announceOrderPaid(tx, order, await this.orders.linesOf([orderId], tx), at);
     if (to === OrderStatus.CANCELLED) await announceOrderCancelled(tx, order, reason ?? "Cancelled");
@@ -84,8 +102,18 @@ export class OrderService {
           ]),
         );
       }
-      const by = order.userId === viewer.userId ? "the customer" : "an administrator";
-      const result = await this.transition(tx, orderId, OrderStatus.CANCELLED, `Cancelled by ${by}`);
+      const byCustomer = order.userId === viewer.userId;
+      const result = await this.transition(
+        tx,
+        orderId,
+        OrderStatus.CANCELLED,
+        `Cancelled by ${byCustomer ? "the customer" : "an administrator"}`,
+        {
+          cancellationReason: byCustomer
+            ? OrderCancellationReason.CANCELLED_BY_CUSTOMER
+            : OrderCancellationReason.CANCELLED_BY_ADMIN,
+        },
+      );
       return succeed(result!.order);
     });
   }

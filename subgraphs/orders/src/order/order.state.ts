@@ -11,6 +11,34 @@ export enum OrderStatus {
 }
 registerEnumType(OrderStatus, { name: "OrderStatus" });
 
+/** Why an order was cancelled, for clients to act on (the status history keeps the message). */
+export enum OrderCancellationReason {
+  OUT_OF_STOCK = "OUT_OF_STOCK",
+  PAYMENT_DECLINED = "PAYMENT_DECLINED",
+  CANCELLED_BY_CUSTOMER = "CANCELLED_BY_CUSTOMER",
+  CANCELLED_BY_ADMIN = "CANCELLED_BY_ADMIN",
+}
+registerEnumType(OrderCancellationReason, {
+  name: "OrderCancellationReason",
+  description: "Why an order was cancelled.",
+  valuesConfig: {
+    OUT_OF_STOCK: { description: "Inventory could not reserve every line; the cart was given back." },
+    PAYMENT_DECLINED: { description: "The payment was declined; the cart was given back." },
+    CANCELLED_BY_CUSTOMER: { description: "The customer cancelled it." },
+    CANCELLED_BY_ADMIN: { description: "An administrator cancelled it." },
+  },
+});
+
+/** The checkout failed, nobody chose to cancel: the customer gets the cart back to try again. */
+export const CHECKOUT_FAILURES: ReadonlySet<OrderCancellationReason> = new Set([
+  OrderCancellationReason.OUT_OF_STOCK,
+  OrderCancellationReason.PAYMENT_DECLINED,
+]);
+
+export function isOrderCancellationReason(value: string | null): value is OrderCancellationReason {
+  return value !== null && Object.hasOwn(OrderCancellationReason, value);
+}
+
 /**
  * The only moves an order can make, and why. Anything else (a late or duplicate event, an admin
  * asking for the impossible) is refused: an event that does not fit is ignored and logged.

@@ -2,7 +2,7 @@ import { Address, AddressInput, ConnectionType, Money, UserError } from "@cartog
 import { Directive, Field, ID, InputType, Int, ObjectType } from "type-graphql";
 import { User } from "../user/user.stub";
 import { ProductVariant } from "../product/product-variant.stub";
-import { OrderStatus } from "./order.state";
+import { OrderCancellationReason, OrderStatus } from "./order.state";
 
 @ObjectType({ description: "What was bought, as it was at checkout." })
 export class OrderLine {
@@ -28,6 +28,11 @@ export class Order {
   @Field(() => String, { description: "Human-friendly, e.g. CG-100042." }) number!: string;
   @Field(() => User) customer!: User;
   @Field(() => OrderStatus) status!: OrderStatus;
+  @Field(() => OrderCancellationReason, {
+    nullable: true,
+    description: "Set once the order is CANCELLED; statusHistory's last reason says it in words.",
+  })
+  cancellationReason!: OrderCancellationReason | null;
   @Field(() => [OrderLine]) lines!: OrderLine[];
   @Field(() => Money) subtotal!: Money;
   @Field(() => Money) discount!: Money;

@@ -61,6 +61,8 @@ export const products = pgTable(
     index("products_created_idx").on(table.createdAt, table.id),
     index("products_price_idx").on(table.minPrice, table.id),
     index("products_name_idx").on(sql`lower(${table.name})`, table.id),
+    // Search-as-you-type: every word of the name, unstemmed, so "cha" finds "Oak Chair".
+    index("products_name_words_idx").using("gin", sql`to_tsvector('simple', ${table.name})`),
   ],
 );
 

@@ -152,6 +152,27 @@ export class ProductRepository {
     return { rows, sort };
   }
 
+  /**
+   * Active products with a word of the name starting with each of `words` (already plain
+   * letters and digits); names that start with the first word first, then shorter, then by name.
+   */
+  suggest(words: readonly string[], limit: number): Promise<ProductRecord[]> {
+    const query = words.map((word) => `${word}:*`).join(" & ");
+    return this.db
+      .select(productColumns)
+      .from(products)
+      .where(
+        and(eq(products.active, true), sql`to_tsvector('simple', ${products.name}) @@ to_tsquery('simple', ${query})`),
+      )
+      .orderBy(
+        sql`starts_with(lower(${products.name}), ${words[0]}) desc`,
+        sql`length(${products.name})`,
+        sql`lower(${products.name})`,
+        asc(products.id),
+      )
+      .limit(limit);
+  }
+
   async countMatching(filter: ListingFilter): Promise<number> {
     const [row] = await this.db.select({ value: count() }).from(products).where(filterCondition(filter));
     return row?.value ?? 0;

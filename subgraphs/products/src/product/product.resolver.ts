@@ -1,11 +1,11 @@
 import { badUserInput } from "@cartograph/service-kit";
 import { hasRole, Role } from "@cartograph/service-kit/auth";
 import { AssumedListSize, Authorized, money, toPayload, PageArgs } from "@cartograph/service-kit/graphql";
-import { Arg, Args, ArgsType, Ctx, Field, FieldResolver, ID, Mutation, Query, Resolver, Root } from "type-graphql";
+import { Arg, Args, ArgsType, Ctx, Field, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from "type-graphql";
 import { Category } from "../category/category.type";
 import type { ProductsContext } from "../context";
 import { DeleteProductPayload, ProductPayload, ProductVariantPayload } from "./product.payloads";
-import type { ProductListing } from "./product.service";
+import { DEFAULT_SUGGESTIONS, MAX_SUGGESTIONS, type ProductListing } from "./product.service";
 import type { ProductRecord } from "./product.repository";
 import {
   CreateProductInput,
@@ -43,6 +43,20 @@ export class ProductResolver {
       ? await ctx.loaders.productById.load(id)
       : ((await ctx.services.products.findBySlug(slug!)) ?? null);
     return product && (product.active || hasRole(ctx.viewer, Role.ADMIN)) ? product : null;
+  }
+
+  @AssumedListSize(DEFAULT_SUGGESTIONS)
+  @Query(() => [Product], {
+    description:
+      "Search as you type: active products with a word of the name starting with each word typed, names starting with it first.",
+  })
+  productSuggestions(
+    @Arg("prefix", () => String) prefix: string,
+    @Arg("first", () => Int, { defaultValue: DEFAULT_SUGGESTIONS, description: `1 to ${MAX_SUGGESTIONS}.` })
+    first: number,
+    @Ctx() ctx: ProductsContext,
+  ): Promise<ProductRecord[]> {
+    return ctx.services.products.suggestProducts(prefix, first);
   }
 
   @Query(() => ProductConnection, { description: "Active products, filtered, sorted and paginated, with facets." })

@@ -21,6 +21,9 @@ import { ProductRepository, type FacetCount, type ListedProduct, type ProductRec
 import { createProductSchema, updateProductSchema, updateVariantSchema } from "./product.rules";
 import { slugify } from "./slug";
 
+export const DEFAULT_SUGGESTIONS = 8;
+export const MAX_SUGGESTIONS = 20;
+
 export interface ProductListArgs {
   first?: number | null;
   after?: string | null;
@@ -53,6 +56,18 @@ export class ProductService {
 
   findBySlug(slug: string): Promise<ProductRecord | undefined> {
     return this.products.findBySlug(slug);
+  }
+
+  /**
+   * Search-as-you-type: up to `first` (1..20) active products whose name has words starting with
+   * every word typed ("oak ch" finds "Oak Chair"). Punctuation is ignored; nothing typed finds nothing.
+   */
+  async suggestProducts(prefix: string, first = DEFAULT_SUGGESTIONS): Promise<ProductRecord[]> {
+    if (!Number.isInteger(first) || first < 1 || first > MAX_SUGGESTIONS)
+      throw badUserInput(`\`first\` must be between 1 and ${MAX_SUGGESTIONS}.`, "first");
+    if (prefix.length > 200) throw badUserInput("The prefix must be at most 200 characters.", "prefix");
+    const words = (prefix.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? []).slice(0, 8);
+    return words.length === 0 ? [] : this.products.suggest(words, first);
   }
 
   async listProducts(args: ProductListArgs, { includeInactive = false } = {}): Promise<ProductListing> {
