@@ -111,7 +111,7 @@ async function runScenario(scenario: Scenario): Promise<void> {
   const lines = products.map((product) => ({ variantId: product.variantId, quantity: 1 }));
   const shopping = shoppers.map(async (shopper, i) => {
     await pause(i * scenario.staggerMs);
-    return shop(shopper, lines, log, { pollUntil: startedAt + 200_000, onPlaced: () => (placed += 1) }).catch(
+    return shop(shopper, lines, log, { pollUntil: startedAt + 200_000, onAnswered: () => (placed += 1) }).catch(
       (error: unknown) => {
         throw new Error(`shopper ${i}: ${error instanceof Error ? error.message : String(error)}`);
       },

@@ -310,7 +310,13 @@ export interface Journey {
   orderId: string | null;
   /** The status the shopper last read through the API. */
   status: string | null;
+  /** Turned away at once as sold out (OUT_OF_STOCK, nothing left), when adding or at checkout: no order. */
+  soldOut: boolean;
 }
+
+/** Every error says nothing is left: what a shopper hears once orders' stock copy shows the units held. */
+const soldOut = (errors: ReadonlyArray<{ code: string; quantityAvailable: number | null }>) =>
+  errors.length > 0 && errors.every((error) => error.code === "OUT_OF_STOCK" && error.quantityAvailable === 0);
 
 /**
  * A shopper's checkout as a real client makes it: adds each line, checks out (retrying with the
@@ -320,11 +326,24 @@ export async function shop(
   shopper: Shopper,
   lines: Array<{ variantId: string; quantity: number }>,
   log: ErrorLog,
-  { pollUntil, onPlaced }: { pollUntil: number; onPlaced?: (orderId: string) => void },
+  {
+    pollUntil,
+    onAnswered,
+  }: {
+    pollUntil: number;
+    /** The checkout was answered: an order placed, or the shopper turned away as sold out. */
+    onAnswered?: () => void;
+  },
 ): Promise<Journey> {
-  const journey: Journey = { shopper, orderId: null, status: null };
+  const journey: Journey = { shopper, orderId: null, status: null, soldOut: false };
+  const turnedAway = () => {
+    journey.soldOut = true;
+    onAnswered?.();
+    return journey;
+  };
   for (const line of lines) {
     const { cartAddLine } = await retrying(log, "CartAddLine", (options) => shopper.client.CartAddLine(line, options));
+    if (soldOut(cartAddLine.userErrors)) return turnedAway();
     expect(cartAddLine.userErrors).toEqual([]);
   }
   const { checkout } = await retrying(log, "Checkout", (options) =>
@@ -339,10 +358,11 @@ export async function shop(
       options,
     ),
   );
+  if (soldOut(checkout.userErrors)) return turnedAway();
   expect(checkout.userErrors).toEqual([]);
   journey.orderId = checkout.order!.id;
   journey.status = checkout.order!.status;
-  onPlaced?.(journey.orderId);
+  onAnswered?.();
   while (!FINAL.has(journey.status ?? "") && Date.now() < pollUntil) {
     await pause(1_000);
     const { order } = await retrying(log, "Order", (options) =>
@@ -441,6 +461,8 @@ interface OrderRow {
 
 export interface Settlement {
   placed: number;
+  /** Shoppers turned away as sold out before an order was placed. */
+  soldOut: number;
   paid: number;
   cancelled: number;
   /** Seconds from `since` (the dependency's last return) until the last order settled; negative if before. */
@@ -456,11 +478,15 @@ export interface Settlement {
  */
 export async function checkSettlement(
   fault: FaultPlatform,
-  journeys: Journey[],
+  allJourneys: Journey[],
   products: StockedProduct[],
   since: number,
 ): Promise<Settlement> {
   const { rows } = fault;
+  // A shopper turned away as sold out has no order at all.
+  const turnedAway = allJourneys.filter((journey) => journey.soldOut).map((journey) => journey.shopper.userId);
+  expect(await rows.sql("orders", "select id from orders where user_id = any($1)", [turnedAway])).toEqual([]);
+  const journeys = allJourneys.filter((journey) => !journey.soldOut);
   const userIds = journeys.map((journey) => journey.shopper.userId);
   const orders = async () =>
     rows.sql<OrderRow>(
@@ -691,6 +717,7 @@ export async function checkSettlement(
   );
   return {
     placed: settled.length,
+    soldOut: turnedAway.length,
     paid: paid.length,
     cancelled: cancelled.length,
     lastSettledAfterReturnSeconds: Math.round((lastChange[0]!.at.getTime() - since) / 100) / 10,
@@ -741,7 +768,7 @@ export function report(scenario: ScenarioReport): void {
   const { settlement } = scenario;
   const recovered = Math.max(...scenario.recoveries.map((r) => r.seconds));
   console.log(
-    `fault: ${scenario.name}: orders placed ${settlement.placed}, settled ${settlement.paid + settlement.cancelled} ` +
+    `fault: ${scenario.name}: orders placed ${settlement.placed} (turned away sold out ${settlement.soldOut}), settled ${settlement.paid + settlement.cancelled} ` +
       `(PAID ${settlement.paid}, CANCELLED ${settlement.cancelled}), errors by code ${JSON.stringify(scenario.errors.byCode())}, ` +
       `recovered in ${recovered} s`,
   );
@@ -752,6 +779,7 @@ export function report(scenario: ScenarioReport): void {
       at: new Date().toISOString(),
       scenario: scenario.name,
       ordersPlaced: settlement.placed,
+      soldOut: settlement.soldOut,
       settled: settlement.paid + settlement.cancelled,
       paid: settlement.paid,
       cancelled: settlement.cancelled,
