@@ -127,6 +127,10 @@ const matrix: Record<string, Row> = {
     query: 'mutation { cartRemoveLine(lineId: "nope") { __typename } }',
     expected: signedIn,
   },
+  "Mutation.cartMerge": {
+    query: 'mutation { cartMerge(cartId: "gcart_nope") { __typename } }',
+    expected: signedIn,
+  },
   "Mutation.cartApplyCoupon": {
     query: 'mutation { cartApplyCoupon(code: "NOPE") { __typename } }',
     expected: signedIn,

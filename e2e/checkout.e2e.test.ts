@@ -67,6 +67,26 @@ describe("the shopping journey", () => {
     expect(shipped!.statusHistory.map((change) => change.status)).toEqual(["PENDING", "RESERVED", "PAID", "SHIPPED"]);
   });
 
+  it("a guest's cart survives sign-up: filled by its id, merged into the new account, checked out PAID", async () => {
+    const guest = platform.client();
+    const variantId = await stockedVariant(5);
+    const { cartCreate } = await guest.CartCreate();
+    const cartId = cartCreate.cart!.id;
+    const { cartLinesAdd } = await guest.CartLinesAdd({ cartId, lines: [{ variantId, quantity: 2 }] });
+    expect(cartLinesAdd.userErrors).toEqual([]);
+    expect((await guest.Cart({ id: cartId })).cart!.totalQuantity).toBe(2);
+    const { client } = await shopper();
+    const { cartMerge } = await client.CartMerge({ cartId });
+    expect(cartMerge.userErrors).toEqual([]);
+    expect(cartMerge.cart!.lines.map((line) => [line.variant.id, line.quantity])).toEqual([[variantId, 2]]);
+    expect((await guest.Cart({ id: cartId })).cart).toBeNull();
+    const { checkout } = await client.Checkout({
+      input: { shippingAddress: ADDRESS, paymentToken: "tok_visa", idempotencyKey: randomUUID() },
+    });
+    expect(checkout.userErrors).toEqual([]);
+    expect(await settledStatus(client, checkout.order!.id)).toEqual({ status: "PAID", reason: null });
+  });
+
   it("a declined card ends CANCELLED with a reason, gives the cart back and releases the stock", async () => {
     const { client } = await shopper();
     const variantId = await stockedVariant(3);

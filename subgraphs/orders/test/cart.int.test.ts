@@ -252,3 +252,166 @@ describe("stock, checked when a line is added or changed and again at checkout",
     expect((await checkout(orders, token)).order!.status).toBe("PENDING");
   });
 });
+
+describe("guest carts", () => {
+  const LINES = `lines { id quantity variant { id } }`;
+  type GuestCart = {
+    id: string;
+    totalQuantity: number;
+    lines: Array<{ id: string; quantity: number; variant: { id: string } }>;
+  };
+  type Payload = {
+    cart: GuestCart | null;
+    userErrors: Array<{ code: string; field: string[] | null; quantityAvailable: number | null }>;
+  };
+  const ERRORS = `userErrors { code field quantityAvailable }`;
+  const create = async () =>
+    (
+      await orders.gql<{ cartCreate: Payload }>(
+        `mutation { cartCreate { cart { id totalQuantity ${LINES} } ${ERRORS} } }`,
+        {},
+        null,
+      )
+    ).data!.cartCreate.cart!;
+  const add = async (
+    cartId: string,
+    lines: Array<{ variantId: string; quantity: number }>,
+    token: string | null = null,
+  ) =>
+    (
+      await orders.gql<{ cartLinesAdd: Payload }>(
+        `mutation($c: ID!, $l: [CartLineInput!]!) { cartLinesAdd(cartId: $c, lines: $l) { cart { id totalQuantity ${LINES} } ${ERRORS} } }`,
+        { c: cartId, l: lines },
+        token,
+      )
+    ).data!.cartLinesAdd;
+  const updateLines = async (cartId: string, lines: Array<{ id: string; quantity: number }>) =>
+    (
+      await orders.gql<{ cartLinesUpdate: Payload }>(
+        `mutation($c: ID!, $l: [CartLineUpdateInput!]!) { cartLinesUpdate(cartId: $c, lines: $l) { cart { id totalQuantity ${LINES} } ${ERRORS} } }`,
+        { c: cartId, l: lines },
+        null,
+      )
+    ).data!.cartLinesUpdate;
+  const removeLines = async (cartId: string, lineIds: string[]) =>
+    (
+      await orders.gql<{ cartLinesRemove: Payload }>(
+        `mutation($c: ID!, $l: [ID!]!) { cartLinesRemove(cartId: $c, lineIds: $l) { cart { id totalQuantity ${LINES} } ${ERRORS} } }`,
+        { c: cartId, l: lineIds },
+        null,
+      )
+    ).data!.cartLinesRemove;
+  const read = async (id: string, token: string | null = null) =>
+    (
+      await orders.gql<{ cart: GuestCart | null }>(
+        `query($id: ID!) { cart(id: $id) { id totalQuantity ${LINES} } }`,
+        { id },
+        token,
+      )
+    ).data!.cart;
+  const merge = (cartId: string, token: string | null) =>
+    orders.gql<{ cartMerge: Payload }>(
+      `mutation($c: ID!) { cartMerge(cartId: $c) { cart { id totalQuantity ${LINES} } ${ERRORS} } }`,
+      { c: cartId },
+      token,
+    );
+  const quantities = (cart: GuestCart | null) =>
+    Object.fromEntries((cart?.lines ?? []).map((line) => [line.variant.id, line.quantity]));
+
+  it("a guest makes a cart and changes it by its id, all or nothing, without signing in", async () => {
+    const [chair, lamp] = [await knownVariant(orders), await knownVariant(orders, { price: 500 })];
+    const cart = await create();
+    expect(cart).toEqual({ id: expect.stringMatching(/^gcart_[A-Za-z0-9_-]{24}$/), totalQuantity: 0, lines: [] });
+    const filled = await add(cart.id, [
+      { variantId: chair, quantity: 2 },
+      { variantId: lamp, quantity: 1 },
+    ]);
+    expect(filled.userErrors).toEqual([]);
+    expect(quantities(filled.cart)).toEqual({ [chair]: 2, [lamp]: 1 });
+    expect(await read(cart.id)).toEqual(filled.cart);
+
+    // One bad line refuses the whole call, naming the line; nothing was added.
+    const refused = await add(cart.id, [
+      { variantId: lamp, quantity: 1 },
+      { variantId: "var_nope", quantity: 1 },
+    ]);
+    expect(refused).toEqual({
+      cart: null,
+      userErrors: [{ code: "NOT_FOUND", field: ["lines", "1", "variantId"], quantityAvailable: null }],
+    });
+    expect((await add(cart.id, [{ variantId: lamp, quantity: 0 }])).userErrors[0]).toMatchObject({
+      code: "INVALID",
+      field: ["lines", "0", "quantity"],
+    });
+    expect((await add(cart.id, [])).userErrors[0]).toMatchObject({ code: "INVALID", field: ["lines"] });
+    expect(quantities(await read(cart.id))).toEqual({ [chair]: 2, [lamp]: 1 });
+
+    const chairLine = filled.cart!.lines.find((line) => line.variant.id === chair)!;
+    const lampLine = filled.cart!.lines.find((line) => line.variant.id === lamp)!;
+    expect(quantities((await updateLines(cart.id, [{ id: chairLine.id, quantity: 5 }])).cart)).toEqual({
+      [chair]: 5,
+      [lamp]: 1,
+    });
+    expect(quantities((await removeLines(cart.id, [lampLine.id])).cart)).toEqual({ [chair]: 5 });
+    expect((await removeLines(cart.id, [lampLine.id])).userErrors[0]).toMatchObject({
+      code: "NOT_FOUND",
+      field: ["lines", "0", "id"],
+    });
+
+    // Stock is checked for guests too.
+    await announceStock(orders, lamp, 1);
+    expect((await add(cart.id, [{ variantId: lamp, quantity: 2 }])).userErrors).toEqual([
+      { code: "OUT_OF_STOCK", field: ["lines", "0", "quantity"], quantityAvailable: 1 },
+    ]);
+  });
+
+  it("reaches no customer's cart by id but one's own, and no cart that does not exist", async () => {
+    const userId = `usr_${process.pid}_${Date.now()}`;
+    const token = orders.tokens.customer(userId);
+    const chair = await knownVariant(orders);
+    await addToCart(orders, token, chair);
+    const ownId = `cart_${userId}`;
+    expect(await read(ownId)).toBeNull();
+    expect(await read(ownId, orders.tokens.customer())).toBeNull();
+    expect((await add(ownId, [{ variantId: chair, quantity: 1 }])).userErrors).toEqual([
+      { code: "NOT_FOUND", field: ["cartId"], quantityAvailable: null },
+    ]);
+    expect(quantities(await read(ownId, token))).toEqual({ [chair]: 1 });
+    expect(quantities((await add(ownId, [{ variantId: chair, quantity: 2 }], token)).cart)).toEqual({ [chair]: 3 });
+    expect(await read("gcart_doesnotexistatall000000")).toBeNull();
+    expect(
+      (await add("gcart_doesnotexistatall000000", [{ variantId: chair, quantity: 1 }])).userErrors[0],
+    ).toMatchObject({ code: "NOT_FOUND", field: ["cartId"] });
+  });
+
+  it("merges into the customer's cart at sign-in: quantities add up, the guest cart is gone", async () => {
+    const token = orders.tokens.customer();
+    const [chair, lamp] = [await knownVariant(orders), await knownVariant(orders)];
+    await addToCart(orders, token, chair, 1);
+    const guest = await create();
+    await add(guest.id, [
+      { variantId: chair, quantity: 2 },
+      { variantId: lamp, quantity: 1 },
+    ]);
+    expect((await merge(guest.id, null)).errors?.[0]?.extensions?.code).toBe("UNAUTHENTICATED");
+    const merged = (await merge(guest.id, token)).data!.cartMerge;
+    expect(merged.userErrors).toEqual([]);
+    expect(quantities(merged.cart)).toEqual({ [chair]: 3, [lamp]: 1 });
+    expect(await read(guest.id)).toBeNull();
+    expect((await merge(guest.id, token)).data!.cartMerge.userErrors[0]).toMatchObject({
+      code: "NOT_FOUND",
+      field: ["cartId"],
+    });
+  });
+
+  it("sweeps guest carts left untouched for 30 days when new ones are made", async () => {
+    const idle = await create();
+    const kept = await create();
+    await orders.database.pool.query("update carts set updated_at = now() - interval '31 days' where id = $1", [
+      idle.id,
+    ]);
+    await create();
+    expect(await read(idle.id)).toBeNull();
+    expect(await read(kept.id)).not.toBeNull();
+  });
+});

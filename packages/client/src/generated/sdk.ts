@@ -61,6 +61,12 @@ import * as Operations from './documents';
 
 
 
+
+
+
+
+
+
 export type Requester<C = {}> = <R, V>(doc: DocumentNode, vars?: V, options?: C) => Promise<R> | AsyncIterable<R>
 export function getSdk<C>(requester: Requester<C>) {
   return {
@@ -138,6 +144,24 @@ export function getSdk<C>(requester: Requester<C>) {
     },
     MyCart(variables?: Operations.MyCartQueryVariables, options?: C): Promise<Operations.MyCartQuery> {
       return requester<Operations.MyCartQuery, Operations.MyCartQueryVariables>(Operations.MyCartDocument, variables, options) as Promise<Operations.MyCartQuery>;
+    },
+    CartCreate(variables?: Operations.CartCreateMutationVariables, options?: C): Promise<Operations.CartCreateMutation> {
+      return requester<Operations.CartCreateMutation, Operations.CartCreateMutationVariables>(Operations.CartCreateDocument, variables, options) as Promise<Operations.CartCreateMutation>;
+    },
+    Cart(variables: Operations.CartQueryVariables, options?: C): Promise<Operations.CartQuery> {
+      return requester<Operations.CartQuery, Operations.CartQueryVariables>(Operations.CartDocument, variables, options) as Promise<Operations.CartQuery>;
+    },
+    CartLinesAdd(variables: Operations.CartLinesAddMutationVariables, options?: C): Promise<Operations.CartLinesAddMutation> {
+      return requester<Operations.CartLinesAddMutation, Operations.CartLinesAddMutationVariables>(Operations.CartLinesAddDocument, variables, options) as Promise<Operations.CartLinesAddMutation>;
+    },
+    CartLinesUpdate(variables: Operations.CartLinesUpdateMutationVariables, options?: C): Promise<Operations.CartLinesUpdateMutation> {
+      return requester<Operations.CartLinesUpdateMutation, Operations.CartLinesUpdateMutationVariables>(Operations.CartLinesUpdateDocument, variables, options) as Promise<Operations.CartLinesUpdateMutation>;
+    },
+    CartLinesRemove(variables: Operations.CartLinesRemoveMutationVariables, options?: C): Promise<Operations.CartLinesRemoveMutation> {
+      return requester<Operations.CartLinesRemoveMutation, Operations.CartLinesRemoveMutationVariables>(Operations.CartLinesRemoveDocument, variables, options) as Promise<Operations.CartLinesRemoveMutation>;
+    },
+    CartMerge(variables: Operations.CartMergeMutationVariables, options?: C): Promise<Operations.CartMergeMutation> {
+      return requester<Operations.CartMergeMutation, Operations.CartMergeMutationVariables>(Operations.CartMergeDocument, variables, options) as Promise<Operations.CartMergeMutation>;
     },
     CartAddLine(variables: Operations.CartAddLineMutationVariables, options?: C): Promise<Operations.CartAddLineMutation> {
       return requester<Operations.CartAddLineMutation, Operations.CartAddLineMutationVariables>(Operations.CartAddLineDocument, variables, options) as Promise<Operations.CartAddLineMutation>;

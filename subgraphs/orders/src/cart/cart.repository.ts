@@ -1,9 +1,13 @@
+import { randomBytes } from "node:crypto";
 import { newId } from "@cartograph/service-kit";
-import { and, asc, eq, inArray, sql } from "drizzle-orm";
+import { and, asc, eq, inArray, isNull, lt, sql } from "drizzle-orm";
 import type { OrdersExecutor } from "../db";
 import { cartLines, carts, type CartLineRow, type CartRow } from "../db/schema";
 
 export const MAX_LINE_QUANTITY = 99;
+
+/** A guest cart's id is its only key: 144 random bits, so it cannot be guessed. */
+export const GUEST_CART_PREFIX = "gcart_";
 
 export class CartRepository {
   constructor(private readonly db: OrdersExecutor) {}
@@ -18,6 +22,52 @@ export class CartRepository {
     await tx.insert(carts).values({ id: cartId, userId }).onConflictDoNothing({ target: carts.userId });
     const [cart] = await tx.select().from(carts).where(eq(carts.userId, userId)).for("update");
     return cart!;
+  }
+
+  async createGuest(tx: OrdersExecutor): Promise<CartRow> {
+    const [cart] = await tx
+      .insert(carts)
+      .values({ id: `${GUEST_CART_PREFIX}${randomBytes(18).toString("base64url")}`, userId: null })
+      .returning();
+    return cart!;
+  }
+
+  async findGuest(id: string, tx: OrdersExecutor = this.db): Promise<CartRow | undefined> {
+    const [cart] = await tx
+      .select()
+      .from(carts)
+      .where(and(eq(carts.id, id), isNull(carts.userId)));
+    return cart;
+  }
+
+  /** A guest's cart, locked for the rest of the transaction; undefined if there is none (or it was merged). */
+  async lockGuest(tx: OrdersExecutor, id: string): Promise<CartRow | undefined> {
+    const [cart] = await tx
+      .select()
+      .from(carts)
+      .where(and(eq(carts.id, id), isNull(carts.userId)))
+      .for("update");
+    return cart;
+  }
+
+  /** A cart was changed: guest carts left alone for long are swept by their `updated_at`. */
+  async touch(tx: OrdersExecutor, id: string): Promise<void> {
+    await tx.update(carts).set({ updatedAt: new Date() }).where(eq(carts.id, id));
+  }
+
+  /** Up to `limit` guest carts untouched since `before`, deleted with their lines; how many went. */
+  async deleteIdleGuests(tx: OrdersExecutor, before: Date, limit: number): Promise<number> {
+    const idle = tx
+      .select({ id: carts.id })
+      .from(carts)
+      .where(and(isNull(carts.userId), lt(carts.updatedAt, before)))
+      .limit(limit);
+    const removed = await tx.delete(carts).where(inArray(carts.id, idle)).returning({ id: carts.id });
+    return removed.length;
+  }
+
+  async deleteCart(tx: OrdersExecutor, id: string): Promise<void> {
+    await tx.delete(carts).where(eq(carts.id, id));
   }
 
   linesOf(cartId: string, tx: OrdersExecutor = this.db): Promise<CartLineRow[]> {

@@ -3,8 +3,8 @@ import { Authorized, money, type Outcome } from "@cartograph/service-kit/graphql
 import { Arg, Ctx, ID, Int, Mutation, Query, Resolver } from "type-graphql";
 import type { OrdersContext } from "../context";
 import { variantRef } from "../product/product-variant.stub";
-import type { CartView } from "./cart.service";
-import { Cart, CartPayload } from "./cart.type";
+import { cartKeyFor, MAX_LINES_PER_CALL, type CartView } from "./cart.service";
+import { Cart, CartLineInput, CartLineUpdateInput, CartPayload } from "./cart.type";
 
 /** The GraphQL shape of a priced cart: amounts become Money, variants become references. */
 export function cartShape(cart: CartView): Cart {
@@ -64,6 +64,63 @@ export class CartResolver {
   @Mutation(() => CartPayload)
   async cartRemoveLine(@Arg("lineId", () => ID) lineId: string, @Ctx() ctx: OrdersContext) {
     return cartPayload(await ctx.services.cart.removeLine(requireViewer(ctx.viewer), lineId));
+  }
+
+  // No cache hint: like every field without one, never cached by the router.
+  @Query(() => Cart, {
+    nullable: true,
+    description:
+      "A cart by its id: a guest's (whoever holds the id), or your own when signed in. Null when there is none.",
+  })
+  async cart(@Arg("id", () => ID) id: string, @Ctx() ctx: OrdersContext): Promise<Cart | null> {
+    const view = await ctx.services.cart.viewByKey(cartKeyFor(ctx.viewer, id));
+    return view ? cartShape(view) : null;
+  }
+
+  @Mutation(() => CartPayload, {
+    description:
+      "A new, empty guest cart. Keep its id: it is the only key to the cart until `cartMerge` at sign-in. Signed-in customers already have one (`myCart`).",
+  })
+  async cartCreate(@Ctx() ctx: OrdersContext): Promise<CartPayload> {
+    return { cart: cartShape(await ctx.services.cart.createGuestCart()), userErrors: [] };
+  }
+
+  @Mutation(() => CartPayload, {
+    description: `Adds lines to a cart by its id (a guest's, or your own); all or nothing, 1 to ${MAX_LINES_PER_CALL} lines.`,
+  })
+  async cartLinesAdd(
+    @Arg("cartId", () => ID) cartId: string,
+    @Arg("lines", () => [CartLineInput]) lines: CartLineInput[],
+    @Ctx() ctx: OrdersContext,
+  ) {
+    return cartPayload(await ctx.services.cart.addLines(cartKeyFor(ctx.viewer, cartId), lines));
+  }
+
+  @Mutation(() => CartPayload, { description: "Sets lines' quantities (0 removes a line); all or nothing." })
+  async cartLinesUpdate(
+    @Arg("cartId", () => ID) cartId: string,
+    @Arg("lines", () => [CartLineUpdateInput]) lines: CartLineUpdateInput[],
+    @Ctx() ctx: OrdersContext,
+  ) {
+    return cartPayload(await ctx.services.cart.updateLines(cartKeyFor(ctx.viewer, cartId), lines));
+  }
+
+  @Mutation(() => CartPayload, { description: "Removes lines by their ids; all or nothing." })
+  async cartLinesRemove(
+    @Arg("cartId", () => ID) cartId: string,
+    @Arg("lineIds", () => [ID]) lineIds: string[],
+    @Ctx() ctx: OrdersContext,
+  ) {
+    return cartPayload(await ctx.services.cart.removeLines(cartKeyFor(ctx.viewer, cartId), lineIds));
+  }
+
+  @Authorized()
+  @Mutation(() => CartPayload, {
+    description:
+      "(signed in) At sign-in: a guest cart's lines join your cart (quantities add up), with its coupon if yours has none; the guest cart is gone.",
+  })
+  async cartMerge(@Arg("cartId", () => ID) cartId: string, @Ctx() ctx: OrdersContext) {
+    return cartPayload(await ctx.services.cart.mergeGuestCart(requireViewer(ctx.viewer), cartId));
   }
 
   @Authorized()

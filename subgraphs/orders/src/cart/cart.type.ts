@@ -1,5 +1,5 @@
 import { Money, UserError } from "@cartograph/service-kit/graphql";
-import { Field, ID, Int, ObjectType } from "type-graphql";
+import { Field, ID, InputType, Int, ObjectType } from "type-graphql";
 import { ProductVariant } from "../product/product-variant.stub";
 
 @ObjectType()
@@ -15,7 +15,10 @@ export class CartLine {
   available!: boolean;
 }
 
-@ObjectType({ description: "The signed-in shopper's cart, priced from the current catalogue." })
+@ObjectType({
+  description:
+    "A shopper's cart, priced from the current catalogue: a signed-in customer's, or a guest's (by its id, until merged at sign-in).",
+})
 export class Cart {
   @Field(() => ID) id!: string;
   @Field(() => [CartLine]) lines!: CartLine[];
@@ -25,6 +28,18 @@ export class Cart {
   @Field(() => Money) shipping!: Money;
   @Field(() => Money) total!: Money;
   @Field(() => String, { nullable: true }) couponCode!: string | null;
+}
+
+@InputType()
+export class CartLineInput {
+  @Field(() => ID) variantId!: string;
+  @Field(() => Int, { description: "1 to 99; added to the line for this variant if there is one." }) quantity!: number;
+}
+
+@InputType()
+export class CartLineUpdateInput {
+  @Field(() => ID, { description: "The line's id." }) id!: string;
+  @Field(() => Int, { description: "0 removes the line." }) quantity!: number;
 }
 
 @ObjectType()

@@ -42,12 +42,18 @@ export const catalogueStock = pgTable("catalogue_stock", {
   syncedAt: timestamptz("synced_at").notNull(),
 });
 
-export const carts = pgTable("carts", {
-  id: text("id").primaryKey(),
-  userId: text("user_id").notNull().unique(),
-  couponCode: text("coupon_code"),
-  updatedAt: timestamptz("updated_at").notNull().defaultNow(),
-});
+export const carts = pgTable(
+  "carts",
+  {
+    id: text("id").primaryKey(),
+    /** Null for a guest's cart, reached only by its unguessable id until it is merged at sign-in. */
+    userId: text("user_id").unique(),
+    couponCode: text("coupon_code"),
+    updatedAt: timestamptz("updated_at").notNull().defaultNow(),
+  },
+  // Idle guest carts are swept by age.
+  (table) => [index("carts_idle_guest_idx").on(table.updatedAt).where(sql`${table.userId} is null`)],
+);
 
 export const cartLines = pgTable(
   "cart_lines",
