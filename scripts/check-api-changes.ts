@@ -10,8 +10,7 @@ import path from "node:path";
 import { type Change, ChangeType, CriticalityLevel, diff } from "@graphql-inspector/core";
 import { buildSchema, type GraphQLSchema, isEnumType, isInputObjectType, isInterfaceType, isObjectType } from "graphql";
 import { z } from "zod";
-
-const repoRoot = path.resolve(__dirname, "..");
+import { repoRoot } from "./subgraphs";
 export const CURRENT_SCHEMA = "packages/client/schema.graphql";
 export const RELEASED_SCHEMA = "packages/client/schema.released.graphql";
 export const ALLOWLIST = "packages/client/api-changes.allowed.json";

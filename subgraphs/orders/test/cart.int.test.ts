@@ -404,6 +404,17 @@ describe("guest carts", () => {
     });
   });
 
+  it("refuses more than 50 lines in one call, and removes a line set to 0", async () => {
+    const chair = await knownVariant(orders);
+    const cart = await create();
+    const tooMany = Array.from({ length: 51 }, () => ({ variantId: chair, quantity: 1 }));
+    expect((await add(cart.id, tooMany)).userErrors).toEqual([
+      { code: "INVALID", field: ["lines"], quantityAvailable: null },
+    ]);
+    const line = (await add(cart.id, [{ variantId: chair, quantity: 2 }])).cart!.lines[0]!;
+    expect((await updateLines(cart.id, [{ id: line.id, quantity: 0 }])).cart!.lines).toEqual([]);
+  });
+
   it("sweeps guest carts left untouched for 30 days when new ones are made", async () => {
     const idle = await create();
     const kept = await create();

@@ -7,7 +7,7 @@ import { cartLines, carts, type CartLineRow, type CartRow } from "../db/schema";
 export const MAX_LINE_QUANTITY = 99;
 
 /** A guest cart's id is its only key: 144 random bits, so it cannot be guessed. */
-export const GUEST_CART_PREFIX = "gcart_";
+const GUEST_CART_PREFIX = "gcart_";
 
 export class CartRepository {
   constructor(private readonly db: OrdersExecutor) {}
@@ -32,21 +32,20 @@ export class CartRepository {
     return cart!;
   }
 
-  async findGuest(id: string, tx: OrdersExecutor = this.db): Promise<CartRow | undefined> {
-    const [cart] = await tx
+  /**
+   * A guest's cart (one without a customer), locked for the rest of the transaction when asked;
+   * undefined if there is none (or it was merged).
+   */
+  async findGuest(
+    id: string,
+    tx: OrdersExecutor = this.db,
+    { lock = false }: { lock?: boolean } = {},
+  ): Promise<CartRow | undefined> {
+    const query = tx
       .select()
       .from(carts)
       .where(and(eq(carts.id, id), isNull(carts.userId)));
-    return cart;
-  }
-
-  /** A guest's cart, locked for the rest of the transaction; undefined if there is none (or it was merged). */
-  async lockGuest(tx: OrdersExecutor, id: string): Promise<CartRow | undefined> {
-    const [cart] = await tx
-      .select()
-      .from(carts)
-      .where(and(eq(carts.id, id), isNull(carts.userId)))
-      .for("update");
+    const [cart] = lock ? await query.for("update") : await query;
     return cart;
   }
 
@@ -100,6 +99,15 @@ export class CartRepository {
         target: [cartLines.cartId, cartLines.variantId],
         set: { quantity: sql`least(${cartLines.quantity} + ${quantity}, ${MAX_LINE_QUANTITY})` },
       });
+  }
+
+  /** Adds each line's quantity to this cart's line for its variant (a merge, a failed checkout given back). */
+  async addQuantities(
+    tx: OrdersExecutor,
+    cartId: string,
+    lines: ReadonlyArray<{ variantId: string; quantity: number }>,
+  ): Promise<void> {
+    for (const line of lines) await this.addQuantity(tx, cartId, line.variantId, line.quantity);
   }
 
   async setQuantity(tx: OrdersExecutor, cartId: string, lineId: string, quantity: number): Promise<boolean> {

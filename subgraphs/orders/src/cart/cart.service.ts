@@ -216,13 +216,11 @@ export class CartService {
    * maximum), its coupon too if the customer's cart has none, and the guest cart is gone.
    */
   mergeGuestCart(viewer: Viewer, guestCartId: string): Promise<Outcome<CartView>> {
-    return this.change({ userId: viewer.userId }, async (tx, cartId) => {
-      const guest = await this.carts.lockGuest(tx, guestCartId);
+    return this.change({ userId: viewer.userId }, async (tx, cartId, own) => {
+      const guest = await this.carts.findGuest(guestCartId, tx, { lock: true });
       if (!guest) return unknownCart();
-      for (const line of await this.carts.linesOf(guest.id, tx))
-        await this.carts.addQuantity(tx, cartId, line.variantId, line.quantity);
-      const own = await this.carts.findByUser(viewer.userId, tx);
-      if (guest.couponCode && !own?.couponCode) await this.carts.setCoupon(tx, cartId, guest.couponCode);
+      await this.carts.addQuantities(tx, cartId, await this.carts.linesOf(guest.id, tx));
+      if (guest.couponCode && !own.couponCode) await this.carts.setCoupon(tx, cartId, guest.couponCode);
       await this.carts.deleteCart(tx, guest.id);
       return null;
     });
@@ -329,16 +327,17 @@ export class CartService {
   /** Runs a change on the locked cart; a user error it returns undoes the whole change and is reported. */
   private async change(
     key: CartKey,
-    apply: (tx: OrdersExecutor, cartId: string) => Promise<UserError | null>,
+    /** `cart` is the locked row as it was before the change. */
+    apply: (tx: OrdersExecutor, cartId: string, cart: CartRow) => Promise<UserError | null>,
   ): Promise<Outcome<CartView>> {
     try {
       return await this.db.transaction(async (tx) => {
         const cart =
           "userId" in key
             ? await this.carts.lockForUser(tx, key.userId, cartIdOf(key.userId))
-            : await this.carts.lockGuest(tx, key.guestCartId);
+            : await this.carts.findGuest(key.guestCartId, tx, { lock: true });
         if (!cart) return refuse(unknownCart());
-        const problem = await apply(tx, cart.id);
+        const problem = await apply(tx, cart.id, cart);
         if (problem) throw new CartChangeRefused(problem);
         await this.carts.touch(tx, cart.id);
         return succeed((await this.viewByKey(key, tx))!);

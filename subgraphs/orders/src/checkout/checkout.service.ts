@@ -147,8 +147,7 @@ export class CheckoutService {
    */
   async giveCartBack(tx: OrdersExecutor, order: OrderRow): Promise<void> {
     const cart = await this.carts.lockForUser(tx, order.userId, cartIdOf(order.userId));
-    for (const line of await this.orders.linesOf([order.id], tx))
-      await this.carts.addQuantity(tx, cart.id, line.variantId, line.quantity);
+    await this.carts.addQuantities(tx, cart.id, await this.orders.linesOf([order.id], tx));
     if (order.couponCode) {
       await this.coupons.release(tx, order.couponCode);
       if (!cart.couponCode) await this.carts.setCoupon(tx, cart.id, order.couponCode);

@@ -29,16 +29,6 @@ registerEnumType(OrderCancellationReason, {
   },
 });
 
-/** The checkout failed, nobody chose to cancel: the customer gets the cart back to try again. */
-export const CHECKOUT_FAILURES: ReadonlySet<OrderCancellationReason> = new Set([
-  OrderCancellationReason.OUT_OF_STOCK,
-  OrderCancellationReason.PAYMENT_DECLINED,
-]);
-
-export function isOrderCancellationReason(value: string | null): value is OrderCancellationReason {
-  return value !== null && Object.hasOwn(OrderCancellationReason, value);
-}
-
 /**
  * The only moves an order can make, and why. Anything else (a late or duplicate event, an admin
  * asking for the impossible) is refused: an event that does not fit is ignored and logged.
