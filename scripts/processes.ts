@@ -15,19 +15,21 @@ export interface ServiceProcess {
 }
 
 /**
- * Runs a service's `src/bin/main.ts` as its own process, as in production, and waits until its
- * `/healthz` answers. Its output is kept and shown if it fails to start.
+ * Runs a service's `src/bin/main.ts` (or another `entry`) as its own process, as in production,
+ * and waits until its `/healthz` answers. Its output is kept and shown if it fails to start.
  */
 export async function startServiceProcess(options: {
   name: string;
   cwd: string;
+  /** Relative to `cwd`; src/bin/main.ts unless given. */
+  entry?: string;
   port: number;
   env: Record<string, string>;
   timeoutMs?: number;
   /** Each line the process prints (by default it is only kept, and shown if start-up fails). */
   onLine?: (line: string) => void;
 }): Promise<ServiceProcess> {
-  const child: ChildProcess = spawn(process.execPath, ["--import", "tsx", "src/bin/main.ts"], {
+  const child: ChildProcess = spawn(process.execPath, ["--import", "tsx", options.entry ?? "src/bin/main.ts"], {
     cwd: options.cwd,
     // The parent's secrets stay with the parent: a service's own come through `options.env`.
     env: { ...withoutSecrets(process.env), HOST: "127.0.0.1", PORT: String(options.port), ...options.env },

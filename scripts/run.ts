@@ -10,9 +10,14 @@ export function runTs(cwd: string, entry: string, env: NodeJS.ProcessEnv = proce
   });
 }
 
-export function runCommand(command: string, args: string[], cwd: string): Promise<void> {
+export function runCommand(
+  command: string,
+  args: string[],
+  cwd: string,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<void> {
   return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { cwd, stdio: "inherit" });
+    const child = spawn(command, args, { cwd, env, stdio: "inherit" });
     child.once("exit", (code) =>
       code === 0 ? resolve() : reject(new Error(`${command} ${args.join(" ")} exited with ${code}`)),
     );

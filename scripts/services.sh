@@ -3,7 +3,7 @@
 # server (FerretDB on PostgreSQL, built from tools/ferretdb/). Debian 12, no systemd.
 # And a mail catcher for the emails notifications sends: Mailpit (built from tools/mailpit/).
 #
-# Usage: bash scripts/services.sh up|down|status|observe-tools
+# Usage: bash scripts/services.sh up|down|status|observe-tools|browser
 #
 #   up      install what is missing (apt-get), start what is down, provision the
 #           PostgreSQL roles/databases, print a summary. Idempotent: when everything is
@@ -12,6 +12,7 @@
 #           and emails wait in notifications' outbox of emails, retried, until an SMTP server answers.
 #   down    stop Mailpit, FerretDB, RabbitMQ and the PostgreSQL cluster.
 #   status  print the summary.
+#   browser install Chromium (apt-get) for the storefront's browser tests, when missing.
 #   observe-tools
 #           what `pnpm start --observe` runs: installs Prometheus (apt-get) and builds Jaeger
 #           (tools/jaeger) when missing or stale; starts nothing (scripts/observe.ts does).
@@ -663,6 +664,20 @@ summary() {
   return $rc
 }
 
+# --- the browser the storefront's tests drive ----------------------------------------------
+
+# Debian's Chromium, headless, driven by playwright-core given its path (no browser download
+# works here). CHROMIUM_PATH, when set, names another one and nothing is installed.
+browser_ensure_installed() {
+  local path=${CHROMIUM_PATH:-/usr/bin/chromium}
+  if [[ ! -x $path ]]; then
+    [[ -n ${CHROMIUM_PATH:-} ]] && { echo "CHROMIUM_PATH=$path is not an executable" >&2; return 1; }
+    echo "installing chromium (apt-get) for the storefront's browser tests"
+    apt_install chromium
+  fi
+  echo "browser: $path ($("$path" --version 2>/dev/null || echo "version unknown"))"
+}
+
 # --- main ----------------------------------------------------------------------------------
 
 mkdir -p "$LOG_DIR" "$BIN_DIR"
@@ -689,8 +704,11 @@ observe-tools)
   prometheus_ensure_installed
   jaeger_ensure_built
   ;;
+browser)
+  browser_ensure_installed
+  ;;
 *)
-  echo "usage: $0 up|down|status|observe-tools" >&2
+  echo "usage: $0 up|down|status|observe-tools|browser" >&2
   exit 64
   ;;
 esac

@@ -3,6 +3,7 @@ import { generateKeyPairSync } from "node:crypto";
 import path from "node:path";
 import { launchPlatform } from "./platform";
 import { runCommand } from "./run";
+import { buildStorefront, startStorefront, STOREFRONT_PORT } from "./storefront";
 import { superviseServices } from "./supervisor";
 import { repoRoot, subgraphs } from "./subgraphs";
 
@@ -76,10 +77,18 @@ async function main() {
     throw error;
   });
   const supervisor = superviseServices(platform, { report });
+  // The web shop, on its own port, passing /graphql to the router: same origin for the browser.
+  const storefrontPort = Number(process.env.STOREFRONT_PORT ?? STOREFRONT_PORT);
+  report("building the storefront (apps/storefront)");
+  await buildStorefront();
+  const storefront = await startStorefront({
+    port: storefrontPort,
+    routerUrl: `http://127.0.0.1:${routerPort}`,
+    onLine: (line) => process.stdout.write(`${"storefront".padEnd(15)}| ${line}\n`),
+  });
   const stopAll = () => {
     supervisor.stop();
-    platform
-      .stop()
+    Promise.all([storefront.stop(), platform.stop()])
       .then(() => localView?.stop())
       .then(() => process.exit(0));
   };
@@ -92,6 +101,7 @@ async function main() {
     [
       "",
       "Cartograph is running.",
+      `  The shop:        http://localhost:${storefrontPort}  (the web storefront: browse, sign up, buy with tok_visa)`,
       `  Apollo Sandbox:  http://localhost:${routerPort}/graphql  (open it in a browser)`,
       `  GraphQL API:     POST http://localhost:${routerPort}/graphql, subscriptions over WebSocket on the same path`,
       `  Demo admin:      ${admin} / ${process.env.CARTOGRAPH_ADMIN_PASSWORD ? "(from CARTOGRAPH_ADMIN_PASSWORD)" : "cartograph-admin"}`,

@@ -7,7 +7,12 @@ import { defineConfig } from "tsup";
  * README's "Working on it"); only the packed package uses dist/.
  */
 export default defineConfig({
-  entry: { index: "src/index.ts", documents: "src/generated/documents.ts" },
+  entry: {
+    index: "src/index.ts",
+    documents: "src/generated/documents.ts",
+    // Operation name -> trusted document id, for clients other than the SDK (a browser app on urql).
+    "trusted-document-ids": "src/generated/trusted-document-ids.ts",
+  },
   format: ["esm", "cjs"],
   dts: true,
   sourcemap: true,
