@@ -32,7 +32,7 @@ beforeAll(async () => {
   platform = await startPlatform();
   shop = await openShop(platform);
   await buildStorefront();
-  storefront = await startStorefront({ port: await freePort(), routerUrl: platform.routerUrl });
+  storefront = await startStorefront({ port: await freePort(), routerUrl: new URL(platform.routerUrl).origin });
   shopUrl = storefront.baseUrl;
   browser = await chromium.launch({ executablePath: CHROMIUM, args: ["--no-sandbox"] });
   mkdirSync(SCREENSHOTS, { recursive: true });
@@ -155,7 +155,11 @@ describe("the web shop", () => {
       if (body.query) sentText.push(body.query);
     });
     const socketFrames: string[] = [];
-    page.on("websocket", (socket) => socket.on("framesent", (frame) => socketFrames.push(String(frame.payload))));
+    const socketReceived: string[] = [];
+    page.on("websocket", (socket) => {
+      socket.on("framesent", (frame) => socketFrames.push(String(frame.payload)));
+      socket.on("framereceived", (frame) => socketReceived.push(String(frame.payload)));
+    });
 
     // Home, then a category from the menu, filtered by a brand.
     await page.goto(shopUrl);
@@ -237,7 +241,10 @@ describe("the web shop", () => {
     await shop.ordersSeeStock(variant.id, 3);
     await page.getByRole("radio", { name: /tok_chargeDeclined/ }).check();
     await page.getByRole("button", { name: /Place order/ }).click();
-    await page.getByText("Your card was declined").waitFor({ timeout: 30_000 });
+    await page
+      .getByRole("status")
+      .filter({ hasText: "Your card was declined, so the order was cancelled" })
+      .waitFor({ timeout: 30_000 });
     await page.getByRole("link", { name: "Cart, 1 item" }).waitFor();
     await checkPage(page, "order-declined");
 
@@ -256,15 +263,34 @@ describe("the web shop", () => {
     expect(await page.getByRole("radio", { name: /tok_visa/ }).isChecked()).toBe(true);
     await tabTo(page, /Place order/);
     await page.evaluate(`window.journey = "same page"`);
-    await page.keyboard.press("Enter");
-    await page.waitForURL(/\/orders\//);
+    // Payments is paused until the order page listens, so PAID can only reach it pushed over the
+    // subscription (not by the page's catch-up read).
+    const payments = platform.services.payments!.pid;
+    process.kill(payments, "SIGSTOP");
+    try {
+      await page.keyboard.press("Enter");
+      await page.waitForURL(/\/orders\//);
+      const orderId = decodeURIComponent(page.url().split("/orders/")[1]!);
+      await eventually(
+        async () => socketFrames.some((frame) => frame.includes('"subscribe"') && frame.includes(orderId)),
+        (sent) => sent,
+      );
+      await page.getByRole("status").filter({ hasText: "We are confirming your payment" }).waitFor();
+      await new Promise((resolve) => setTimeout(resolve, 2_000));
+    } finally {
+      process.kill(payments, "SIGCONT");
+    }
     await page.locator(".status-badge[data-status=PAID]").waitFor({ timeout: 30_000 });
+    expect(socketReceived.some((frame) => frame.includes('"next"') && frame.includes('"PAID"'))).toBe(true);
     // No reload happened: what the page held before checkout is still there.
     expect(await page.evaluate<string>("window.journey")).toBe("same page");
     await page.getByRole("link", { name: "Cart, 0 items" }).waitFor();
     await checkPage(page, "order-paid");
-    // The status came over the subscription, sent as a trusted document id too.
-    expect(socketFrames.some((frame) => frame.includes('"subscribe"') && frame.includes("persistedQuery"))).toBe(true);
+    // Subscriptions too are sent as trusted document ids.
+    const subscribes = socketFrames.filter((frame) => frame.includes('"subscribe"'));
+    expect(subscribes.length).toBeGreaterThan(0);
+    for (const frame of subscribes)
+      expect(JSON.parse(frame)).toMatchObject({ payload: { query: "", extensions: { persistedQuery: {} } } });
 
     await page.getByRole("link", { name: "Orders" }).click();
     await page.getByRole("heading", { name: "Your orders" }).waitFor();

@@ -14,7 +14,14 @@ import { z } from "zod";
 const envSchema = baseEnvSchema.pick({ NODE_ENV: true, LOG_LEVEL: true, HOST: true }).extend({
   PORT: port(3000),
   /** The router, as this server reaches it (its /graphql is appended). */
-  ROUTER_URL: z.string().url().default("http://127.0.0.1:4000"),
+  ROUTER_URL: z
+    .string()
+    .url()
+    .refine(
+      (url) => new URL(url).pathname === "/",
+      "must be the router's address without a path, e.g. http://router:4000",
+    )
+    .default("http://127.0.0.1:4000"),
   /** The built app; `vite build` writes it beside this file. */
   STOREFRONT_DIST: z.string().default(path.join(__dirname, "dist")),
 });

@@ -7,7 +7,8 @@ import { defineConfig } from "vite";
  */
 export default defineConfig({
   plugins: [react()],
-  build: { outDir: "dist", sourcemap: true, chunkSizeWarningLimit: 250 },
+  // Source maps are written (for reading a production stack trace) but not linked from the bundle.
+  build: { outDir: "dist", sourcemap: "hidden", chunkSizeWarningLimit: 500 },
   server: {
     proxy: { "/graphql": { target: process.env.ROUTER_URL ?? "http://127.0.0.1:4000", ws: true } },
   },

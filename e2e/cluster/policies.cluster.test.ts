@@ -1,6 +1,6 @@
 /**
  * The NetworkPolicies and Pod Security of k8s/base, enforced on the running cluster: probed from
- * inside real pods (the router, subgraphs, and a stranger pod that belongs to nobody).
+ * inside real pods (the router, subgraphs, the storefront, and a stranger pod that belongs to nobody).
  */
 import { subgraphs } from "@cartograph/scripts/subgraphs";
 import { kubectl, kubectlOutcome, NAMESPACE, podOf, resolveFrom, tcpFrom } from "./cluster";
@@ -18,7 +18,7 @@ const restricted = {
 };
 
 beforeAll(async () => {
-  for (const app of ["router", "users", "orders", "reviews"]) pods[app] = await podOf(app);
+  for (const app of ["router", "users", "orders", "reviews", "storefront"]) pods[app] = await podOf(app);
   // Any pod in the namespace that no policy names: an application image, so it has Node to probe with.
   const image = await kubectl([
     "-n",
@@ -90,12 +90,52 @@ describe("NetworkPolicies on the cluster", () => {
       ["orders", "rabbitmq", 5672, true],
       ["router", "rabbitmq", 5672, true],
       ["stranger", "rabbitmq", 5672, false],
+      ["storefront", "postgres", 5432, false],
+      ["storefront", "mongodb", 27017, false],
+      ["storefront", "rabbitmq", 5672, false],
     ];
     const seen = [];
     for (const [from, host, port] of cases)
       seen.push([from, host, (await tcpFrom(pods[from]!, host, port)) === "open"]);
     expect(seen).toEqual(cases.map(([from, host, , open]) => [from, host, open]));
-  });
+  }, 180_000);
+});
+
+describe("the storefront on the cluster", () => {
+  it("reaches the router and no subgraph; neither a stranger pod nor the router reaches it", async () => {
+    expect(await tcpFrom(pods.storefront!, "router", 4000)).toBe("open");
+    for (const [subgraph, port] of Object.entries(SUBGRAPH_PORTS))
+      expect([subgraph, await tcpFrom(pods.storefront!, subgraph, port)]).toEqual([
+        subgraph,
+        expect.stringMatching(/^closed/),
+      ]);
+    expect(await tcpFrom(pods.stranger!, "storefront", 3000)).toMatch(/^closed/);
+    expect(await tcpFrom(pods.router!, "storefront", 3000)).toMatch(/^closed/);
+    // A blocked connection waits out the probe's 3 s: ten of them, each through kubectl exec.
+  }, 180_000);
+
+  it("serves the built shop and passes its /graphql on to the router", async () => {
+    // From inside its pod, through its own server: the pages, and a query relayed to the router's Service.
+    const probe = `(async () => {
+      const base = "http://127.0.0.1:" + process.env.PORT;
+      const page = await fetch(base + "/");
+      const html = await page.text();
+      const api = await fetch(base + "/graphql", {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ query: "{ __typename }" }),
+      });
+      console.log(JSON.stringify({ page: page.status, shop: html.includes('<div id="root">'), api: api.status, body: await api.text() }));
+    })().catch((error) => console.log(JSON.stringify({ error: String(error) })));`;
+    const seen = JSON.parse(await kubectl(["-n", NAMESPACE, "exec", pods.storefront!, "--", "node", "-e", probe])) as {
+      page: number;
+      shop: boolean;
+      api: number;
+      body: string;
+    };
+    expect({ page: seen.page, shop: seen.shop, api: seen.api }).toEqual({ page: 200, shop: true, api: 200 });
+    expect(JSON.parse(seen.body)).toEqual({ data: { __typename: "Query" } });
+  }, 120_000);
 });
 
 describe("Pod Security on the cluster", () => {

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Builds cartograph/<name> for every service (the router and each subgraph with a src/bin/main.ts)
-# from its Dockerfile with podman, making the base image first if it is missing, then prints
-# each image's size.
+# and web app (apps/<name> with a server.ts: the storefront) from its Dockerfile with podman,
+# making the base image first if it is missing, then prints each image's size.
 #
 # Usage: bash scripts/images/build.sh [name...]     (default: all)
 set -euo pipefail

@@ -3,7 +3,10 @@
  * workspace packages copied into its node_modules from TypeScript into JavaScript, then
  * assembles the runtime tree.
  *
- *   tsx scripts/images/compile.ts <deploy dir> <out dir>
+ *   tsx scripts/images/compile.ts <deploy dir> <out dir> [--main <file>]
+ *
+ * With --main (a web app, apps/<name>, whose src/ is browser code for Vite), that one file beside
+ * package.json is the server and becomes dist/bin/main.js; src/ is neither compiled nor copied.
  *
  * Files are transpiled one to one (the service's src/x.ts -> dist/x.js, a workspace package's
  * src/x.ts -> src/x.js) rather than bundled, so every import of a third-party package still
@@ -111,16 +114,37 @@ function pruneNodeModules(dir: string): number {
   return bytes;
 }
 
+/** A web app's server file (e.g. server.ts) -> dist/bin/main.js, with the same settings as transpile(). */
+function transpileServer(packageDir: string, file: string): void {
+  const entry = path.join(packageDir, file);
+  if (!existsSync(entry)) throw new Error(`no ${file} in ${packageDir}`);
+  buildSync({
+    entryPoints: [entry],
+    outfile: path.join(packageDir, "dist", "bin", "main.js"),
+    bundle: false,
+    platform: "node",
+    format: "cjs",
+    target: "node20",
+    tsconfig: path.join(repoRoot, "tsconfig.base.json"),
+    logLevel: "warning",
+  });
+}
+
 function main(): void {
-  const [deployDir, outDir] = process.argv.slice(2).map((arg) => path.resolve(arg));
-  if (!deployDir || !outDir) throw new Error("usage: compile.ts <deploy dir> <out dir>");
+  const args = process.argv.slice(2);
+  const mainFlag = args.indexOf("--main");
+  const serverFile = mainFlag === -1 ? undefined : args.splice(mainFlag, 2)[1];
+  if (mainFlag !== -1 && !serverFile) throw new Error("--main needs a file");
+  const [deployDir, outDir] = args.map((arg) => path.resolve(arg));
+  if (!deployDir || !outDir) throw new Error("usage: compile.ts <deploy dir> <out dir> [--main <file>]");
   const nodeModules = path.join(deployDir, "node_modules");
   for (const copy of workspacePackageCopies(nodeModules)) {
     if (!copy.startsWith(`${nodeModules}${path.sep}`))
       throw new Error(`${copy} lies outside the deployment (not injected)`);
     compileWorkspacePackage(copy);
   }
-  transpile(deployDir, "dist");
+  if (serverFile) transpileServer(deployDir, serverFile);
+  else transpile(deployDir, "dist");
   if (!existsSync(path.join(deployDir, "dist", "bin", "main.js")))
     throw new Error("the service has no src/bin/main.ts");
 

@@ -51,13 +51,22 @@ ensure_tools() {
     die "apt-get install podman runc debootstrap failed"
 }
 
-# The deployable services: every subgraph with a src/bin/main.ts (others are still being written), then the router.
+# The deployable images: every subgraph with a src/bin/main.ts (others are still being written),
+# the router, then every web app (apps/<name> with a server.ts: the storefront).
 services() {
   local dir
   for dir in "$REPO_ROOT"/subgraphs/*/; do
     [[ -f $dir/src/bin/main.ts ]] && basename "$dir"
   done
   echo router
+  for dir in "$REPO_ROOT"/apps/*/; do
+    [[ -f $dir/server.ts ]] && basename "$dir"
+  done
+  return 0
 }
 
-service_dir() { if [[ $1 == router ]]; then echo "$REPO_ROOT/router"; else echo "$REPO_ROOT/subgraphs/$1"; fi; }
+service_dir() {
+  if [[ $1 == router ]]; then echo "$REPO_ROOT/router"
+  elif [[ -f $REPO_ROOT/apps/$1/server.ts ]]; then echo "$REPO_ROOT/apps/$1"
+  else echo "$REPO_ROOT/subgraphs/$1"; fi
+}

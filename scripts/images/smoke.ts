@@ -2,8 +2,9 @@
  * Runs the platform from the container images against the local datastores and passes the
  * end-to-end smoke suite through its router: migrate and seed jobs, every service and the
  * router (host network, 127.0.0.1, free ports, read-only root filesystem, no capabilities),
- * /readyz, each image's HEALTHCHECK, jest on e2e/smoke.e2e.test.ts, then SIGTERM to every
- * container, which must exit 0 within the grace period (graceful shutdown in PID 1).
+ * /readyz, each image's HEALTHCHECK, jest on e2e/smoke.e2e.test.ts; the storefront's image in
+ * front of the router (/healthz, the shop's index.html, a query through its /graphql); then
+ * SIGTERM to every container, which must exit 0 within the grace period (graceful shutdown in PID 1).
  * Fresh databases and its own exchange and queue namespace: a developer's data is not touched.
  *
  * Run through scripts/images/smoke.sh, which brings the datastores up and sets podman up.
@@ -13,6 +14,7 @@ import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
+import { createCartographClient } from "@cartograph/client";
 import { queueOwner } from "@cartograph/service-kit";
 import {
   createTestDatabase,
@@ -82,7 +84,13 @@ async function logsOf(container: Container): Promise<string> {
   return result.stdout + result.stderr;
 }
 
-async function start(service: string, port: number, env: Record<string, string>): Promise<Container> {
+/** Runs cartograph/<service> and waits for `readyPath` (the storefront has /healthz only), then its HEALTHCHECK. */
+async function start(
+  service: string,
+  port: number,
+  env: Record<string, string>,
+  readyPath = "/readyz",
+): Promise<Container> {
   const container = { name: `cartograph-${run}-${service}`, service, port };
   containers.push(container);
   await podmanOk([
@@ -99,7 +107,7 @@ async function start(service: string, port: number, env: Record<string, string>)
     const state = await podmanOk(["inspect", "--format", "{{.State.Status}} {{.State.ExitCode}}", container.name]);
     if (!state.startsWith("running"))
       throw new Error(`${service} stopped while starting (${state}):\n${await logsOf(container)}`);
-    const ready = await fetch(`http://127.0.0.1:${port}/readyz`).then(
+    const ready = await fetch(`http://127.0.0.1:${port}${readyPath}`).then(
       (response) => response.ok,
       () => false,
     );
@@ -217,6 +225,14 @@ async function main(): Promise<void> {
     await job(`cartograph/${subgraph.name}`, "dist/bin/seed.js", envOf[subgraph.name]!);
 
   const routerUrl = `http://127.0.0.1:${ports.router}/graphql`;
+  // The storefront in front of the router, as in compose and k8s (there it is the router's Service).
+  const storefront = await start(
+    "storefront",
+    await freePort(),
+    { LOG_LEVEL: "warn", ROUTER_URL: `http://127.0.0.1:${ports.router}` },
+    "/healthz",
+  );
+  await checkStorefront(`http://127.0.0.1:${storefront.port}`);
   process.stdout.write(`smoke: platform up from the images, router at ${routerUrl}; running e2e/smoke.e2e.test.ts\n`);
   const jestCode = await new Promise<number>((resolve) => {
     const jest = spawn(
@@ -231,11 +247,10 @@ async function main(): Promise<void> {
     jest.once("exit", (code) => resolve(code ?? 1));
   });
 
-  // The router first, so nothing new reaches the subgraphs while they drain.
+  // The storefront, then the router, so nothing new reaches the subgraphs while they drain.
   const failures: string[] = [];
-  for (const container of [...containers]
-    .reverse()
-    .sort((a, b) => Number(b.service === "router") - Number(a.service === "router"))) {
+  const front = (container: Container) => ["router", "storefront"].indexOf(container.service);
+  for (const container of [...containers].reverse().sort((a, b) => front(b) - front(a))) {
     const { code, seconds } = await stop(container);
     process.stdout.write(`smoke: ${container.service} stopped by SIGTERM: exit ${code} after ${seconds.toFixed(1)}s\n`);
     if (code !== 0) failures.push(`${container.service} exited ${code} on SIGTERM:\n${await logsOf(container)}`);
@@ -243,6 +258,28 @@ async function main(): Promise<void> {
   if (jestCode !== 0) failures.push(`the smoke suite failed (jest exited ${jestCode})`);
   if (failures.length > 0) throw new Error(failures.join("\n"));
   process.stdout.write("smoke: passed\n");
+}
+
+/** The storefront's image serves the built shop and passes /graphql on to the router. */
+async function checkStorefront(url: string): Promise<void> {
+  const fail = (what: string) => {
+    throw new Error(`storefront: ${what}`);
+  };
+  const health = await fetch(`${url}/healthz`);
+  if (health.status !== 200) fail(`/healthz answered ${health.status}`);
+  // Any page of the app is its index.html (the browser's router takes it from there).
+  for (const page of ["/", "/cart"]) {
+    const response = await fetch(`${url}${page}`);
+    const html = await response.text();
+    if (response.status !== 200 || !response.headers.get("content-type")?.startsWith("text/html"))
+      fail(`${page} answered ${response.status} ${response.headers.get("content-type")}`);
+    if (!html.includes('<div id="root">') || !/<script[^>]+src="\/assets\//.test(html))
+      fail(`${page} is not the built shop's index.html:\n${html.slice(0, 500)}`);
+  }
+  // A trusted document through its /graphql, as the shop's own calls go.
+  const { categories } = await createCartographClient({ url: `${url}/graphql` }).CategoryTree();
+  if (categories.length === 0) fail("CategoryTree through /graphql returned no category");
+  process.stdout.write(`smoke: storefront serves the shop and passes /graphql to the router (${url})\n`);
 }
 
 async function cleanUp(): Promise<void> {

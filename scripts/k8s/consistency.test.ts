@@ -20,12 +20,15 @@ import {
   type ComposeFile,
 } from "./compose";
 import {
+  deployedApps,
   deployedServices,
   envProblems,
   k8sDir,
   renderKustomization,
   schemaDefault,
+  STOREFRONT_VARIABLES,
   subgraphUrlVariable,
+  type DeployedApp,
   type DeployedService,
   type K8sObject,
 } from "./manifests";
@@ -518,4 +521,96 @@ describe("docker compose's own loader", () => {
     expect(result.status).not.toBe(0);
     expect(result.stderr).toContain('undefined service "reviewz"');
   }, 300_000);
+});
+
+describe("the storefront (apps/storefront)", () => {
+  let storefront: DeployedApp;
+  let routerPort: number;
+  beforeAll(() => {
+    storefront = deployedApps().find((app) => app.name === "storefront")!;
+    routerPort = services.find((s) => s.kind === "router")!.port;
+  });
+  const server = () => readFileSync(path.join(storefront.dir, "server.ts"), "utf8");
+  /** The names its env sets must be ones server.ts reads, and the values what they must be. */
+  const expectEnv = (where: string, env: Record<string, string | undefined>) => {
+    expect({
+      where,
+      unread: Object.keys(env).filter((name) => !(STOREFRONT_VARIABLES as readonly string[]).includes(name)),
+    }).toEqual({
+      where,
+      unread: [],
+    });
+    expect({
+      where,
+      NODE_ENV: env.NODE_ENV,
+      HOST: env.HOST,
+      PORT: Number(env.PORT),
+      ROUTER_URL: env.ROUTER_URL,
+    }).toEqual({
+      where,
+      NODE_ENV: "production",
+      HOST: "0.0.0.0",
+      PORT: storefront.port,
+      ROUTER_URL: `http://router:${routerPort}`,
+    });
+  };
+
+  test("server.ts still reads every variable the deployments may set, PORT defaulting to the image's port", () => {
+    for (const name of STOREFRONT_VARIABLES)
+      expect({ name, read: new RegExp(`\\b${name}\\s*:`).test(server()) }).toEqual({ name, read: true });
+    expect(storefront.port).toBe(3000);
+    const dockerfile = readFileSync(path.join(storefront.dir, "Dockerfile"), "utf8");
+    expect(dockerfile).toContain(
+      `ENV NODE_ENV=production HOST=0.0.0.0 PORT=${storefront.port} STOREFRONT_DIST=/app/public`,
+    );
+    expect(dockerfile).toContain(`EXPOSE ${storefront.port}`);
+  });
+
+  test("kubernetes: env, ports and /healthz probes at its port; no metrics port", () => {
+    const deployment = find(overlay, "Deployment", "storefront");
+    const container = templateOf(deployment)!.spec!.containers[0]!;
+    const config = find(overlay, "ConfigMap", "cartograph-config")!.data as Record<string, string>;
+    const env = Object.fromEntries(
+      (container.env ?? []).map((v) => [
+        v.name,
+        v.valueFrom?.configMapKeyRef ? config[v.valueFrom.configMapKeyRef.key] : v.value,
+      ]),
+    );
+    expect(container.envFrom).toBeUndefined();
+    expect(env.LOG_LEVEL).toBe("info");
+    expectEnv("Deployment/storefront", env);
+    expect(container.ports).toEqual([{ name: "http", containerPort: storefront.port, protocol: "TCP" }]);
+    expect(templateOf(deployment)!.metadata?.annotations).toBeUndefined();
+    for (const probe of [container.readinessProbe, container.livenessProbe, container.startupProbe])
+      expect(probe?.httpGet).toEqual({ path: LIVENESS_PATH, port: "http" });
+    const k8sService = find(overlay, "Service", "storefront") as K8sObject & IService;
+    expect(k8sService.spec?.ports?.map((p) => [p.port, p.targetPort])).toEqual([[storefront.port, storefront.port]]);
+    const paths = (
+      find(overlay, "Ingress", "router")!.spec as {
+        rules: Array<{
+          http: { paths: Array<{ path: string; backend: { service: { name: string; port: { number: number } } } }> };
+        }>;
+      }
+    ).rules.flatMap((rule) =>
+      rule.http.paths.map((p) => [p.path, p.backend.service.name, p.backend.service.port.number]),
+    );
+    expect(paths).toEqual([
+      ["/graphql", "router", routerPort],
+      ["/", "storefront", storefront.port],
+    ]);
+  });
+
+  test("docker compose: built from its Dockerfile, env, /healthz, its port published, after the router", () => {
+    const entry = compose.services.storefront!;
+    expect({ image: entry.image, build: entry.build }).toEqual({
+      image: "cartograph/storefront",
+      build: { context: ".", dockerfile: "apps/storefront/Dockerfile" },
+    });
+    expectEnv("compose storefront", serviceEnvironment(entry, composeEnv));
+    const match = /https?:\/\/[^/'"]+:(\d+)(\/[a-z]+)/.exec((entry.healthcheck?.test ?? []).join(" "));
+    expect([Number(match?.[1]), match?.[2]]).toEqual([storefront.port, LIVENESS_PATH]);
+    expect(entry.ports?.map((p) => p.split(":").pop())).toEqual([String(storefront.port)]);
+    expect(entry.depends_on?.router).toEqual({ condition: "service_healthy" });
+    expect(entry.read_only).toBe(true);
+  });
 });

@@ -44,11 +44,13 @@ die() {
 }
 t0=$SECONDS
 
-# The deployable services: every subgraph with a src/bin/main.ts, and the router.
+# The deployable services: every subgraph with a src/bin/main.ts, the router, and the storefront
+# (apps/storefront) once it has a server.ts; the images scripts/images/build.sh builds.
 services=()
 for dir in subgraphs/*/; do [[ -f $dir/src/bin/main.ts ]] && services+=("$(basename "$dir")"); done
 services+=(router)
-all_services=(users products inventory orders payments reviews recommendations notifications router)
+[[ -f apps/storefront/server.ts ]] && services+=(storefront)
+all_services=(users products inventory orders payments reviews recommendations notifications router storefront)
 
 command -v openssl >/dev/null || die "openssl is needed"
 [[ $TARGET == local ]] || kc version --client >/dev/null 2>&1 || die "${KUBECTL[*]} not found"
@@ -222,8 +224,10 @@ echo
 echo "Cartograph $TAG is deployed in namespace $NAMESPACE (in $((SECONDS - t0))s)."
 if [[ $TARGET == local ]]; then
   echo "  GraphQL API: pnpm k8s:forward, then http://127.0.0.1:14000/graphql"
+  echo "  Shop:        the same forward, http://127.0.0.1:13000/"
 else
   address=$(kc -n "$NAMESPACE" get ingress router -o jsonpath='{.status.loadBalancer.ingress[0].ip}{.status.loadBalancer.ingress[0].hostname}' 2>/dev/null || true)
+  echo "  Shop:        http://${address:-<node address>}/"
   echo "  GraphQL API: http://${address:-<node address>}/graphql  (subscriptions over WebSocket on the same path)"
 fi
 echo "  Demo admin:  $(grep '^CARTOGRAPH_ADMIN_EMAIL=' "$SECRETS/app.env" | cut -d= -f2-) / $(grep '^CARTOGRAPH_ADMIN_PASSWORD=' "$SECRETS/app.env" | cut -d= -f2-)"

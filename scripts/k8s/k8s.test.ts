@@ -1,6 +1,13 @@
 import type { IContainer } from "kubernetes-models/v1/Container";
 import type { IPodTemplateSpec } from "kubernetes-models/v1/PodTemplateSpec";
-import { deployedServices, renderKustomization, type DeployedService, type K8sObject } from "./manifests";
+import {
+  deployedApps,
+  deployedServices,
+  renderKustomization,
+  type DeployedApp,
+  type DeployedService,
+  type K8sObject,
+} from "./manifests";
 import { checkPolicy, type PolicyOptions } from "./policy";
 import { schemaProblems } from "./validate";
 
@@ -10,6 +17,7 @@ let overlay: K8sObject[];
 let monitored: K8sObject[];
 let demo: K8sObject[];
 let services: DeployedService[];
+let apps: DeployedApp[];
 let options: PolicyOptions;
 
 beforeAll(async () => {
@@ -18,10 +26,12 @@ beforeAll(async () => {
   monitored = renderKustomization("overlays/k3s-monitoring");
   demo = renderKustomization("demo");
   services = await deployedServices();
+  apps = deployedApps();
   const subgraphs = services.filter((s) => s.kind === "subgraph");
   options = {
     namespace: "cartograph",
     router: "router",
+    storefront: "storefront",
     subgraphs: subgraphs.map((s) => s.name),
     jwksProvider: "users",
     datastoreOwners: {
@@ -93,8 +103,9 @@ describe("rendering", () => {
     ]);
   });
 
-  test("every service has a Deployment, Service, HPA and PDB; every datastore a StatefulSet on local-path", () => {
-    for (const service of services) {
+  test("every service and the storefront have a Deployment, Service, HPA and PDB; every datastore a StatefulSet on local-path", () => {
+    expect(apps.map((app) => app.name)).toEqual(["storefront"]);
+    for (const service of [...services, ...apps]) {
       const deployment = find(overlay, "Deployment", service.name);
       expect(find(overlay, "Service", service.name)).toBeDefined();
       const hpa = find(overlay, "HorizontalPodAutoscaler", service.name);
@@ -122,16 +133,17 @@ describe("rendering", () => {
 
   test("sizing per docs/scaling.md: half a core per replica in the base, autoscaled on that absolute figure; one node asks for less", () => {
     const local = renderKustomization("overlays/local");
-    for (const service of services) {
+    for (const service of [...services, ...apps]) {
       const target = (find(base, "HorizontalPodAutoscaler", service.name).spec as { metrics: unknown[] }).metrics;
       expect([service.name, target]).toEqual([
         service.name,
         [{ type: "Resource", resource: { name: "cpu", target: { type: "AverageValue", averageValue: "500m" } } }],
       ]);
       const cpu = (objects: K8sObject[]) => firstContainer(find(objects, "Deployment", service.name)).resources;
+      // The storefront, unmeasured and serving static files, asks for less than the services.
       expect([service.name, cpu(base)]).toMatchObject([
         service.name,
-        { requests: { cpu: "500m" }, limits: { cpu: "1" } },
+        { requests: { cpu: service.name === "storefront" ? "100m" : "500m" }, limits: { cpu: "1" } },
       ]);
       for (const oneNode of [overlay, local])
         expect([service.name, cpu(oneNode)]).toMatchObject([
@@ -153,12 +165,21 @@ describe("rendering", () => {
     }
   });
 
-  test("the Traefik ingress reaches the router's /graphql", () => {
+  test("the Traefik ingress reaches the router's /graphql, and the storefront for everything else", () => {
     const ingresses = overlay.filter((o) => o.kind === "Ingress");
     expect(ingresses).toHaveLength(1);
     expect(ingresses[0]!.spec).toMatchObject({
       ingressClassName: "traefik",
-      rules: [{ http: { paths: [{ path: "/graphql", backend: { service: { name: "router" } } }] } }],
+      rules: [
+        {
+          http: {
+            paths: [
+              { path: "/graphql", pathType: "Prefix", backend: { service: { name: "router" } } },
+              { path: "/", pathType: "Prefix", backend: { service: { name: "storefront" } } },
+            ],
+          },
+        },
+      ],
     });
   });
 });
@@ -273,15 +294,54 @@ describe("policy", () => {
 
   test("an exposed subgraph Service or an ingress to a subgraph is flagged", () => {
     expect(broken((o) => ((find(o, "Service", "users").spec as { type: string }).type = "NodePort"))).toContain(
-      "Service/users: is of type NodePort but selects something other than the router",
+      "Service/users: is of type NodePort but selects something other than the router or the storefront",
     );
+    expect(broken((o) => ((find(o, "Service", "storefront").spec as { type: string }).type = "NodePort"))).toEqual([]);
     const toProducts = broken((o) => {
       const ingress = find(o, "Ingress", "router") as K8sObject & {
         spec: { rules: Array<{ http: { paths: Array<{ backend: { service: { name: string } } }> } }> };
       };
       ingress.spec.rules[0]!.http.paths[0]!.backend.service.name = "products";
     });
-    expect(toProducts).toContain("Ingress/router: routes to products, not the router");
+    expect(toProducts).toContain("Ingress/router: routes to products, not the router or the storefront");
+  });
+
+  type IngressPolicy = K8sObject & { spec: { ingress: Array<{ from: unknown[] }> } };
+  type EgressPolicy = K8sObject & { spec: { egress: Array<{ to: unknown[] }> } };
+
+  test("the storefront opened beyond the ingress controller, or let reach more than the router, is flagged", () => {
+    const opened = broken((o) =>
+      (find(o, "NetworkPolicy", "storefront-from-ingress") as IngressPolicy).spec.ingress[0]!.from.push({
+        podSelector: {},
+      }),
+    );
+    expect(opened).toEqual(
+      expect.arrayContaining([
+        "Deployment/storefront: the storefront is reachable from an unlabelled pod in the namespace",
+        "Deployment/storefront: the storefront is reachable from Deployment/orders",
+      ]),
+    );
+    const reachesAll = broken((o) =>
+      (find(o, "NetworkPolicy", "storefront-to-router") as EgressPolicy).spec.egress.push({
+        to: [{ podSelector: {} }],
+      }),
+    );
+    expect(reachesAll).toContain("Deployment/storefront: reaches StatefulSet/postgres");
+    expect(reachesAll).toContain("Deployment/storefront: reaches Deployment/users");
+  });
+
+  test("the router opened to any pod of the storefront's namespace is flagged, and so is a storefront cut from the router", () => {
+    const opened = broken((o) =>
+      (find(o, "NetworkPolicy", "router-from-storefront") as IngressPolicy).spec.ingress[0]!.from.push({
+        podSelector: {},
+      }),
+    );
+    expect(opened).toContain("Deployment/router: the router is reachable from Deployment/users");
+    expect(opened).not.toContain("Deployment/router: the router is reachable from Deployment/storefront");
+    const cut = broken((o) => o.splice(o.indexOf(find(o, "NetworkPolicy", "router-from-storefront")), 1));
+    expect(cut).toEqual(["Deployment/storefront: cannot reach the router"]);
+    const unreachable = broken((o) => o.splice(o.indexOf(find(o, "NetworkPolicy", "storefront-from-ingress")), 1));
+    expect(unreachable).toEqual(["Deployment/storefront: is not reachable from the ingress controller"]);
   });
 
   test("a metrics port opened beyond the monitoring namespace, or monitoring let into the API, is flagged", () => {

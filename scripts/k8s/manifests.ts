@@ -4,6 +4,7 @@ import os from "node:os";
 import path from "node:path";
 import YAML from "yaml";
 import { loadEnvSchema, type EnvSchema, type SafeParser } from "../env-schemas";
+import { imageServices } from "../images/generate";
 import { repoRoot, subgraphs } from "../subgraphs";
 
 /** A rendered Kubernetes object: only what every kind has is typed here; kinds are narrowed where used. */
@@ -138,6 +139,27 @@ export async function deployedServices(): Promise<DeployedService[]> {
   }
   return services;
 }
+
+/** A web app deployed beside the services (apps/<name> with a server.ts): the storefront. */
+export interface DeployedApp {
+  name: string;
+  dir: string;
+  /** Its server's PORT default, as scripts/images/generate.ts reads it for the image. */
+  port: number;
+}
+
+/** The apps with an image (scripts/images/generate.ts decides which), e.g. the storefront. */
+export function deployedApps(): DeployedApp[] {
+  return imageServices()
+    .filter((image) => image.kind === "app")
+    .map((image) => ({ name: image.name, dir: path.join(repoRoot, image.dir), port: image.port }));
+}
+
+/**
+ * What the storefront's server.ts reads from its environment (its zod schema has no module of
+ * its own to import, as the services' config has); consistency.test.ts checks the file still names each.
+ */
+export const STOREFRONT_VARIABLES = ["NODE_ENV", "LOG_LEVEL", "HOST", "PORT", "ROUTER_URL", "STOREFRONT_DIST"] as const;
 
 /** `SUBGRAPH_<NAME>_URL`, as router/src/config.ts subgraphUrlOverride reads it. */
 export const subgraphUrlVariable = (subgraph: string) =>

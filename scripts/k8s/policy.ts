@@ -10,12 +10,17 @@ import type { K8sObject } from "./manifests";
 
 /**
  * The deployment rules CI enforces on rendered manifests (pure: objects in, violations out).
- * Workloads are told apart by `app.kubernetes.io/name` (router, a subgraph, a datastore) and
+ * Workloads are told apart by `app.kubernetes.io/name` (router, storefront, a subgraph, a datastore) and
  * `app.kubernetes.io/component` (server, migration, seed, datastore).
  */
 export interface PolicyOptions {
   namespace: string;
   router: string;
+  /**
+   * The web shop's server: the ingress controller's to reach, as the router is; it reaches the
+   * router and nothing else of ours.
+   */
+  storefront: string;
   subgraphs: string[];
   /** The JWKS publisher every subgraph may call. */
   jwksProvider: string;
@@ -264,8 +269,10 @@ export function checkPolicy(objects: K8sObject[], options: PolicyOptions): Viola
   const labelsOf = (w: Workload): Labels => w.template.metadata?.labels ?? {};
   const isServer = (labels: Labels, name: string) => labels[NAME] === name && labels[COMPONENT] === "server";
   const routerPods = all.filter((w) => isServer(labelsOf(w), options.router));
+  const storefrontPods = all.filter((w) => isServer(labelsOf(w), options.storefront));
 
-  // Services: subgraphs and datastores stay inside the cluster; only the router is meant to be exposed (via the Ingress).
+  // Services: subgraphs and datastores stay inside the cluster; only the router and the storefront
+  // are meant to be exposed (via the Ingress).
   const services = objects.filter((o): o is K8sObject & IService => o.kind === "Service");
   const selects = (service: IService, labels: Labels) => {
     const selector = service.spec?.selector;
@@ -273,23 +280,24 @@ export function checkPolicy(objects: K8sObject[], options: PolicyOptions): Viola
       !!selector && Object.keys(selector).length > 0 && Object.entries(selector).every(([k, v]) => labels[k] === v)
     );
   };
-  const onlyRouter = (service: IService) => {
+  const onlyOneOf = (service: IService, pods: Workload[]) => {
     const selected = all.filter((w) => selects(service, labelsOf(w)));
-    return selected.length > 0 && selected.every((w) => routerPods.includes(w));
+    return selected.length > 0 && selected.every((w) => pods.includes(w));
   };
+  const exposable = (service: IService) => onlyOneOf(service, routerPods) || onlyOneOf(service, storefrontPods);
   for (const service of services) {
     const type = service.spec?.type ?? "ClusterIP";
-    if ((type === "NodePort" || type === "LoadBalancer") && !onlyRouter(service)) {
+    if ((type === "NodePort" || type === "LoadBalancer") && !exposable(service)) {
       violations.push({
         object: `Service/${service.metadata?.name}`,
-        message: `is of type ${type} but selects something other than the router`,
+        message: `is of type ${type} but selects something other than the router or the storefront`,
       });
     }
     if (type === "ExternalName")
       violations.push({ object: `Service/${service.metadata?.name}`, message: "is of type ExternalName" });
   }
 
-  // Ingresses: every backend is a Service that selects the router's pods only.
+  // Ingresses: every backend is a Service that selects the router's pods only, or the storefront's only.
   const servicesByName = new Map(services.map((s) => [s.metadata?.name, s]));
   for (const ingress of objects.filter((o): o is K8sObject & IIngress => o.kind === "Ingress")) {
     const backends = [
@@ -298,10 +306,10 @@ export function checkPolicy(objects: K8sObject[], options: PolicyOptions): Viola
     ];
     for (const backend of backends) {
       const target = backend.service ? servicesByName.get(backend.service.name) : undefined;
-      if (!target || !onlyRouter(target)) {
+      if (!target || !exposable(target)) {
         violations.push({
           object: `Ingress/${ingress.metadata?.name}`,
-          message: `routes to ${backend.service?.name ?? "a non-Service backend"}, not the router`,
+          message: `routes to ${backend.service?.name ?? "a non-Service backend"}, not the router or the storefront`,
         });
       }
     }
@@ -391,7 +399,16 @@ export function checkPolicy(objects: K8sObject[], options: PolicyOptions): Viola
     const name = labels[NAME] ?? "";
     if (isServer(labels, options.router)) {
       const scraper = scrapedOnly(target);
-      reachableFrom(target, (s) => s === ingressController || scraper(s), "the router");
+      reachableFrom(
+        target,
+        (s) =>
+          s === ingressController ||
+          scraper(s) ||
+          (s.namespace === options.namespace && !s.external && isServer(s.labels, options.storefront)),
+        "the router",
+      );
+    } else if (isServer(labels, options.storefront)) {
+      reachableFrom(target, (s) => s === ingressController, "the storefront");
     } else if (options.subgraphs.includes(name) && labels[COMPONENT] === "server") {
       const jwksClients = name === options.jwksProvider ? options.subgraphs.filter((s) => s !== name) : [];
       const scraper = scrapedOnly(target);
@@ -425,6 +442,15 @@ export function checkPolicy(objects: K8sObject[], options: PolicyOptions): Viola
       violations.push({ object: router.description, message: "is not reachable from the ingress controller" });
     for (const subgraph of options.subgraphs)
       for (const target of servers(subgraph)) need(router, target, `subgraph ${subgraph}`);
+  }
+  for (const storefront of storefrontPods.map(ours)) {
+    if (!allows(policies, ingressController, storefront))
+      violations.push({ object: storefront.description, message: "is not reachable from the ingress controller" });
+    for (const router of routerPods.map(ours)) need(storefront, router, "the router");
+    // Its egress: the router alone (a subgraph or a datastore would also flag its own ingress).
+    for (const target of all.filter((w) => !routerPods.includes(w) && !storefrontPods.includes(w)))
+      if (allows(policies, storefront, ours(target), "egress"))
+        violations.push({ object: storefront.description, message: `reaches ${target.ref}` });
   }
   for (const subgraph of options.subgraphs.filter((s) => s !== options.jwksProvider)) {
     for (const source of servers(subgraph))

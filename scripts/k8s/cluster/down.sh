@@ -32,6 +32,8 @@ stop() { # name...: SIGTERM, up to 10 s, then SIGKILL (only the pids we recorded
 }
 
 # 0. The relays of `pnpm k8s:forward` (the host one is outside the namespace).
+stop forward-router-host forward-router-cluster forward-storefront-host forward-storefront-cluster
+# (the names of earlier versions of forward.sh, for a cluster they started)
 stop forward-host forward-cluster
 # 1. The node first (kubelet would restart what we kill), then the control plane.
 stop kubelet kube-router kube-proxy
