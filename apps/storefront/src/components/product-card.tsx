@@ -1,22 +1,16 @@
 import type { ProductCardFragment } from "@cartograph/client/documents";
 import { Link } from "react-router-dom";
 import { formatMoney } from "../money";
+import { ProductImage } from "./product-image";
 
 /** A product in a grid: picture, name, brand and price (a range when its variants differ). */
 export function ProductCard({ product }: { product: ProductCardFragment }) {
   const { min, max } = product.priceRange;
-  const image = product.images[0];
   return (
     <li className="product-card">
       <Link to={`/p/${product.slug}`}>
-        {image ? (
-          // The name follows as text, so the picture is decoration here.
-          <img src={image.url} alt="" loading="lazy" width={320} height={240} />
-        ) : (
-          <span className="image-placeholder" aria-hidden="true">
-            {product.name.slice(0, 1)}
-          </span>
-        )}
+        {/* The name follows as text, so the picture is decoration here. */}
+        <ProductImage image={product.images[0]} name={product.name} decorative width={320} height={240} />
         <span className="product-name">{product.name}</span>
       </Link>
       {product.brand && <span className="muted">{product.brand}</span>}

@@ -27,6 +27,7 @@ export function SearchBox() {
   const expanded = open && suggestions.length > 0;
 
   const go = (path: string) => {
+    setText("");
     setOpen(false);
     setActive(-1);
     navigate(path);

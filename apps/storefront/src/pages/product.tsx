@@ -9,6 +9,7 @@ import { Link, useParams } from "react-router-dom";
 import { useMutation, useQuery } from "urql";
 import { useCart } from "../cart";
 import { ProductGrid } from "../components/product-card";
+import { ProductImage } from "../components/product-image";
 import { formatMoney } from "../money";
 import { useSession } from "../session";
 import { problemOf } from "../user-errors";
@@ -57,7 +58,6 @@ function ProductDetails({ product, onReviewed }: { product: Product; onReviewed:
   const variant = product.variants.find((candidate) =>
     candidate.options.every((option) => chosen[option.name] === option.value),
   );
-  const image = product.images[0];
   const id = useId();
 
   return (
@@ -66,13 +66,14 @@ function ProductDetails({ product, onReviewed }: { product: Product; onReviewed:
         {product.category && <Link to={`/c/${product.category.slug}`}>{product.category.name}</Link>}
       </nav>
       <div className="product-layout">
-        {image ? (
-          <img className="product-image" src={image.url} alt={image.alt ?? product.name} width={640} height={480} />
-        ) : (
-          <span className="image-placeholder product-image" aria-hidden="true">
-            {product.name.slice(0, 1)}
-          </span>
-        )}
+        <ProductImage
+          image={product.images[0]}
+          name={product.name}
+          decorative={false}
+          className="product-image"
+          width={640}
+          height={480}
+        />
         <div className="stack">
           <h1>{product.name}</h1>
           {product.brand && <p className="muted">{product.brand}</p>}
