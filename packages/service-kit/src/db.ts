@@ -98,3 +98,4 @@ export function runMigrations<S extends z.ZodType>(service: string, envSchema: S
     }
   });
 }
+export { newestFirstPage } from "./keyset";

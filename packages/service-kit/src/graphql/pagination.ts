@@ -16,12 +16,22 @@ export class PageInfo {
   @Field(() => String, { nullable: true }) endCursor!: string | null;
 }
 
-/** `first` / `after` of every connection field; list arguments with filters extend it. */
+/**
+ * `first`/`after` (forward) and `last`/`before` (backward) of every connection field; list
+ * arguments with filters extend it.
+ */
 @ArgsType()
 export class PageArgs {
   @Field(() => Int, { nullable: true, description: `Defaults to ${DEFAULT_PAGE_SIZE}, at most ${MAX_PAGE_SIZE}.` })
   first?: number | null;
   @Field(() => String, { nullable: true }) after?: string | null;
+  @Field(() => Int, {
+    nullable: true,
+    description: `The last nodes, before \`before\` (or of the whole list); defaults to ${DEFAULT_PAGE_SIZE}, at most ${MAX_PAGE_SIZE}. Not with \`first\`/\`after\`.`,
+  })
+  last?: number | null;
+  @Field(() => String, { nullable: true, description: "A cursor: the nodes just before it (with `last`)." })
+  before?: string | null;
 }
 
 /** The position a cursor marks: the values of the sort key, last one the id (stable tiebreak). */
@@ -34,8 +44,12 @@ export function encodeCursor(key: CursorKey): string {
 }
 
 /** Decodes a cursor, or throws BAD_USER_INPUT: a cursor is data, never SQL, and never trusted. */
-export function decodeCursor(cursor: string, expectedLength: number): CursorKey {
-  const malformed = () => badUserInput("The `after` cursor is malformed.", "after");
+export function decodeCursor(
+  cursor: string,
+  expectedLength: number,
+  argument: "after" | "before" = "after",
+): CursorKey {
+  const malformed = () => badUserInput(`The \`${argument}\` cursor is malformed.`, argument);
   if (cursor.length > 512 || !/^[A-Za-z0-9_-]+$/.test(cursor)) throw malformed();
   let decoded: unknown;
   try {
@@ -54,20 +68,64 @@ export function decodeCursor(cursor: string, expectedLength: number): CursorKey 
 export interface PageRequest {
   /** Rows to return. */
   limit: number;
-  /** Keyset position to continue after, or null for the first page. */
+  /** Forward: the keyset position to continue after, or null for the first page. */
   after: CursorKey | null;
+  /** Backward: the keyset position to read before, or null for the last page. */
+  before: CursorKey | null;
+  /**
+   * `last`/`before`: the rows are read from the end towards the start (the list's order
+   * reversed, beyond `before`), and `buildConnection` puts them back in the list's order.
+   */
+  backward: boolean;
 }
 
-/** Validates `first`/`after`: first defaults to 20, must be 0..100; a malformed cursor is BAD_USER_INPUT. */
-export function parsePageArgs(
-  args: { first?: number | null; after?: string | null },
-  cursorLength: number,
-): PageRequest {
-  const first = args.first ?? DEFAULT_PAGE_SIZE;
-  if (!Number.isInteger(first) || first < 0 || first > MAX_PAGE_SIZE) {
-    throw badUserInput(`\`first\` must be between 0 and ${MAX_PAGE_SIZE}.`, "first");
-  }
-  return { limit: first, after: args.after ? decodeCursor(args.after, cursorLength) : null };
+/** What a connection field's pagination arguments carry (a `PageArgs`, or a subclass of it). */
+export type PageArgsInput = Pick<PageArgs, "first" | "after" | "last" | "before">;
+
+/**
+ * Validates `first`/`after` or `last`/`before`: a page size defaults to 20 and must be 0..100;
+ * both directions at once, or a malformed cursor, is BAD_USER_INPUT.
+ */
+export function parsePageArgs(args: PageArgsInput, cursorLength: number): PageRequest {
+  const forward = args.first != null || args.after != null;
+  const backward = args.last != null || args.before != null;
+  if (forward && backward)
+    throw badUserInput(
+      "Page forward with `first`/`after` or backward with `last`/`before`, not both.",
+      args.last != null ? "last" : "before",
+    );
+  const size = (value: number | null | undefined, argument: "first" | "last") => {
+    const limit = value ?? DEFAULT_PAGE_SIZE;
+    if (!Number.isInteger(limit) || limit < 0 || limit > MAX_PAGE_SIZE)
+      throw badUserInput(`\`${argument}\` must be between 0 and ${MAX_PAGE_SIZE}.`, argument);
+    return limit;
+  };
+  if (backward)
+    return {
+      limit: size(args.last, "last"),
+      after: null,
+      before: args.before ? decodeCursor(args.before, cursorLength, "before") : null,
+      backward: true,
+    };
+  return {
+    limit: size(args.first, "first"),
+    after: args.after ? decodeCursor(args.after, cursorLength) : null,
+    before: null,
+    backward: false,
+  };
+}
+
+/** The cursor a page reads beyond, in its reading direction: `after`, or `before` going backward. */
+export function pageCursor(page: PageRequest): CursorKey | null {
+  return page.backward ? page.before : page.after;
+}
+
+/**
+ * The direction to read rows in: the list's own, or its reverse for a backward page (the last
+ * rows first, so `limit + 1` of them are the ones just before the cursor, or the list's end).
+ */
+export function readsDescending(page: PageRequest, listDescending: boolean): boolean {
+  return listDescending !== page.backward;
 }
 
 /** A count, or a lazy count that runs only if the client selects `totalCount` (see `lazy`). */
@@ -92,8 +150,9 @@ export interface Connection<T> {
 }
 
 /**
- * Builds a connection from rows fetched with `limit + 1` (the extra row only tells whether a next
- * page exists) and the total count of the whole filtered list (often `lazy`).
+ * Builds a connection from rows fetched with `limit + 1` in reading order (the extra row only
+ * tells whether another page exists that way) and the total count of the whole filtered list
+ * (often `lazy`). A backward page's rows come last-first and are put back in the list's order.
  */
 export function buildConnection<T>(
   rows: T[],
@@ -101,15 +160,18 @@ export function buildConnection<T>(
   totalCount: TotalCount,
   cursorKeyOf: (row: T) => CursorKey,
 ): Connection<T> {
-  const nodes = rows.slice(0, page.limit);
+  const taken = rows.slice(0, page.limit);
+  const nodes = page.backward ? taken.reverse() : taken;
+  const more = rows.length > page.limit;
   const edges = nodes.map((node) => ({ cursor: encodeCursor(cursorKeyOf(node)), node }));
   return {
     edges,
     nodes,
     totalCount,
     pageInfo: Object.assign(new PageInfo(), {
-      hasNextPage: rows.length > page.limit,
-      hasPreviousPage: page.after !== null,
+      // Beyond the cursor one came from there is always more: the node the cursor marks.
+      hasNextPage: page.backward ? page.before !== null : more,
+      hasPreviousPage: page.backward ? more : page.after !== null,
       startCursor: edges[0]?.cursor ?? null,
       endCursor: edges.at(-1)?.cursor ?? null,
     }),

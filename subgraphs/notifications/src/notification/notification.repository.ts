@@ -1,7 +1,7 @@
+import { newestFirstPage } from "@cartograph/service-kit/db";
 import type { PageRequest } from "@cartograph/service-kit/graphql";
-import { and, count, desc, eq, inArray, isNull, sql } from "drizzle-orm";
+import { and, count, eq, inArray, isNull, sql } from "drizzle-orm";
 import type { NotificationsExecutor } from "../db";
-import { newestFirstAfter } from "../db/keyset";
 import { notifications, type NotificationRow } from "../db/schema";
 
 export type NewNotification = Omit<typeof notifications.$inferInsert, "createdAt" | "readAt">;
@@ -34,12 +34,12 @@ export class NotificationRepository {
 
   /** Newest first; keyset on (created_at, id). */
   async list(filter: NotificationFilter, page: PageRequest): Promise<NotificationRow[]> {
-    const after = newestFirstAfter(notifications.createdAt, notifications.id, page.after);
+    const keyset = newestFirstPage(notifications.createdAt, notifications.id, page);
     return this.db
       .select()
       .from(notifications)
-      .where(and(this.matching(filter), after))
-      .orderBy(desc(notifications.createdAt), desc(notifications.id))
+      .where(and(this.matching(filter), keyset.where))
+      .orderBy(...keyset.orderBy)
       .limit(page.limit + 1);
   }
 

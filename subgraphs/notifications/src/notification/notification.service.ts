@@ -2,6 +2,7 @@ import {
   buildConnection,
   lazy,
   parsePageArgs,
+  type PageArgsInput,
   refuse,
   succeed,
   userError,
@@ -31,7 +32,7 @@ export class NotificationService {
 
   async listNotifications(
     userId: string,
-    args: { first?: number | null; after?: string | null; unreadOnly?: boolean | null },
+    args: PageArgsInput & { unreadOnly?: boolean | null },
   ): Promise<Connection<NotificationRow>> {
     const page = parsePageArgs(args, 2);
     const filter = { userId, unreadOnly: args.unreadOnly ?? false };

@@ -1,8 +1,8 @@
+import { newestFirstPage } from "@cartograph/service-kit/db";
 import { newId } from "@cartograph/service-kit";
 import type { PageRequest } from "@cartograph/service-kit/graphql";
-import { and, count, desc, eq, inArray, isNull, notExists, or, sql } from "drizzle-orm";
+import { and, count, eq, inArray, isNull, notExists, or, sql } from "drizzle-orm";
 import type { NotificationsExecutor } from "../db";
-import { newestFirstAfter } from "../db/keyset";
 import { purchases, wishlistItems, type WishlistItemRow } from "../db/schema";
 import type { WishlistTarget } from "./wishlist.rules";
 
@@ -44,12 +44,12 @@ export class WishlistRepository {
 
   /** Newest first; keyset on (added_at, id). */
   async list(userId: string, page: PageRequest): Promise<WishlistItemRow[]> {
-    const after = newestFirstAfter(wishlistItems.addedAt, wishlistItems.id, page.after);
+    const keyset = newestFirstPage(wishlistItems.addedAt, wishlistItems.id, page);
     return this.db
       .select()
       .from(wishlistItems)
-      .where(and(eq(wishlistItems.userId, userId), after))
-      .orderBy(desc(wishlistItems.addedAt), desc(wishlistItems.id))
+      .where(and(eq(wishlistItems.userId, userId), keyset.where))
+      .orderBy(...keyset.orderBy)
       .limit(page.limit + 1);
   }
 

@@ -2,6 +2,7 @@ import {
   buildConnection,
   lazy,
   parsePageArgs,
+  type PageArgsInput,
   refuse,
   succeed,
   userError,
@@ -59,10 +60,7 @@ export class WishlistService {
     return refuse(userError(UserErrorCode.NOT_FOUND, "That is not on your wishlist.", [field]));
   }
 
-  async list(
-    userId: string,
-    args: { first?: number | null; after?: string | null },
-  ): Promise<Connection<WishlistItemRow>> {
+  async list(userId: string, args: PageArgsInput): Promise<Connection<WishlistItemRow>> {
     const page = parsePageArgs(args, 2);
     const rows = await this.wishlists.list(userId, page);
     return buildConnection(

@@ -1,5 +1,6 @@
+import { newestFirstPage } from "@cartograph/service-kit/db";
 import type { PageRequest } from "@cartograph/service-kit/graphql";
-import { and, asc, count, desc, eq, inArray, lt, or, sql } from "drizzle-orm";
+import { and, asc, count, eq, inArray, sql } from "drizzle-orm";
 import type { OrdersExecutor } from "../db";
 import {
   orderLines,
@@ -114,17 +115,12 @@ export class OrderRepository {
 
   /** Newest first, optionally one user's or one status's; keyset on (placed_at, id). */
   async list(filter: { userId?: string; status?: OrderStatus }, page: PageRequest): Promise<OrderRow[]> {
-    const after = page.after
-      ? or(
-          lt(orders.placedAt, new Date(String(page.after[0]))),
-          and(eq(orders.placedAt, new Date(String(page.after[0]))), lt(orders.id, String(page.after[1]))),
-        )
-      : undefined;
+    const keyset = newestFirstPage(orders.placedAt, orders.id, page);
     return this.db
       .select()
       .from(orders)
-      .where(and(this.matching(filter), after))
-      .orderBy(desc(orders.placedAt), desc(orders.id))
+      .where(and(this.matching(filter), keyset.where))
+      .orderBy(...keyset.orderBy)
       .limit(page.limit + 1);
   }
 

@@ -4,6 +4,7 @@ import {
   buildConnection,
   lazy,
   parsePageArgs,
+  type PageArgsInput,
   refuse,
   succeed,
   userError,
@@ -145,7 +146,7 @@ export class OrderService {
 
   async listOrders(
     filter: { userId?: string; status?: OrderStatus },
-    args: { first?: number | null; after?: string | null },
+    args: PageArgsInput,
   ): Promise<Connection<OrderRow>> {
     const page = parsePageArgs(args, 2);
     const rows = await this.orders.list(filter, page);

@@ -1,5 +1,5 @@
 import { badUserInput } from "@cartograph/service-kit";
-import { type CursorKey } from "@cartograph/service-kit/graphql";
+import { pageCursor, readsDescending, type PageRequest } from "@cartograph/service-kit/graphql";
 import { and, arrayOverlaps, eq, gte, inArray, lte, sql, type SQL } from "drizzle-orm";
 import { categories, products } from "../db/schema";
 
@@ -66,23 +66,29 @@ export function sortExpression(sort: ListingSort, filter: ListingFilter): SQL {
   }
 }
 
-/** `ORDER BY key, id` in one direction; the id makes the order total, so pages never overlap. */
-export function orderBy(sort: ListingSort, filter: ListingFilter): SQL[] {
-  const direction = sort.descending ? sql`desc` : sql`asc`;
+/**
+ * `ORDER BY key, id` in the page's reading direction (the sort's, reversed for `last`/`before`);
+ * the id makes the order total, so pages never overlap.
+ */
+export function orderBy(sort: ListingSort, filter: ListingFilter, page: PageRequest): SQL[] {
+  const direction = readsDescending(page, sort.descending) ? sql`desc` : sql`asc`;
   return [sql`${sortExpression(sort, filter)} ${direction}`, sql`${products.id} ${direction}`];
 }
 
-/** Rows strictly after the cursor's position in the sort order. */
-export function afterCursor(sort: ListingSort, filter: ListingFilter, cursor: CursorKey): SQL {
+/** Rows strictly beyond the page's cursor in its reading direction; undefined without a cursor. */
+export function beyondCursor(sort: ListingSort, filter: ListingFilter, page: PageRequest): SQL | undefined {
+  const cursor = pageCursor(page);
+  if (!cursor) return undefined;
+  const argument = page.backward ? "before" : "after";
   const [value, id] = cursor;
-  if (typeof id !== "string") throw badUserInput("The `after` cursor is malformed.", "after");
-  const typed = cursorValue(sort.key, value);
-  const comparison = sort.descending ? sql`<` : sql`>`;
+  if (typeof id !== "string") throw badUserInput(`The \`${argument}\` cursor is malformed.`, argument);
+  const typed = cursorValue(sort.key, value, argument);
+  const comparison = readsDescending(page, sort.descending) ? sql`<` : sql`>`;
   return sql`(${sortExpression(sort, filter)}, ${products.id}) ${comparison} (${typed}, ${id})`;
 }
 
-function cursorValue(key: SortKey, value: string | number | undefined): SQL {
-  const malformed = () => badUserInput("The `after` cursor does not belong to this sort.", "after");
+function cursorValue(key: SortKey, value: string | number | undefined, argument: "after" | "before"): SQL {
+  const malformed = () => badUserInput(`The \`${argument}\` cursor does not belong to this sort.`, argument);
   switch (key) {
     case "RELEVANCE":
       if (typeof value !== "number") throw malformed();

@@ -3,7 +3,7 @@ import { and, asc, count, eq, getTableColumns, gt, inArray, sql } from "drizzle-
 import type { ProductsExecutor } from "../db";
 import { categories, products, variants, type ProductRow, type VariantRow } from "../db/schema";
 import {
-  afterCursor,
+  beyondCursor,
   effectiveSort,
   filterCondition,
   orderBy,
@@ -146,8 +146,8 @@ export class ProductRepository {
     const rows = await this.db
       .select({ ...productColumns, sortValue: sortExpression(sort, filter).mapWith(sortValueOf(sort)) })
       .from(products)
-      .where(and(filterCondition(filter), page.after ? afterCursor(sort, filter, page.after) : undefined))
-      .orderBy(...orderBy(sort, filter))
+      .where(and(filterCondition(filter), beyondCursor(sort, filter, page)))
+      .orderBy(...orderBy(sort, filter, page))
       .limit(page.limit + 1);
     return { rows, sort };
   }

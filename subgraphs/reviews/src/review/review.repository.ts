@@ -1,5 +1,5 @@
 import { badUserInput } from "@cartograph/service-kit";
-import { type CursorKey, type PageRequest } from "@cartograph/service-kit/graphql";
+import { pageCursor, readsDescending, type CursorKey, type PageRequest } from "@cartograph/service-kit/graphql";
 import type { Filter } from "mongodb";
 import type { ReviewDocument, ReviewsCollections } from "../db";
 import { erasedAuthorId } from "./review.rules";
@@ -31,17 +31,23 @@ export class ReviewRepository {
   /** One page (plus one row, to tell whether another follows) of the reviews matching `scope`. */
   page(scope: Pick<Filter<ReviewDocument>, "productId" | "authorId">, page: PageRequest): Promise<ReviewDocument[]> {
     const filter: Filter<ReviewDocument> = { ...scope };
-    if (page.after) {
-      const [createdAtMs, id] = page.after;
+    // Newest first; a backward page (`last`/`before`) reads oldest first from its cursor.
+    const descending = readsDescending(page, true);
+    const cursor = pageCursor(page);
+    if (cursor) {
+      const argument = page.backward ? "before" : "after";
+      const [createdAtMs, id] = cursor;
       if (typeof createdAtMs !== "number" || !Number.isFinite(createdAtMs) || typeof id !== "string") {
-        throw badUserInput("The `after` cursor is malformed.", "after");
+        throw badUserInput(`The \`${argument}\` cursor is malformed.`, argument);
       }
       const createdAt = new Date(createdAtMs);
-      filter.$or = [{ createdAt: { $lt: createdAt } }, { createdAt, _id: { $lt: id } }];
+      const beyond = descending ? "$lt" : "$gt";
+      filter.$or = [{ createdAt: { [beyond]: createdAt } }, { createdAt, _id: { [beyond]: id } }];
     }
+    const order = descending ? -1 : 1;
     return this.collections.reviews
       .find(filter)
-      .sort({ createdAt: -1, _id: -1 })
+      .sort({ createdAt: order, _id: order })
       .limit(page.limit + 1)
       .toArray();
   }

@@ -4,6 +4,7 @@ import {
   buildConnection,
   lazy,
   parsePageArgs,
+  type PageArgsInput,
   refuse,
   succeed,
   userError,
@@ -86,7 +87,7 @@ export class ReviewService {
 
   listReviews(
     scope: { productId: string } | { authorId: string },
-    args: { first?: number | null; after?: string | null },
+    args: PageArgsInput,
   ): Promise<Connection<ReviewDocument>> {
     const page = parsePageArgs(args, 2);
     return this.reviews.page(scope, page).then((rows) =>

@@ -1,5 +1,6 @@
+import { newestFirstPage } from "@cartograph/service-kit/db";
 import type { PageRequest } from "@cartograph/service-kit/graphql";
-import { and, count, desc, eq, inArray, lt, or, sql } from "drizzle-orm";
+import { count, eq, inArray, sql } from "drizzle-orm";
 import type { UsersExecutor } from "../db";
 import { users, type UserRow } from "../db/schema";
 
@@ -40,18 +41,13 @@ export class AccountRepository {
 
   /** Newest first; keyset on (created_at, id) so pages never skip or repeat. */
   async listNewestFirst(page: PageRequest): Promise<{ rows: UserRow[]; totalCount: number }> {
-    const after = page.after
-      ? or(
-          lt(users.createdAt, new Date(String(page.after[0]))),
-          and(eq(users.createdAt, new Date(String(page.after[0]))), lt(users.id, String(page.after[1]))),
-        )
-      : undefined;
+    const keyset = newestFirstPage(users.createdAt, users.id, page);
     const [rows, [total]] = await Promise.all([
       this.db
         .select()
         .from(users)
-        .where(after)
-        .orderBy(desc(users.createdAt), desc(users.id))
+        .where(keyset.where)
+        .orderBy(...keyset.orderBy)
         .limit(page.limit + 1),
       this.db.select({ value: count() }).from(users),
     ]);

@@ -2,6 +2,7 @@ import { Role, type Viewer } from "@cartograph/service-kit/auth";
 import {
   buildConnection,
   parsePageArgs,
+  type PageArgsInput,
   refuse,
   succeed,
   userError,
@@ -31,7 +32,7 @@ export class AccountService {
     this.accounts = new AccountRepository(db);
   }
 
-  async listUsers(args: { first?: number | null; after?: string | null }): Promise<Connection<UserRow>> {
+  async listUsers(args: PageArgsInput): Promise<Connection<UserRow>> {
     const page = parsePageArgs(args, 2);
     const { rows, totalCount } = await this.accounts.listNewestFirst(page);
     return buildConnection(rows, page, totalCount, (user) => [user.createdAt.toISOString(), user.id]);

@@ -1,22 +1,8 @@
 import { unauthenticated } from "@cartograph/service-kit";
 import { Role, requireOwnerOrAdmin, requireViewer } from "@cartograph/service-kit/auth";
 import { Authorized, toPayload, PrivateCache } from "@cartograph/service-kit/graphql";
-import {
-  Arg,
-  Args,
-  ArgsType,
-  Ctx,
-  Field,
-  FieldResolver,
-  ID,
-  Int,
-  Mutation,
-  ObjectType,
-  Query,
-  Resolver,
-  Root,
-} from "type-graphql";
-import { ConnectionType } from "@cartograph/service-kit/graphql";
+import { Arg, Args, Ctx, FieldResolver, ID, Mutation, ObjectType, Query, Resolver, Root } from "type-graphql";
+import { ConnectionType, PageArgs } from "@cartograph/service-kit/graphql";
 import type { UsersContext } from "../context";
 import type { UserRow } from "../db/schema";
 import { Address } from "../address/address.type";
@@ -25,12 +11,6 @@ import { User } from "./user.type";
 
 @ObjectType()
 export class UserConnection extends ConnectionType(User, "User") {}
-
-@ArgsType()
-class PageArgs {
-  @Field(() => Int, { nullable: true, description: "Defaults to 20, at most 100." }) first?: number | null;
-  @Field(() => String, { nullable: true }) after?: string | null;
-}
 
 @Resolver(() => User)
 export class UserResolver {

@@ -1,5 +1,6 @@
+import { newestFirstPage } from "@cartograph/service-kit/db";
 import type { PageRequest } from "@cartograph/service-kit/graphql";
-import { and, count, desc, eq, inArray, lt, lte, or } from "drizzle-orm";
+import { and, count, desc, eq, inArray, lte } from "drizzle-orm";
 import type { UsersExecutor } from "../db";
 import {
   dataRequestReplies,
@@ -97,22 +98,14 @@ export class DataRequestRepository {
     filter: { kind?: DataRequestKindValue | null },
     page: PageRequest,
   ): Promise<{ rows: DataRequestRow[]; totalCount: number }> {
-    const after = page.after
-      ? or(
-          lt(dataRequests.requestedAt, new Date(String(page.after[0]))),
-          and(
-            eq(dataRequests.requestedAt, new Date(String(page.after[0]))),
-            lt(dataRequests.id, String(page.after[1])),
-          ),
-        )
-      : undefined;
+    const keyset = newestFirstPage(dataRequests.requestedAt, dataRequests.id, page);
     const kind = filter.kind ? eq(dataRequests.kind, filter.kind) : undefined;
     const [rows, [total]] = await Promise.all([
       this.db
         .select()
         .from(dataRequests)
-        .where(and(kind, after))
-        .orderBy(desc(dataRequests.requestedAt), desc(dataRequests.id))
+        .where(and(kind, keyset.where))
+        .orderBy(...keyset.orderBy)
         .limit(page.limit + 1),
       this.db.select({ value: count() }).from(dataRequests).where(kind),
     ]);

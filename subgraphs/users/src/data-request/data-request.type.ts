@@ -1,4 +1,4 @@
-import { ConnectionType, UserError } from "@cartograph/service-kit/graphql";
+import { ConnectionType, PageArgs, UserError } from "@cartograph/service-kit/graphql";
 import { ArgsType, Field, ID, Int, ObjectType, registerEnumType } from "type-graphql";
 
 export enum DataRequestKind {
@@ -77,9 +77,7 @@ export class DataRequestPayload {
 }
 
 @ArgsType()
-export class DataRequestPageArgs {
-  @Field(() => Int, { nullable: true, description: "Defaults to 20, at most 100." }) first?: number | null;
-  @Field(() => String, { nullable: true }) after?: string | null;
+export class DataRequestPageArgs extends PageArgs {
   @Field(() => DataRequestKind, { nullable: true, description: "Only exports, or only erasures." })
   kind?: DataRequestKind | null;
 }
