@@ -5,7 +5,7 @@
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
-generated_paths=(subgraphs/*/schema.graphql subgraphs/*/drizzle supergraph.graphql packages/client/schema.graphql packages/client/src/generated subgraphs/*/Dockerfile router/Dockerfile apps/*/Dockerfile)
+generated_paths=(subgraphs/*/schema.graphql router/node.graphql subgraphs/*/drizzle supergraph.graphql packages/client/schema.graphql packages/client/src/generated subgraphs/*/Dockerfile router/Dockerfile apps/*/Dockerfile)
 
 pnpm -s schema:print
 pnpm -s compose >/dev/null

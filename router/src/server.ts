@@ -1,7 +1,8 @@
 import { readFileSync } from "node:fs";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
-import { ApolloGateway } from "@apollo/gateway";
+import { ApolloGateway, LocalGraphQLDataSource } from "@apollo/gateway";
+import { NODE_SUBGRAPH, nodeSubgraphSchema } from "./node/schema";
 import { ApolloServer } from "@apollo/server";
 import { ApolloServerPluginDrainHttpServer } from "@apollo/server/plugin/drainHttpServer";
 import { ApolloServerPluginLandingPageDisabled } from "@apollo/server/plugin/disabled";
@@ -156,6 +157,8 @@ export async function startRouter({
     buildService: ({ name, url }) => {
       // The router's own events graph is composed but never called: subscriptions serve it.
       if (name === EVENTS_SUBGRAPH) return new UnroutableEventsSource();
+      // The router's own "node" subgraph runs in-process: it only names the type an id is.
+      if (name === NODE_SUBGRAPH) return new LocalGraphQLDataSource(nodeSubgraphSchema());
       const target = subgraphUrlOverride(env, name) ?? url;
       if (!target)
         throw new Error(

@@ -136,7 +136,7 @@ export const wishlistItems = pgTable(
     userId: text("user_id").notNull(),
     productId: text("product_id").notNull(),
     variantId: text("variant_id"),
-    addedAt: timestamptz("added_at").notNull().defaultNow(),
+    addedAt: createdAtColumn("added_at"),
   },
   (table) => [
     unique("wishlist_items_user_item_key").on(table.userId, table.productId, table.variantId).nullsNotDistinct(),
