@@ -15,25 +15,11 @@ import { useMutation, useQuery } from "urql";
 import { formatMoney } from "../money";
 import { isAdmin, useSession } from "../session";
 import { problemOf } from "../user-errors";
+import { formatDate } from "../dates";
+import { Problem, Status } from "../components/messages";
 
 type OrderToShip = AdminOrdersQuery["orders"]["nodes"][number];
 type Variant = NonNullable<VariantStockQuery["product"]>["variants"][number];
-
-const formatDate = (iso: string) =>
-  new Date(iso).toLocaleDateString("en-US", { year: "numeric", month: "short", day: "numeric" });
-
-/** Always in the page, so that a screen reader announces the message that appears in it. */
-function Status({ message }: { message: string | null }) {
-  return <div role="status">{message && <p className="notice">{message}</p>}</div>;
-}
-
-function Problem({ message }: { message: string | null }) {
-  return message ? (
-    <p role="alert" className="error">
-      {message}
-    </p>
-  ) : null;
-}
 
 /** The staff's back office: paid orders to ship, stock counts and coupons. */
 export default function AdminPage() {

@@ -3,6 +3,7 @@ import { Link } from "react-router-dom";
 import { useCart } from "../cart";
 import { formatMoney } from "../money";
 import { useSession } from "../session";
+import { Totals } from "../components/totals";
 
 /** The cart, guest or signed in: change quantities, remove lines, go to checkout. */
 export default function CartPage() {
@@ -82,20 +83,7 @@ export default function CartPage() {
           ))}
         </tbody>
       </table>
-      <dl className="totals">
-        <dt>Subtotal</dt>
-        <dd>{formatMoney(cart.subtotal)}</dd>
-        {cart.couponCode && (
-          <>
-            <dt>Discount ({cart.couponCode})</dt>
-            <dd>−{formatMoney(cart.discount)}</dd>
-          </>
-        )}
-        <dt>Shipping</dt>
-        <dd>{formatMoney(cart.shipping)}</dd>
-        <dt>Total</dt>
-        <dd className="price">{formatMoney(cart.total)}</dd>
-      </dl>
+      <Totals amounts={cart} couponCode={cart.couponCode} />
       <p>
         {session ? (
           <Link to="/checkout" className="button">

@@ -6,6 +6,7 @@ import { useCart } from "../cart";
 import { formatMoney } from "../money";
 import { useSession } from "../session";
 import { problemOf } from "../user-errors";
+import { Totals } from "../components/totals";
 
 /** The test gateway's card tokens (never card numbers): what each one does is in its label. */
 const TEST_CARDS = [
@@ -135,20 +136,7 @@ export default function CheckoutPage() {
             </li>
           ))}
         </ul>
-        <dl className="totals">
-          <dt>Subtotal</dt>
-          <dd>{formatMoney(cart.subtotal)}</dd>
-          {cart.couponCode && (
-            <>
-              <dt>Discount ({cart.couponCode})</dt>
-              <dd>−{formatMoney(cart.discount)}</dd>
-            </>
-          )}
-          <dt>Shipping (standard)</dt>
-          <dd>{formatMoney(cart.shipping)}</dd>
-          <dt>Total</dt>
-          <dd className="price">{formatMoney(cart.total)}</dd>
-        </dl>
+        <Totals amounts={cart} couponCode={cart.couponCode} />
         <form className="inline-form" onSubmit={submitCoupon}>
           <label htmlFor={`${id}-coupon`}>Coupon code</label>
           <input id={`${id}-coupon`} value={coupon} onChange={(event) => setCoupon(event.target.value)} required />

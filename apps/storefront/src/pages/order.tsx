@@ -5,6 +5,7 @@ import { useQuery, useSubscription } from "urql";
 import { useCart } from "../cart";
 import { formatMoney } from "../money";
 import { useSession } from "../session";
+import { Totals } from "../components/totals";
 
 type Order = NonNullable<OrderQuery["order"]>;
 
@@ -122,16 +123,7 @@ export default function OrderPage() {
           ))}
         </tbody>
       </table>
-      <dl className="totals">
-        <dt>Subtotal</dt>
-        <dd>{formatMoney(order.subtotal)}</dd>
-        <dt>Discount</dt>
-        <dd>−{formatMoney(order.discount)}</dd>
-        <dt>Shipping</dt>
-        <dd>{formatMoney(order.shipping)}</dd>
-        <dt>Total</dt>
-        <dd className="price">{formatMoney(order.total)}</dd>
-      </dl>
+      <Totals amounts={order} />
       {order.payment?.method && (
         <p className="muted">
           Paid with {order.payment.method.brand} ending {order.payment.method.last4}

@@ -5,14 +5,12 @@ import { useClient, useQuery, type CombinedError } from "urql";
 import { formatMoney } from "../money";
 import { useSession } from "../session";
 import { problemOf } from "../user-errors";
+import { formatDate } from "../dates";
 
 const PAGE_SIZE = 20;
 
 type Orders = NonNullable<MyOrdersQuery["me"]>["orders"];
 type Order = Orders["nodes"][number];
-
-const formatDate = (iso: string) =>
-  new Date(iso).toLocaleDateString("en-US", { year: "numeric", month: "short", day: "numeric" });
 
 /** "SHIPPED" -> "Shipped". */
 const statusLabel = (status: OrderStatus) => status.charAt(0) + status.slice(1).toLowerCase();
