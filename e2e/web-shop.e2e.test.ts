@@ -125,6 +125,28 @@ describe("the web shop", () => {
     expect(await api.json()).toMatchObject({ data: { __typename: "Query" } });
   });
 
+  it("answers SERVICE_UNAVAILABLE (502) when the router does not answer, and refuses a ROUTER_URL with a path", async () => {
+    const nowhere = `http://127.0.0.1:${await freePort()}`;
+    const orphan = await startStorefront({ port: await freePort(), routerUrl: nowhere });
+    try {
+      const response = await fetch(`${orphan.baseUrl}/graphql`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ query: "{ __typename }" }),
+      });
+      expect(response.status).toBe(502);
+      expect(await response.json()).toEqual({
+        errors: [{ message: "The shop's API is unavailable.", extensions: { code: "SERVICE_UNAVAILABLE" } }],
+      });
+      expect((await fetch(`${orphan.baseUrl}/healthz`)).status).toBe(200);
+    } finally {
+      await orphan.stop();
+    }
+    await expect(startStorefront({ port: await freePort(), routerUrl: platform.routerUrl })).rejects.toThrow(
+      /ROUTER_URL: must be the router's address without a path/,
+    );
+  });
+
   it("a first visit loads at most its budget of JavaScript, and each page's code only when opened", () => {
     const dist = path.join(STOREFRONT_DIR, "dist");
     const html = readFileSync(path.join(dist, "index.html"), "utf8");

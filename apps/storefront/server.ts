@@ -1,7 +1,7 @@
 import { existsSync } from "node:fs";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import path from "node:path";
-import { baseEnvSchema, createLogger, loadConfigOrExit, port } from "@cartograph/service-kit";
+import { baseEnvSchema, createLogger, ErrorCode, loadConfigOrExit, port } from "@cartograph/service-kit";
 import { createProxyServer } from "http-proxy-3";
 import sirv from "sirv";
 import { z } from "zod";
@@ -68,7 +68,9 @@ proxy.on("error", (error, _req, res) => {
   if (res && "writeHead" in res && !res.headersSent) {
     res.writeHead(502, { "content-type": "application/json" });
     res.end(
-      JSON.stringify({ errors: [{ message: "The shop's API is unavailable.", extensions: { code: "UNAVAILABLE" } }] }),
+      JSON.stringify({
+        errors: [{ message: "The shop's API is unavailable.", extensions: { code: ErrorCode.SERVICE_UNAVAILABLE } }],
+      }),
     );
   } else if (res && "destroy" in res) res.destroy();
 });

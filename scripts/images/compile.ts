@@ -32,6 +32,16 @@ import { buildSync } from "esbuild";
 
 const repoRoot = path.resolve(__dirname, "../..");
 
+/** One file in, one CommonJS file out, for Node 20: how every package's sources become dist/. */
+const TRANSPILE = {
+  bundle: false,
+  platform: "node",
+  format: "cjs",
+  target: "node20",
+  tsconfig: path.join(repoRoot, "tsconfig.base.json"),
+  logLevel: "warning",
+} as const;
+
 function typeScriptFiles(dir: string): string[] {
   return readdirSync(dir, { recursive: true, encoding: "utf8" })
     .filter((file) => file.endsWith(".ts") && !file.endsWith(".d.ts") && !file.endsWith(".test.ts"))
@@ -48,12 +58,7 @@ function transpile(packageDir: string, out: string): string[] {
     entryPoints,
     outdir: path.join(packageDir, out),
     outbase: src,
-    bundle: false,
-    platform: "node",
-    format: "cjs",
-    target: "node20",
-    tsconfig: path.join(repoRoot, "tsconfig.base.json"),
-    logLevel: "warning",
+    ...TRANSPILE,
   });
   return entryPoints;
 }
@@ -121,12 +126,7 @@ function transpileServer(packageDir: string, file: string): void {
   buildSync({
     entryPoints: [entry],
     outfile: path.join(packageDir, "dist", "bin", "main.js"),
-    bundle: false,
-    platform: "node",
-    format: "cjs",
-    target: "node20",
-    tsconfig: path.join(repoRoot, "tsconfig.base.json"),
-    logLevel: "warning",
+    ...TRANSPILE,
   });
 }
 

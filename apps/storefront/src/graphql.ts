@@ -25,10 +25,11 @@ const operationName = (document: DocumentNode): string | undefined => {
   return undefined;
 };
 
-/** The SDK's id for an operation; the id is the sha256 of the text the router keeps for it. */
+/** The SDK's id for an operation (by name); the id is the sha256 of the text the router keeps for it. */
+const trustedIdNamed = (name: string | undefined): string | undefined => (name ? trustedDocumentIds[name] : undefined);
+
 export function trustedIdOf(document: DocumentNode): string | undefined {
-  const name = operationName(document);
-  return name ? trustedDocumentIds[name] : undefined;
+  return trustedIdNamed(operationName(document));
 }
 
 const persisted = (id: string) => ({ persistedQuery: { version: 1, sha256Hash: id } });
@@ -88,8 +89,7 @@ export const client = new Client({
       forwardSubscription(request) {
         return {
           subscribe(sink) {
-            const name = request.operationName;
-            const trusted = name ? trustedDocumentIds[name] : undefined;
+            const trusted = trustedIdNamed(request.operationName);
             const dispose = socket.subscribe(
               trusted
                 ? { query: "", variables: request.variables ?? {}, extensions: persisted(trusted) }

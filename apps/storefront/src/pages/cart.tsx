@@ -4,6 +4,7 @@ import { useCart } from "../cart";
 import { formatMoney } from "../money";
 import { useSession } from "../session";
 import { Totals } from "../components/totals";
+import { Problem } from "../components/messages";
 
 /** The cart, guest or signed in: change quantities, remove lines, go to checkout. */
 export default function CartPage() {
@@ -28,11 +29,7 @@ export default function CartPage() {
   return (
     <div className="page">
       <h1>Your cart</h1>
-      {problem && (
-        <p role="alert" className="error">
-          {problem}
-        </p>
-      )}
+      <Problem message={problem} />
       <table className="table cart-lines">
         <caption className="visually-hidden">Items in your cart</caption>
         <thead>

@@ -7,6 +7,7 @@ import { formatMoney } from "../money";
 import { useSession } from "../session";
 import { problemOf } from "../user-errors";
 import { Totals } from "../components/totals";
+import { Problem } from "../components/messages";
 
 /** The test gateway's card tokens (never card numbers): what each one does is in its label. */
 const TEST_CARDS = [
@@ -143,11 +144,7 @@ export default function CheckoutPage() {
           <button type="submit" className="button-secondary" disabled={couponResult.fetching}>
             Apply
           </button>
-          {couponProblem && (
-            <p role="alert" className="error">
-              {couponProblem}
-            </p>
-          )}
+          <Problem message={couponProblem} />
         </form>
       </section>
       <form className="form" onSubmit={placeOrder}>

@@ -6,6 +6,7 @@ import { formatMoney } from "../money";
 import { useSession } from "../session";
 import { problemOf } from "../user-errors";
 import { formatDate } from "../dates";
+import { Problem } from "../components/messages";
 
 const PAGE_SIZE = 20;
 
@@ -112,11 +113,7 @@ function OrderHistory() {
           ))}
         </tbody>
       </table>
-      {moreProblem && (
-        <p role="alert" className="error">
-          {moreProblem}
-        </p>
-      )}
+      <Problem message={moreProblem} />
       {pageInfo.hasNextPage && (
         <button type="button" className="button-secondary" disabled={loadingMore} onClick={loadMore}>
           {loadingMore ? "Loading…" : "Load more"}

@@ -13,6 +13,7 @@ import { ProductImage } from "../components/product-image";
 import { formatMoney } from "../money";
 import { useSession } from "../session";
 import { problemOf } from "../user-errors";
+import { Problem } from "../components/messages";
 
 type Product = NonNullable<ProductPageQuery["product"]>;
 type Variant = Product["variants"][number];
@@ -182,11 +183,7 @@ function WishlistButton({ productId }: { productId: string }) {
       >
         {added ? "In your wishlist" : "Add to wishlist"}
       </button>
-      {problem && (
-        <p role="alert" className="error">
-          {problem}
-        </p>
-      )}
+      <Problem message={problem} />
     </div>
   );
 }
@@ -262,11 +259,7 @@ function Reviews({ product, onReviewed }: { product: Product; onReviewed: () => 
           <button type="submit" className="button" disabled={fetching}>
             Post review
           </button>
-          {problem && (
-            <p role="alert" className="error">
-              {problem}
-            </p>
-          )}
+          <Problem message={problem} />
           {data?.addReview.review && (
             <p role="status" className="notice">
               Thank you for your review.

@@ -4,6 +4,7 @@ import { Link, useLocation, useNavigate, useSearchParams } from "react-router-do
 import { useMutation } from "urql";
 import { sessionFrom, setSession } from "../session";
 import { problemOf } from "../user-errors";
+import { Problem } from "../components/messages";
 
 /** Sign in (/sign-in) or create an account (/sign-up); a guest cart is merged either way (cart.tsx). */
 export default function SignInPage() {
@@ -80,11 +81,7 @@ export default function SignInPage() {
             </p>
           )}
         </div>
-        {problem && (
-          <p role="alert" className="error">
-            {problem}
-          </p>
-        )}
+        <Problem message={problem} />
         <button type="submit" className="button" disabled={busy}>
           {signUp ? "Create account" : "Sign in"}
         </button>
