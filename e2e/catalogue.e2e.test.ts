@@ -4,7 +4,7 @@ import { E2E_ADMIN, startPlatform, type Platform } from "./platform";
 let platform: Platform;
 beforeAll(async () => {
   platform = await startPlatform();
-}, 180_000);
+}, 240_000);
 afterAll(() => platform?.stop());
 
 describe("browsing the seeded catalogue through the router", () => {

@@ -78,7 +78,7 @@ beforeAll(async () => {
       500,
     { what: "inventory to hear of 500 seeded variants", timeoutMs: 60_000 },
   );
-}, 180_000);
+}, 240_000);
 afterAll(async () => {
   await platform?.stop();
   await proxy?.close();

@@ -5,7 +5,7 @@ import { E2E_ADMIN, postToRouter, startPlatform, type Platform } from "./platfor
 let platform: Platform;
 beforeAll(async () => {
   platform = await startPlatform();
-}, 120_000);
+}, 240_000);
 afterAll(() => platform?.stop());
 
 async function errorOf(call: Promise<unknown>): Promise<CartographRequestError> {

@@ -73,12 +73,11 @@ export async function launchPlatform(options: PlatformOptions): Promise<RunningP
     // Every port is chosen before anything starts, so users' JWKS URL is known to the services that
     // start before it (notifications does: it must hear users' events) as well as to those after.
     const ports: Record<string, number> = {};
-    for (const subgraph of local) {
-      let port = await options.port(subgraph.name);
+    for (const name of [...local.map((subgraph) => subgraph.name), "router"]) {
+      let port = await options.port(name);
       // A free-port picker may hand out a port twice while nothing listens on it yet.
-      for (let tries = 0; Object.values(ports).includes(port) && tries < 5; tries++)
-        port = await options.port(subgraph.name);
-      ports[subgraph.name] = port;
+      for (let tries = 0; Object.values(ports).includes(port) && tries < 5; tries++) port = await options.port(name);
+      ports[name] = port;
     }
     const jwks: Record<string, string> = ports.users === undefined ? {} : { JWKS_URL: jwksUrl(ports.users) };
     for (const subgraph of local) {
@@ -97,7 +96,7 @@ export async function launchPlatform(options: PlatformOptions): Promise<RunningP
     await launch({
       name: "router",
       cwd: path.join(repoRoot, "router"),
-      port: await options.port("router"),
+      port: ports.router!,
       env: routerEnv,
       onLine: (line) => options.onLine?.("router", line),
     });

@@ -1,5 +1,6 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import { spawn, type ChildProcess } from "node:child_process";
+import { loadavg } from "node:os";
 import { withoutSecrets } from "./env-schemas";
 
 export interface ServiceProcess {
@@ -50,7 +51,10 @@ export async function startServiceProcess(options: {
   const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
   const baseUrl = `http://127.0.0.1:${options.port}`;
 
-  const deadline = Date.now() + (options.timeoutMs ?? 60_000);
+  // Generous: on two cores a service may start while two platforms' subgraphs catch up on the
+  // seeded catalogue's events (a router once took over a minute there). A healthy one ends the wait.
+  const started = Date.now();
+  const deadline = started + (options.timeoutMs ?? 120_000);
   for (;;) {
     if (child.exitCode !== null)
       throw new Error(`${options.name} exited with ${child.exitCode} while starting:\n${output}`);
@@ -62,7 +66,11 @@ export async function startServiceProcess(options: {
     }
     if (Date.now() > deadline) {
       child.kill("SIGKILL");
-      throw new Error(`${options.name} did not become healthy in time:\n${output}`);
+      const waited = Math.round((Date.now() - started) / 1000);
+      const load = loadavg()[0]!.toFixed(1);
+      throw new Error(
+        `${options.name} did not answer ${baseUrl}/healthz within ${waited} s (load average ${load}); it printed:\n${output}`,
+      );
     }
     await sleep(150);
   }
