@@ -1,10 +1,17 @@
 import { readFileSync, mkdirSync } from "node:fs";
+import http from "node:http";
+import type { AddressInfo } from "node:net";
 import path from "node:path";
 import { gzipSync } from "node:zlib";
 import AxeBuilder from "@axe-core/playwright";
 import type { ServiceProcess } from "@cartograph/scripts/processes";
 import { repoRoot } from "@cartograph/scripts/subgraphs";
-import { buildStorefront, startStorefront, STOREFRONT_DIR } from "@cartograph/scripts/storefront";
+import {
+  buildStorefront,
+  ROUTER_BEHIND_LOCAL_STOREFRONT,
+  startStorefront,
+  STOREFRONT_DIR,
+} from "@cartograph/scripts/storefront";
 import { freePort, uniqueEmail } from "@cartograph/testing";
 import { chromium, type Browser, type Page } from "playwright-core";
 import { E2E_ADMIN, startPlatform, type Platform } from "./platform";
@@ -29,7 +36,8 @@ let browser: Browser;
 let shopUrl: string;
 
 beforeAll(async () => {
-  platform = await startPlatform();
+  // As `pnpm start` runs it: the router believes the storefront's X-Forwarded-For.
+  platform = await startPlatform({ env: ROUTER_BEHIND_LOCAL_STOREFRONT });
   shop = await openShop(platform);
   await buildStorefront();
   storefront = await startStorefront({ port: await freePort(), routerUrl: new URL(platform.routerUrl).origin });
@@ -145,6 +153,35 @@ describe("the web shop", () => {
     await expect(startStorefront({ port: await freePort(), routerUrl: platform.routerUrl })).rejects.toThrow(
       /ROUTER_URL: must be the router's address without a path/,
     );
+  });
+
+  it("passes the shopper's address on to the router in X-Forwarded-For, for their own throttle bucket", async () => {
+    const seen: http.IncomingHttpHeaders[] = [];
+    const router = http.createServer((req, res) => {
+      seen.push(req.headers);
+      req.resume();
+      res.writeHead(200, { "content-type": "application/json" }).end('{"data":{"__typename":"Query"}}');
+    });
+    await new Promise<void>((resolve) => router.listen(0, "127.0.0.1", resolve));
+    const routerUrl = `http://127.0.0.1:${(router.address() as AddressInfo).port}`;
+    const proxying = await startStorefront({ port: await freePort(), routerUrl });
+    try {
+      const call = (headers: Record<string, string> = {}) =>
+        fetch(`${proxying.baseUrl}/graphql`, {
+          method: "POST",
+          headers: { "content-type": "application/json", ...headers },
+          body: JSON.stringify({ query: "{ __typename }" }),
+        });
+      expect((await call()).status).toBe(200);
+      // Behind an ingress, the shopper's address is already in the header: the storefront adds its peer's.
+      expect((await call({ "x-forwarded-for": "203.0.113.7" })).status).toBe(200);
+      expect(seen.map((headers) => headers["x-forwarded-for"])).toEqual(["127.0.0.1", "203.0.113.7,127.0.0.1"]);
+      expect(seen[0]!["x-forwarded-host"]).toBe(new URL(proxying.baseUrl).host);
+    } finally {
+      await proxying.stop();
+      router.closeAllConnections();
+      await new Promise((resolve) => router.close(resolve));
+    }
   });
 
   it("a first visit loads at most its budget of JavaScript, and each page's code only when opened", () => {

@@ -3,7 +3,7 @@ import { generateKeyPairSync } from "node:crypto";
 import path from "node:path";
 import { launchPlatform } from "./platform";
 import { runCommand } from "./run";
-import { buildStorefront, startStorefront, STOREFRONT_PORT } from "./storefront";
+import { buildStorefront, ROUTER_BEHIND_LOCAL_STOREFRONT, startStorefront, STOREFRONT_PORT } from "./storefront";
 import { superviseServices } from "./supervisor";
 import { repoRoot, subgraphs } from "./subgraphs";
 
@@ -66,6 +66,7 @@ async function main() {
   const localView = await observing?.startLocalView(report);
   const platform = await launchPlatform({
     env: {
+      ...ROUTER_BEHIND_LOCAL_STOREFRONT,
       ...inherited,
       JWT_PRIVATE_KEY: process.env.JWT_PRIVATE_KEY || devSigningKey(),
       ...(observing ? { OTEL_EXPORTER_OTLP_ENDPOINT: observing.LOCAL_VIEW.otlpEndpoint } : {}),

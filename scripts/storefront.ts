@@ -8,6 +8,13 @@ export const STOREFRONT_DIR = path.join(repoRoot, "apps/storefront");
 export const STOREFRONT_PORT = 3000;
 
 /**
+ * The router's setting when this machine's storefront passes shoppers' calls to it: the
+ * X-Forwarded-For it adds is believed, so each anonymous shopper has a throttle bucket of their
+ * own instead of all sharing the storefront's (docs/operations.md, TRUSTED_PROXIES).
+ */
+export const ROUTER_BEHIND_LOCAL_STOREFRONT = { TRUSTED_PROXIES: "loopback" } as const;
+
+/**
  * `vite build` into apps/storefront/dist (a few seconds; warnings and errors only). Always a
  * production build: under jest NODE_ENV is "test", which would ship React's development build.
  */

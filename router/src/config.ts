@@ -1,3 +1,4 @@
+import { isIP } from "node:net";
 import path from "node:path";
 import { baseEnvSchema, eventsEnv, jwksUrl, port, requireProductionSecrets } from "@cartograph/service-kit";
 import { z } from "zod";
@@ -68,8 +69,9 @@ export const routerEnvSchema = baseEnvSchema
     THROTTLE_MAX_POINTS: z.coerce.number().int().min(1).default(20_000),
     THROTTLE_RESTORE_RATE: z.coerce.number().int().min(1).default(1_000),
     /**
-     * Proxies whose X-Forwarded-For is believed (Express "trust proxy": addresses, CIDRs or
-     * `loopback`, comma-separated). Empty: the client is the socket's peer.
+     * Proxies whose X-Forwarded-For is believed (Express "trust proxy": addresses, CIDRs, or the
+     * ranges `loopback`, `linklocal`, `uniquelocal`; comma-separated). Empty: the client is the
+     * socket's peer. Anonymous callers' throttle buckets are keyed by the client so found.
      */
     TRUSTED_PROXIES: z
       .string()
@@ -79,7 +81,14 @@ export const routerEnvSchema = baseEnvSchema
           .split(",")
           .map((proxy) => proxy.trim())
           .filter(Boolean),
-      ),
+      )
+      .superRefine((proxies, context) => {
+        for (const proxy of proxies.filter((entry) => !isTrustedProxyEntry(entry)))
+          context.addIssue({
+            code: "custom",
+            message: `"${proxy}" is not an IP address, a CIDR (10.42.0.0/16) or one of ${TRUST_RANGES.join(", ")}`,
+          });
+      }),
     /** A subgraph failing this many times in a row is failed fast (its circuit opens)... */
     SUBGRAPH_BREAKER_FAILURES: z.coerce.number().int().min(1).default(5),
     /** ...for this long, then one trial call decides whether it closes again. */
@@ -100,4 +109,18 @@ export type RouterConfig = z.infer<typeof routerEnvSchema>;
 /** `SUBGRAPH_USERS_URL` etc. override the routing URLs in the supergraph (containers, k8s). */
 export function subgraphUrlOverride(env: NodeJS.ProcessEnv, subgraphName: string): string | undefined {
   return env[`SUBGRAPH_${subgraphName.toUpperCase().replace(/[^A-Z0-9]/g, "_")}_URL`] || undefined;
+}
+
+/** The named address ranges Express's "trust proxy" knows besides addresses and CIDRs. */
+const TRUST_RANGES = ["loopback", "linklocal", "uniquelocal"] as const;
+
+function isTrustedProxyEntry(entry: string): boolean {
+  if ((TRUST_RANGES as readonly string[]).includes(entry)) return true;
+  const [address = "", prefix, ...rest] = entry.split("/");
+  const version = isIP(address);
+  if (version === 0 || rest.length > 0) return false;
+  if (prefix === undefined) return true;
+  // A prefix length, or (as proxy-addr also takes) a dotted netmask for IPv4.
+  if (/^\d{1,3}$/.test(prefix)) return Number(prefix) <= (version === 4 ? 32 : 128);
+  return version === 4 && isIP(prefix) === 4;
 }

@@ -55,6 +55,7 @@ export interface ShelfRouter {
   post: (
     body: Record<string, unknown>,
     token?: string,
+    headers?: Record<string, string>,
   ) => Promise<{ status: number; headers: Headers; body: GraphQLBody; cost: unknown }>;
   close: () => Promise<void>;
 }
@@ -118,10 +119,14 @@ export async function startShelfRouter(env: Record<string, string> = {}): Promis
     },
     tokens,
     calls,
-    post: async (body, token) => {
+    post: async (body, token, headers = {}) => {
       const response = await fetch(router.url, {
         method: "POST",
-        headers: { "content-type": "application/json", ...(token ? { authorization: `Bearer ${token}` } : {}) },
+        headers: {
+          "content-type": "application/json",
+          ...(token ? { authorization: `Bearer ${token}` } : {}),
+          ...headers,
+        },
         body: JSON.stringify(body),
       });
       // What the request cost is set apart: most tests are about the rest of the body.

@@ -59,4 +59,39 @@ describe("cost throttling", () => {
     expect(anonymous.status).toBe(200);
     expect(anonymous.headers.get("ratelimit-remaining")).toBe("20");
   });
+
+  it("does not believe X-Forwarded-For from a caller it was not told to trust", async () => {
+    // Same socket address as the anonymous call above: same bucket, whatever the header claims.
+    const spoofed = await shelf.post({ query: "{ shelf { id } }" }, undefined, { "x-forwarded-for": "203.0.113.9" });
+    expect(spoofed.status).toBe(200);
+    expect(spoofed.headers.get("ratelimit-remaining")).toBe("10");
+  });
+});
+
+describe("cost throttling behind a trusted proxy (the storefront's server, an ingress)", () => {
+  let proxied: ShelfRouter;
+  beforeAll(async () => {
+    proxied = await startShelfRouter({
+      THROTTLE_MAX_POINTS: "30",
+      THROTTLE_RESTORE_RATE: "1",
+      TRUSTED_PROXIES: "loopback",
+    });
+  });
+  afterAll(() => proxied?.close());
+
+  it("gives each anonymous shopper the proxy forwards a bucket of their own", async () => {
+    const shopper = (address: string) =>
+      proxied.post({ query: "{ shelf { id } }" }, undefined, { "x-forwarded-for": address });
+    const remaining: Array<string | null> = [];
+    for (let i = 0; i < 3; i++) remaining.push((await shopper("203.0.113.7")).headers.get("ratelimit-remaining"));
+    expect(remaining).toEqual(["20", "10", "0"]);
+    expect((await shopper("203.0.113.7")).status).toBe(429);
+    // Another shopper behind the same proxy is not held back by the first.
+    const other = await shopper("198.51.100.23");
+    expect(other.status).toBe(200);
+    expect(other.headers.get("ratelimit-remaining")).toBe("20");
+    // A chain is read from the right: the proxy's own hop (loopback) is skipped, the shopper counts.
+    const chained = await shopper("192.0.2.44, 127.0.0.1");
+    expect(chained.headers.get("ratelimit-remaining")).toBe("20");
+  });
 });
