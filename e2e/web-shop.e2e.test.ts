@@ -198,11 +198,14 @@ describe("the web shop", () => {
     expect(loaded).not.toContain("Place order");
   });
 
-  it("a guest browses, filters, searches, adds to the cart, signs up keeping it, is refused and declined, then pays and watches the order turn PAID", async () => {
+  it("a guest browses, filters, searches, adds to the cart with a coupon, signs up keeping both, is refused and declined, then pays and watches the order turn PAID", async () => {
     const { product, variant, root, brand } = await productToBuy();
     const { setStock } = await shop.admin.SetStock({ variantId: variant.id, onHand: 3 });
     expect(setStock.userErrors).toEqual([]);
     await shop.ordersSeeStock(variant.id, 3);
+    const coupon = `WEB${Date.now()}`;
+    const { createCoupon } = await shop.admin.CreateCoupon({ input: { code: coupon, percentOff: 10 } });
+    expect(createCoupon.userErrors).toEqual([]);
 
     const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
     const page = await context.newPage();
@@ -263,9 +266,16 @@ describe("the web shop", () => {
     await page.getByRole("link", { name: "Cart, 1 item" }).waitFor();
     await checkPage(page, "product");
 
-    // The guest's cart, then sign up from it: the cart comes along.
+    // The guest's cart takes a coupon (a wrong code says so), then sign up from it: both come along.
     await page.getByRole("link", { name: "View cart" }).click();
     await page.getByRole("cell", { name: `${product.name} · ${variant.title}` }).waitFor();
+    await page.getByLabel("Coupon code").fill("NO-SUCH-CODE");
+    await page.getByRole("button", { name: "Apply" }).click();
+    await page.getByRole("alert").filter({ hasText: "This coupon code does not exist." }).waitFor();
+    await page.getByLabel("Coupon code").fill(coupon.toLowerCase());
+    await page.getByRole("button", { name: "Apply" }).click();
+    await page.getByText(`Discount (${coupon})`).waitFor();
+    expect(await page.getByRole("alert").count()).toBe(0);
     await checkPage(page, "cart");
     await page.getByRole("link", { name: "or create an account" }).click();
     await page.getByRole("heading", { name: "Create an account" }).waitFor();
@@ -276,6 +286,7 @@ describe("the web shop", () => {
     await page.getByRole("button", { name: "Create account" }).click();
     await page.getByRole("heading", { name: "Checkout" }).waitFor();
     await page.getByText(new RegExp(`1 × ${product.name}`)).waitFor();
+    await page.getByText(`Discount (${coupon})`).waitFor();
 
     const fillAddress = async () => {
       await page.getByLabel("Address", { exact: true }).fill("1 Main St");

@@ -1,3 +1,4 @@
+import { trustedDocumentId } from "@cartograph/client/trusted-documents";
 import { type AllowedChange, compareApiSchemas, formatReport } from "./check-api-changes";
 
 const released = /* GraphQL */ `
@@ -23,7 +24,7 @@ const removal = (path: string, extra: Partial<AllowedChange> = {}): AllowedChang
 describe("pnpm check:api (the released API schema against the current one)", () => {
   test("the same schema passes with no changes", async () => {
     const report = await compareApiSchemas(released, released, []);
-    expect(report).toEqual({ changes: [], stale: [], ok: true });
+    expect(report).toEqual({ changes: [], stale: [], releasedDocuments: 0, brokenDocuments: [], ok: true });
     expect(formatReport(report)).toContain("no changes");
   });
 
@@ -116,5 +117,51 @@ describe("pnpm check:api (the released API schema against the current one)", () 
     await expect(compareApiSchemas(released, released, [removal("A.b", { type: "GONE" })])).rejects.toThrow(
       /entry 0 \(A\.b\), type: type must be a change type/,
     );
+  });
+
+  describe("the released SDK's operations (the router still trusts them)", () => {
+    const operation = (name: string, body: string) => ({ id: trustedDocumentId(body), name, type: "query", body });
+    const manifest = (...operations: Array<ReturnType<typeof operation>>) => ({
+      format: "apollo-persisted-query-manifest",
+      version: 1,
+      operations,
+    });
+    const byName = operation("ProductName", "query ProductName($id: ID!) { product(id: $id) { id name } }");
+    const byTitle = operation("ProductTitle", "query ProductTitle($id: ID!) { product(id: $id) { title } }");
+
+    test("pass while each still validates, and the count is printed", async () => {
+      const report = await compareApiSchemas(released, released, [], manifest(byName, byTitle));
+      expect(report).toMatchObject({ ok: true, releasedDocuments: 2, brokenDocuments: [] });
+      expect(formatReport(report)).toContain("the released SDK's 2 operations all validate against it");
+    });
+
+    test("fail when a change, even an allowlisted one, breaks one of them, naming it and the error", async () => {
+      const withoutName = released.replace(/ {4}name: String! @deprecated\(reason: "Use title."\)\n/, "");
+      const report = await compareApiSchemas(
+        released,
+        withoutName,
+        [removal("Product.name")],
+        manifest(byName, byTitle),
+      );
+      expect(report.changes.every((change) => change.problem === undefined)).toBe(true);
+      expect(report.ok).toBe(false);
+      expect(report.brokenDocuments).toEqual([
+        { name: "ProductName", id: byName.id, errors: ['Cannot query field "name" on type "Product".'] },
+      ]);
+      expect(formatReport(report)).toMatch(
+        /RELEASED DOCUMENT ProductName \([0-9a-f]{12}\) fails against .*Cannot query field "name".*remove it from packages\/client\/src\/trusted-documents\.released\.json\n.*1 released document\(s\) broken/,
+      );
+    });
+
+    test("fail on an operation whose text is not what its id says, and on a file that is no manifest", async () => {
+      const tampered = { ...byTitle, body: byTitle.body.replace("title", "id") };
+      const report = await compareApiSchemas(released, released, [], manifest(tampered));
+      expect(report.brokenDocuments).toEqual([
+        { name: "ProductTitle", id: byTitle.id, errors: ["its text does not hash to its id"] },
+      ]);
+      await expect(compareApiSchemas(released, released, [], { operations: "none" })).rejects.toThrow(
+        /trusted-documents\.released\.json is not a persisted query manifest/,
+      );
+    });
   });
 });

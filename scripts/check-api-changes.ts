@@ -3,17 +3,30 @@
  * one last released (packages/client/schema.released.graphql) and exits 1 on a breaking change that
  * packages/client/api-changes.allowed.json does not list with a reason, so frontends can rely on the
  * API: add freely, deprecate first, remove only deliberately and in writing. An allowlist entry that
- * matches no breaking change fails too, so the list stays true. docs/api.md has the policy.
+ * matches no breaking change fails too, so the list stays true. Every operation of the released
+ * SDKs (the router still trusts them) must also still validate against the current schema.
+ * docs/api.md has the policy.
  */
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { type Change, ChangeType, CriticalityLevel, diff } from "@graphql-inspector/core";
-import { buildSchema, type GraphQLSchema, isEnumType, isInputObjectType, isInterfaceType, isObjectType } from "graphql";
+import { trustedDocumentId } from "@cartograph/client/trusted-documents";
+import {
+  buildSchema,
+  type GraphQLSchema,
+  isEnumType,
+  isInputObjectType,
+  isInterfaceType,
+  isObjectType,
+  parse,
+  validate,
+} from "graphql";
 import { z } from "zod";
 import { repoRoot } from "./subgraphs";
 export const CURRENT_SCHEMA = "packages/client/schema.graphql";
 export const RELEASED_SCHEMA = "packages/client/schema.released.graphql";
 export const ALLOWLIST = "packages/client/api-changes.allowed.json";
+export const RELEASED_DOCUMENTS = "packages/client/src/trusted-documents.released.json";
 
 const changeTypes = new Set<string>(Object.values(ChangeType));
 const nonEmpty = (what: string) => z.string().trim().min(1, `${what} must not be empty`);
@@ -65,11 +78,51 @@ export interface ReportedChange {
   problem?: string;
 }
 
+/** A released SDK's operation the current schema refuses: the apps built on that release would break. */
+export interface BrokenDocument {
+  name: string;
+  id: string;
+  errors: string[];
+}
+
 export interface ApiChangesReport {
   changes: ReportedChange[];
   /** Allowlist entries that match no breaking change any more. */
   stale: AllowedChange[];
+  /** How many released SDK operations were validated, and which of them fail. */
+  releasedDocuments: number;
+  brokenDocuments: BrokenDocument[];
   ok: boolean;
+}
+
+const releasedManifestSchema = z.object({
+  format: z.literal("apollo-persisted-query-manifest"),
+  version: z.literal(1),
+  operations: z.array(z.object({ id: z.string(), name: z.string(), type: z.string(), body: z.string() })),
+});
+
+/** The released SDKs' operations that would fail against `schema` (or whose text is not what their id says). */
+export function brokenReleasedDocuments(
+  schema: GraphQLSchema,
+  manifestJson: unknown,
+): { checked: number; broken: BrokenDocument[] } {
+  const manifest = releasedManifestSchema.safeParse(manifestJson);
+  if (!manifest.success)
+    throw new Error(`${RELEASED_DOCUMENTS} is not a persisted query manifest: ${manifest.error.issues[0]!.message}`);
+  const broken: BrokenDocument[] = [];
+  for (const { id, name, body } of manifest.data.operations) {
+    let errors: string[];
+    if (trustedDocumentId(body) !== id) errors = ["its text does not hash to its id"];
+    else {
+      try {
+        errors = validate(schema, parse(body)).map((error) => error.message);
+      } catch (error) {
+        errors = [error instanceof Error ? error.message : String(error)];
+      }
+    }
+    if (errors.length > 0) broken.push({ name, id, errors });
+  }
+  return { checked: manifest.data.operations.length, broken };
 }
 
 /** Changes without a path (the schema's root types) are named by their type in the output and the allowlist. */
@@ -115,10 +168,12 @@ export async function compareApiSchemas(
   releasedSdl: string,
   currentSdl: string,
   allowlistJson: unknown,
+  releasedManifestJson: unknown = { format: "apollo-persisted-query-manifest", version: 1, operations: [] },
 ): Promise<ApiChangesReport> {
   const allowlist = parseAllowlist(allowlistJson);
   const released = buildSchema(releasedSdl);
-  const changes: ReportedChange[] = (await diff(released, buildSchema(currentSdl))).map((change) => ({
+  const current = buildSchema(currentSdl);
+  const changes: ReportedChange[] = (await diff(released, current)).map((change) => ({
     level: change.criticality.level,
     type: change.type,
     path: pathOf(change),
@@ -134,7 +189,14 @@ export async function compareApiSchemas(
   const stale = allowlist.filter(
     (entry) => !changes.some((change) => change.level === CriticalityLevel.Breaking && matches(entry, change)),
   );
-  return { changes, stale, ok: stale.length === 0 && changes.every((change) => change.problem === undefined) };
+  const { checked, broken: brokenDocuments } = brokenReleasedDocuments(current, releasedManifestJson);
+  return {
+    changes,
+    stale,
+    releasedDocuments: checked,
+    brokenDocuments,
+    ok: stale.length === 0 && brokenDocuments.length === 0 && changes.every((change) => change.problem === undefined),
+  };
 }
 
 const LEVELS = [CriticalityLevel.Breaking, CriticalityLevel.Dangerous, CriticalityLevel.NonBreaking];
@@ -158,16 +220,26 @@ export function formatReport(report: ApiChangesReport): string {
         `between ${RELEASED_SCHEMA} and ${CURRENT_SCHEMA}; remove it from ${ALLOWLIST}`,
     );
   }
+  for (const document of report.brokenDocuments) {
+    lines.push(
+      `RELEASED DOCUMENT ${document.name} (${document.id.slice(0, 12)}) fails against ${CURRENT_SCHEMA}: ` +
+        `${document.errors.join(" ")} Apps built on a released SDK send it; keep the API compatible, or, if ` +
+        `breaking them is deliberate (an allowlisted change), remove it from ${RELEASED_DOCUMENTS}`,
+    );
+  }
   if (report.ok) {
     lines.push(
       report.changes.length === 0
         ? "api: no changes since the released schema"
         : `api: ${report.changes.length} change(s) since the released schema, none breaks clients unannounced`,
     );
+    if (report.releasedDocuments > 0)
+      lines.push(`api: the released SDK's ${report.releasedDocuments} operations all validate against it`);
   } else {
     const failures = report.changes.filter((change) => change.problem !== undefined).length;
     lines.push(
-      `api: FAILED: ${failures} breaking change(s) not allowed, ${report.stale.length} stale allowlist entry(ies)`,
+      `api: FAILED: ${failures} breaking change(s) not allowed, ${report.stale.length} stale allowlist entry(ies), ` +
+        `${report.brokenDocuments.length} released document(s) broken`,
     );
   }
   return `${lines.join("\n")}\n`;
@@ -181,7 +253,12 @@ async function main(): Promise<void> {
   } catch (error) {
     throw new Error(`${ALLOWLIST} is not valid JSON: ${error instanceof Error ? error.message : String(error)}`);
   }
-  const report = await compareApiSchemas(read(RELEASED_SCHEMA), read(CURRENT_SCHEMA), allowlistJson);
+  const report = await compareApiSchemas(
+    read(RELEASED_SCHEMA),
+    read(CURRENT_SCHEMA),
+    allowlistJson,
+    JSON.parse(read(RELEASED_DOCUMENTS)),
+  );
   (report.ok ? process.stdout : process.stderr).write(formatReport(report));
   if (!report.ok) process.exit(1);
 }

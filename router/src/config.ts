@@ -30,7 +30,7 @@ export const routerEnvSchema = baseEnvSchema
      * (Sandbox, APQ). `only` (production): nothing but a known trusted document id runs.
      */
     TRUSTED_DOCUMENTS: z.enum(["allow", "only"]).default("allow"),
-    /** Another manifest than the SDK's (Apollo's persisted query manifest format). */
+    /** A manifest to trust instead of the SDK's current and released ones (Apollo's persisted query manifest format). */
     TRUSTED_DOCUMENTS_MANIFEST: z.string().optional(),
     /** WebSocket subscriptions: the largest message, and how long a socket may wait before `connection_init`. */
     WS_MAX_MESSAGE_BYTES: z.coerce

@@ -118,7 +118,7 @@ export async function startRouter({
   const formatError = createRouterErrorFormatter(log);
   const trustedDocuments = TrustedDocuments.load(
     config.TRUSTED_DOCUMENTS,
-    ...(config.TRUSTED_DOCUMENTS_MANIFEST ? [config.TRUSTED_DOCUMENTS_MANIFEST] : []),
+    ...(config.TRUSTED_DOCUMENTS_MANIFEST ? [[config.TRUSTED_DOCUMENTS_MANIFEST]] : []),
   );
   // Clients name ad-hoc operations as they please: only the trusted documents' names are labels.
   const operations = operationMetrics({

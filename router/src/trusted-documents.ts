@@ -27,6 +27,15 @@ const refused = (code: string, message: string, status: number) =>
   new GraphQLError(message, { extensions: { code, http: { status } } });
 
 /**
+ * The SDK's manifests: this version's operations, and every operation of the releases still
+ * supported (an app built on an older SDK keeps sending its ids after the router is upgraded).
+ */
+export const SDK_MANIFESTS = [
+  require.resolve("@cartograph/client/trusted-documents.json"),
+  require.resolve("@cartograph/client/trusted-documents.released.json"),
+];
+
+/**
  * Trusted documents: the SDK's operations, known by the sha256 of their text. A request may name
  * one by `documentId` ("sha256:<hex>" or "<hex>") or by APQ's `extensions.persistedQuery.sha256Hash`
  * instead of sending its text; the router then runs the manifest's text (parsed and validated once,
@@ -37,18 +46,23 @@ export class TrustedDocuments {
   private readonly names: ReadonlySet<string>;
 
   constructor(
-    manifest: Manifest,
+    manifests: readonly Manifest[],
     readonly mode: TrustedDocumentsMode,
   ) {
-    this.byId = new Map(manifest.operations.map((operation) => [operation.id, operation.body]));
-    this.names = new Set(manifest.operations.map((operation) => operation.name));
+    const operations = manifests.flatMap((manifest) => manifest.operations);
+    this.byId = new Map(operations.map((operation) => [operation.id, operation.body]));
+    this.names = new Set(operations.map((operation) => operation.name));
     for (const [id, body] of this.byId) {
       if (trustedDocumentId(body) !== id) throw new Error(`trusted document ${id}: its text does not hash to its id`);
     }
   }
 
-  static load(mode: TrustedDocumentsMode, file = require.resolve("@cartograph/client/trusted-documents.json")) {
-    return new TrustedDocuments(JSON.parse(readFileSync(file, "utf8")) as Manifest, mode);
+  /** The SDK's manifests unless others are given (TRUSTED_DOCUMENTS_MANIFEST). */
+  static load(mode: TrustedDocumentsMode, files: readonly string[] = SDK_MANIFESTS) {
+    return new TrustedDocuments(
+      files.map((file) => JSON.parse(readFileSync(file, "utf8")) as Manifest),
+      mode,
+    );
   }
 
   get size(): number {

@@ -1,4 +1,5 @@
 import {
+  CartApplyCouponDocument,
   CartCreateDocument,
   CartDocument,
   CartLinesAddDocument,
@@ -29,6 +30,8 @@ interface CartState {
   addLine(variantId: string, quantity: number): CartChange;
   setQuantity(lineId: string, quantity: number): CartChange;
   removeLine(lineId: string): CartChange;
+  /** A coupon for this cart, a guest's too; an empty code removes it. */
+  applyCoupon(code: string): CartChange;
   /** Reads the cart again (after a checkout emptied it, or gave it back). */
   reload(): Promise<void>;
 }
@@ -145,9 +148,19 @@ export function CartProvider({ children }: { children: ReactNode }) {
     [change],
   );
 
+  const applyCoupon = useCallback(
+    (code: string) =>
+      change(async (id) => {
+        const result = await client.mutation(CartApplyCouponDocument, { cartId: id, code });
+        const payload = result.data?.cartApplyCoupon;
+        return { cart: payload?.cart ?? null, userErrors: payload?.userErrors, error: result.error };
+      }),
+    [change],
+  );
+
   const state = useMemo(
-    () => ({ cart, loading, addLine, setQuantity, removeLine, reload }),
-    [cart, loading, addLine, setQuantity, removeLine, reload],
+    () => ({ cart, loading, addLine, setQuantity, removeLine, applyCoupon, reload }),
+    [cart, loading, addLine, setQuantity, removeLine, applyCoupon, reload],
   );
   return <CartContext.Provider value={state}>{children}</CartContext.Provider>;
 }

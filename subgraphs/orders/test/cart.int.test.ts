@@ -404,6 +404,46 @@ describe("guest carts", () => {
     });
   });
 
+  it("takes a coupon by the cart's id, without signing in, and keeps it at sign-in", async () => {
+    const code = `GUEST${process.pid}`;
+    await createCoupon({ code, percentOff: 10 });
+    const chair = await knownVariant(orders, { price: 4000 });
+    const guest = await create();
+    await add(guest.id, [{ variantId: chair, quantity: 1 }]);
+    const applyToCart = (cartId: string | null, couponCode: string, token: string | null = null) =>
+      orders.gql<{ cartApplyCoupon: Payload & { cart: { couponCode: string | null; discount: { amount: string } } } }>(
+        `mutation($c: ID, $code: String!) { cartApplyCoupon(cartId: $c, code: $code) { cart { id couponCode discount { amount } } ${ERRORS} } }`,
+        { c: cartId, code: couponCode },
+        token,
+      );
+    const applied = (await applyToCart(guest.id, code.toLowerCase())).data!.cartApplyCoupon;
+    expect(applied.userErrors).toEqual([]);
+    expect(applied.cart).toEqual({ id: guest.id, couponCode: code, discount: { amount: "4.00" } });
+    expect((await applyToCart(guest.id, "NOPE123")).data!.cartApplyCoupon).toEqual({
+      cart: null,
+      userErrors: [{ code: "COUPON_INVALID", field: ["code"], quantityAvailable: null }],
+    });
+    // Without a cart id it is the caller's own cart, which a guest does not have.
+    expect((await applyToCart(null, code)).errors?.[0]?.extensions?.code).toBe("UNAUTHENTICATED");
+    // A customer's cart is not reached by its id without their token; an unknown id is no cart.
+    const userId = `usr_${process.pid}_${Date.now()}_coupon`;
+    for (const cartId of [`cart_${userId}`, "gcart_doesnotexistatall000000", ""])
+      expect((await applyToCart(cartId, code)).data!.cartApplyCoupon.userErrors).toEqual([
+        { code: "NOT_FOUND", field: ["cartId"], quantityAvailable: null },
+      ]);
+    // At sign-in the guest cart's coupon comes along (the customer's cart had none).
+    const token = orders.tokens.customer(userId);
+    const merged = (await merge(guest.id, token)).data!.cartMerge;
+    expect(merged.userErrors).toEqual([]);
+    const own = await orders.gql<{ myCart: { couponCode: string | null } }>(`{ myCart { couponCode } }`, {}, token);
+    expect(own.data!.myCart.couponCode).toBe(code);
+    // And the customer's own cart by its id, with their token, is theirs.
+    expect((await applyToCart(`cart_${userId}`, "", token)).data!.cartApplyCoupon.cart).toMatchObject({
+      id: `cart_${userId}`,
+      couponCode: null,
+    });
+  });
+
   it("refuses more than 50 lines in one call, and removes a line set to 0", async () => {
     const chair = await knownVariant(orders);
     const cart = await create();

@@ -3,6 +3,7 @@ import { Link } from "react-router-dom";
 import { useCart } from "../cart";
 import { formatMoney } from "../money";
 import { useSession } from "../session";
+import { CouponForm } from "../components/coupon-form";
 import { Totals } from "../components/totals";
 import { Problem } from "../components/messages";
 
@@ -81,6 +82,7 @@ export default function CartPage() {
         </tbody>
       </table>
       <Totals amounts={cart} couponCode={cart.couponCode} />
+      <CouponForm />
       <p>
         {session ? (
           <Link to="/checkout" className="button">

@@ -1,4 +1,4 @@
-import { CartApplyCouponDocument, CheckoutDocument, MeDocument } from "@cartograph/client/documents";
+import { CheckoutDocument, MeDocument } from "@cartograph/client/documents";
 import { useEffect, useId, useRef, useState, type FormEvent } from "react";
 import { Link, Navigate, useNavigate } from "react-router-dom";
 import { useMutation, useQuery } from "urql";
@@ -6,8 +6,8 @@ import { useCart } from "../cart";
 import { formatMoney } from "../money";
 import { useSession } from "../session";
 import { problemOf } from "../user-errors";
+import { CouponForm } from "../components/coupon-form";
 import { Totals } from "../components/totals";
-import { Problem } from "../components/messages";
 
 /** The test gateway's card tokens (never card numbers): what each one does is in its label. */
 const TEST_CARDS = [
@@ -36,7 +36,6 @@ export default function CheckoutPage() {
   const { cart, loading, reload } = useCart();
   const [me] = useQuery({ query: MeDocument, pause: !session });
   const [checkoutResult, checkout] = useMutation(CheckoutDocument);
-  const [couponResult, applyCoupon] = useMutation(CartApplyCouponDocument);
   const [address, setAddress] = useState<AddressForm>({
     line1: "",
     line2: "",
@@ -45,7 +44,6 @@ export default function CheckoutPage() {
     country: "US",
   });
   const [card, setCard] = useState("tok_visa");
-  const [coupon, setCoupon] = useState("");
   const idempotencyKey = useRef(newIdempotencyKey());
   const navigate = useNavigate();
   const id = useId();
@@ -84,7 +82,6 @@ export default function CheckoutPage() {
     return name ? `${name}: ${message}` : message;
   });
   const transportProblem = payload ? null : problemOf(undefined, checkoutResult.error);
-  const couponProblem = problemOf(couponResult.data?.cartApplyCoupon.userErrors, couponResult.error);
 
   const field = (key: keyof AddressForm, label: string, autoComplete: string, required = true) => (
     <div className="field">
@@ -118,11 +115,6 @@ export default function CheckoutPage() {
       await reload();
     }
   };
-  const submitCoupon = async (event: FormEvent) => {
-    event.preventDefault();
-    const result = await applyCoupon({ code: coupon.trim() });
-    if (result.data?.cartApplyCoupon.cart) await reload();
-  };
 
   return (
     <div className="page checkout">
@@ -138,14 +130,7 @@ export default function CheckoutPage() {
           ))}
         </ul>
         <Totals amounts={cart} couponCode={cart.couponCode} />
-        <form className="inline-form" onSubmit={submitCoupon}>
-          <label htmlFor={`${id}-coupon`}>Coupon code</label>
-          <input id={`${id}-coupon`} value={coupon} onChange={(event) => setCoupon(event.target.value)} required />
-          <button type="submit" className="button-secondary" disabled={couponResult.fetching}>
-            Apply
-          </button>
-          <Problem message={couponProblem} />
-        </form>
+        <CouponForm />
       </section>
       <form className="form" onSubmit={placeOrder}>
         <fieldset>

@@ -10,7 +10,7 @@ export const trustedDocumentIds: Readonly<Record<string, string>> = {
   "CancelOrder": "33aaa4e3e7659fe903b8321fb2c922e1e6ec400898f431686a4edd4595ea9ec0",
   "Cart": "f946920dfa064728b68b19924abf740103c116d663748ef4d6c9a4b8cb512285",
   "CartAddLine": "63ec2119de93cfff10465f937063de7046b2f2710b48badc0eb01f23024469f7",
-  "CartApplyCoupon": "c3dc1a698d06650ef364f28d7697bdb97c18db5e6c0b91d360776f3f0c6e5c73",
+  "CartApplyCoupon": "4fc04ec3da4978a7ca0198928c60d406860cb1b9632d725d227fc1d1fc37fe96",
   "CartCreate": "455742a43a37091296590a560579fd221c64e47e52d8e919a4396c8236e74304",
   "CartLinesAdd": "b3e2f9eb8e263171321b25e639a9d0863f6439b6c76a333d9ca2bc099a8d14e0",
   "CartLinesRemove": "ce7d5a743690950087be1f95ddf2b16df7249aa67d72a4da3b863b2059016c29",

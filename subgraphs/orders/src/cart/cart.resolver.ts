@@ -123,9 +123,17 @@ export class CartResolver {
     return cartPayload(await ctx.services.cart.mergeGuestCart(requireViewer(ctx.viewer), cartId));
   }
 
-  @Authorized()
-  @Mutation(() => CartPayload, { description: "An empty code removes the coupon." })
-  async cartApplyCoupon(@Arg("code", () => String) code: string, @Ctx() ctx: OrdersContext) {
-    return cartPayload(await ctx.services.cart.applyCoupon(requireViewer(ctx.viewer), code));
+  // Open to guests with their cart's id; without one it is the caller's own cart, so signed in only.
+  @Mutation(() => CartPayload, {
+    description:
+      "Applies a coupon; an empty code removes it. The cart is `cartId`'s (a guest's, or your own), else yours (signed in).",
+  })
+  async cartApplyCoupon(
+    @Arg("code", () => String) code: string,
+    @Arg("cartId", () => ID, { nullable: true }) cartId: string | null | undefined,
+    @Ctx() ctx: OrdersContext,
+  ) {
+    const key = cartId != null ? cartKeyFor(ctx.viewer, cartId) : { userId: requireViewer(ctx.viewer).userId };
+    return cartPayload(await ctx.services.cart.applyCoupon(key, code));
   }
 }

@@ -285,9 +285,9 @@ export class CartService {
   }
 
   /** Applies a coupon (an empty code removes it). It must be redeemable now and fit this cart. */
-  async applyCoupon(viewer: Viewer, code: string): Promise<Outcome<CartView>> {
+  async applyCoupon(key: CartKey, code: string): Promise<Outcome<CartView>> {
     const normalized = code.trim().toUpperCase();
-    return this.change({ userId: viewer.userId }, async (tx, cartId) => {
+    return this.change(key, async (tx, cartId) => {
       if (normalized === "") {
         await this.carts.setCoupon(tx, cartId, null);
         return null;
@@ -296,7 +296,7 @@ export class CartService {
       const invalid = (message: string) => userError(UserErrorCode.COUPON_INVALID, message, ["code"]);
       if (!coupon) return invalid("This coupon code does not exist.");
       if (!isRedeemable(coupon, new Date())) return invalid("This coupon has expired or been used up.");
-      const cart = await this.view(viewer.userId, tx);
+      const cart = (await this.viewByKey(key, tx))!;
       if (coupon.minSubtotal !== null && cart.subtotal < coupon.minSubtotal) {
         return invalid("Your cart does not reach this coupon's minimum order value yet.");
       }
