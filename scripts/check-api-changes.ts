@@ -10,7 +10,7 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { type Change, ChangeType, CriticalityLevel, diff } from "@graphql-inspector/core";
-import { trustedDocumentId } from "@cartograph/client/trusted-documents";
+import { type PersistedQueryManifest, trustedDocumentId } from "@cartograph/client/trusted-documents";
 import {
   buildSchema,
   type GraphQLSchema,
@@ -95,7 +95,7 @@ export interface ApiChangesReport {
   ok: boolean;
 }
 
-const releasedManifestSchema = z.object({
+const releasedManifestSchema: z.ZodType<PersistedQueryManifest> = z.object({
   format: z.literal("apollo-persisted-query-manifest"),
   version: z.literal(1),
   operations: z.array(z.object({ id: z.string(), name: z.string(), type: z.string(), body: z.string() })),

@@ -6,19 +6,14 @@
  */
 import { readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
+import type { PersistedQueryManifest } from "@cartograph/client/trusted-documents";
 import { ALLOWLIST, CURRENT_SCHEMA, RELEASED_DOCUMENTS, RELEASED_SCHEMA } from "./check-api-changes";
 import { repoRoot } from "./subgraphs";
 
 const CURRENT_DOCUMENTS = "packages/client/src/generated/trusted-documents.json";
 
-interface Manifest {
-  format: "apollo-persisted-query-manifest";
-  version: 1;
-  operations: Array<{ id: string; name: string; type: string; body: string }>;
-}
-
 /** The released operations with the new release's added: by id, none lost, none twice, in a stable order. */
-export function withRelease(released: Manifest, release: Manifest): Manifest {
+export function withRelease(released: PersistedQueryManifest, release: PersistedQueryManifest): PersistedQueryManifest {
   const byId = new Map(released.operations.map((operation) => [operation.id, operation]));
   for (const operation of release.operations) if (!byId.has(operation.id)) byId.set(operation.id, operation);
   const operations = [...byId.values()].sort((a, b) => a.name.localeCompare(b.name) || a.id.localeCompare(b.id));
@@ -41,7 +36,10 @@ function main(): void {
     file(RELEASED_SCHEMA),
     `${header.replace(/@cartograph\/client \S+?:/, `@cartograph/client ${version}:`)}\n\n${schema}`,
   );
-  const manifest = withRelease(readJson<Manifest>(RELEASED_DOCUMENTS), readJson<Manifest>(CURRENT_DOCUMENTS));
+  const manifest = withRelease(
+    readJson<PersistedQueryManifest>(RELEASED_DOCUMENTS),
+    readJson<PersistedQueryManifest>(CURRENT_DOCUMENTS),
+  );
   writeFileSync(file(RELEASED_DOCUMENTS), `${JSON.stringify(manifest, null, 2)}\n`);
   writeFileSync(file(ALLOWLIST), "[]\n");
   process.stdout.write(

@@ -1,5 +1,5 @@
 import { readFileSync } from "node:fs";
-import { trustedDocumentId } from "@cartograph/client/trusted-documents";
+import { type PersistedQueryManifest, trustedDocumentId } from "@cartograph/client/trusted-documents";
 import { ErrorCode } from "@cartograph/service-kit";
 import { GraphQLError } from "graphql";
 
@@ -8,13 +8,6 @@ import { GraphQLError } from "graphql";
  * ad-hoc clients, APQ registration). `only` (meant for production): nothing but a known id runs.
  */
 export type TrustedDocumentsMode = "allow" | "only";
-
-/** Apollo's persisted query manifest, as `pnpm codegen` writes it for the SDK's operations. */
-interface Manifest {
-  format: "apollo-persisted-query-manifest";
-  version: 1;
-  operations: Array<{ id: string; name: string; type: string; body: string }>;
-}
 
 /** What a client sent: the GraphQL-over-HTTP fields this cares about. */
 export interface DocumentRequest {
@@ -46,7 +39,7 @@ export class TrustedDocuments {
   private readonly names: ReadonlySet<string>;
 
   constructor(
-    manifests: readonly Manifest[],
+    manifests: readonly PersistedQueryManifest[],
     readonly mode: TrustedDocumentsMode,
   ) {
     const operations = manifests.flatMap((manifest) => manifest.operations);
@@ -60,7 +53,7 @@ export class TrustedDocuments {
   /** The SDK's manifests unless others are given (TRUSTED_DOCUMENTS_MANIFEST). */
   static load(mode: TrustedDocumentsMode, files: readonly string[] = SDK_MANIFESTS) {
     return new TrustedDocuments(
-      files.map((file) => JSON.parse(readFileSync(file, "utf8")) as Manifest),
+      files.map((file) => JSON.parse(readFileSync(file, "utf8")) as PersistedQueryManifest),
       mode,
     );
   }

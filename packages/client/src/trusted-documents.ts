@@ -1,6 +1,13 @@
 import { createHash } from "node:crypto";
 import { Kind, print, type DocumentNode } from "graphql";
 
+/** Apollo's persisted query manifest: how the SDK's trusted documents are listed (`pnpm codegen`). */
+export interface PersistedQueryManifest {
+  format: "apollo-persisted-query-manifest";
+  version: 1;
+  operations: Array<{ id: string; name: string; type: string; body: string }>;
+}
+
 /** Exactly the text the SDK sends for a document (and hashes into its trusted document id). */
 export function documentText(document: DocumentNode): string {
   return print(document);
