@@ -131,10 +131,6 @@ const matrix: Record<string, Row> = {
     query: 'mutation { cartMerge(cartId: "gcart_nope") { __typename } }',
     expected: signedIn,
   },
-  "Mutation.cartApplyCoupon": {
-    query: 'mutation { cartApplyCoupon(code: "NOPE") { __typename } }',
-    expected: signedIn,
-  },
   "Mutation.createCoupon": {
     query: 'mutation { createCoupon(input: { code: "" }) { __typename } }',
     expected: adminOnly,
