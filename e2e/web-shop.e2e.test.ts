@@ -155,7 +155,7 @@ describe("the web shop", () => {
     );
   });
 
-  it("passes the shopper's address on to the router in X-Forwarded-For, for their own throttle bucket", async () => {
+  it("passes the shopper's address on to the router in X-Forwarded-For (router/test/throttle: their own bucket)", async () => {
     const seen: http.IncomingHttpHeaders[] = [];
     const router = http.createServer((req, res) => {
       seen.push(req.headers);

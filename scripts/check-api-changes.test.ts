@@ -121,18 +121,22 @@ describe("pnpm check:api (the released API schema against the current one)", () 
 
   describe("the released SDK's operations (the router still trusts them)", () => {
     const operation = (name: string, body: string) => ({ id: trustedDocumentId(body), name, type: "query", body });
-    const manifest = (...operations: Array<ReturnType<typeof operation>>) => ({
-      format: "apollo-persisted-query-manifest",
-      version: 1,
-      operations,
+    const release = (version: string, ...operations: Array<ReturnType<typeof operation>>) => ({
+      version,
+      manifest: { format: "apollo-persisted-query-manifest", version: 1, operations },
     });
     const byName = operation("ProductName", "query ProductName($id: ID!) { product(id: $id) { id name } }");
     const byTitle = operation("ProductTitle", "query ProductTitle($id: ID!) { product(id: $id) { title } }");
 
     test("pass while each still validates, and the count is printed", async () => {
-      const report = await compareApiSchemas(released, released, [], manifest(byName, byTitle));
-      expect(report).toMatchObject({ ok: true, releasedDocuments: 2, brokenDocuments: [] });
-      expect(formatReport(report)).toContain("the released SDK's 2 operations all validate against it");
+      const report = await compareApiSchemas(
+        released,
+        released,
+        [],
+        [release("0.1.0", byName), release("0.2.0", byName, byTitle)],
+      );
+      expect(report).toMatchObject({ ok: true, releasedDocuments: 3, brokenDocuments: [] });
+      expect(formatReport(report)).toContain("the supported SDK releases' 3 operations all validate against it");
     });
 
     test("fail when a change, even an allowlisted one, breaks one of them, naming it and the error", async () => {
@@ -141,27 +145,32 @@ describe("pnpm check:api (the released API schema against the current one)", () 
         released,
         withoutName,
         [removal("Product.name")],
-        manifest(byName, byTitle),
+        [release("0.1.0", byName, byTitle), release("0.2.0", byTitle)],
       );
       expect(report.changes.every((change) => change.problem === undefined)).toBe(true);
       expect(report.ok).toBe(false);
       expect(report.brokenDocuments).toEqual([
-        { name: "ProductName", id: byName.id, errors: ['Cannot query field "name" on type "Product".'] },
+        {
+          release: "0.1.0",
+          name: "ProductName",
+          id: byName.id,
+          errors: ['Cannot query field "name" on type "Product".'],
+        },
       ]);
       expect(formatReport(report)).toMatch(
-        /RELEASED DOCUMENT ProductName \([0-9a-f]{12}\) fails against .*Cannot query field "name".*remove it from packages\/client\/src\/trusted-documents\.released\.json\n.*1 released document\(s\) broken/,
+        /RELEASED DOCUMENT ProductName of 0\.1\.0 \([0-9a-f]{12}\) fails against .*Cannot query field "name".*retire the release \(delete packages\/client\/src\/released\/0\.1\.0\.json\)\n.*1 released document\(s\) broken/,
       );
     });
 
     test("fail on an operation whose text is not what its id says, and on a file that is no manifest", async () => {
       const tampered = { ...byTitle, body: byTitle.body.replace("title", "id") };
-      const report = await compareApiSchemas(released, released, [], manifest(tampered));
+      const report = await compareApiSchemas(released, released, [], [release("0.1.0", tampered)]);
       expect(report.brokenDocuments).toEqual([
-        { name: "ProductTitle", id: byTitle.id, errors: ["its text does not hash to its id"] },
+        { release: "0.1.0", name: "ProductTitle", id: byTitle.id, errors: ["its text does not hash to its id"] },
       ]);
-      await expect(compareApiSchemas(released, released, [], { operations: "none" })).rejects.toThrow(
-        /trusted-documents\.released\.json is not a persisted query manifest/,
-      );
+      await expect(
+        compareApiSchemas(released, released, [], [{ version: "0.1.0", manifest: { operations: "none" } }]),
+      ).rejects.toThrow(/released\/0\.1\.0\.json is not a persisted query manifest/);
     });
   });
 });

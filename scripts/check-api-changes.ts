@@ -10,7 +10,12 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { type Change, ChangeType, CriticalityLevel, diff } from "@graphql-inspector/core";
-import { type PersistedQueryManifest, trustedDocumentId } from "@cartograph/client/trusted-documents";
+import {
+  misHashedOperations,
+  type PersistedQueryManifest,
+  readManifest,
+  releasedManifestFiles,
+} from "@cartograph/client/trusted-documents";
 import {
   buildSchema,
   type GraphQLSchema,
@@ -26,7 +31,7 @@ import { repoRoot } from "./subgraphs";
 export const CURRENT_SCHEMA = "packages/client/schema.graphql";
 export const RELEASED_SCHEMA = "packages/client/schema.released.graphql";
 export const ALLOWLIST = "packages/client/api-changes.allowed.json";
-export const RELEASED_DOCUMENTS = "packages/client/src/trusted-documents.released.json";
+export const RELEASED_DOCUMENTS = "packages/client/src/released";
 
 const changeTypes = new Set<string>(Object.values(ChangeType));
 const nonEmpty = (what: string) => z.string().trim().min(1, `${what} must not be empty`);
@@ -80,9 +85,16 @@ export interface ReportedChange {
 
 /** A released SDK's operation the current schema refuses: the apps built on that release would break. */
 export interface BrokenDocument {
+  release: string;
   name: string;
   id: string;
   errors: string[];
+}
+
+/** A supported release's operations, as the router trusts them. */
+export interface ReleasedManifest {
+  version: string;
+  manifest: unknown;
 }
 
 export interface ApiChangesReport {
@@ -95,34 +107,41 @@ export interface ApiChangesReport {
   ok: boolean;
 }
 
-const releasedManifestSchema: z.ZodType<PersistedQueryManifest> = z.object({
+const manifestSchema: z.ZodType<PersistedQueryManifest> = z.object({
   format: z.literal("apollo-persisted-query-manifest"),
   version: z.literal(1),
   operations: z.array(z.object({ id: z.string(), name: z.string(), type: z.string(), body: z.string() })),
 });
 
-/** The released SDKs' operations that would fail against `schema` (or whose text is not what their id says). */
+/** The supported releases' operations that would fail against `schema` (or whose text is not what their id says). */
 export function brokenReleasedDocuments(
   schema: GraphQLSchema,
-  manifestJson: unknown,
+  releases: readonly ReleasedManifest[],
 ): { checked: number; broken: BrokenDocument[] } {
-  const manifest = releasedManifestSchema.safeParse(manifestJson);
-  if (!manifest.success)
-    throw new Error(`${RELEASED_DOCUMENTS} is not a persisted query manifest: ${manifest.error.issues[0]!.message}`);
+  let checked = 0;
   const broken: BrokenDocument[] = [];
-  for (const { id, name, body } of manifest.data.operations) {
-    let errors: string[];
-    if (trustedDocumentId(body) !== id) errors = ["its text does not hash to its id"];
-    else {
-      try {
-        errors = validate(schema, parse(body)).map((error) => error.message);
-      } catch (error) {
-        errors = [error instanceof Error ? error.message : String(error)];
+  for (const release of releases) {
+    const parsed = manifestSchema.safeParse(release.manifest);
+    if (!parsed.success)
+      throw new Error(
+        `${RELEASED_DOCUMENTS}/${release.version}.json is not a persisted query manifest: ${parsed.error.issues[0]!.message}`,
+      );
+    const misHashed = new Set(misHashedOperations(parsed.data).map((operation) => operation.id));
+    for (const { id, name, body } of parsed.data.operations) {
+      checked += 1;
+      let errors: string[];
+      if (misHashed.has(id)) errors = ["its text does not hash to its id"];
+      else {
+        try {
+          errors = validate(schema, parse(body)).map((error) => error.message);
+        } catch (error) {
+          errors = [error instanceof Error ? error.message : String(error)];
+        }
       }
+      if (errors.length > 0) broken.push({ release: release.version, name, id, errors });
     }
-    if (errors.length > 0) broken.push({ name, id, errors });
   }
-  return { checked: manifest.data.operations.length, broken };
+  return { checked, broken };
 }
 
 /** Changes without a path (the schema's root types) are named by their type in the output and the allowlist. */
@@ -168,7 +187,7 @@ export async function compareApiSchemas(
   releasedSdl: string,
   currentSdl: string,
   allowlistJson: unknown,
-  releasedManifestJson: unknown = { format: "apollo-persisted-query-manifest", version: 1, operations: [] },
+  releases: readonly ReleasedManifest[] = [],
 ): Promise<ApiChangesReport> {
   const allowlist = parseAllowlist(allowlistJson);
   const released = buildSchema(releasedSdl);
@@ -189,7 +208,7 @@ export async function compareApiSchemas(
   const stale = allowlist.filter(
     (entry) => !changes.some((change) => change.level === CriticalityLevel.Breaking && matches(entry, change)),
   );
-  const { checked, broken: brokenDocuments } = brokenReleasedDocuments(current, releasedManifestJson);
+  const { checked, broken: brokenDocuments } = brokenReleasedDocuments(current, releases);
   return {
     changes,
     stale,
@@ -222,9 +241,10 @@ export function formatReport(report: ApiChangesReport): string {
   }
   for (const document of report.brokenDocuments) {
     lines.push(
-      `RELEASED DOCUMENT ${document.name} (${document.id.slice(0, 12)}) fails against ${CURRENT_SCHEMA}: ` +
-        `${document.errors.join(" ")} Apps built on a released SDK send it; keep the API compatible, or, if ` +
-        `breaking them is deliberate (an allowlisted change), remove it from ${RELEASED_DOCUMENTS}`,
+      `RELEASED DOCUMENT ${document.name} of ${document.release} (${document.id.slice(0, 12)}) fails against ` +
+        `${CURRENT_SCHEMA}: ${document.errors.join(" ")} Apps built on that release send it; keep the API ` +
+        `compatible, or, if breaking them is deliberate (an allowlisted change), retire the release ` +
+        `(delete ${RELEASED_DOCUMENTS}/${document.release}.json)`,
     );
   }
   if (report.ok) {
@@ -234,7 +254,7 @@ export function formatReport(report: ApiChangesReport): string {
         : `api: ${report.changes.length} change(s) since the released schema, none breaks clients unannounced`,
     );
     if (report.releasedDocuments > 0)
-      lines.push(`api: the released SDK's ${report.releasedDocuments} operations all validate against it`);
+      lines.push(`api: the supported SDK releases' ${report.releasedDocuments} operations all validate against it`);
   } else {
     const failures = report.changes.filter((change) => change.problem !== undefined).length;
     lines.push(
@@ -257,7 +277,10 @@ async function main(): Promise<void> {
     read(RELEASED_SCHEMA),
     read(CURRENT_SCHEMA),
     allowlistJson,
-    JSON.parse(read(RELEASED_DOCUMENTS)),
+    releasedManifestFiles(path.join(repoRoot, RELEASED_DOCUMENTS)).map(({ version, file }) => ({
+      version,
+      manifest: readManifest(file),
+    })),
   );
   (report.ok ? process.stdout : process.stderr).write(formatReport(report));
   if (!report.ok) process.exit(1);

@@ -74,9 +74,12 @@ export async function launchPlatform(options: PlatformOptions): Promise<RunningP
     // start before it (notifications does: it must hear users' events) as well as to those after.
     const ports: Record<string, number> = {};
     for (const name of [...local.map((subgraph) => subgraph.name), "router"]) {
+      const holder = (port: number) => Object.keys(ports).find((other) => ports[other] === port);
       let port = await options.port(name);
       // A free-port picker may hand out a port twice while nothing listens on it yet.
-      for (let tries = 0; Object.values(ports).includes(port) && tries < 5; tries++) port = await options.port(name);
+      for (let tries = 0; holder(port) && tries < 5; tries++) port = await options.port(name);
+      // Fixed ports (ROUTER_PORT under `pnpm start`) can collide for good: say so now, not as EADDRINUSE.
+      if (holder(port)) throw new Error(`${name} and ${holder(port)} would both listen on port ${port}`);
       ports[name] = port;
     }
     const jwks: Record<string, string> = ports.users === undefined ? {} : { JWKS_URL: jwksUrl(ports.users) };

@@ -59,7 +59,8 @@ export async function startServiceProcess(options: {
     if (child.exitCode !== null)
       throw new Error(`${options.name} exited with ${child.exitCode} while starting:\n${output}`);
     try {
-      const response = await fetch(`${baseUrl}/healthz`);
+      // Bounded: a process that takes the connection and never answers must not outlast the deadline.
+      const response = await fetch(`${baseUrl}/healthz`, { signal: AbortSignal.timeout(5_000) });
       if (response.ok) break;
     } catch {
       // not listening yet

@@ -1,21 +1,12 @@
-import { withRelease } from "./release-api";
+import { isLaterVersion } from "./release-api";
 
-const operation = (name: string, id: string) => ({ id, name, type: "query", body: `query ${name} { __typename }` });
-const manifest = (...operations: Array<ReturnType<typeof operation>>) => ({
-  format: "apollo-persisted-query-manifest" as const,
-  version: 1 as const,
-  operations,
-});
-
-describe("pnpm api:release: the released SDKs' operations", () => {
-  it("keep every released operation, add the new release's, and list none twice", () => {
-    const released = manifest(operation("Cart", "c1"), operation("Product", "p1"));
-    const release = manifest(operation("Product", "p1"), operation("Cart", "c2"), operation("Account", "a1"));
-    expect(withRelease(released, release).operations.map(({ name, id }) => `${name}:${id}`)).toEqual([
-      "Account:a1",
-      "Cart:c1",
-      "Cart:c2",
-      "Product:p1",
-    ]);
+describe("pnpm api:release: the version must have been raised", () => {
+  it("compares x.y.z versions by number, not as text", () => {
+    expect(isLaterVersion("0.2.0", "0.1.0")).toBe(true);
+    expect(isLaterVersion("0.10.0", "0.9.3")).toBe(true);
+    expect(isLaterVersion("1.0.0", "0.99.99")).toBe(true);
+    expect(isLaterVersion("0.1.0", "0.1.0")).toBe(false);
+    expect(isLaterVersion("0.1.0", "0.2.0")).toBe(false);
+    expect(() => isLaterVersion("0.2", "0.1.0")).toThrow('"0.2" is not a version (x.y.z)');
   });
 });

@@ -1,51 +1,76 @@
 /**
- * `pnpm api:release`, once @cartograph/client's version has been raised for a release: the current
- * API schema becomes the released one (`pnpm check:api`'s baseline), this SDK's operations join
- * the released ones the router keeps trusting (apps built on any supported release keep working),
- * and the allowlist of deliberate breaking changes starts empty again. docs/api.md has the policy.
+ * `pnpm api:release`, once @cartograph/client's version has been raised for a release: this SDK's
+ * operations become a supported release the router keeps trusting (packages/client/src/released/
+ * <version>.json: apps built on it keep working), the current API schema becomes the released one
+ * (`pnpm check:api`'s baseline), and the allowlist of deliberate breaking changes starts empty
+ * again. It refuses while `pnpm check:api` fails, or when the version was not raised. docs/api.md
+ * has the policy.
  */
-import { readFileSync, writeFileSync } from "node:fs";
+import { copyFileSync, existsSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import type { PersistedQueryManifest } from "@cartograph/client/trusted-documents";
-import { ALLOWLIST, CURRENT_SCHEMA, RELEASED_DOCUMENTS, RELEASED_SCHEMA } from "./check-api-changes";
+import { readManifest, releasedManifestFiles } from "@cartograph/client/trusted-documents";
+import {
+  ALLOWLIST,
+  compareApiSchemas,
+  CURRENT_SCHEMA,
+  formatReport,
+  RELEASED_DOCUMENTS,
+  RELEASED_SCHEMA,
+} from "./check-api-changes";
 import { repoRoot } from "./subgraphs";
 
 const CURRENT_DOCUMENTS = "packages/client/src/generated/trusted-documents.json";
+/** The released schema's first line names its version: `... @cartograph/client 0.1.0: ...`. */
+const RELEASED_VERSION = /@cartograph\/client (\d+\.\d+\.\d+):/;
 
-/** The released operations with the new release's added: by id, none lost, none twice, in a stable order. */
-export function withRelease(released: PersistedQueryManifest, release: PersistedQueryManifest): PersistedQueryManifest {
-  const byId = new Map(released.operations.map((operation) => [operation.id, operation]));
-  for (const operation of release.operations) if (!byId.has(operation.id)) byId.set(operation.id, operation);
-  const operations = [...byId.values()].sort((a, b) => a.name.localeCompare(b.name) || a.id.localeCompare(b.id));
-  return { format: "apollo-persisted-query-manifest", version: 1, operations };
+/** Whether `next` is a later x.y.z version than `previous`. */
+export function isLaterVersion(next: string, previous: string): boolean {
+  const parts = (version: string) => {
+    if (!/^\d+\.\d+\.\d+$/.test(version)) throw new Error(`"${version}" is not a version (x.y.z)`);
+    return version.split(".").map(Number);
+  };
+  const [a, b] = [parts(next), parts(previous)];
+  for (let i = 0; i < 3; i++) if (a[i] !== b[i]) return a[i]! > b[i]!;
+  return false;
 }
 
-function main(): void {
+async function main(): Promise<void> {
   const file = (name: string) => path.join(repoRoot, name);
-  const readJson = <T>(name: string) => JSON.parse(readFileSync(file(name), "utf8")) as T;
-  const { version } = readJson<{ version: string }>("packages/client/package.json");
-  const header = readFileSync(file(RELEASED_SCHEMA), "utf8").split("\n", 1)[0]!;
-  const released = header.match(/@cartograph\/client (\S+?):/)?.[1];
-  if (released === version) {
-    process.stderr.write(`@cartograph/client ${version} is the released version already: raise it first\n`);
-    process.exit(1);
-  }
+  const read = (name: string) => readFileSync(file(name), "utf8");
+  const { version } = JSON.parse(read("packages/client/package.json")) as { version: string };
+  const releasedSchema = read(RELEASED_SCHEMA);
+  const header = releasedSchema.split("\n", 1)[0]!;
+  const previous = header.match(RELEASED_VERSION)?.[1];
+  if (!previous) throw new Error(`${RELEASED_SCHEMA}: its first line does not name a version ("${header}")`);
+  if (!isLaterVersion(version, previous))
+    throw new Error(`@cartograph/client is ${version}, not later than the released ${previous}: raise it first`);
+  const target = path.join(RELEASED_DOCUMENTS, `${version}.json`);
+  if (existsSync(file(target))) throw new Error(`${target} exists already`);
+
+  const releases = releasedManifestFiles(file(RELEASED_DOCUMENTS)).map((release) => ({
+    version: release.version,
+    manifest: readManifest(release.file),
+  }));
+  const report = await compareApiSchemas(releasedSchema, read(CURRENT_SCHEMA), JSON.parse(read(ALLOWLIST)), releases);
+  if (!report.ok) throw new Error(`${formatReport(report)}pnpm check:api fails: fix that before releasing`);
+
+  copyFileSync(file(CURRENT_DOCUMENTS), file(target));
   // The current schema without its own "generated, do not edit" header: the released one has its own.
-  const schema = readFileSync(file(CURRENT_SCHEMA), "utf8").replace(/^(#.*\n)+\n*/, "");
+  const schema = read(CURRENT_SCHEMA).replace(/^(#.*\n)+\n*/, "");
   writeFileSync(
     file(RELEASED_SCHEMA),
-    `${header.replace(/@cartograph\/client \S+?:/, `@cartograph/client ${version}:`)}\n\n${schema}`,
+    `${header.replace(RELEASED_VERSION, `@cartograph/client ${version}:`)}\n\n${schema}`,
   );
-  const manifest = withRelease(
-    readJson<PersistedQueryManifest>(RELEASED_DOCUMENTS),
-    readJson<PersistedQueryManifest>(CURRENT_DOCUMENTS),
-  );
-  writeFileSync(file(RELEASED_DOCUMENTS), `${JSON.stringify(manifest, null, 2)}\n`);
   writeFileSync(file(ALLOWLIST), "[]\n");
   process.stdout.write(
-    `api: released @cartograph/client ${version}: ${RELEASED_SCHEMA}, ${manifest.operations.length} trusted ` +
-      `operations in ${RELEASED_DOCUMENTS}, ${ALLOWLIST} emptied\n`,
+    `api: released @cartograph/client ${version}: ${target} (${readManifest(file(target)).operations.length} ` +
+      `operations, trusted by the router beside ${releases.map((release) => release.version).join(", ") || "none"}), ` +
+      `${RELEASED_SCHEMA} updated, ${ALLOWLIST} emptied\n`,
   );
 }
 
-if (require.main === module) main();
+if (require.main === module)
+  main().catch((error: unknown) => {
+    process.stderr.write(`api:release: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.exit(1);
+  });

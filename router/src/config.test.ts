@@ -17,17 +17,19 @@ describe("TRUSTED_PROXIES", () => {
     expect(trustedProxies("")).toEqual([]);
   });
 
-  it("refuses at start-up, naming each entry, what Express could not trust", () => {
+  it("refuses at start-up, naming each entry and why, what Express could not trust", () => {
     let refusal: unknown;
     try {
-      trustedProxies("loopback,localhost,10.42.0.0/33,10.0.0.1/8/8,storefront");
+      trustedProxies("loopback,localhost,10.42.0.0/33,0.0.0.0/0,10.0.0.0/255.0.255.0,storefront");
     } catch (error) {
       refusal = error;
     }
     expect(refusal).toBeInstanceOf(ConfigError);
     const message = (refusal as ConfigError).message;
-    for (const entry of ["localhost", "10.42.0.0/33", "10.0.0.1/8/8", "storefront"])
-      expect(message).toContain(`TRUSTED_PROXIES: "${entry}" is not an IP address, a CIDR`);
+    expect(message).toContain('TRUSTED_PROXIES: "localhost": invalid IP address: localhost; give IP addresses, CIDRs');
+    for (const entry of ["10.42.0.0/33", "0.0.0.0/0", "10.0.0.0/255.0.255.0"])
+      expect(message).toContain(`TRUSTED_PROXIES: "${entry}": invalid range on address: ${entry};`);
+    expect(message).toContain('TRUSTED_PROXIES: "storefront": invalid IP address');
     expect(message).not.toContain('"loopback"');
   });
 });

@@ -1,6 +1,6 @@
-import { isIP } from "node:net";
 import path from "node:path";
 import { baseEnvSchema, eventsEnv, jwksUrl, port, requireProductionSecrets } from "@cartograph/service-kit";
+import proxyAddr from "proxy-addr";
 import { z } from "zod";
 
 export const routerEnvSchema = baseEnvSchema
@@ -83,11 +83,14 @@ export const routerEnvSchema = baseEnvSchema
           .filter(Boolean),
       )
       .superRefine((proxies, context) => {
-        for (const proxy of proxies.filter((entry) => !isTrustedProxyEntry(entry)))
-          context.addIssue({
-            code: "custom",
-            message: `"${proxy}" is not an IP address, a CIDR (10.42.0.0/16) or one of ${TRUST_RANGES.join(", ")}`,
-          });
+        for (const proxy of proxies) {
+          const problem = trustedProxyProblem(proxy);
+          if (problem)
+            context.addIssue({
+              code: "custom",
+              message: `"${proxy}": ${problem}; give IP addresses, CIDRs (10.42.0.0/16) or loopback, linklocal, uniquelocal`,
+            });
+        }
       }),
     /** A subgraph failing this many times in a row is failed fast (its circuit opens)... */
     SUBGRAPH_BREAKER_FAILURES: z.coerce.number().int().min(1).default(5),
@@ -111,16 +114,12 @@ export function subgraphUrlOverride(env: NodeJS.ProcessEnv, subgraphName: string
   return env[`SUBGRAPH_${subgraphName.toUpperCase().replace(/[^A-Z0-9]/g, "_")}_URL`] || undefined;
 }
 
-/** The named address ranges Express's "trust proxy" knows besides addresses and CIDRs. */
-const TRUST_RANGES = ["loopback", "linklocal", "uniquelocal"] as const;
-
-function isTrustedProxyEntry(entry: string): boolean {
-  if ((TRUST_RANGES as readonly string[]).includes(entry)) return true;
-  const [address = "", prefix, ...rest] = entry.split("/");
-  const version = isIP(address);
-  if (version === 0 || rest.length > 0) return false;
-  if (prefix === undefined) return true;
-  // A prefix length, or (as proxy-addr also takes) a dotted netmask for IPv4.
-  if (/^\d{1,3}$/.test(prefix)) return Number(prefix) <= (version === 4 ? 32 : 128);
-  return version === 4 && isIP(prefix) === 4;
+/** Why Express's "trust proxy" (proxy-addr, which it compiles the list with) would refuse an entry; null when it takes it. */
+function trustedProxyProblem(entry: string): string | null {
+  try {
+    proxyAddr.compile(entry);
+    return null;
+  } catch (error) {
+    return error instanceof Error ? error.message : String(error);
+  }
 }

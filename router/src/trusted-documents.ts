@@ -1,5 +1,10 @@
-import { readFileSync } from "node:fs";
-import { type PersistedQueryManifest, trustedDocumentId } from "@cartograph/client/trusted-documents";
+import {
+  misHashedOperations,
+  type PersistedQueryManifest,
+  readManifest,
+  releasedManifestFiles,
+  trustedDocumentId,
+} from "@cartograph/client/trusted-documents";
 import { ErrorCode } from "@cartograph/service-kit";
 import { GraphQLError } from "graphql";
 
@@ -20,12 +25,12 @@ const refused = (code: string, message: string, status: number) =>
   new GraphQLError(message, { extensions: { code, http: { status } } });
 
 /**
- * The SDK's manifests: this version's operations, and every operation of the releases still
- * supported (an app built on an older SDK keeps sending its ids after the router is upgraded).
+ * The SDK's manifests: this version's operations, and those of every release still supported (an
+ * app built on an older SDK keeps sending its ids after the router is upgraded).
  */
 export const SDK_MANIFESTS = [
   require.resolve("@cartograph/client/trusted-documents.json"),
-  require.resolve("@cartograph/client/trusted-documents.released.json"),
+  ...releasedManifestFiles().map((release) => release.file),
 ];
 
 /**
@@ -42,20 +47,18 @@ export class TrustedDocuments {
     manifests: readonly PersistedQueryManifest[],
     readonly mode: TrustedDocumentsMode,
   ) {
+    for (const manifest of manifests) {
+      const [wrong] = misHashedOperations(manifest);
+      if (wrong) throw new Error(`trusted document ${wrong.id}: its text does not hash to its id`);
+    }
     const operations = manifests.flatMap((manifest) => manifest.operations);
     this.byId = new Map(operations.map((operation) => [operation.id, operation.body]));
     this.names = new Set(operations.map((operation) => operation.name));
-    for (const [id, body] of this.byId) {
-      if (trustedDocumentId(body) !== id) throw new Error(`trusted document ${id}: its text does not hash to its id`);
-    }
   }
 
   /** The SDK's manifests unless others are given (TRUSTED_DOCUMENTS_MANIFEST). */
   static load(mode: TrustedDocumentsMode, files: readonly string[] = SDK_MANIFESTS) {
-    return new TrustedDocuments(
-      files.map((file) => JSON.parse(readFileSync(file, "utf8")) as PersistedQueryManifest),
-      mode,
-    );
+    return new TrustedDocuments(files.map(readManifest), mode);
   }
 
   get size(): number {

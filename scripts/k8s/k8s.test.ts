@@ -1,3 +1,5 @@
+import { readFileSync } from "node:fs";
+import path from "node:path";
 import type { IContainer } from "kubernetes-models/v1/Container";
 import type { IPodTemplateSpec } from "kubernetes-models/v1/PodTemplateSpec";
 import {
@@ -9,6 +11,7 @@ import {
   type K8sObject,
 } from "./manifests";
 import { checkPolicy, type PolicyOptions } from "./policy";
+import { repoRoot } from "../subgraphs";
 import { schemaProblems } from "./validate";
 
 // kubectl kustomize renders k8s/; every object validates offline; the policy holds, and breaks when it should.
@@ -181,6 +184,24 @@ describe("rendering", () => {
         },
       ],
     });
+  });
+
+  test("the router believes X-Forwarded-For from its cluster's pod network only: k3s' default, the local cluster's own", () => {
+    const trustedProxies = (objects: K8sObject[]) => {
+      const config = find(objects, "ConfigMap", "cartograph-config") as K8sObject & { data: Record<string, string> };
+      const env = firstContainer(find(objects, "Deployment", "router")).env ?? [];
+      expect(env.find((variable) => variable.name === "TRUSTED_PROXIES")?.valueFrom?.configMapKeyRef).toEqual({
+        name: "cartograph-config",
+        key: "TRUSTED_PROXIES",
+      });
+      return config.data.TRUSTED_PROXIES;
+    };
+    expect(trustedProxies(overlay)).toBe("10.42.0.0/16");
+    const clusterPodCidr = readFileSync(path.join(repoRoot, "scripts/k8s/cluster/lib.sh"), "utf8").match(
+      /^POD_CIDR=(\S+)$/m,
+    )?.[1];
+    expect(clusterPodCidr).toBeDefined();
+    expect(trustedProxies(renderKustomization("overlays/local"))).toBe(clusterPodCidr);
   });
 });
 

@@ -425,19 +425,28 @@ describe("guest carts", () => {
     });
     // Without a cart id it is the caller's own cart, which a guest does not have.
     expect((await applyToCart(null, code)).errors?.[0]?.extensions?.code).toBe("UNAUTHENTICATED");
-    // A customer's cart is not reached by its id without their token; an unknown id is no cart.
-    const userId = `usr_${process.pid}_${Date.now()}_coupon`;
-    for (const cartId of [`cart_${userId}`, "gcart_doesnotexistatall000000", ""])
-      expect((await applyToCart(cartId, code)).data!.cartApplyCoupon.userErrors).toEqual([
-        { code: "NOT_FOUND", field: ["cartId"], quantityAvailable: null },
-      ]);
     // At sign-in the guest cart's coupon comes along (the customer's cart had none).
+    const userId = `usr_${process.pid}_${Date.now()}_coupon`;
     const token = orders.tokens.customer(userId);
     const merged = (await merge(guest.id, token)).data!.cartMerge;
     expect(merged.userErrors).toEqual([]);
-    const own = await orders.gql<{ myCart: { couponCode: string | null } }>(`{ myCart { couponCode } }`, {}, token);
-    expect(own.data!.myCart.couponCode).toBe(code);
-    // And the customer's own cart by its id, with their token, is theirs.
+    const couponOf = async () =>
+      (await orders.gql<{ myCart: { couponCode: string | null } }>(`{ myCart { couponCode } }`, {}, token)).data!.myCart
+        .couponCode;
+    expect(await couponOf()).toBe(code);
+    // That customer's cart now exists: by its id, neither a guest nor another customer reaches it,
+    // and an unknown id is no cart either. Nothing changes.
+    for (const [cartId, caller] of [
+      [`cart_${userId}`, null],
+      [`cart_${userId}`, orders.tokens.customer()],
+      ["gcart_doesnotexistatall000000", null],
+      ["", null],
+    ] as const)
+      expect((await applyToCart(cartId, "", caller)).data!.cartApplyCoupon.userErrors).toEqual([
+        { code: "NOT_FOUND", field: ["cartId"], quantityAvailable: null },
+      ]);
+    expect(await couponOf()).toBe(code);
+    // The customer's own cart by its id, with their token, is theirs.
     expect((await applyToCart(`cart_${userId}`, "", token)).data!.cartApplyCoupon.cart).toMatchObject({
       id: `cart_${userId}`,
       couponCode: null,

@@ -10,27 +10,29 @@ export function CouponForm() {
   const [problem, setProblem] = useState<string | null>(null);
   const id = useId();
 
-  const apply = async (value: string) => {
+  const change = async (value: string) => {
     setBusy(true);
     const refused = await applyCoupon(value);
     setBusy(false);
     setProblem(refused);
-    if (!refused) setCode("");
+    return refused === null;
   };
-  const submit = (event: FormEvent) => {
+  const submit = async (event: FormEvent) => {
     event.preventDefault();
-    void apply(code.trim());
+    // An empty code would remove the coupon: that is the Remove button's job, said out loud.
+    if (code.trim() === "") return setProblem("Enter a coupon code.");
+    if (await change(code.trim())) setCode("");
   };
 
   return (
-    <form className="inline-form" onSubmit={submit}>
+    <form className="inline-form" onSubmit={(event) => void submit(event)}>
       <label htmlFor={`${id}-coupon`}>Coupon code</label>
       <input id={`${id}-coupon`} value={code} onChange={(event) => setCode(event.target.value)} required />
       <button type="submit" className="button-secondary" disabled={busy}>
         Apply
       </button>
       {cart?.couponCode && (
-        <button type="button" className="link-button" disabled={busy} onClick={() => void apply("")}>
+        <button type="button" className="link-button" disabled={busy} onClick={() => void change("")}>
           Remove coupon {cart.couponCode}
         </button>
       )}
