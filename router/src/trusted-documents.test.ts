@@ -4,13 +4,15 @@ import { SDK_MANIFESTS, TrustedDocuments } from "./trusted-documents";
 interface ManifestFile {
   operations: Array<{ id: string; name: string; body: string }>;
 }
-const [current, released] = SDK_MANIFESTS.map((file) => JSON.parse(readFileSync(file!, "utf8")) as ManifestFile);
+const [current, ...releases] = SDK_MANIFESTS.map((file) => JSON.parse(readFileSync(file, "utf8")) as ManifestFile);
+const released = releases.flatMap((release) => release.operations);
 
 describe("the router's trusted documents", () => {
   const trusted = TrustedDocuments.load("only");
 
   it("are this SDK's operations and those of every release still supported", () => {
-    const ids = new Set([...current!.operations, ...released!.operations].map((operation) => operation.id));
+    expect(releases.length).toBeGreaterThan(0);
+    const ids = new Set([...current!.operations, ...released].map((operation) => operation.id));
     expect(trusted.size).toBe(ids.size);
     for (const operation of current!.operations)
       expect(trusted.resolve({ documentId: `sha256:${operation.id}` })).toBe(operation.body);
@@ -18,7 +20,7 @@ describe("the router's trusted documents", () => {
 
   it("still answer an app built on a released SDK whose operation has changed since", () => {
     const currentIds = new Set(current!.operations.map((operation) => operation.id));
-    const changed = released!.operations.filter((operation) => !currentIds.has(operation.id));
+    const changed = released.filter((operation) => !currentIds.has(operation.id));
     // The 0.1.0 release's CartApplyCoupon, for one, had no cart id yet.
     expect(changed.map((operation) => operation.name)).toContain("CartApplyCoupon");
     for (const operation of changed)
