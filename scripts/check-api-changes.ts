@@ -14,6 +14,7 @@ import {
   misHashedOperations,
   type PersistedQueryManifest,
   readManifest,
+  RELEASED_MANIFESTS_DIR,
   releasedManifestFiles,
 } from "@cartograph/client/trusted-documents";
 import {
@@ -31,7 +32,8 @@ import { repoRoot } from "./subgraphs";
 export const CURRENT_SCHEMA = "packages/client/schema.graphql";
 export const RELEASED_SCHEMA = "packages/client/schema.released.graphql";
 export const ALLOWLIST = "packages/client/api-changes.allowed.json";
-export const RELEASED_DOCUMENTS = "packages/client/src/released";
+/** Where the supported releases' manifests are, as messages name it. */
+export const RELEASED_DOCUMENTS = path.relative(repoRoot, RELEASED_MANIFESTS_DIR);
 
 const changeTypes = new Set<string>(Object.values(ChangeType));
 const nonEmpty = (what: string) => z.string().trim().min(1, `${what} must not be empty`);
@@ -265,7 +267,8 @@ export function formatReport(report: ApiChangesReport): string {
   return `${lines.join("\n")}\n`;
 }
 
-async function main(): Promise<void> {
+/** What the check compares, read from the repository: both schemas, the allowlist and every supported release. */
+export function readApiCheckInputs(): [string, string, unknown, ReleasedManifest[]] {
   const read = (file: string) => readFileSync(path.join(repoRoot, file), "utf8");
   let allowlistJson: unknown;
   try {
@@ -273,15 +276,12 @@ async function main(): Promise<void> {
   } catch (error) {
     throw new Error(`${ALLOWLIST} is not valid JSON: ${error instanceof Error ? error.message : String(error)}`);
   }
-  const report = await compareApiSchemas(
-    read(RELEASED_SCHEMA),
-    read(CURRENT_SCHEMA),
-    allowlistJson,
-    releasedManifestFiles(path.join(repoRoot, RELEASED_DOCUMENTS)).map(({ version, file }) => ({
-      version,
-      manifest: readManifest(file),
-    })),
-  );
+  const releases = releasedManifestFiles().map(({ version, file }) => ({ version, manifest: readManifest(file) }));
+  return [read(RELEASED_SCHEMA), read(CURRENT_SCHEMA), allowlistJson, releases];
+}
+
+async function main(): Promise<void> {
+  const report = await compareApiSchemas(...readApiCheckInputs());
   (report.ok ? process.stdout : process.stderr).write(formatReport(report));
   if (!report.ok) process.exit(1);
 }

@@ -8,12 +8,12 @@
  */
 import { copyFileSync, existsSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { readManifest, releasedManifestFiles } from "@cartograph/client/trusted-documents";
+import { readManifest } from "@cartograph/client/trusted-documents";
 import {
   ALLOWLIST,
   compareApiSchemas,
-  CURRENT_SCHEMA,
   formatReport,
+  readApiCheckInputs,
   RELEASED_DOCUMENTS,
   RELEASED_SCHEMA,
 } from "./check-api-changes";
@@ -38,7 +38,8 @@ async function main(): Promise<void> {
   const file = (name: string) => path.join(repoRoot, name);
   const read = (name: string) => readFileSync(file(name), "utf8");
   const { version } = JSON.parse(read("packages/client/package.json")) as { version: string };
-  const releasedSchema = read(RELEASED_SCHEMA);
+  const inputs = readApiCheckInputs();
+  const [releasedSchema, currentSchema, , releases] = inputs;
   const header = releasedSchema.split("\n", 1)[0]!;
   const previous = header.match(RELEASED_VERSION)?.[1];
   if (!previous) throw new Error(`${RELEASED_SCHEMA}: its first line does not name a version ("${header}")`);
@@ -47,16 +48,12 @@ async function main(): Promise<void> {
   const target = path.join(RELEASED_DOCUMENTS, `${version}.json`);
   if (existsSync(file(target))) throw new Error(`${target} exists already`);
 
-  const releases = releasedManifestFiles(file(RELEASED_DOCUMENTS)).map((release) => ({
-    version: release.version,
-    manifest: readManifest(release.file),
-  }));
-  const report = await compareApiSchemas(releasedSchema, read(CURRENT_SCHEMA), JSON.parse(read(ALLOWLIST)), releases);
+  const report = await compareApiSchemas(...inputs);
   if (!report.ok) throw new Error(`${formatReport(report)}pnpm check:api fails: fix that before releasing`);
 
   copyFileSync(file(CURRENT_DOCUMENTS), file(target));
   // The current schema without its own "generated, do not edit" header: the released one has its own.
-  const schema = read(CURRENT_SCHEMA).replace(/^(#.*\n)+\n*/, "");
+  const schema = currentSchema.replace(/^(#.*\n)+\n*/, "");
   writeFileSync(
     file(RELEASED_SCHEMA),
     `${header.replace(RELEASED_VERSION, `@cartograph/client ${version}:`)}\n\n${schema}`,

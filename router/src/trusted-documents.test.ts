@@ -1,10 +1,7 @@
-import { readFileSync } from "node:fs";
+import { readManifest } from "@cartograph/client/trusted-documents";
 import { SDK_MANIFESTS, TrustedDocuments } from "./trusted-documents";
 
-interface ManifestFile {
-  operations: Array<{ id: string; name: string; body: string }>;
-}
-const [current, ...releases] = SDK_MANIFESTS.map((file) => JSON.parse(readFileSync(file, "utf8")) as ManifestFile);
+const [current, ...releases] = SDK_MANIFESTS.map(readManifest);
 const released = releases.flatMap((release) => release.operations);
 
 describe("the router's trusted documents", () => {
